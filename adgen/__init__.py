@@ -1,0 +1,16 @@
+"""adgen: source-to-source automatic differentiation for Python and numpy.
+
+``adgen compile model.py`` reads a model with ``ast`` (never running it) and
+writes readable forward/backward gradient code.  In a notebook::
+
+    import adgen
+    df = adgen.grad(f)            # gradient with respect to the first parameter
+    print(adgen.source(f))        # the code adgen wrote for it
+"""
+
+__version__ = "0.1.0"
+
+from .api import grad, source, value_and_grad, vjp, wrt  # noqa: E402
+from .errors import AdgenError  # noqa: E402
+
+__all__ = ["grad", "value_and_grad", "vjp", "source", "wrt", "AdgenError", "__version__"]

@@ -1,0 +1,132 @@
+"""The runtime API: compile a function from its source, in memory, and call the result.
+
+``wrt`` follows autograd and JAX: an int or a parameter name gives one
+gradient; a tuple gives a tuple of gradients, in the order asked.  Compiled
+code is cached per (source text, function, wrt).
+"""
+
+from __future__ import annotations
+
+import inspect
+import linecache
+from typing import Any, Callable, Sequence, Union
+
+import numpy as np
+
+from .errors import BadWrt, NonScalarOutput, SourceFile
+from .pipeline import compile_source
+
+Wrt = Union[int, str, Sequence[Union[int, str]]]
+
+_CACHE: dict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = {}
+
+
+def wrt(*names: str) -> Callable[[Callable], Callable]:
+    """Declare which parameters to differentiate: ``@adgen.wrt("w1", "b1")``.
+
+    The compiler reads this decorator statically; at run time it only records
+    the names, which ``adgen.grad`` uses when no ``wrt`` is given.
+    """
+
+    def mark(f: Callable) -> Callable:
+        f.__adgen_wrt__ = names  # type: ignore[attr-defined]
+        return f
+
+    return mark
+
+
+def grad(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
+    """``grad(f)(*args)``: the gradient of scalar-valued ``f`` (default: first parameter)."""
+    value_and_grad_f = value_and_grad(f, wrt)
+
+    def gradient(*args: Any) -> Any:
+        return value_and_grad_f(*args)[1]
+
+    gradient.__name__ = f"grad_{f.__name__}"
+    return gradient
+
+
+def value_and_grad(f: Callable, wrt: Wrt | None = None) -> Callable[..., tuple[Any, Any]]:
+    """``value_and_grad(f)(*args) -> (f(*args), gradient)``."""
+    names, single = _wrt_names(f, wrt)
+    namespace = _compiled(f, names)
+    forward, backward = namespace[f"forward_{f.__name__}"], namespace[f"backward_{f.__name__}"]
+
+    def value_and_gradient(*args: Any) -> tuple[Any, Any]:
+        out, tape = forward(*args)
+        if np.ndim(out) != 0:
+            raise NonScalarOutput(f"`{f.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar")
+        grads = backward(tape, 1.0)
+        return out, grads[0] if single else grads
+
+    return value_and_gradient
+
+
+def vjp(f: Callable, wrt: Wrt | None = None) -> Callable[..., tuple[Any, Callable[[Any], Any]]]:
+    """``out, pullback = vjp(f)(*args)``; ``pullback(out_bar)`` gives the adjoints."""
+    names, single = _wrt_names(f, wrt)
+    namespace = _compiled(f, names)
+    forward, backward = namespace[f"forward_{f.__name__}"], namespace[f"backward_{f.__name__}"]
+
+    def primal_and_pullback(*args: Any) -> tuple[Any, Callable[[Any], Any]]:
+        out, tape = forward(*args)
+
+        def pullback(out_bar: Any) -> Any:
+            if np.shape(out_bar) != np.shape(out):
+                raise ValueError(f"the seed has shape {np.shape(out_bar)}; the output has shape {np.shape(out)}")
+            grads = backward(tape, out_bar)
+            return grads[0] if single else grads
+
+        return out, pullback
+
+    return primal_and_pullback
+
+
+def source(f: Callable, wrt: Wrt | None = None) -> str:
+    """The gradient code adgen writes for ``f``, as ``adgen compile`` would."""
+    names, _ = _wrt_names(f, wrt)
+    return _generate(f, names)[0]
+
+
+def _wrt_names(f: Callable, wrt: Wrt | None) -> tuple[list[str], bool]:
+    """Parameter names to differentiate, and whether one gradient (not a tuple) is wanted."""
+    params = list(inspect.signature(f).parameters)
+    if wrt is None:
+        declared = getattr(f, "__adgen_wrt__", None)
+        wrt = tuple(declared) if declared else 0
+    single = isinstance(wrt, (int, str))
+    items = [wrt] if single else list(wrt)  # type: ignore[list-item]
+    names = []
+    for item in items:
+        if isinstance(item, int) and -len(params) <= item < len(params):
+            names.append(params[item])
+        elif isinstance(item, str) and item in params:
+            names.append(item)
+        else:
+            raise BadWrt(f"`{f.__name__}` has no parameter {item!r} (parameters: {', '.join(params)})")
+    return names, single
+
+
+def _generate(f: Callable, names: list[str]) -> tuple[str, str]:
+    path = inspect.getsourcefile(f) or f"<{f.__name__}>"
+    text = "".join(linecache.getlines(path)) or inspect.getsource(f)
+    return compile_source(SourceFile(path, text), [f.__name__], names), text
+
+
+def _compiled(f: Callable, names: list[str]) -> dict[str, Any]:
+    path = inspect.getsourcefile(f) or ""
+    text = "".join(linecache.getlines(path))
+    key = (text, f.__name__, tuple(names))
+    if key not in _CACHE:
+        code, _ = _generate(f, names)
+        filename = f"<adgen: gradient of {f.__name__}>"
+        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)  # readable tracebacks
+        namespace: dict[str, Any] = {}
+        exec(compile(code, filename, "exec"), namespace)
+        _CACHE[key] = namespace
+    return _CACHE[key]
+
+
+def clear_cache() -> None:
+    """Forget compiled functions (tests that patch the rule table call this)."""
+    _CACHE.clear()

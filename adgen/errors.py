@@ -1,0 +1,150 @@
+"""Every diagnostic adgen can give, one class each.
+
+An error is data: what went wrong, where (file, line, column and the source
+line), and what to do instead.  ``str(error)`` renders the one message the CLI
+prints::
+
+    model.py:4:11: error: `np.fft.fft` has no derivative rule
+        y = np.fft.fft(x)
+            ^
+    hint: rewrite it with supported numpy functions, or give it a custom rule
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Location:
+    """A point in a source file; ``line`` is 1-based, ``col`` 0-based like ``ast``."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+    text: str = ""  # the source line itself, for the caret display
+
+    @classmethod
+    def of(cls, node: ast.AST | None, source: "SourceFile") -> "Location":
+        if node is None or not hasattr(node, "lineno"):
+            return cls(source.path)
+        line = node.lineno
+        return cls(source.path, line, node.col_offset, source.line(line))
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The text of a model file and the name it is reported under."""
+
+    path: str
+    text: str
+
+    def line(self, number: int) -> str:
+        lines = self.text.splitlines()
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+class AdgenError(Exception):
+    """Base class: a mistake in the user's model or command, never a bug in adgen."""
+
+    hint = ""  # default advice; instances may override
+
+    def __init__(self, message: str, location: Location | None = None, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        if hint:
+            self.hint = hint
+
+    def __str__(self) -> str:
+        loc = self.location
+        if loc is None:
+            head = f"error: {self.message}"
+        elif loc.line == 0:
+            head = f"{loc.path}: error: {self.message}"
+        else:
+            head = f"{loc.path}:{loc.line}:{loc.col + 1}: error: {self.message}"
+        parts = [head]
+        if loc is not None and loc.text:
+            shown = loc.text.expandtabs(4)
+            indent = len(loc.text[: loc.col].expandtabs(4))
+            parts += [f"    {shown.rstrip()}", "    " + " " * indent + "^"]
+        if self.hint:
+            parts.append(f"hint: {self.hint}")
+        return "\n".join(parts)
+
+
+class InputFileError(AdgenError):
+    """The path cannot be read as a Python source file."""
+
+    hint = "pass the path of a UTF-8 encoded .py file"
+
+
+class SourceSyntaxError(AdgenError):
+    """Python itself cannot parse the file."""
+
+    hint = "fix the syntax error; `python -m py_compile FILE` shows the same problem"
+
+
+class UnsupportedSyntax(AdgenError):
+    """A construct adgen does not differentiate, and will not soon."""
+
+
+class NotSupportedYet(UnsupportedSyntax):
+    """Control flow: planned, not yet implemented."""
+
+    hint = (
+        "control flow is not supported yet; write the function as straight-line "
+        "code, e.g. np.where(c, a, b) for a branch, np.maximum(x, 0) for relu"
+    )
+
+
+class UnknownFunction(AdgenError):
+    """A call to a function that has no derivative rule."""
+
+    hint = (
+        "use one of the supported numpy/math functions (see README, "
+        "'Supported language'), or define the computation in this file"
+    )
+
+
+class UnresolvedName(AdgenError):
+    """A name that cannot be bound statically to a parameter, local or import."""
+
+    hint = "pass the value as a parameter, or import it (e.g. `import numpy as np`)"
+
+
+class RecursionNotSupported(AdgenError):
+    """A helper calls itself, directly or through others."""
+
+    hint = "write the recursion as straight-line code"
+
+
+class MutationNotSupported(UnsupportedSyntax):
+    """Writing into an array or attribute in place."""
+
+    hint = (
+        "build a new value instead of writing in place, e.g. "
+        "np.where(mask, new, x) or np.concatenate([...])"
+    )
+
+
+class BadWrt(AdgenError):
+    """``wrt`` names a parameter the function does not have."""
+
+
+class NonScalarOutput(AdgenError):
+    """A gradient was asked of a function whose output is not a scalar."""
+
+    hint = "reduce the output to a scalar (e.g. np.sum), or use backward_*/adgen.vjp with a seed of the output's shape"
+
+
+class NoFunction(AdgenError):
+    """The file (or the `file:name` selector) names no function to compile."""
+
+    hint = "define a top-level `def` in the file, or check the name after `:`"
+
+
+class StaleGenerated(AdgenError):
+    """A generated file no longer matches its source (``--check``)."""

@@ -1,0 +1,436 @@
+"""Stage 3, normalize: one primitive operation per assignment (A-normal form).
+
+The output grammar, asserted by ``assert_normal_form``::
+
+    function := def NAME(PARAM, ...): EQN* return ATOM
+    EQN      := NAME = PRIM(ATOM, ..., STATIC=VALUE, ...)     # one graph node
+    ATOM     := NAME | CONSTANT
+    STATIC   := Python literal | expression over inactive names (an index, a shape)
+
+What the pass does on the way:
+
+* nested expressions are split into nodes, named ``n<k>`` (see ``naming.py``);
+  the outermost node of ``h = ...`` takes the user's name ``h``;
+* re-assignment makes a new version (``h_2``): every name is assigned once;
+* ``x += y`` becomes ``x_2 = x + y``; ``a, b = b, a`` binds both right sides first;
+* ``y = x`` and ``y = 2.0`` make no node: later uses of ``y`` read ``x`` or
+  ``2.0`` (no copy statements);
+* calls to helpers defined in the same file are inlined, their locals renamed;
+* functions and constants are resolved statically through the file's imports.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import hashlib
+from typing import Any, Union
+
+from .errors import AdgenError, BadWrt, UnknownFunction, UnresolvedName, UnsupportedSyntax
+from .ir import Atom, Const, Eqn, Function, Origin
+from .naming import Namer, identifiers
+from .parse import Module
+from .primitives import ATTRIBUTES, CONSTANTS, FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES
+from .shapes import declared_shape
+
+Value = Union[Atom, tuple]  # a tuple only for tuple expressions and helpers returning them
+
+BINARY_OPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
+              ast.MatMult: "matmul", ast.Mod: "mod", ast.FloorDiv: "floordiv"}
+COMPARISONS = {ast.Gt: "gt", ast.Lt: "lt", ast.GtE: "ge", ast.LtE: "le", ast.Eq: "eq", ast.NotEq: "ne"}
+BUILTINS = {"abs", "max", "min", "len"}
+
+
+def normalize(module: Module, fn: ast.FunctionDef, wrt: list[str] | None = None) -> Function:
+    """Turn the checked function ``fn`` into a flat list of equations."""
+    return _Normalizer(module, fn).run(wrt)
+
+
+class _Normalizer:
+    def __init__(self, module: Module, fn: ast.FunctionDef):
+        self.module = module
+        self.fn = fn
+        helpers = [module.functions[n] for n in _all_helpers(module, fn)]
+        self.names = Namer(identifiers(fn, *helpers))
+        self.eqns: list[Eqn] = []
+        self.env: dict[str, Atom] = {}
+        self.stack: list[str] = [fn.name]
+        self.origin: Origin | None = None
+        self.next_index = len(fn.args.args) + len(fn.args.posonlyargs) + 1
+
+    # --- driver -------------------------------------------------------------
+    def run(self, wrt: list[str] | None) -> Function:
+        params = []
+        shapes = {}
+        for arg in [*self.fn.args.posonlyargs, *self.fn.args.args]:
+            name = self.names.param(arg.arg)
+            self.env[arg.arg] = name
+            params.append(name)
+            shapes[name] = declared_shape(arg.annotation, name)
+        output = self.body(self.fn.body)
+        text = self.module.source.text
+        return Function(
+            name=self.fn.name,
+            params=params,
+            eqns=self.eqns,
+            output=output,
+            wrt=self.resolve_wrt(wrt, params),
+            shapes=shapes,
+            return_origin=self.origin,
+            path=self.module.source.path,
+            source_hash=hashlib.sha256(text.encode()).hexdigest()[:16],
+        )
+
+    def resolve_wrt(self, wrt: list[str] | None, params: list[str]) -> list[str]:
+        """``wrt`` names (from the caller, else ``@adgen.wrt``, else all) -> emitted param names."""
+        originals = [a.arg for a in [*self.fn.args.posonlyargs, *self.fn.args.args]]
+        if wrt is None:
+            wrt = self.declared_wrt()
+        if wrt is None:
+            return list(params)
+        for name in wrt:
+            if name not in originals:
+                raise BadWrt(
+                    f"`{self.fn.name}` has no parameter named {name!r} (parameters: {', '.join(originals)})",
+                    self.module.location(self.fn),
+                    hint="name parameters of the function in --wrt / @adgen.wrt",
+                )
+        return [params[originals.index(n)] for n in originals if n in wrt]
+
+    def declared_wrt(self) -> list[str] | None:
+        for deco in self.fn.decorator_list:
+            if isinstance(deco, ast.Call):
+                names = [a.value for a in deco.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                if len(names) != len(deco.args) or deco.keywords:
+                    raise UnsupportedSyntax("@adgen.wrt takes parameter names as string literals",
+                                            self.module.location(deco), hint='write @wrt("w1", "b1")')
+                return names
+        return None
+
+    def body(self, statements: list[ast.stmt]) -> Atom:
+        """Normalize a checked body; return the atom its final ``return`` yields."""
+        for stmt in statements[:-1]:
+            self.statement(stmt)
+        ret = statements[-1]
+        assert isinstance(ret, ast.Return) and ret.value is not None
+        self.origin = self.origin_of(ret)
+        value = self.expr(ret.value)
+        if isinstance(value, tuple):
+            self.fail(ret.value, "returning several values is not supported", "return one scalar or array")
+        return value
+
+    # --- statements ---------------------------------------------------------
+    def statement(self, stmt: ast.stmt) -> None:
+        self.origin = self.origin_of(stmt)
+        if isinstance(stmt, (ast.Expr, ast.Pass)):  # the docstring
+            return
+        if isinstance(stmt, ast.AugAssign):
+            value = self.binary(BINARY_OPS[type(stmt.op)], stmt.target, stmt.value, _target_name(stmt.target))
+            self.bind(stmt.target, value)
+            return
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        hint = _target_name(targets[0]) if len(targets) == 1 else None
+        if len(targets) == 1 and isinstance(targets[0], ast.Tuple) and isinstance(stmt.value, ast.Tuple):
+            value: Value = tuple(self.expr(v, _target_name(t)) for t, v in _pairs(self, targets[0], stmt.value))
+        else:
+            value = self.expr(stmt.value, hint)
+        for target in targets:
+            self.bind(target, value)
+
+    def bind(self, target: ast.expr, value: Value) -> None:
+        if isinstance(target, ast.Name):
+            if isinstance(value, tuple):
+                self.fail(target, "cannot assign several values to one name", "unpack them: a, b = ...")
+            self.env[target.id] = value
+            return
+        assert isinstance(target, (ast.Tuple, ast.List))
+        if not isinstance(value, tuple):
+            value = tuple(self.emit("getitem", (value,), {"index": ast.Constant(i)}, _target_name(t))
+                          for i, t in enumerate(target.elts))
+        if len(value) != len(target.elts):
+            self.fail(target, f"cannot unpack {len(value)} values into {len(target.elts)} names", "match the counts")
+        for t, v in zip(target.elts, value):
+            self.bind(t, v)
+
+    # --- expressions --------------------------------------------------------
+    def expr(self, node: ast.expr, name: str | None = None) -> Value:
+        """Normalize ``node``; its outermost node, if any, is named after ``name``."""
+        method = getattr(self, "expr_" + type(node).__name__, None)
+        if method is None:
+            self.fail(node, f"`{ast.unparse(node)}` is not supported here", "rewrite it with supported operations")
+        return method(node, name)
+
+    def atom(self, node: ast.expr) -> Atom:
+        value = self.expr(node)
+        if isinstance(value, tuple):
+            self.fail(node, "a tuple cannot be used as a number or array", "use np.stack or np.array of the values")
+        return value
+
+    def expr_Constant(self, node: ast.Constant, name: str | None) -> Value:
+        if isinstance(node.value, (int, float, bool)) and not isinstance(node.value, complex):
+            return Const(node.value)
+        self.fail(node, f"the constant {node.value!r} is not a number", "use numbers and arrays only")
+
+    def expr_Name(self, node: ast.Name, name: str | None) -> Value:
+        if node.id in self.env:
+            return self.env[node.id]
+        if node.id in self.module.constants:
+            return Const(ast.literal_eval(self.module.constants[node.id]))
+        qualified = self.module.imports.get(node.id)
+        if qualified in CONSTANTS:
+            return Const(CONSTANTS[qualified])
+        if node.id in self.module.functions or qualified:
+            self.fail(node, f"`{node.id}` is a function, not a value", "call it", UnsupportedSyntax)
+        raise UnresolvedName(f"name `{node.id}` is not defined in the function or at the top of the file",
+                             self.module.location(node))
+
+    def expr_Tuple(self, node: ast.Tuple, name: str | None) -> Value:
+        return tuple(self.atom(e) for e in node.elts)
+
+    expr_List = expr_Tuple
+
+    def expr_BinOp(self, node: ast.BinOp, name: str | None) -> Value:
+        if type(node.op) not in BINARY_OPS:
+            self.fail(node, f"the operator `{_op_symbol(node)}` is not supported", "use + - * / ** @ % //")
+        return self.binary(BINARY_OPS[type(node.op)], node.left, node.right, name)
+
+    def binary(self, prim: str, left: ast.expr, right: ast.expr, name: str | None) -> Atom:
+        return self.emit(prim, (self.atom(left), self.atom(right)), {}, name)
+
+    def expr_UnaryOp(self, node: ast.UnaryOp, name: str | None) -> Value:
+        operand = self.atom(node.operand)
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        if not isinstance(node.op, ast.USub):
+            self.fail(node, "`not` and `~` are not supported", "use np.logical_not on masks")
+        if isinstance(operand, Const):
+            return Const(-operand.value)
+        return self.emit("neg", (operand,), {}, name)
+
+    def expr_Compare(self, node: ast.Compare, name: str | None) -> Value:
+        if len(node.ops) != 1 or type(node.ops[0]) not in COMPARISONS:
+            self.fail(node, "only single comparisons (<, <=, >, >=, ==, !=) are supported", "split a < b < c into two")
+        return self.binary(COMPARISONS[type(node.ops[0])], node.left, node.comparators[0], name)
+
+    def expr_Subscript(self, node: ast.Subscript, name: str | None) -> Value:
+        base = self.expr(node.value)
+        if isinstance(base, tuple):  # indexing a tuple literal, e.g. x.shape[0] after unpacking
+            index = self.static(node.slice, "an index")
+            if isinstance(index, int):
+                return base[index]
+            self.fail(node.slice, "a tuple can only be indexed by an integer constant", "use an integer")
+        return self.emit("getitem", (base,), {"index": self.static_param("index", node.slice)}, name)
+
+    def expr_Attribute(self, node: ast.Attribute, name: str | None) -> Value:
+        qualified = self.module.qualified_name(node)
+        if qualified is not None:
+            if qualified in CONSTANTS:
+                return Const(CONSTANTS[qualified])
+            self.fail(node, f"`{qualified}` is not a number or array", "call it, or use a supported constant (np.pi, np.e, np.inf)")
+        if node.attr not in ATTRIBUTES:
+            self.fail(node, f"the attribute `.{node.attr}` is not supported", "use .T, .shape, .ndim or .size")
+        return self.emit(ATTRIBUTES[node.attr], (self.atom(node.value),), {}, name)
+
+    def expr_Call(self, node: ast.Call, name: str | None) -> Value:
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in self.module.functions and func.id not in self.env:
+            return self.inline(node, self.module.functions[func.id], name)
+        qualified = self.module.qualified_name(func)
+        if qualified is None and isinstance(func, ast.Name) and func.id in BUILTINS and func.id not in self.env:
+            qualified = f"builtins.{func.id}"
+        if qualified is not None:
+            if qualified not in FUNCTIONS:
+                raise UnknownFunction(f"`{qualified}` has no derivative rule", self.module.location(node))
+            return self.call(node, FUNCTIONS[qualified], None, name, lib=qualified.split(".")[0])
+        if isinstance(func, ast.Attribute) and func.attr in METHODS:
+            return self.call(node, METHODS[func.attr], func.value, name, lib="method")
+        if isinstance(func, ast.Name):
+            raise UnresolvedName(f"cannot resolve the function `{func.id}` statically", self.module.location(node),
+                                 hint="define it at the top of this file, or import it from numpy/math/scipy.special")
+        raise UnknownFunction(f"`{ast.unparse(func)}` has no derivative rule", self.module.location(node))
+
+    # --- calls --------------------------------------------------------------
+    def call(self, node: ast.Call, prim_name: str, receiver: ast.expr | None, name: str | None, lib: str) -> Atom:
+        """A call of a primitive: bind arguments to its operands and static parameters."""
+        prim = PRIMITIVES[prim_name]
+        args = list(node.args)
+        if receiver is not None:  # x.sum(0) is np.sum(x, 0); x.reshape(2, 3) is np.reshape(x, (2, 3))
+            args.insert(0, receiver)
+            if prim_name in ("reshape", "transpose") and len(args) > 2:
+                args = [args[0], ast.Tuple(args[1:], ast.Load())]
+        operands, statics = self.bind_arguments(node, prim, args)
+        params = dict(statics)
+        if lib == "math" and prim_name in MATH_SPELLING:
+            params["lib"] = "math"
+        if lib == "builtins" and prim_name in ("maximum", "minimum", "abs"):
+            params["lib"] = "builtins"
+        return self.emit(prim_name, tuple(operands), params, name)
+
+    def bind_arguments(self, node: ast.Call, prim: Any, args: list[ast.expr]) -> tuple[list[Atom], dict[str, Any]]:
+        """Match a call's arguments to ``prim``'s operands and static parameters, numpy-style."""
+        if prim.operands == ("*",):
+            return self.bind_variadic(node, prim, args)
+        names = [*prim.operands, *prim.statics]
+        if len(args) > len(names):
+            self.fail(node, f"too many arguments for `{prim.name}`", f"{prim.name} takes: {', '.join(names)}")
+        given = dict(zip(names, args))
+        for k in node.keywords:
+            if k.arg not in names or k.arg in given:
+                self.fail(k.value, f"unsupported or repeated keyword argument `{k.arg}=`", f"{prim.name} takes: {', '.join(names)}")
+            given[k.arg] = k.value
+        missing = [o for o in prim.operands if o not in given]
+        if missing:
+            self.fail(node, f"missing argument `{missing[0]}` for `{prim.name}`", "pass every operand")
+        operands = [self.atom(given[o]) for o in prim.operands]
+        statics = {s: self.static_param(s, given[s]) if s in given else default for s, default in prim.statics.items()}
+        return operands, statics
+
+    def bind_variadic(self, node: ast.Call, prim: Any, args: list[ast.expr]) -> tuple[list[Atom], dict[str, Any]]:
+        """``np.concatenate([a, b], axis)``, ``np.stack``; ``np.arange(a, b, step)``."""
+        if prim.name == "arange":
+            if node.keywords:
+                self.fail(node, "np.arange takes positional arguments here", "write np.arange(start, stop, step)")
+            return [self.atom(a) for a in args], {}
+        if not args or not isinstance(args[0], (ast.List, ast.Tuple)) or len(args) > 2:
+            self.fail(node, f"np.{prim.name} needs a literal list of arrays", f"write np.{prim.name}([a, b], axis=0)")
+        given = {"axis": args[1]} if len(args) == 2 else {}
+        for k in node.keywords:
+            if k.arg != "axis" or k.arg in given:
+                self.fail(k.value, f"unsupported or repeated keyword argument `{k.arg}=`", f"np.{prim.name} takes: axis")
+            given["axis"] = k.value
+        axis = self.static_param("axis", given["axis"]) if given else 0
+        return [self.atom(e) for e in args[0].elts], {"axis": axis}
+
+    def static_param(self, name: str, node: ast.expr) -> Any:
+        """A literal's value (axis, keepdims); an index or shape may be an expression."""
+        if name in ("index", "shape"):
+            resolved = self.static_ast(node)
+            try:
+                return ast.literal_eval(resolved) if name == "shape" else resolved
+            except (ValueError, TypeError, SyntaxError):
+                return resolved
+        return self.static(node, f"`{name}`")
+
+    def inline(self, node: ast.Call, helper: ast.FunctionDef, name: str | None) -> Value:
+        """Inline a call to a helper of this file: bind its parameters, normalize its body."""
+        params = [a.arg for a in [*helper.args.posonlyargs, *helper.args.args]]
+        if len(node.args) > len(params):
+            self.fail(node, f"`{helper.name}` takes {len(params)} arguments, {len(node.args)} given", "match the definition")
+        bound = dict(zip(params, node.args))
+        for k in node.keywords:
+            if k.arg not in params or k.arg in bound:
+                self.fail(k.value, f"`{helper.name}` has no parameter `{k.arg}` (or it is given twice)", "match the definition")
+            bound[k.arg] = k.value
+        if set(bound) != set(params):
+            missing = next(p for p in params if p not in bound)
+            self.fail(node, f"missing argument `{missing}` in the call to `{helper.name}`", "pass every parameter")
+        values = {p: self.expr(bound[p]) for p in params}
+        saved_env, saved_origin = self.env, self.origin
+        self.env = values
+        self.stack.append(helper.name)
+        for stmt in helper.body[:-1]:
+            self.statement(stmt)
+        ret = helper.body[-1]
+        self.origin = self.origin_of(ret)
+        result = self.expr(ret.value, name)  # type: ignore[union-attr]
+        self.stack.pop()
+        self.env, self.origin = saved_env, saved_origin
+        return result
+
+    # --- static parameters --------------------------------------------------
+    def static(self, node: ast.expr, what: str) -> Any:
+        """A literal static parameter (axis, keepdims): its Python value."""
+        resolved = self.static_ast(node)
+        try:
+            return ast.literal_eval(resolved)
+        except (ValueError, TypeError, SyntaxError):
+            self.fail(node, f"{what} must be a constant known when compiling", "write a literal, e.g. axis=0")
+
+    def static_ast(self, node: ast.expr) -> ast.expr:
+        """An expression over inactive names (an index, a shape), with names renamed."""
+        node = copy.deepcopy(node)
+        for sub in ast.walk(node):
+            if isinstance(sub, (ast.Call, ast.Lambda)):
+                self.fail(sub, "calls are not supported inside an index or shape", "compute the value in its own statement first")
+        return _RenameStatic(self).visit(node)
+
+    # --- emission -----------------------------------------------------------
+    def emit(self, prim: str, args: tuple[Atom, ...], params: dict[str, Any], name: str | None) -> str:
+        index = self.next_index
+        self.next_index += 1
+        out = self.names.user(name) if name else self.names.temp(index)
+        self.eqns.append(Eqn(out, prim, args, tuple(params.items()), self.origin))
+        return out
+
+    def origin_of(self, stmt: ast.stmt) -> Origin:
+        segment = ast.get_source_segment(self.module.source.text, stmt) or ast.unparse(stmt)
+        text = " ".join(line.strip() for line in segment.splitlines())
+        return Origin(stmt.lineno, stmt.col_offset, text)
+
+    def fail(self, node: ast.AST, message: str, hint: str, cls: type[AdgenError] = UnsupportedSyntax) -> Any:
+        raise cls(message, self.module.location(node), hint)
+
+
+class _RenameStatic(ast.NodeTransformer):
+    """Rename the names of a static expression to their current versions."""
+
+    def __init__(self, normalizer: _Normalizer):
+        self.n = normalizer
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if node.id in self.n.env or node.id in self.n.module.constants:
+            value = self.n.expr_Name(node, None)
+            return ast.Constant(value.value) if isinstance(value, Const) else ast.Name(value, ast.Load())
+        if node.id == "None":
+            return ast.Constant(None)
+        raise UnresolvedName(f"name `{node.id}` is not defined", self.n.module.location(node))
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+        qualified = self.n.module.qualified_name(node)
+        if qualified in ("numpy.newaxis",):
+            return ast.Constant(None)
+        if qualified in CONSTANTS:
+            return ast.Constant(CONSTANTS[qualified])
+        if node.attr in ("shape", "ndim", "size"):
+            return ast.Attribute(self.visit(node.value), node.attr, ast.Load())
+        raise UnsupportedSyntax(f"`{ast.unparse(node)}` is not supported in an index or shape",
+                                self.n.module.location(node), hint="compute the value in its own statement first")
+
+
+def _target_name(target: ast.expr) -> str | None:
+    return target.id if isinstance(target, ast.Name) else None
+
+
+def _pairs(n: _Normalizer, targets: ast.Tuple, values: ast.Tuple) -> list[tuple[ast.expr, ast.expr]]:
+    if len(targets.elts) != len(values.elts):
+        n.fail(targets, f"cannot unpack {len(values.elts)} values into {len(targets.elts)} names", "match the counts")
+    return list(zip(targets.elts, values.elts))
+
+
+def _op_symbol(node: ast.BinOp) -> str:
+    return {ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}.get(type(node.op), "?")
+
+
+def _all_helpers(module: Module, fn: ast.FunctionDef) -> list[str]:
+    from .check import called_helpers
+
+    seen: list[str] = []
+    todo = [fn]
+    while todo:
+        for name in called_helpers(module, todo.pop()):
+            if name not in seen:
+                seen.append(name)
+                todo.append(module.functions[name])
+    return seen
+
+
+def assert_normal_form(fn: Function) -> None:
+    """Check the grammar above: every name assigned once, before use, by a known primitive."""
+    defined = set(fn.params)
+    for eqn in fn.eqns:
+        assert eqn.prim in PRIMITIVES, eqn
+        assert eqn.out not in defined, f"{eqn.out} assigned twice"
+        for arg in eqn.args:
+            assert isinstance(arg, Const) or arg in defined, f"{arg} used before assignment in {eqn}"
+        defined.add(eqn.out)
+    assert isinstance(fn.output, Const) or fn.output in defined

@@ -1,0 +1,145 @@
+"""Stage 1, parse: read a model file with ``ast`` and resolve its names statically.
+
+Nothing in the file is imported or executed.  From the module's top level we
+keep only what a function body may refer to:
+
+* imports, as a map from local alias to qualified name
+  (``np`` -> ``numpy``, ``expit`` -> ``scipy.special.expit``);
+* top-level functions (targets to compile, and helpers to inline);
+* module constants whose value is a literal (``SCALE = 0.5``).
+
+Everything else at top level (data loading, training code, prints) is ignored.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputFileError, Location, NoFunction, SourceFile, SourceSyntaxError
+
+# Deeply nested expressions are legal Python but would exhaust the recursion
+# limit of every ast walk; refuse them before they reach one.
+MAX_NESTING = 200
+
+
+@dataclass
+class Module:
+    """A parsed model file."""
+
+    source: SourceFile
+    tree: ast.Module
+    imports: dict[str, str] = field(default_factory=dict)  # alias -> qualified name
+    functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
+    constants: dict[str, ast.expr] = field(default_factory=dict)
+
+    def location(self, node: ast.AST | None) -> Location:
+        return Location.of(node, self.source)
+
+    def qualified_name(self, node: ast.expr) -> str | None:
+        """``np.linalg.norm`` -> ``numpy.linalg.norm``; None if not an imported name."""
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name) or node.id not in self.imports:
+            return None
+        return ".".join([self.imports[node.id], *reversed(parts)])
+
+
+def read_source(path: str | Path) -> SourceFile:
+    """Read ``path`` as UTF-8 text, with a located error for each way it can fail."""
+    p = Path(path)
+    shown = str(path)
+    if p.is_dir():
+        raise InputFileError(f"{shown} is a directory, not a Python file", Location(shown))
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"no such file: {shown}", Location(shown)) from None
+    except OSError as exc:
+        raise InputFileError(f"cannot read {shown}: {exc.strerror}", Location(shown)) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{shown} is not UTF-8 text (byte {exc.start})", Location(shown)) from None
+    return SourceFile(shown, text)
+
+
+def parse_module(source: SourceFile) -> Module:
+    """Parse ``source`` and collect its imports, functions and literal constants."""
+    if not source.text.strip():
+        raise NoFunction("the file is empty", Location(source.path))
+    tree = _parse_tree(source)
+    module = Module(source, tree)
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            module.imports.update(_import_aliases(stmt))
+        elif isinstance(stmt, ast.FunctionDef):
+            module.functions[stmt.name] = stmt
+        elif _is_literal_constant(stmt):
+            module.constants[stmt.targets[0].id] = stmt.value
+    return module
+
+
+def _parse_tree(source: SourceFile) -> ast.Module:
+    try:
+        tree = ast.parse(source.text, filename=source.path)
+    except SyntaxError as exc:
+        line = exc.lineno or 0
+        loc = Location(source.path, line, max((exc.offset or 1) - 1, 0), source.line(line))
+        raise SourceSyntaxError(f"invalid Python syntax: {exc.msg}", loc) from None
+    except (RecursionError, MemoryError):
+        raise SourceSyntaxError("the file is nested too deeply for Python's parser", Location(source.path)) from None
+    _check_nesting(tree, source)
+    return tree
+
+
+def _check_nesting(tree: ast.Module, source: SourceFile) -> None:
+    """Iteratively measure expression depth, so later recursive passes are safe."""
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise SourceSyntaxError(
+                f"expression nested more than {MAX_NESTING} levels deep",
+                Location.of(node, source),
+                hint="split the expression into several assignments",
+            )
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def _import_aliases(stmt: ast.Import | ast.ImportFrom) -> dict[str, str]:
+    if isinstance(stmt, ast.Import):
+        return {a.asname or a.name.split(".")[0]: (a.name if a.asname else a.name.split(".")[0]) for a in stmt.names}
+    if stmt.level or stmt.module is None:  # relative imports cannot be resolved statically
+        return {}
+    return {a.asname or a.name: f"{stmt.module}.{a.name}" for a in stmt.names if a.name != "*"}
+
+
+def _is_literal_constant(stmt: ast.stmt) -> bool:
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+        return False
+    try:
+        ast.literal_eval(stmt.value)
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return False
+    return True
+
+
+def select_functions(module: Module, names: list[str] | None) -> list[ast.FunctionDef]:
+    """The functions to compile: those named, or every public top-level one."""
+    if names:
+        missing = [n for n in names if n not in module.functions]
+        if missing:
+            known = ", ".join(module.functions) or "none"
+            raise NoFunction(
+                f"no top-level function named {missing[0]!r} (functions here: {known})",
+                Location(module.source.path),
+            )
+        return [module.functions[n] for n in names]
+    chosen = [f for name, f in module.functions.items() if not name.startswith("_")]
+    if not chosen:
+        raise NoFunction("the file defines no public top-level function to compile", Location(module.source.path))
+    return chosen

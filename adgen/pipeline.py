@@ -1,0 +1,123 @@
+"""The compiler: every stage, called in order, in one short function.
+
+    parse -> check -> normalize -> graph -> reverse -> emit -> format
+
+``run`` keeps each stage's output so that ``adgen compile --dump STAGE`` can
+print any of them; ``compile_source`` returns the final, black-formatted text.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import black
+
+from .check import check_function
+from .emit import Compiled, emit_module
+from .errors import SourceFile
+from .graph import Graph, build_graph, describe
+from .ir import Function
+from .normalize import assert_normal_form, normalize
+from .parse import Module, parse_module, select_functions
+from .primitives import primal_statement
+from .reverse import Backward, reverse_sweep
+
+STAGES = ("parse", "check", "normalize", "graph", "reverse", "emit", "format")
+BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
+
+
+@dataclass
+class Stages:
+    """What each stage produced, for one model file."""
+
+    module: Module
+    functions: list[Function] = field(default_factory=list)
+    graphs: list[Graph] = field(default_factory=list)
+    backwards: list[Backward] = field(default_factory=list)
+    emitted: str = ""
+    formatted: str = ""
+
+
+def run(source: SourceFile, functions: list[str] | None = None, wrt: list[str] | None = None) -> Stages:
+    """Compile ``source``: every stage in order."""
+    module = parse_module(source)
+    stages = Stages(module)
+    for fn in select_functions(module, functions):
+        check_function(module, fn)
+        normal = normalize(module, fn, wrt)
+        assert_normal_form(normal)
+        graph = build_graph(normal)
+        stages.functions.append(normal)
+        stages.graphs.append(graph)
+        stages.backwards.append(reverse_sweep(graph))
+    compiled = [Compiled(g, b) for g, b in zip(stages.graphs, stages.backwards)]
+    stages.emitted = emit_module(compiled, source.path, source_hash(source.text))
+    stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
+    return stages
+
+
+def compile_source(source: SourceFile, functions: list[str] | None = None, wrt: list[str] | None = None) -> str:
+    """The generated module for ``source``, black-formatted."""
+    return run(source, functions, wrt).formatted
+
+
+def source_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def display_path(path: str | Path) -> str:
+    """The path as written in headers: relative to the working directory, with ``/``."""
+    p = Path(path)
+    try:
+        p = Path(os.path.relpath(p))
+    except ValueError:  # another drive on Windows
+        pass
+    return p.as_posix()
+
+
+def dump(stages: Stages, stage: str) -> str:
+    """The text of one stage's output (``adgen compile --dump STAGE``)."""
+    if stage == "parse":
+        m = stages.module
+        lines = [f"imports:   {', '.join(f'{k} -> {v}' for k, v in m.imports.items()) or '-'}",
+                 f"functions: {', '.join(m.functions) or '-'}",
+                 f"constants: {', '.join(f'{k} = {ast.unparse(v)}' for k, v in m.constants.items()) or '-'}"]
+        return "\n".join(lines)
+    if stage == "check":
+        return "\n".join(f"ok: {f.name}" for f in stages.functions)
+    if stage == "normalize":
+        return "\n\n".join(_anf_text(f) for f in stages.functions)
+    if stage == "graph":
+        return "\n\n".join(describe(g) for g in stages.graphs)
+    if stage == "reverse":
+        return "\n\n".join(_reverse_text(g, b) for g, b in zip(stages.graphs, stages.backwards))
+    if stage == "emit":
+        return stages.emitted
+    return stages.formatted
+
+
+def _anf_text(fn: Function) -> str:
+    lines = [f"def {fn.name}({', '.join(fn.params)}):  # wrt {', '.join(fn.wrt)}"]
+    for eqn in fn.eqns:
+        args = [str(a) if not isinstance(a, str) else a for a in eqn.args]
+        args += [f"{k}={ast.unparse(v) if isinstance(v, ast.AST) else v!r}" for k, v in eqn.params]
+        lines.append(f"    {eqn.out} = {eqn.prim}({', '.join(args)})")
+    lines.append(f"    return {fn.output}")
+    return "\n".join(lines)
+
+
+def _reverse_text(graph: Graph, backward: Backward) -> str:
+    lines = [f"backward {graph.fn.name}, seed {backward.seed}:"]
+    for block in backward.blocks:
+        lines.append(f"    # {block.comment}")
+        lines += [f"    {ast.unparse(s)}" for s in block.statements]
+    lines += [f"    {ast.unparse(s)}" for s in backward.zeros]
+    lines.append(f"    return {', '.join(backward.results)}")
+    return "\n".join(lines)
+
+
+__all__ = ["STAGES", "Stages", "run", "compile_source", "dump", "display_path", "primal_statement"]

@@ -1,0 +1,206 @@
+"""The primitive operations adgen knows: how a call is recognised, and how it is written.
+
+Three tables, read by the normalizer and the emitter:
+
+* ``PRIMITIVES``: each primitive's signature (array operands, static keyword
+  parameters) and how its forward value is spelled in emitted code;
+* ``FUNCTIONS``: qualified function names (``numpy.sin``, ``math.sin``,
+  ``scipy.special.expit``, builtins) -> primitive;
+* ``METHODS``: array methods and attributes (``x.sum()``, ``x.T``) -> primitive.
+
+The derivative of each primitive lives in ``rules.py``; adding a function is one
+row here and one rule there.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .expr import E, Namespace, assign
+from .ir import Const, Eqn
+
+np = Namespace("np")
+math = Namespace("math")
+scipy_special = Namespace("scipy", "special")
+
+Forward = Callable[..., E]  # (*operands: E, **static params) -> E
+
+
+@dataclass(frozen=True)
+class Primitive:
+    name: str
+    forward: Forward
+    operands: tuple[str, ...] = ("x",)  # array operands, in call order; "*" = a list of them
+    statics: dict[str, Any] = field(default_factory=dict)  # static parameters and defaults
+    elementwise: bool = False  # output has the broadcast shape of the operands
+
+
+def _call(fn: Callable[..., E]) -> Forward:
+    """Forward spelling ``fn(x, ...)``: a plain call on the operands."""
+
+    def forward(*operands: E, **params: Any) -> E:
+        return fn(*operands, **params)
+
+    return forward
+
+
+def _reduction(fn: Callable[..., E]) -> Forward:
+    def forward(x: E, axis: Any = None, keepdims: bool = False) -> E:
+        kwargs: dict[str, Any] = {}
+        if axis is not None:
+            kwargs["axis"] = axis
+        if keepdims:
+            kwargs["keepdims"] = True
+        return fn(x, **kwargs)
+
+    return forward
+
+
+def _prims() -> dict[str, Primitive]:
+    table: dict[str, Primitive] = {}
+
+    def add(p: Primitive) -> None:
+        table[p.name] = p
+
+    binary = ("x", "y")
+    add(Primitive("add", lambda x, y: x + y, binary, elementwise=True))
+    add(Primitive("sub", lambda x, y: x - y, binary, elementwise=True))
+    add(Primitive("mul", lambda x, y: x * y, binary, elementwise=True))
+    add(Primitive("div", lambda x, y: x / y, binary, elementwise=True))
+    add(Primitive("pow", lambda x, y: x**y, binary, elementwise=True))
+    add(Primitive("mod", lambda x, y: x % y, binary, elementwise=True))
+    add(Primitive("floordiv", lambda x, y: x // y, binary, elementwise=True))
+    add(Primitive("neg", lambda x: -x, elementwise=True))
+    add(Primitive("matmul", lambda x, y: x @ y, binary))
+    add(Primitive("dot", lambda x, y: np.dot(x, y), binary))
+    add(Primitive("outer", lambda x, y: np.outer(x, y), binary))
+    for name in ("maximum", "minimum"):
+        add(Primitive(name, _call(getattr(np, name)), binary, elementwise=True))
+    for cmp in ("gt", "lt", "ge", "le", "eq", "ne"):
+        add(Primitive(cmp, lambda x, y, _c=cmp: getattr(x, _c)(y), binary, elementwise=True))
+    for name in UNARY_NUMPY:
+        add(Primitive(name, _call(getattr(np, name)), elementwise=True))
+    add(Primitive("expit", _call(scipy_special.expit), elementwise=True))
+    add(Primitive("where", _call(np.where), ("c", "x", "y"), elementwise=True))
+    add(Primitive("clip", _call(np.clip), ("x", "lo", "hi"), elementwise=True))
+    for name in ("sum", "mean", "max", "min"):
+        add(Primitive(name, _reduction(getattr(np, name)), statics={"axis": None, "keepdims": False}))
+    add(Primitive("logsumexp", _reduction(scipy_special.logsumexp), statics={"axis": None, "keepdims": False}))
+    add(Primitive("transpose", _transpose, statics={"axes": None}))
+    add(Primitive("reshape", lambda x, shape: np.reshape(x, shape), statics={"shape": None}))
+    add(Primitive("trace", _call(np.trace)))
+    add(Primitive("concatenate", lambda *xs, axis=0: np.concatenate(list_of(xs), **_nondefault(axis=axis)), ("*",), {"axis": 0}))
+    add(Primitive("stack", lambda *xs, axis=0: np.stack(list_of(xs), **_nondefault(axis=axis)), ("*",), {"axis": 0}))
+    add(Primitive("getitem", lambda x, index: x[index], statics={"index": None}))
+    # Values that do not depend differentiably on their operands.
+    add(Primitive("shape", lambda x: np.shape(x)))
+    add(Primitive("ndim", lambda x: np.ndim(x)))
+    add(Primitive("size", lambda x: np.size(x)))
+    add(Primitive("len", lambda x: E(_builtin("len")).call(x)))
+    add(Primitive("sign", _call(np.sign), elementwise=True))
+    for name in ("zeros", "ones"):
+        add(Primitive(name, _call(getattr(np, name)), ("shape",)))
+    for name in ("zeros_like", "ones_like"):
+        add(Primitive(name, _call(getattr(np, name))))
+    add(Primitive("arange", lambda *xs: np.arange(*xs), ("*",)))
+    return table
+
+
+def _builtin(name: str) -> Any:
+    return ast.Name(name, ast.Load())
+
+
+def list_of(items: tuple[E, ...]) -> E:
+    return E(ast.List([i.node for i in items], ast.Load()))
+
+
+def _nondefault(axis: Any) -> dict[str, Any]:
+    return {} if axis == 0 else {"axis": axis}
+
+
+def _transpose(x: E, axes: Any = None) -> E:
+    return x.T if axes is None else np.transpose(x, axes)
+
+
+# Elementwise unary numpy functions with a derivative rule (see rules.py).
+UNARY_NUMPY = (
+    "sin cos tan arcsin arccos arctan sinh cosh tanh exp exp2 expm1 "
+    "log log2 log10 log1p sqrt square abs"
+).split()
+
+# Functions whose output carries no derivative: used only for shapes and masks.
+NONDIFFERENTIABLE = {"gt", "lt", "ge", "le", "eq", "ne", "shape", "ndim", "size", "len", "sign",
+                     "zeros", "ones", "zeros_like", "ones_like", "arange", "floordiv"}
+
+PRIMITIVES: dict[str, Primitive] = _prims()
+
+
+def _functions() -> dict[str, str]:
+    """Qualified name -> primitive."""
+    table = {f"numpy.{n}": n for n in UNARY_NUMPY}
+    table.update({f"numpy.{n}": n for n in (
+        "maximum minimum where clip sum mean max min dot matmul outer transpose reshape trace "
+        "concatenate stack shape ndim size sign zeros ones zeros_like ones_like arange".split())})
+    table.update({"numpy.power": "pow", "numpy.absolute": "abs", "numpy.fabs": "abs",
+                  "numpy.amax": "max", "numpy.amin": "min", "numpy.negative": "neg",
+                  "numpy.add": "add", "numpy.subtract": "sub", "numpy.multiply": "mul",
+                  "numpy.divide": "div", "numpy.true_divide": "div"})
+    math_names = {"sin": "sin", "cos": "cos", "tan": "tan", "asin": "arcsin", "acos": "arccos",
+                  "atan": "arctan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "exp": "exp",
+                  "expm1": "expm1", "log": "log", "log2": "log2", "log10": "log10", "log1p": "log1p",
+                  "sqrt": "sqrt", "fabs": "abs", "pow": "pow"}
+    table.update({f"math.{k}": v for k, v in math_names.items()})
+    table.update({"scipy.special.expit": "expit", "scipy.special.logsumexp": "logsumexp"})
+    table.update({"builtins.abs": "abs", "builtins.max": "maximum", "builtins.min": "minimum",
+                  "builtins.len": "len"})
+    return table
+
+
+FUNCTIONS: dict[str, str] = _functions()
+
+# Math functions emitted with `math.` in the forward pass (fast on Python floats).
+MATH_SPELLING = {v: k for k, v in {
+    "sin": "sin", "cos": "cos", "tan": "tan", "asin": "arcsin", "acos": "arccos", "atan": "arctan",
+    "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "exp": "exp", "expm1": "expm1", "log": "log",
+    "log2": "log2", "log10": "log10", "log1p": "log1p", "sqrt": "sqrt", "fabs": "abs"}.items()}
+
+# Constants reachable by qualified name.
+CONSTANTS: dict[str, float] = {}
+
+
+def _constants() -> None:
+    import math as _m
+
+    for lib in ("numpy", "math"):
+        CONSTANTS[f"{lib}.pi"] = _m.pi
+        CONSTANTS[f"{lib}.e"] = _m.e
+        CONSTANTS[f"{lib}.inf"] = _m.inf
+
+
+_constants()
+
+# Array methods: `x.sum(axis=0)` -> ("sum", True); attributes: `x.T` -> ("transpose", False).
+METHODS: dict[str, str] = {n: n for n in ("sum", "mean", "max", "min", "reshape", "transpose", "dot")}
+ATTRIBUTES: dict[str, str] = {"T": "transpose", "shape": "shape", "ndim": "ndim", "size": "size"}
+
+
+def primal_expr(eqn: Eqn) -> E:
+    """How node ``eqn`` is written in emitted code: ``np.sin(x1)``, ``x1 * x2``."""
+    from .expr import name
+
+    operands = [E(a.value) if isinstance(a, Const) else name(a) for a in eqn.args]
+    params = eqn.kwargs
+    lib = params.pop("lib", None)
+    if lib == "math":
+        return getattr(math, MATH_SPELLING[eqn.prim])(*operands)
+    if lib == "builtins":
+        builtin = {"maximum": "max", "minimum": "min", "abs": "abs"}[eqn.prim]
+        return E(_builtin(builtin)).call(*operands)
+    return PRIMITIVES[eqn.prim].forward(*operands, **params)
+
+
+def primal_statement(eqn: Eqn) -> ast.Assign:
+    """The assignment ``out = <primal_expr>`` for node ``eqn``."""
+    return assign(eqn.out, primal_expr(eqn))

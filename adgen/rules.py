@@ -1,0 +1,145 @@
+"""The derivative rule table: one entry per primitive, written like the math.
+
+Each entry gives, for every operand, its contribution to that operand's
+adjoint as a function of
+
+    g    the adjoint of the output (the lecture's v̄ of this node),
+    ans  the node's own value, and
+    the operands themselves, then any static parameters (axis, keepdims, ...).
+
+The arguments are ``E`` expressions (see ``expr.py``) and ``np`` below is a
+``Namespace``: ``g * np.cos(x)`` *builds* the code ``n4_bar * np.cos(x1)``.
+``None`` marks an operand that receives no gradient (a mask, a condition).
+
+Elementwise rules are written as if the operands had the output's shape; the
+reverse pass reduces each contribution back to its operand's shape
+(unbroadcasting) where shapes can differ, so no rule can forget it.
+
+Conventions at kinks (documented in the README): the derivative of
+``maximum(x, y)`` goes to the strictly larger operand, so relu'(0) = 0 however
+relu is written; d|x|/dx at 0 is 0; ``clip`` passes the gradient on its closed
+interval [lo, hi], like PyTorch's ``clamp``.
+
+To add a primitive: a row in ``primitives.py`` and one ``defvjp`` line here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from .expr import E, Namespace
+
+np = Namespace("np")  # builds numpy calls in emitted code; not numpy itself
+runtime = Namespace()  # bare names of adgen/runtime.py helpers, imported by emitted code
+
+Partial = Optional[Callable[..., Optional[E]]]
+
+RULES: dict[str, tuple[Partial, ...]] = {}
+
+
+def defvjp(prim: str, *partials: Partial) -> None:
+    """Register the adjoint contribution of each operand of ``prim``, in order."""
+    RULES[prim] = partials
+
+
+def defvariadic(prim: str, partial: Callable[..., E]) -> None:
+    """A rule for list operands (concatenate, stack): ``partial(g, ans, i, xs, ...)``."""
+    RULES[prim] = (partial,)
+
+
+# --- arithmetic -------------------------------------------------------------
+defvjp("add", lambda g, ans, x, y: g, lambda g, ans, x, y: g)
+defvjp("sub", lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
+defvjp("mul", lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x)
+defvjp("div", lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * x / y**2)
+defvjp("pow", lambda g, ans, x, y: g * (y * x ** (y - 1)), lambda g, ans, x, y: g * ans * np.log(x))
+defvjp("mod", lambda g, ans, x, y: g, lambda g, ans, x, y: -g * np.floor(x / y))
+defvjp("neg", lambda g, ans, x: -g)
+defvjp("maximum", lambda g, ans, x, y: g * x.gt(y), lambda g, ans, x, y: g * y.gt(x))
+defvjp("minimum", lambda g, ans, x, y: g * x.lt(y), lambda g, ans, x, y: g * y.lt(x))
+
+# --- elementwise functions ------------------------------------------------
+defvjp("sin", lambda g, ans, x: g * np.cos(x))
+defvjp("cos", lambda g, ans, x: -g * np.sin(x))
+defvjp("tan", lambda g, ans, x: g * (1 + ans**2))
+defvjp("arcsin", lambda g, ans, x: g / np.sqrt(1 - x**2))
+defvjp("arccos", lambda g, ans, x: -g / np.sqrt(1 - x**2))
+defvjp("arctan", lambda g, ans, x: g / (1 + x**2))
+defvjp("sinh", lambda g, ans, x: g * np.cosh(x))
+defvjp("cosh", lambda g, ans, x: g * np.sinh(x))
+defvjp("tanh", lambda g, ans, x: g * (1 - ans**2))
+defvjp("exp", lambda g, ans, x: g * ans)
+defvjp("exp2", lambda g, ans, x: g * ans * np.log(2))
+defvjp("expm1", lambda g, ans, x: g * (ans + 1))
+defvjp("log", lambda g, ans, x: g / x)
+defvjp("log2", lambda g, ans, x: g / (x * np.log(2)))
+defvjp("log10", lambda g, ans, x: g / (x * np.log(10)))
+defvjp("log1p", lambda g, ans, x: g / (1 + x))
+defvjp("sqrt", lambda g, ans, x: g / (2 * ans))
+defvjp("square", lambda g, ans, x: g * (2 * x))
+defvjp("abs", lambda g, ans, x: g * np.sign(x))
+defvjp("expit", lambda g, ans, x: g * ans * (1 - ans))
+defvjp(
+    "where",
+    None,
+    lambda g, ans, c, x, y: np.where(c, g, 0.0),
+    lambda g, ans, c, x, y: np.where(c, 0.0, g),
+)
+defvjp(
+    "clip",
+    lambda g, ans, x, lo, hi: g * (x.ge(lo) & x.le(hi)),
+    lambda g, ans, x, lo, hi: g * x.lt(lo),
+    lambda g, ans, x, lo, hi: g * x.gt(hi),
+)
+
+
+# --- reductions -------------------------------------------------------------
+def unreduce(g: E, x: E, axis: Any, keepdims: bool) -> E:
+    """``g`` spread back over the axes a reduction of ``x`` removed."""
+    if axis is None:
+        return np.full_like(x, g)
+    return runtime.unreduce(g, x, axis, keepdims)
+
+
+defvjp("sum", lambda g, ans, x, axis, keepdims: unreduce(g, x, axis, keepdims))
+defvjp(
+    "mean",
+    lambda g, ans, x, axis, keepdims: (
+        np.full_like(x, g / np.size(x)) if axis is None else unreduce(g, x, axis, keepdims) * (np.size(ans) / np.size(x))
+    ),
+)
+defvjp("max", lambda g, ans, x, axis, keepdims: runtime.extremum_adjoint(g, x, ans, axis, keepdims))
+defvjp("min", lambda g, ans, x, axis, keepdims: runtime.extremum_adjoint(g, x, ans, axis, keepdims))
+defvjp(
+    "logsumexp",
+    lambda g, ans, x, axis, keepdims: (
+        g * np.exp(x - ans) if axis is None else unreduce(g, x, axis, keepdims) * np.exp(x - unreduce(ans, x, axis, keepdims))
+    ),
+)
+
+
+# --- linear algebra and shape ----------------------------------------------
+# matmul and dot receive the operands' ranks (``ndims``) from the shape pass:
+# with ranks known the adjoint is the textbook formula, else a runtime helper.
+def _matmul_x(g: E, ans: E, x: E, y: E, ndims: tuple) -> E:
+    rules = {(2, 2): lambda: g @ y.T, (1, 2): lambda: g @ y.T, (2, 1): lambda: np.outer(g, y), (1, 1): lambda: g * y}
+    return rules.get(ndims, lambda: runtime.matmul_adjoint_x(g, x, y))()
+
+
+def _matmul_y(g: E, ans: E, x: E, y: E, ndims: tuple) -> E:
+    rules = {(2, 2): lambda: x.T @ g, (2, 1): lambda: x.T @ g, (1, 2): lambda: np.outer(x, g), (1, 1): lambda: g * x}
+    return rules.get(ndims, lambda: runtime.matmul_adjoint_y(g, x, y))()
+
+
+defvjp("matmul", _matmul_x, _matmul_y)
+defvjp("dot", _matmul_x, _matmul_y)
+defvjp("outer", lambda g, ans, x, y: g @ y, lambda g, ans, x, y: x @ g)
+defvjp(
+    "transpose",
+    lambda g, ans, x, axes: g.T if axes is None else np.transpose(g, tuple(sorted(range(len(axes)), key=axes.__getitem__))),
+)
+defvjp("reshape", lambda g, ans, x, shape: np.reshape(g, np.shape(x)))
+defvjp("trace", lambda g, ans, x: g * np.eye(*np.shape(x)))
+defvjp("getitem", lambda g, ans, x, index: runtime.index_adjoint(g, x, np.s_.expr()[index]))
+defvariadic("concatenate", lambda g, ans, i, xs, axis: runtime.concatenate_part(g, xs, i, axis))
+defvariadic("stack", lambda g, ans, i, xs, axis: np.take(g, i, axis=axis))

@@ -1,0 +1,104 @@
+"""Helpers that emitted gradient code calls, where one numpy expression is not enough.
+
+Emitted code imports these by name (``from adgen.runtime import unbroadcast``)
+only when it uses them.  Each takes the adjoint ``g`` flowing back and returns
+the adjoint of one operand, with that operand's shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+__all__ = [
+    "unbroadcast",
+    "unreduce",
+    "extremum_adjoint",
+    "index_adjoint",
+    "concatenate_part",
+    "matmul_adjoint_x",
+    "matmul_adjoint_y",
+]
+
+
+def unbroadcast(g: Any, like: Any) -> Any:
+    """Sum ``g`` over the axes numpy broadcasting added to ``like``'s shape."""
+    shape = np.shape(like)
+    if np.shape(g) == shape:
+        return g
+    g = np.asarray(g)
+    extra = g.ndim - len(shape)
+    if extra > 0:
+        g = g.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return g.reshape(shape) if g.shape != shape else g
+
+
+def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return tuple(sorted(a % ndim for a in axes))
+
+
+def unreduce(g: Any, x: Any, axis: Any, keepdims: bool) -> np.ndarray:
+    """Spread ``g`` back over the ``axis`` that ``sum(x, axis)`` removed."""
+    shape = np.shape(x)
+    if not keepdims and axis is not None:
+        g = np.expand_dims(g, _normalize_axes(axis, len(shape)))
+    return np.broadcast_to(g, shape)
+
+
+def extremum_adjoint(g: Any, x: Any, ans: Any, axis: Any, keepdims: bool) -> np.ndarray:
+    """Adjoint of ``max``/``min``: ``g`` shared equally by the entries that attain it."""
+    shape = np.shape(x)
+    hit = np.asarray(x) == unreduce(ans, x, axis, keepdims)
+    count = np.sum(hit, axis=axis, keepdims=True)
+    return unreduce(g, x, axis, keepdims) * hit / count
+
+
+def index_adjoint(g: Any, x: Any, index: Any) -> np.ndarray:
+    """Adjoint of ``x[index]``: zeros of ``x``'s shape with ``g`` added at ``index``."""
+    out = np.zeros(np.shape(x), dtype=np.result_type(g, x, np.float32))
+    np.add.at(out, index, g)  # add.at, not +=: repeated integer indexes must accumulate
+    return out
+
+
+def concatenate_part(g: Any, parts: Sequence[Any], i: int, axis: int) -> np.ndarray:
+    """The block of ``g`` that came from ``parts[i]`` in ``np.concatenate(parts, axis)``."""
+    sizes = [np.shape(p)[axis] for p in parts]
+    start = sum(sizes[:i])
+    return np.take(g, np.arange(start, start + sizes[i]), axis=axis)
+
+
+def matmul_adjoint_x(g: Any, x: Any, y: Any) -> Any:
+    """Adjoint of ``x`` in ``x @ y`` for operands of any rank (numpy's matmul rules)."""
+    x, y, g = np.asarray(x), np.asarray(y), np.asarray(g)
+    if x.ndim == 0 or y.ndim == 0:  # np.dot with a scalar is a product
+        return unbroadcast(g * y, x)
+    if y.ndim == 1:
+        gx = np.multiply.outer(g, y) if x.ndim > 1 else g * y
+    else:
+        gy = g[..., None, :] if x.ndim == 1 else g
+        gx = gy @ np.swapaxes(y, -1, -2)
+        if x.ndim == 1:
+            gx = gx[..., 0, :]
+    return unbroadcast(gx, x)
+
+
+def matmul_adjoint_y(g: Any, x: Any, y: Any) -> Any:
+    """Adjoint of ``y`` in ``x @ y`` for operands of any rank (numpy's matmul rules)."""
+    x, y, g = np.asarray(x), np.asarray(y), np.asarray(g)
+    if x.ndim == 0 or y.ndim == 0:
+        return unbroadcast(g * x, y)
+    if x.ndim == 1:
+        gy = np.multiply.outer(x, g) if y.ndim > 1 else g * x
+        if y.ndim > 2:
+            gy = np.moveaxis(gy, 0, -2)
+    else:
+        gg = g[..., :, None] if y.ndim == 1 else g
+        gy = np.swapaxes(x, -1, -2) @ gg
+        if y.ndim == 1:
+            gy = gy[..., 0]
+    return unbroadcast(gy, y)

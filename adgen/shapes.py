@@ -1,0 +1,164 @@
+"""Static shape inference, so unbroadcasting is emitted only where shapes can differ.
+
+A shape is one of
+
+* a tuple of dimensions, each an ``int``, a symbolic name (``"batch"``) or
+  ``None`` (unknown); ``()`` is a scalar;
+* ``Same(name)``: unknown, but the same as every other ``Same(name)``;
+* ``None``: nothing known.
+
+Parameters get their shapes from annotations (``x: float`` is a scalar,
+``W: "784 256"`` a matrix, see ``declared_shape``); unannotated parameters get
+``Same(param)``.  An annotation is a promise: adgen does not check it.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any, Union
+
+from .ir import Const, Eqn, Function
+from .primitives import PRIMITIVES
+
+
+@dataclass(frozen=True)
+class Same:
+    """An unknown shape shared by every value derived elementwise from ``origin``."""
+
+    origin: str
+
+
+Dim = Union[int, str, None]
+Shape = Union[tuple, Same, None]
+SCALAR: tuple = ()
+
+
+def declared_shape(annotation: ast.expr | None, param: str) -> Shape:
+    """``float``/``int`` -> scalar; ``"n 3"`` or ``"(n, 3)"`` -> dims; else ``Same(param)``."""
+    if isinstance(annotation, ast.Name) and annotation.id in ("float", "int"):
+        return SCALAR
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        text = annotation.value.strip().strip("()[]")
+        dims = [d for d in text.replace(",", " ").split() if d]
+        return tuple(int(d) if d.isdigit() else d for d in dims)
+    return Same(param)
+
+
+def infer_shapes(fn: Function) -> dict[str, Shape]:
+    """The shape of every variable of ``fn``, as far as it can be known statically."""
+    shapes: dict[str, Shape] = {p: fn.shapes.get(p) for p in fn.params}
+    for eqn in fn.eqns:
+        operands = [shape_of(a, shapes) for a in eqn.args]
+        shapes[eqn.out] = _infer(eqn, operands)
+    return shapes
+
+
+def shape_of(atom: Any, shapes: dict[str, Shape]) -> Shape:
+    if isinstance(atom, Const):
+        return SCALAR if isinstance(atom.value, (int, float, bool)) else None
+    return shapes.get(atom)
+
+
+def _infer(eqn: Eqn, operands: list[Shape]) -> Shape:
+    prim = PRIMITIVES[eqn.prim]
+    params = eqn.kwargs
+    if prim.elementwise:
+        return broadcast(*operands)
+    if eqn.prim in ("sum", "mean", "max", "min", "logsumexp"):
+        return _reduced(operands[0], params.get("axis"), params.get("keepdims", False))
+    if eqn.prim in ("matmul", "dot"):
+        return _matmul(*operands)
+    if eqn.prim == "transpose" and isinstance(operands[0], tuple):
+        axes = params.get("axes")
+        return operands[0][::-1] if axes is None else tuple(operands[0][a] for a in axes)
+    if eqn.prim in ("trace", "len", "ndim", "size"):
+        return SCALAR
+    if eqn.prim == "outer":
+        return (None, None)
+    if eqn.prim == "reshape" and isinstance(params.get("shape"), tuple):
+        return tuple(d if isinstance(d, int) and d >= 0 else None for d in params["shape"])
+    return None
+
+
+def broadcast(*shapes: Shape) -> Shape:
+    """The shape numpy broadcasting gives, or what is known of it."""
+    known = [s for s in shapes if s != SCALAR]
+    if not known:
+        return SCALAR
+    if isinstance(known[0], Same) and all(s == known[0] for s in known):
+        return known[0]
+    if not all(isinstance(s, tuple) for s in known):
+        return None
+    rank = max(len(s) for s in known)
+    padded = [(1,) * (rank - len(s)) + s for s in known]
+    return tuple(_broadcast_dim([s[i] for s in padded]) for i in range(rank))
+
+
+def _broadcast_dim(dims: list[Dim]) -> Dim:
+    real = {d for d in dims if d != 1}
+    if len(real) == 1:
+        return real.pop()
+    return 1 if not real else None
+
+
+def _reduced(x: Shape, axis: Any, keepdims: bool) -> Shape:
+    if axis is None:
+        if not keepdims:
+            return SCALAR
+        return (1,) * len(x) if isinstance(x, tuple) else None
+    if not isinstance(x, tuple) or not isinstance(axis, (int, tuple)):
+        return None
+    axes = {a % len(x) for a in (axis if isinstance(axis, tuple) else (axis,))} if x else set()
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(x))
+    return tuple(d for i, d in enumerate(x) if i not in axes)
+
+
+def _matmul(x: Shape, y: Shape) -> Shape:
+    if not (isinstance(x, tuple) and isinstance(y, tuple)):
+        return None
+    table = {(2, 2): lambda: (x[0], y[1]), (1, 2): lambda: (y[1],), (2, 1): lambda: (x[0],), (1, 1): lambda: SCALAR}
+    return table.get((len(x), len(y)), lambda: None)()
+
+
+def rank(shape: Shape) -> int | None:
+    return len(shape) if isinstance(shape, tuple) else None
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """How to bring an adjoint of the output's shape back to an operand's shape.
+
+    ``lead`` leading axes are summed away, then ``keep`` axes summed with
+    keepdims; ``dynamic`` means shapes are not known and the runtime decides.
+    """
+
+    lead: int = 0
+    keep: tuple[int, ...] = ()
+    dynamic: bool = False
+    to_scalar: bool = False
+
+    @property
+    def is_identity(self) -> bool:
+        return not (self.lead or self.keep or self.dynamic or self.to_scalar)
+
+
+def reduction(operand: Shape, out: Shape) -> Reduction:
+    """What unbroadcasting an adjoint of shape ``out`` to ``operand`` needs."""
+    if operand == SCALAR:
+        return Reduction() if out == SCALAR else Reduction(to_scalar=True)
+    if isinstance(operand, Same) and (out == operand):
+        return Reduction()
+    if not (isinstance(operand, tuple) and isinstance(out, tuple)) or len(operand) > len(out):
+        return Reduction(dynamic=True)
+    lead = len(out) - len(operand)
+    keep = []
+    for i, (d, o) in enumerate(zip(operand, out[lead:])):
+        if d == o and d is not None:
+            continue
+        if d == 1 and o != 1:
+            keep.append(i)
+        elif d is None or o is None or (d != o and 1 not in (d, o)):
+            return Reduction(dynamic=True)
+    return Reduction(lead, tuple(keep))

@@ -1,0 +1,62 @@
+"""Stage 6, simplify: tidy the adjoint expressions the rules built.
+
+Rules are written generally (``g * (y * x ** (y - 1))``); with a constant
+exponent ``y = 2`` that would read ``g * (2 * x ** (2 - 1))``.  This pass folds
+constants and drops identities so the emitted code reads as if written by hand:
+
+    2 - 1 -> 1     x ** 1 -> x     1 * g, g * 1, g / 1 -> g
+    g + 0, 0 + g, g - 0 -> g       -(-g) -> g       -(2) -> -2
+
+Nothing here changes a value, not even for inf and nan (``0 * g`` is kept).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+
+FOLD = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
+
+
+def _number(node: ast.AST) -> float | int | None:
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _number(node.operand)
+        return None if inner is None else -inner
+    return None
+
+
+def _constant(value: float | int) -> ast.expr:
+    return ast.UnaryOp(ast.USub(), ast.Constant(-value)) if value < 0 else ast.Constant(value)
+
+
+class _Simplify(ast.NodeTransformer):
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        self.generic_visit(node)
+        left, right, op = _number(node.left), _number(node.right), type(node.op)
+        if left is not None and right is not None and op in FOLD:
+            return _constant(FOLD[op](left, right))
+        if op is ast.Mult and left == 1:
+            return node.right
+        if op in (ast.Mult, ast.Div, ast.Pow) and right == 1:
+            return node.left
+        if op is ast.Add and left == 0:
+            return node.right
+        if op in (ast.Add, ast.Sub) and right == 0:
+            return node.left
+        return node
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
+        self.generic_visit(node)
+        if isinstance(node.op, ast.USub):
+            if isinstance(node.operand, ast.UnaryOp) and isinstance(node.operand.op, ast.USub):
+                return node.operand.operand
+        return node
+
+
+def simplify(statement: ast.stmt) -> ast.stmt:
+    """A simplified copy of ``statement`` (the input is left untouched)."""
+    import copy
+
+    return _Simplify().visit(copy.deepcopy(statement))
