@@ -21,11 +21,15 @@ def to_ast(value: Any) -> ast.expr:
         return value
     if isinstance(value, tuple):
         return ast.Tuple([to_ast(v) for v in value], ast.Load())
+    if isinstance(value, list):
+        return ast.List([to_ast(v) for v in value], ast.Load())
     if isinstance(value, slice):
         return ast.Slice(*(None if v is None else to_ast(v) for v in (value.start, value.stop, value.step)))
     if isinstance(value, float) and value < 0 or isinstance(value, int) and not isinstance(value, bool) and value < 0:
         return ast.UnaryOp(ast.USub(), ast.Constant(-value))
-    return ast.Constant(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return ast.Constant(value)
+    raise TypeError(f"cannot write {value!r} as Python source")
 
 
 class E:
@@ -112,6 +116,9 @@ class E:
 
     def ne(self, o: Any) -> "E":
         return self._cmp(ast.NotEq(), o)
+
+    def __iter__(self) -> Any:  # `*expr` would otherwise loop forever through __getitem__
+        raise TypeError("an E expression cannot be unpacked; index it explicitly")
 
     def __getitem__(self, index: Any) -> "E":
         return E(ast.Subscript(self.node, to_ast(index), ast.Load()))

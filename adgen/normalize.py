@@ -120,8 +120,8 @@ class _Normalizer:
         return value
 
     # --- statements ---------------------------------------------------------
-    def statement(self, stmt: ast.stmt) -> None:
-        self.origin = self.origin_of(stmt)
+    def statement(self, stmt: ast.stmt, helper: str | None = None) -> None:
+        self.origin = self.origin_of(stmt, helper)
         if isinstance(stmt, (ast.Expr, ast.Pass)):  # the docstring
             return
         if isinstance(stmt, ast.AugAssign):
@@ -329,9 +329,9 @@ class _Normalizer:
         self.env = values
         self.stack.append(helper.name)
         for stmt in helper.body[:-1]:
-            self.statement(stmt)
+            self.statement(stmt, helper.name)
         ret = helper.body[-1]
-        self.origin = self.origin_of(ret)
+        self.origin = self.origin_of(ret, helper.name)
         result = self.expr(ret.value, name)  # type: ignore[union-attr]
         self.stack.pop()
         self.env, self.origin = saved_env, saved_origin
@@ -359,13 +359,15 @@ class _Normalizer:
         index = self.next_index
         self.next_index += 1
         out = self.names.user(name) if name else self.names.temp(index)
+        params = {**PRIMITIVES[prim].statics, **params}  # every static present, defaults included
         self.eqns.append(Eqn(out, prim, args, tuple(params.items()), self.origin))
         return out
 
-    def origin_of(self, stmt: ast.stmt) -> Origin:
+    def origin_of(self, stmt: ast.stmt, helper: str | None = None) -> Origin:
+        """The user's statement, as written; inside an inlined helper, prefixed by its name."""
         segment = ast.get_source_segment(self.module.source.text, stmt) or ast.unparse(stmt)
         text = " ".join(line.strip() for line in segment.splitlines())
-        return Origin(stmt.lineno, stmt.col_offset, text)
+        return Origin(stmt.lineno, stmt.col_offset, f"in {helper}: {text}" if helper else text)
 
     def fail(self, node: ast.AST, message: str, hint: str, cls: type[AdgenError] = UnsupportedSyntax) -> Any:
         raise cls(message, self.module.location(node), hint)

@@ -94,27 +94,23 @@ defvjp(
 
 
 # --- reductions -------------------------------------------------------------
-def unreduce(g: E, x: E, axis: Any, keepdims: bool) -> E:
-    """``g`` spread back over the axes a reduction of ``x`` removed."""
-    if axis is None:
-        return np.full_like(x, g)
-    return runtime.unreduce(g, x, axis, keepdims)
+def kept(g: E, axis: Any, keepdims: bool) -> E:
+    """``g`` with the reduced axes put back as size-1 axes, so it broadcasts against ``x``."""
+    return g if axis is None or keepdims else np.expand_dims(g, axis)
 
 
-defvjp("sum", lambda g, ans, x, axis, keepdims: unreduce(g, x, axis, keepdims))
+defvjp("sum", lambda g, ans, x, axis, keepdims: np.full_like(x, kept(g, axis, keepdims)))
 defvjp(
     "mean",
-    lambda g, ans, x, axis, keepdims: (
-        np.full_like(x, g / np.size(x)) if axis is None else unreduce(g, x, axis, keepdims) * (np.size(ans) / np.size(x))
+    lambda g, ans, x, axis, keepdims: np.full_like(
+        x, g / np.size(x) if axis is None else kept(g, axis, keepdims) * (np.size(ans) / np.size(x))
     ),
 )
 defvjp("max", lambda g, ans, x, axis, keepdims: runtime.extremum_adjoint(g, x, ans, axis, keepdims))
 defvjp("min", lambda g, ans, x, axis, keepdims: runtime.extremum_adjoint(g, x, ans, axis, keepdims))
 defvjp(
     "logsumexp",
-    lambda g, ans, x, axis, keepdims: (
-        g * np.exp(x - ans) if axis is None else unreduce(g, x, axis, keepdims) * np.exp(x - unreduce(ans, x, axis, keepdims))
-    ),
+    lambda g, ans, x, axis, keepdims: kept(g, axis, keepdims) * np.exp(x - kept(ans, axis, keepdims)),
 )
 
 
@@ -139,7 +135,7 @@ defvjp(
     lambda g, ans, x, axes: g.T if axes is None else np.transpose(g, tuple(sorted(range(len(axes)), key=axes.__getitem__))),
 )
 defvjp("reshape", lambda g, ans, x, shape: np.reshape(g, np.shape(x)))
-defvjp("trace", lambda g, ans, x: g * np.eye(*np.shape(x)))
+defvjp("trace", lambda g, ans, x: g * np.eye(np.shape(x)[0], np.shape(x)[1]))
 defvjp("getitem", lambda g, ans, x, index: runtime.index_adjoint(g, x, np.s_.expr()[index]))
 defvariadic("concatenate", lambda g, ans, i, xs, axis: runtime.concatenate_part(g, xs, i, axis))
 defvariadic("stack", lambda g, ans, i, xs, axis: np.take(g, i, axis=axis))

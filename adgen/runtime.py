@@ -13,7 +13,6 @@ import numpy as np
 
 __all__ = [
     "unbroadcast",
-    "unreduce",
     "extremum_adjoint",
     "index_adjoint",
     "concatenate_part",
@@ -52,7 +51,6 @@ def unreduce(g: Any, x: Any, axis: Any, keepdims: bool) -> np.ndarray:
 
 def extremum_adjoint(g: Any, x: Any, ans: Any, axis: Any, keepdims: bool) -> np.ndarray:
     """Adjoint of ``max``/``min``: ``g`` shared equally by the entries that attain it."""
-    shape = np.shape(x)
     hit = np.asarray(x) == unreduce(ans, x, axis, keepdims)
     count = np.sum(hit, axis=axis, keepdims=True)
     return unreduce(g, x, axis, keepdims) * hit / count

@@ -1,0 +1,125 @@
+"""The ``adgen`` command line.
+
+    adgen compile PATH[:FUNC,...]... [-o DIR] [--wrt NAMES] [--check] [--diff] [--dump STAGE]
+
+Exit status: 0 success; 1 ``--check`` found a stale or missing generated file;
+2 a mistake in the input or the command (one located message, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .errors import AdgenError
+from .parse import read_source
+from .pipeline import STAGES, display_path, dump, run
+
+EXIT_OK, EXIT_STALE, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except AdgenError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="adgen",
+        description="Source-to-source automatic differentiation: write readable gradient code for Python/numpy functions.",
+    )
+    parser.add_argument("--version", action="version", version=f"adgen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    c = commands.add_parser(
+        "compile",
+        help="write forward_/backward_/grad_ functions for each function of a model file",
+        description="Read each model file with `ast` (never running it) and write <stem>_grad.py into the output folder.",
+    )
+    c.add_argument("paths", nargs="+", metavar="PATH[:FUNC,...]", help="model file, optionally with the functions to compile")
+    c.add_argument("-o", "--output", default="generated", metavar="DIR", help="folder for generated files (default: generated)")
+    c.add_argument("--wrt", metavar="NAMES", help="comma-separated parameters to differentiate (default: @adgen.wrt, else all)")
+    c.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale or missing")
+    c.add_argument("--diff", action="store_true", help="write nothing; print how generated files would change")
+    c.add_argument("--dump", choices=STAGES, metavar="STAGE", help=f"print one stage's output instead of writing: {', '.join(STAGES)}")
+    c.set_defaults(handler=_compile)
+    return parser
+
+
+def _compile(args: argparse.Namespace) -> int:
+    wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
+    jobs = [_split_target(p) for p in args.paths]
+    outputs = []
+    for path, functions in jobs:  # compile everything before writing anything
+        source = read_source(path)
+        source = type(source)(display_path(path), source.text)
+        stages = run(source, functions, wrt)
+        if args.dump:
+            print(dump(stages, args.dump))
+            continue
+        outputs.append((Path(args.output) / f"{Path(path).stem}_grad.py", stages.formatted, source.path))
+    if args.dump:
+        return EXIT_OK
+    if args.check or args.diff:
+        return _report_changes(outputs, show_diff=args.diff)
+    for target, text, _ in outputs:
+        write_atomic(target, text)
+        print(f"wrote {display_path(target)}")
+    return EXIT_OK
+
+
+def _split_target(spec: str) -> tuple[str, list[str] | None]:
+    """``model.py:f,g`` -> (``model.py``, [``f``, ``g``]); a bare path selects all functions."""
+    path, sep, names = spec.rpartition(":")
+    if sep and names and not os.path.exists(spec) and path:
+        return path, [n.strip() for n in names.split(",") if n.strip()]
+    return spec, None
+
+
+def _report_changes(outputs: list[tuple[Path, str, str]], show_diff: bool) -> int:
+    stale = 0
+    for target, text, source in outputs:
+        old = target.read_text(encoding="utf-8") if target.exists() else None
+        if old == text:
+            continue
+        stale += 1
+        shown = display_path(target)
+        if show_diff:
+            sys.stdout.writelines(difflib.unified_diff((old or "").splitlines(True), text.splitlines(True), shown, shown + " (new)"))
+        else:
+            what = "missing" if old is None else "stale"
+            print(f"{shown} is {what}: refresh it with `adgen compile {source} -o {display_path(target.parent)}`", file=sys.stderr)
+    if not show_diff:
+        print(f"{len(outputs) - stale} generated file(s) up to date, {stale} to refresh", file=sys.stderr)
+    return EXIT_STALE if stale else EXIT_OK
+
+
+def write_atomic(target: Path, text: str) -> None:
+    """Write via a temporary file and rename: a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; generated code is for everyone
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
