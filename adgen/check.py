@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 
 from .errors import AdgenError, MutationNotSupported, NotSupportedYet, RecursionNotSupported, UnsupportedSyntax
-from .parse import Module
+from .parse import Module, called_helpers
 
 # Statements: (error class, what it is, what to do instead).  Control flow is
 # planned (NotSupportedYet); the rest is outside the language.
@@ -131,16 +131,6 @@ def _check_target(module: Module, target: ast.expr) -> None:
         what = "writing into an array element" if isinstance(target, ast.Subscript) else "assigning to an attribute"
         raise MutationNotSupported(f"{what} is not supported (in-place mutation)", module.location(target))
     _fail(module, target, (UnsupportedSyntax, "this assignment target is not supported", "assign to a plain name"))
-
-
-def called_helpers(module: Module, fn: ast.FunctionDef) -> list[str]:
-    """Names of this file's functions that ``fn`` calls, in source order, without repeats."""
-    names: list[str] = []
-    for node in ast.walk(fn):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id in module.functions and node.func.id not in names:
-                names.append(node.func.id)
-    return names
 
 
 def _reachable_helpers(module: Module, fn: ast.FunctionDef) -> list[ast.FunctionDef]:

@@ -29,7 +29,7 @@ from typing import Any, Union
 from .errors import AdgenError, BadWrt, UnknownFunction, UnresolvedName, UnsupportedSyntax
 from .ir import Atom, Const, Eqn, Function, Origin
 from .naming import Namer, identifiers
-from .parse import Module
+from .parse import Module, called_helpers
 from .primitives import ATTRIBUTES, CONSTANTS, FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES
 from .shapes import declared_shape
 
@@ -93,7 +93,7 @@ class _Normalizer:
                 raise BadWrt(
                     f"`{self.fn.name}` has no parameter named {name!r} (parameters: {', '.join(originals)})",
                     self.module.location(self.fn),
-                    hint="name parameters of the function in --wrt / @adgen.wrt",
+                    hint=f"name parameters of `{self.fn.name}`; to give --wrt for one function only, select it with PATH:{self.fn.name}",
                 )
         return [params[originals.index(n)] for n in originals if n in wrt]
 
@@ -414,8 +414,6 @@ def _op_symbol(node: ast.BinOp) -> str:
 
 
 def _all_helpers(module: Module, fn: ast.FunctionDef) -> list[str]:
-    from .check import called_helpers
-
     seen: list[str] = []
     todo = [fn]
     while todo:

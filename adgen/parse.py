@@ -128,8 +128,20 @@ def _is_literal_constant(stmt: ast.stmt) -> bool:
     return True
 
 
+def called_helpers(module: Module, fn: ast.FunctionDef) -> list[str]:
+    """Names of this file's functions that ``fn`` calls, in source order, without repeats."""
+    names: list[str] = []
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id in module.functions and node.func.id not in names:
+                names.append(node.func.id)
+    return names
+
+
 def select_functions(module: Module, names: list[str] | None) -> list[ast.FunctionDef]:
-    """The functions to compile: those named, or every public top-level one."""
+    """The functions to compile: those named, or by default every public top-level
+    function except helpers (functions another one calls, unless marked ``@adgen.wrt``).
+    """
     if names:
         missing = [n for n in names if n not in module.functions]
         if missing:
@@ -139,7 +151,12 @@ def select_functions(module: Module, names: list[str] | None) -> list[ast.Functi
                 Location(module.source.path),
             )
         return [module.functions[n] for n in names]
-    chosen = [f for name, f in module.functions.items() if not name.startswith("_")]
+    called = {h for f in module.functions.values() for h in called_helpers(module, f) if h != f.name}
+    chosen = [
+        f
+        for name, f in module.functions.items()
+        if not name.startswith("_") and (name not in called or f.decorator_list)
+    ]
     if not chosen:
         raise NoFunction("the file defines no public top-level function to compile", Location(module.source.path))
     return chosen
