@@ -92,8 +92,8 @@ def _wrt_names(f: Callable, wrt: Wrt | None) -> tuple[list[str], bool]:
     """Parameter names to differentiate, and whether one gradient (not a tuple) is wanted."""
     params = list(inspect.signature(f).parameters)
     if wrt is None:
-        declared = getattr(f, "__adgen_wrt__", None)
-        wrt = tuple(declared) if declared else 0
+        declared = getattr(f, "__adgen_wrt__", None)  # @adgen.wrt("w") gives one gradient, ("w", "b") a tuple
+        wrt = (declared[0] if len(declared) == 1 else tuple(declared)) if declared else 0
     single = isinstance(wrt, (int, str))
     items = [wrt] if single else list(wrt)  # type: ignore[list-item]
     names = []

@@ -95,7 +95,9 @@ class _Normalizer:
                     self.module.location(self.fn),
                     hint=f"name parameters of `{self.fn.name}`; to give --wrt for one function only, select it with PATH:{self.fn.name}",
                 )
-        return [params[originals.index(n)] for n in originals if n in wrt]
+        if len(set(wrt)) != len(wrt):
+            raise BadWrt(f"a parameter is named twice in wrt ({', '.join(wrt)})", self.module.location(self.fn))
+        return [params[originals.index(n)] for n in wrt]  # in the order asked, as autograd and JAX do
 
     def declared_wrt(self) -> list[str] | None:
         for deco in self.fn.decorator_list:

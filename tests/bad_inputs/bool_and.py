@@ -1,0 +1,7 @@
+# expect: NotSupportedYet 6:9 | `and`/`or` are not supported yet
+import numpy as np
+
+
+def f(x):
+    m = (x > 0.0) and (x < 1.0)
+    return np.where(m, x, 0.0)
