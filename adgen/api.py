@@ -35,6 +35,21 @@ def wrt(*names: str) -> Callable[[Callable], Callable]:
     return mark
 
 
+def shapes(**dims: str) -> Callable[[Callable], Callable]:
+    """Declare parameter shapes for the compiler: ``@adgen.shapes(X="batch 784", b="256")``.
+
+    Dimensions are numbers or names; equal names mean equal sizes.  With shapes
+    known, adgen writes ``np.sum(g, axis=0)`` and ``X.T @ g`` instead of run-time
+    helpers.  A promise, not checked: at run time this decorator does nothing.
+    """
+
+    def mark(f: Callable) -> Callable:
+        f.__adgen_shapes__ = dims  # type: ignore[attr-defined]
+        return f
+
+    return mark
+
+
 def grad(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
     """``grad(f)(*args)``: the gradient of scalar-valued ``f`` (default: first parameter)."""
     value_and_grad_f = value_and_grad(f, wrt)

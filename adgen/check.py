@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 
 from .errors import AdgenError, MutationNotSupported, NotSupportedYet, RecursionNotSupported, UnsupportedSyntax
-from .parse import Module, called_helpers
+from .parse import Module, adgen_decorators, called_helpers
 
 # Statements: (error class, what it is, what to do instead).  Control flow is
 # planned (NotSupportedYet); the rest is outside the language.
@@ -81,10 +81,12 @@ def _check_signature(module: Module, fn: ast.FunctionDef) -> None:
         _fail(module, a.kwonlyargs[0], (UnsupportedSyntax, "keyword-only parameters are not supported", "make it a positional parameter"))
     if a.defaults:
         _fail(module, a.defaults[0], (UnsupportedSyntax, "default parameter values are not supported", "remove the default and pass the value at every call"))
+    known = adgen_decorators(module, fn)
     for deco in fn.decorator_list:
-        target = deco.func if isinstance(deco, ast.Call) else deco
-        if module.qualified_name(target) != "adgen.wrt":
-            _fail(module, deco, (UnsupportedSyntax, "unknown decorator: adgen cannot see what it does", "remove it; the only decorator adgen reads is @adgen.wrt(...)"))
+        if deco not in known.values():
+            _fail(module, deco, (UnsupportedSyntax, "unknown decorator: adgen cannot see what it does", "remove it; adgen reads only @adgen.wrt(...) and @adgen.shapes(...)"))
+        if not isinstance(deco, ast.Call):
+            _fail(module, deco, (UnsupportedSyntax, "this decorator needs arguments", 'write @wrt("w", "b") or @shapes(X="n 3")'))
 
 
 def _check_body(module: Module, fn: ast.FunctionDef) -> None:

@@ -29,7 +29,7 @@ from typing import Any, Union
 from .errors import AdgenError, BadWrt, UnknownFunction, UnresolvedName, UnsupportedSyntax
 from .ir import Atom, Const, Eqn, Function, Origin
 from .naming import Namer, identifiers
-from .parse import Module, called_helpers
+from .parse import Module, adgen_decorators, called_helpers
 from .primitives import ATTRIBUTES, CONSTANTS, FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES
 from .shapes import declared_shape
 
@@ -62,11 +62,12 @@ class _Normalizer:
     def run(self, wrt: list[str] | None) -> Function:
         params = []
         shapes = {}
+        declared = self.declared_shapes()
         for arg in [*self.fn.args.posonlyargs, *self.fn.args.args]:
             name = self.names.param(arg.arg)
             self.env[arg.arg] = name
             params.append(name)
-            shapes[name] = declared_shape(arg.annotation, name)
+            shapes[name] = declared_shape(declared.get(arg.arg, arg.annotation), name)
         output = self.body(self.fn.body)
         text = self.module.source.text
         return Function(
@@ -100,14 +101,28 @@ class _Normalizer:
         return [params[originals.index(n)] for n in wrt]  # in the order asked, as autograd and JAX do
 
     def declared_wrt(self) -> list[str] | None:
-        for deco in self.fn.decorator_list:
-            if isinstance(deco, ast.Call):
-                names = [a.value for a in deco.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-                if len(names) != len(deco.args) or deco.keywords:
-                    raise UnsupportedSyntax("@adgen.wrt takes parameter names as string literals",
-                                            self.module.location(deco), hint='write @wrt("w1", "b1")')
-                return names
-        return None
+        """The names in ``@adgen.wrt("w1", "b1")``, if the function has it."""
+        deco = adgen_decorators(self.module, self.fn).get("adgen.wrt")
+        if deco is None:
+            return None
+        names = [a.value for a in deco.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        if len(names) != len(deco.args) or deco.keywords:
+            self.fail(deco, "@adgen.wrt takes parameter names as string literals", 'write @wrt("w1", "b1")')
+        return names
+
+    def declared_shapes(self) -> dict[str, ast.expr]:
+        """``@adgen.shapes(X="n 784", w="784")``: parameter -> its shape string."""
+        deco = adgen_decorators(self.module, self.fn).get("adgen.shapes")
+        if deco is None:
+            return {}
+        originals = [a.arg for a in [*self.fn.args.posonlyargs, *self.fn.args.args]]
+        for k in deco.keywords:
+            if k.arg not in originals or not (isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)):
+                self.fail(k.value, f"@adgen.shapes: `{k.arg}` must be a parameter given a string of dimensions",
+                          'write @shapes(X="batch 784", b="256")')
+        if deco.args:
+            self.fail(deco, "@adgen.shapes takes keyword arguments only", 'write @shapes(X="batch 784", b="256")')
+        return {k.arg: k.value for k in deco.keywords}
 
     def body(self, statements: list[ast.stmt]) -> Atom:
         """Normalize a checked body; return the atom its final ``return`` yields."""

@@ -128,6 +128,21 @@ def _is_literal_constant(stmt: ast.stmt) -> bool:
     return True
 
 
+# Decorators the compiler reads statically (adgen/api.py gives them a no-op run-time meaning).
+KNOWN_DECORATORS = ("adgen.wrt", "adgen.shapes")
+
+
+def adgen_decorators(module: Module, fn: ast.FunctionDef) -> dict[str, ast.expr]:
+    """``{"adgen.wrt": <decorator node>, ...}`` for the decorators of ``fn`` adgen knows."""
+    found = {}
+    for deco in fn.decorator_list:
+        target = deco.func if isinstance(deco, ast.Call) else deco
+        qualified = module.qualified_name(target)
+        if qualified in KNOWN_DECORATORS:
+            found[qualified] = deco
+    return found
+
+
 def called_helpers(module: Module, fn: ast.FunctionDef) -> list[str]:
     """Names of this file's functions that ``fn`` calls, in source order, without repeats."""
     names: list[str] = []
@@ -155,7 +170,7 @@ def select_functions(module: Module, names: list[str] | None) -> list[ast.Functi
     chosen = [
         f
         for name, f in module.functions.items()
-        if not name.startswith("_") and (name not in called or f.decorator_list)
+        if not name.startswith("_") and (name not in called or "adgen.wrt" in adgen_decorators(module, f))
     ]
     if not chosen:
         raise NoFunction("the file defines no public top-level function to compile", Location(module.source.path))

@@ -7,9 +7,11 @@ A shape is one of
 * ``Same(name)``: unknown, but the same as every other ``Same(name)``;
 * ``None``: nothing known.
 
-Parameters get their shapes from annotations (``x: float`` is a scalar,
-``W: "784 256"`` a matrix, see ``declared_shape``); unannotated parameters get
-``Same(param)``.  An annotation is a promise: adgen does not check it.
+Parameters get their shapes from ``@adgen.shapes(W="784 256")`` or from
+annotations (``x: float`` is a scalar; a string annotation ``W: "784 256"``
+works too, though linters read it as a forward reference); undeclared
+parameters get ``Same(param)``.  A declaration is a promise: adgen does not
+check it at run time.
 """
 
 from __future__ import annotations
@@ -74,10 +76,23 @@ def _infer(eqn: Eqn, operands: list[Shape]) -> Shape:
         return operands[0][::-1] if axes is None else tuple(operands[0][a] for a in axes)
     if eqn.prim in ("trace", "len", "ndim", "size"):
         return SCALAR
+    if eqn.prim == "shape":
+        return (len(operands[0]),) if isinstance(operands[0], tuple) else (None,)
+    if eqn.prim == "getitem":
+        return _indexed(operands[0], params["index"])
     if eqn.prim == "outer":
         return (None, None)
     if eqn.prim == "reshape" and isinstance(params.get("shape"), tuple):
         return tuple(d if isinstance(d, int) and d >= 0 else None for d in params["shape"])
+    return None
+
+
+def _indexed(x: Shape, index: Any) -> Shape:
+    """``x[i]`` with a constant integer ``i`` drops the first axis; other indexes are not inferred."""
+    if isinstance(index, ast.Constant) and type(index.value) is int and isinstance(x, tuple) and x:
+        return x[1:]
+    if isinstance(index, ast.UnaryOp) and isinstance(index.operand, ast.Constant) and isinstance(x, tuple) and x:
+        return x[1:]
     return None
 
 

@@ -177,7 +177,10 @@ def test_declared_shapes_give_textbook_backprop():
         """
         import numpy as np
 
-        def loss(X: "n 4", W: "4 3", b: "3"):
+        from adgen import shapes
+
+        @shapes(X="n 4", W="4 3", b="3")
+        def loss(X, W, b):
             return np.sum(np.tanh(X @ W + b))
         """,
         wrt=["W", "b"],

@@ -4,13 +4,14 @@
 
 9 weights (w11 ... w32 into the hidden layer, w41 w42 w43 out of it) and 4
 biases (b1 b2 b3, b4).  The weights are declared scalars (``float``); x1 and x2
-may be single numbers or arrays of points (declared with one shape "n"), and
+may be single numbers or arrays of points (declared with one shape "n", so
+the compiler knows they broadcast without a run-time check), and
 broadcasting then makes each weight's adjoint the sum over all points.
 """
 
 import numpy as np
 
-from adgen import wrt
+from adgen import shapes, wrt
 
 
 def relu(z):
@@ -19,7 +20,8 @@ def relu(z):
 
 
 @wrt("x1", "x2")
-def net(x1: "n", x2: "n",
+@shapes(x1="n", x2="n")
+def net(x1, x2,
         w11: float, w12: float, w21: float, w22: float, w31: float, w32: float,
         w41: float, w42: float, w43: float,
         b1: float, b2: float, b3: float, b4: float):
@@ -32,7 +34,8 @@ def net(x1: "n", x2: "n",
 
 
 @wrt("w11", "w12", "w21", "w22", "w31", "w32", "w41", "w42", "w43", "b1", "b2", "b3", "b4")
-def loss(x1: "n", x2: "n", t: "n",
+@shapes(x1="n", x2="n", t="n")
+def loss(x1, x2, t,
          w11: float, w12: float, w21: float, w22: float, w31: float, w32: float,
          w41: float, w42: float, w43: float,
          b1: float, b2: float, b3: float, b4: float):

@@ -9,7 +9,7 @@ W2[i-1, 0] is w_4i, b1[i-1] is b_i and b2[0] is b4.
 
 import numpy as np
 
-from adgen import wrt
+from adgen import shapes, wrt
 
 
 def relu(z):
@@ -17,7 +17,8 @@ def relu(z):
 
 
 @wrt("W1", "b1", "W2", "b2")
-def loss(X: "n 2", T: "n 1", W1: "2 3", b1: "3", W2: "3 1", b2: "1"):
+@shapes(X="n 2", T="n 1", W1="2 3", b1="3", W2="3 1", b2="1")
+def loss(X, T, W1, b1, W2, b2):
     """Mean squared error of the network on the points X with targets T."""
     H = relu(X @ W1 + b1)
     Y = H @ W2 + b2

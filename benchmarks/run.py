@@ -1,0 +1,131 @@
+"""Time adgen's generated gradients against hand-written numpy backprop, in one process.
+
+    python benchmarks/run.py            # median of many runs, single-threaded BLAS
+    python benchmarks/run.py --quick    # fewer runs
+
+Every gradient is checked against the hand-written one before it is timed.
+Peers (autograd, torch, jax) join the table in a later change (issue 5).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"  # before numpy loads: one thread, as the issue's table is measured
+
+import argparse  # noqa: E402
+import importlib.util  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from adgen.parse import read_source  # noqa: E402
+from adgen.pipeline import compile_source  # noqa: E402
+
+
+def load_generated() -> object:
+    """Compile benchmarks/models.py (cold, timed) and import the result."""
+    began = time.perf_counter()
+    code = compile_source(read_source(HERE / "models.py"))
+    compile_ms = (time.perf_counter() - began) * 1e3
+    path = Path(tempfile.mkdtemp()) / "models_grad.py"
+    path.write_text(code)
+    spec = importlib.util.spec_from_file_location("models_grad", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module, compile_ms
+
+
+# --- hand-written references -------------------------------------------------
+def hand_lecture(x1, x2):
+    import math
+
+    return 1 / x1 + x2, x1 - math.cos(x2)
+
+
+def hand_lecture_value(x1, x2):
+    import math
+
+    return math.log(x1) + x1 * x2 - math.sin(x2)
+
+
+def hand_mlp_value(X, Y, W1, b1, W2, b2, W3, b3):
+    h1 = np.maximum(X @ W1 + b1, 0)
+    h2 = np.maximum(h1 @ W2 + b2, 0)
+    logits = h2 @ W3 + b3
+    m = logits.max(axis=1, keepdims=True)
+    logp = logits - m - np.log(np.exp(logits - m).sum(axis=1, keepdims=True))
+    return -np.sum(logp * Y) / X.shape[0]
+
+
+def hand_mlp(X, Y, W1, b1, W2, b2, W3, b3):
+    z1 = X @ W1 + b1
+    h1 = np.maximum(z1, 0)
+    z2 = h1 @ W2 + b2
+    h2 = np.maximum(z2, 0)
+    logits = h2 @ W3 + b3
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    g = (e / e.sum(axis=1, keepdims=True) - Y) / X.shape[0]
+    dW3, db3 = h2.T @ g, g.sum(axis=0)
+    d2 = (g @ W3.T) * (z2 > 0)
+    dW2, db2 = h1.T @ d2, d2.sum(axis=0)
+    d1 = (d2 @ W2.T) * (z1 > 0)
+    dW1, db1 = X.T @ d1, d1.sum(axis=0)
+    return dW1, db1, dW2, db2, dW3, db3
+
+
+def median_us(fn, args, repeats: int) -> float:
+    fn(*args)
+    number = max(1, int(0.002 / max(_once(fn, args), 1e-9)))  # ~2 ms per sample
+    samples = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        for _ in range(number):
+            fn(*args)
+        samples.append((time.perf_counter() - began) / number)
+    return statistics.median(samples) * 1e6
+
+
+def _once(fn, args) -> float:
+    began = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - began
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    repeats = 7 if args.quick else 31
+    gen, compile_ms = load_generated()
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((128, 784))
+    Y = np.eye(10)[rng.integers(0, 10, 128)]
+    params = [rng.standard_normal((784, 256)) * 0.05, np.zeros(256), rng.standard_normal((256, 256)) * 0.06,
+              np.zeros(256), rng.standard_normal((256, 10)) * 0.06, np.zeros(10)]
+    mlp_args = (X, Y, *params)
+    workloads = [
+        ("lecture f(x1,x2), value+grad", gen.grad_lecture, hand_lecture, hand_lecture_value, (2.0, 5.0)),
+        ("MLP 784-256-256-10, batch 128", gen.grad_mlp, hand_mlp, hand_mlp_value, mlp_args),
+    ]
+    print(f"adgen cold compile of benchmarks/models.py: {compile_ms:.0f} ms")
+    print(f"{'workload':34} {'hand µs':>10} {'adgen µs':>10} {'adgen/hand':>11} {'adgen grad/fwd':>15}")
+    for title, adgen_grad, hand_grad, hand_value, call_args in workloads:
+        for a, b in zip(adgen_grad(*call_args), hand_grad(*call_args), strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
+        t_hand = median_us(hand_grad, call_args, repeats)
+        t_adgen = median_us(adgen_grad, call_args, repeats)
+        t_fwd = median_us(hand_value, call_args, repeats)
+        print(f"{title:34} {t_hand:10.2f} {t_adgen:10.2f} {t_adgen / t_hand:11.2f} {t_adgen / t_fwd:15.2f}")
+
+
+if __name__ == "__main__":
+    main()
