@@ -24,6 +24,7 @@ from .naming import EMITTED_GLOBALS
 from .primitives import primal_statement
 from .reverse import Backward
 from .runtime import __all__ as RUNTIME_HELPERS
+from .shapes import SCALAR
 from .simplify import simplify
 
 
@@ -82,16 +83,34 @@ def emit_function(c: Compiled) -> str:
         *([f"    {_tuple_target(tape)} = tape"] if tape else []),
         *_indent(backward),
         f"    return {results}",
+    ]
+    return "\n".join(parts + _grad_function(c, forward, backward))
+
+
+def _grad_function(c: Compiled, forward: list[str], backward: list[str]) -> list[str]:
+    """``grad_f``: both sweeps fused. It needs a scalar output: where the output's
+    shape is not known statically it checks at run time; where it is known not to
+    be a scalar there is no ``grad_f`` (``backward_f`` takes a seed instead)."""
+    fn = c.graph.fn
+    shape = c.graph.shapes.get(fn.output) if isinstance(fn.output, str) else SCALAR
+    if isinstance(shape, tuple) and shape != SCALAR:
+        return ["", "", f"# No grad_{fn.name}: `{fn.name}` returns an array of shape {shape}, not a scalar;",
+                f"# seed backward_{fn.name}(tape, {c.backward.seed}) with an array of that shape instead."]
+    check = [] if shape == SCALAR else [
+        f"    if np.ndim({fn.output}) != 0:",
+        f"        raise ValueError('grad_{fn.name} needs a scalar output; use backward_{fn.name} with a seed')",
+    ]
+    return [
         "",
         "",
-        f"def grad_{fn.name}({params}):",
+        f"def grad_{fn.name}({', '.join(fn.params)}):",
         f'    """Gradient of `{fn.name}` with respect to {", ".join(fn.wrt) or "no parameter"}: both sweeps fused, no tape."""',
         *_indent(forward),
+        *check,
         f"    {c.backward.seed} = 1.0",
         *_indent(backward),
-        f"    return {results}",
+        f"    return {_tuple_text(c.backward.results)}",
     ]
-    return "\n".join(parts)
 
 
 def _forward_lines(graph: Graph) -> list[str]:

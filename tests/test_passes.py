@@ -150,8 +150,10 @@ def test_dead_code_is_removed():
 def test_output_independent_of_a_parameter_gets_zero_of_its_shape():
     s = stages(
         """
+        import numpy as np
+
         def f(x, y: float, z):
-            return x * 3.0
+            return np.sum(x * 3.0)
         """
     )
     namespace: dict = {}
@@ -204,3 +206,28 @@ def test_emitted_code_has_no_tape_in_grad_and_minimal_tape_in_forward():
     assert "tape" not in grad_body
     forward_src = s.formatted.split("def forward_f")[1].split("def backward_f")[0]
     assert "return n5, (y, n3, n4)" in forward_src  # exp(x) is reused, x itself is not needed
+
+
+def test_grad_needs_a_scalar_output():
+    s = stages(
+        """
+        import numpy as np
+        from adgen import shapes
+
+        def unknown(x):
+            return x * 2.0
+
+        @shapes(x="n")
+        def known(x):
+            return x * 2.0
+        """
+    )
+    assert "# No grad_known: `known` returns an array of shape ('n',)" in s.formatted
+    namespace: dict = {}
+    exec(s.formatted, namespace)
+    assert namespace["grad_unknown"](3.0) == (2.0,)
+    with pytest.raises(ValueError, match="needs a scalar output"):
+        namespace["grad_unknown"](np.ones(3))
+    out, tape = namespace["forward_known"](np.ones(3))
+    (x_bar,) = namespace["backward_known"](tape, np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_allclose(x_bar, [2.0, 4.0, 6.0])  # closed form: d(2x)/dx times the seed

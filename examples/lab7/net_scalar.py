@@ -20,12 +20,13 @@ def relu(z):
 
 
 @wrt("x1", "x2")
-@shapes(x1="n", x2="n")
-def net(x1, x2,
+def net(x1: float, x2: float,
         w11: float, w12: float, w21: float, w22: float, w31: float, w32: float,
         w41: float, w42: float, w43: float,
         b1: float, b2: float, b3: float, b4: float):
-    """The network's output y1; differentiated with respect to its inputs (question 4)."""
+    """The network's output y1 at one point; differentiated with respect to it (question 4).
+
+    Its forward code also evaluates whole arrays of points (the test grid)."""
     h1 = relu(w11 * x1 + w12 * x2 + b1)
     h2 = relu(w21 * x1 + w22 * x2 + b2)
     h3 = relu(w31 * x1 + w32 * x2 + b3)
