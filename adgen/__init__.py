@@ -10,7 +10,16 @@ writes readable forward/backward gradient code.  In a notebook::
 
 __version__ = "0.1.0"
 
-from .api import grad, shapes, source, value_and_grad, vjp, wrt  # noqa: E402
-from .errors import AdgenError  # noqa: E402
+from .api import grad, shapes, source, value_and_grad, vjp, wrt
+from .errors import AdgenError
 
-__all__ = ["grad", "value_and_grad", "vjp", "source", "wrt", "shapes", "AdgenError", "__version__"]
+__all__ = [
+    "AdgenError",
+    "__version__",
+    "grad",
+    "shapes",
+    "source",
+    "value_and_grad",
+    "vjp",
+    "wrt",
+]

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import inspect
 import linecache
-from typing import Any, Callable, Sequence, Union
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from .errors import BadWrt, NonScalarOutput, SourceFile
 from .pipeline import compile_source
 
-Wrt = Union[int, str, Sequence[Union[int, str]]]
+Wrt = int | str | Sequence[int | str]
 
 _CACHE: dict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = {}
 
@@ -61,34 +62,48 @@ def grad(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
     return gradient
 
 
-def value_and_grad(f: Callable, wrt: Wrt | None = None) -> Callable[..., tuple[Any, Any]]:
+def value_and_grad(
+    f: Callable, wrt: Wrt | None = None
+) -> Callable[..., tuple[Any, Any]]:
     """``value_and_grad(f)(*args) -> (f(*args), gradient)``."""
     names, single = _wrt_names(f, wrt)
     namespace = _compiled(f, names)
-    forward, backward = namespace[f"forward_{f.__name__}"], namespace[f"backward_{f.__name__}"]
+    forward, backward = (
+        namespace[f"forward_{f.__name__}"],
+        namespace[f"backward_{f.__name__}"],
+    )
 
     def value_and_gradient(*args: Any) -> tuple[Any, Any]:
         out, tape = forward(*args)
         if np.ndim(out) != 0:
-            raise NonScalarOutput(f"`{f.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar")
+            raise NonScalarOutput(
+                f"`{f.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar"
+            )
         grads = backward(tape, 1.0)
         return out, grads[0] if single else grads
 
     return value_and_gradient
 
 
-def vjp(f: Callable, wrt: Wrt | None = None) -> Callable[..., tuple[Any, Callable[[Any], Any]]]:
+def vjp(
+    f: Callable, wrt: Wrt | None = None
+) -> Callable[..., tuple[Any, Callable[[Any], Any]]]:
     """``out, pullback = vjp(f)(*args)``; ``pullback(out_bar)`` gives the adjoints."""
     names, single = _wrt_names(f, wrt)
     namespace = _compiled(f, names)
-    forward, backward = namespace[f"forward_{f.__name__}"], namespace[f"backward_{f.__name__}"]
+    forward, backward = (
+        namespace[f"forward_{f.__name__}"],
+        namespace[f"backward_{f.__name__}"],
+    )
 
     def primal_and_pullback(*args: Any) -> tuple[Any, Callable[[Any], Any]]:
         out, tape = forward(*args)
 
         def pullback(out_bar: Any) -> Any:
             if np.shape(out_bar) != np.shape(out):
-                raise ValueError(f"the seed has shape {np.shape(out_bar)}; the output has shape {np.shape(out)}")
+                raise ValueError(
+                    f"the seed has shape {np.shape(out_bar)}; the output has shape {np.shape(out)}"
+                )
             grads = backward(tape, out_bar)
             return grads[0] if single else grads
 
@@ -107,8 +122,12 @@ def _wrt_names(f: Callable, wrt: Wrt | None) -> tuple[list[str], bool]:
     """Parameter names to differentiate, and whether one gradient (not a tuple) is wanted."""
     params = list(inspect.signature(f).parameters)
     if wrt is None:
-        declared = getattr(f, "__adgen_wrt__", None)  # @adgen.wrt("w") gives one gradient, ("w", "b") a tuple
-        wrt = (declared[0] if len(declared) == 1 else tuple(declared)) if declared else 0
+        declared = getattr(
+            f, "__adgen_wrt__", None
+        )  # @adgen.wrt("w") gives one gradient, ("w", "b") a tuple
+        wrt = (
+            (declared[0] if len(declared) == 1 else tuple(declared)) if declared else 0
+        )
     single = isinstance(wrt, (int, str))
     items = [wrt] if single else list(wrt)  # type: ignore[list-item]
     names = []
@@ -118,7 +137,9 @@ def _wrt_names(f: Callable, wrt: Wrt | None) -> tuple[list[str], bool]:
         elif isinstance(item, str) and item in params:
             names.append(item)
         else:
-            raise BadWrt(f"`{f.__name__}` has no parameter {item!r} (parameters: {', '.join(params)})")
+            raise BadWrt(
+                f"`{f.__name__}` has no parameter {item!r} (parameters: {', '.join(params)})"
+            )
     return names, single
 
 
@@ -135,7 +156,12 @@ def _compiled(f: Callable, names: list[str]) -> dict[str, Any]:
     if key not in _CACHE:
         code, _ = _generate(f, names)
         filename = f"<adgen: gradient of {f.__name__}>"
-        linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)  # readable tracebacks
+        linecache.cache[filename] = (
+            len(code),
+            None,
+            code.splitlines(True),
+            filename,
+        )  # readable tracebacks
         namespace: dict[str, Any] = {}
         exec(compile(code, filename, "exec"), namespace)
         _CACHE[key] = namespace

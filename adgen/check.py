@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import ast
 
-from .errors import AdgenError, MutationNotSupported, NotSupportedYet, RecursionNotSupported, UnsupportedSyntax
+from .errors import (
+    AdgenError,
+    MutationNotSupported,
+    NotSupportedYet,
+    RecursionNotSupported,
+    UnsupportedSyntax,
+)
 from .parse import Module, adgen_decorators, called_helpers
 
 # Statements: (error class, what it is, what to do instead).  Control flow is
@@ -21,41 +27,156 @@ STATEMENTS: dict[type, tuple[type[AdgenError], str, str]] = {
     ast.Break: (NotSupportedYet, "`break` is not supported yet", ""),
     ast.Continue: (NotSupportedYet, "`continue` is not supported yet", ""),
     ast.Match: (NotSupportedYet, "`match` statements are not supported yet", ""),
-    ast.Try: (UnsupportedSyntax, "`try` blocks cannot be differentiated", "remove the try/except; validate inputs before calling"),
-    ast.With: (UnsupportedSyntax, "`with` blocks cannot be differentiated", "move the `with` outside the function"),
-    ast.Raise: (UnsupportedSyntax, "`raise` cannot be differentiated", "validate inputs before calling the function"),
-    ast.Assert: (UnsupportedSyntax, "`assert` cannot be differentiated", "check inputs before calling the function"),
-    ast.Delete: (UnsupportedSyntax, "`del` is not supported", "remove the `del` statement"),
-    ast.Global: (UnsupportedSyntax, "`global` is not supported", "pass the value as a parameter and return results"),
-    ast.Nonlocal: (UnsupportedSyntax, "`nonlocal` is not supported", "pass the value as a parameter and return results"),
-    ast.Import: (UnsupportedSyntax, "imports inside a function are not supported", "move the import to the top of the file"),
-    ast.ImportFrom: (UnsupportedSyntax, "imports inside a function are not supported", "move the import to the top of the file"),
-    ast.FunctionDef: (UnsupportedSyntax, "nested functions are not supported", "define the helper at the top level of the file"),
-    ast.AsyncFunctionDef: (UnsupportedSyntax, "nested functions are not supported", "define the helper at the top level of the file"),
-    ast.ClassDef: (UnsupportedSyntax, "classes are not supported", "write the computation as a top-level function"),
-    ast.AsyncFor: (UnsupportedSyntax, "`async for` is not supported", "write a plain function"),
-    ast.AsyncWith: (UnsupportedSyntax, "`async with` is not supported", "write a plain function"),
+    ast.Try: (
+        UnsupportedSyntax,
+        "`try` blocks cannot be differentiated",
+        "remove the try/except; validate inputs before calling",
+    ),
+    ast.With: (
+        UnsupportedSyntax,
+        "`with` blocks cannot be differentiated",
+        "move the `with` outside the function",
+    ),
+    ast.Raise: (
+        UnsupportedSyntax,
+        "`raise` cannot be differentiated",
+        "validate inputs before calling the function",
+    ),
+    ast.Assert: (
+        UnsupportedSyntax,
+        "`assert` cannot be differentiated",
+        "check inputs before calling the function",
+    ),
+    ast.Delete: (
+        UnsupportedSyntax,
+        "`del` is not supported",
+        "remove the `del` statement",
+    ),
+    ast.Global: (
+        UnsupportedSyntax,
+        "`global` is not supported",
+        "pass the value as a parameter and return results",
+    ),
+    ast.Nonlocal: (
+        UnsupportedSyntax,
+        "`nonlocal` is not supported",
+        "pass the value as a parameter and return results",
+    ),
+    ast.Import: (
+        UnsupportedSyntax,
+        "imports inside a function are not supported",
+        "move the import to the top of the file",
+    ),
+    ast.ImportFrom: (
+        UnsupportedSyntax,
+        "imports inside a function are not supported",
+        "move the import to the top of the file",
+    ),
+    ast.FunctionDef: (
+        UnsupportedSyntax,
+        "nested functions are not supported",
+        "define the helper at the top level of the file",
+    ),
+    ast.AsyncFunctionDef: (
+        UnsupportedSyntax,
+        "nested functions are not supported",
+        "define the helper at the top level of the file",
+    ),
+    ast.ClassDef: (
+        UnsupportedSyntax,
+        "classes are not supported",
+        "write the computation as a top-level function",
+    ),
+    ast.AsyncFor: (
+        UnsupportedSyntax,
+        "`async for` is not supported",
+        "write a plain function",
+    ),
+    ast.AsyncWith: (
+        UnsupportedSyntax,
+        "`async with` is not supported",
+        "write a plain function",
+    ),
 }
 
 EXPRESSIONS: dict[type, tuple[type[AdgenError], str, str]] = {
-    ast.IfExp: (NotSupportedYet, "conditional expressions are not supported yet", "use np.where(cond, a, b)"),
-    ast.BoolOp: (NotSupportedYet, "`and`/`or` are not supported yet", "combine masks with np.logical_and / np.logical_or"),
-    ast.Lambda: (UnsupportedSyntax, "lambda expressions are not supported", "define a top-level helper function with `def`"),
-    ast.ListComp: (UnsupportedSyntax, "comprehensions are not supported", "use vectorized numpy operations"),
-    ast.SetComp: (UnsupportedSyntax, "comprehensions are not supported", "use vectorized numpy operations"),
-    ast.DictComp: (UnsupportedSyntax, "comprehensions are not supported", "use vectorized numpy operations"),
-    ast.GeneratorExp: (UnsupportedSyntax, "generator expressions are not supported", "use vectorized numpy operations"),
+    ast.IfExp: (
+        NotSupportedYet,
+        "conditional expressions are not supported yet",
+        "use np.where(cond, a, b)",
+    ),
+    ast.BoolOp: (
+        NotSupportedYet,
+        "`and`/`or` are not supported yet",
+        "combine masks with np.logical_and / np.logical_or",
+    ),
+    ast.Lambda: (
+        UnsupportedSyntax,
+        "lambda expressions are not supported",
+        "define a top-level helper function with `def`",
+    ),
+    ast.ListComp: (
+        UnsupportedSyntax,
+        "comprehensions are not supported",
+        "use vectorized numpy operations",
+    ),
+    ast.SetComp: (
+        UnsupportedSyntax,
+        "comprehensions are not supported",
+        "use vectorized numpy operations",
+    ),
+    ast.DictComp: (
+        UnsupportedSyntax,
+        "comprehensions are not supported",
+        "use vectorized numpy operations",
+    ),
+    ast.GeneratorExp: (
+        UnsupportedSyntax,
+        "generator expressions are not supported",
+        "use vectorized numpy operations",
+    ),
     ast.Yield: (UnsupportedSyntax, "generators are not supported", "return one value"),
-    ast.YieldFrom: (UnsupportedSyntax, "generators are not supported", "return one value"),
-    ast.Await: (UnsupportedSyntax, "`await` is not supported", "write a plain function"),
-    ast.NamedExpr: (UnsupportedSyntax, "`:=` is not supported", "assign with a separate statement"),
-    ast.Starred: (UnsupportedSyntax, "star-arguments are not supported", "pass each argument by position"),
-    ast.Dict: (UnsupportedSyntax, "dictionaries are not supported", "pass the values as separate parameters"),
+    ast.YieldFrom: (
+        UnsupportedSyntax,
+        "generators are not supported",
+        "return one value",
+    ),
+    ast.Await: (
+        UnsupportedSyntax,
+        "`await` is not supported",
+        "write a plain function",
+    ),
+    ast.NamedExpr: (
+        UnsupportedSyntax,
+        "`:=` is not supported",
+        "assign with a separate statement",
+    ),
+    ast.Starred: (
+        UnsupportedSyntax,
+        "star-arguments are not supported",
+        "pass each argument by position",
+    ),
+    ast.Dict: (
+        UnsupportedSyntax,
+        "dictionaries are not supported",
+        "pass the values as separate parameters",
+    ),
     ast.Set: (UnsupportedSyntax, "sets are not supported", "use numpy arrays"),
-    ast.JoinedStr: (UnsupportedSyntax, "f-strings are not supported", "remove string formatting from the function"),
+    ast.JoinedStr: (
+        UnsupportedSyntax,
+        "f-strings are not supported",
+        "remove string formatting from the function",
+    ),
 }
 
-ALLOWED_STATEMENTS = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Expr, ast.Pass)
+ALLOWED_STATEMENTS = (
+    ast.Assign,
+    ast.AugAssign,
+    ast.AnnAssign,
+    ast.Return,
+    ast.Expr,
+    ast.Pass,
+)
 AUGMENTED_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
 
 
@@ -67,7 +188,9 @@ def check_function(module: Module, fn: ast.FunctionDef) -> None:
         _check_body(module, f)
 
 
-def _fail(module: Module, node: ast.AST, entry: tuple[type[AdgenError], str, str]) -> None:
+def _fail(
+    module: Module, node: ast.AST, entry: tuple[type[AdgenError], str, str]
+) -> None:
     cls, message, hint = entry
     raise cls(message, module.location(node), hint)
 
@@ -76,50 +199,164 @@ def _check_signature(module: Module, fn: ast.FunctionDef) -> None:
     a = fn.args
     if a.vararg or a.kwarg:
         star = a.vararg or a.kwarg
-        _fail(module, star, (UnsupportedSyntax, f"`*{'*' if star is a.kwarg else ''}{star.arg}` parameters are not supported", "list each parameter by name"))
+        _fail(
+            module,
+            star,
+            (
+                UnsupportedSyntax,
+                f"`*{'*' if star is a.kwarg else ''}{star.arg}` parameters are not supported",
+                "list each parameter by name",
+            ),
+        )
     if a.kwonlyargs:
-        _fail(module, a.kwonlyargs[0], (UnsupportedSyntax, "keyword-only parameters are not supported", "make it a positional parameter"))
+        _fail(
+            module,
+            a.kwonlyargs[0],
+            (
+                UnsupportedSyntax,
+                "keyword-only parameters are not supported",
+                "make it a positional parameter",
+            ),
+        )
     if a.defaults:
-        _fail(module, a.defaults[0], (UnsupportedSyntax, "default parameter values are not supported", "remove the default and pass the value at every call"))
+        _fail(
+            module,
+            a.defaults[0],
+            (
+                UnsupportedSyntax,
+                "default parameter values are not supported",
+                "remove the default and pass the value at every call",
+            ),
+        )
     known = adgen_decorators(module, fn)
     for deco in fn.decorator_list:
         if deco not in known.values():
-            _fail(module, deco, (UnsupportedSyntax, "unknown decorator: adgen cannot see what it does", "remove it; adgen reads only @adgen.wrt(...) and @adgen.shapes(...)"))
+            _fail(
+                module,
+                deco,
+                (
+                    UnsupportedSyntax,
+                    "unknown decorator: adgen cannot see what it does",
+                    "remove it; adgen reads only @adgen.wrt(...) and @adgen.shapes(...)",
+                ),
+            )
         if not isinstance(deco, ast.Call):
-            _fail(module, deco, (UnsupportedSyntax, "this decorator needs arguments", 'write @wrt("w", "b") or @shapes(X="n 3")'))
+            _fail(
+                module,
+                deco,
+                (
+                    UnsupportedSyntax,
+                    "this decorator needs arguments",
+                    'write @wrt("w", "b") or @shapes(X="n 3")',
+                ),
+            )
 
 
 def _check_body(module: Module, fn: ast.FunctionDef) -> None:
     body = fn.body
     if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
-        _fail(module, fn, (UnsupportedSyntax, f"function `{fn.name}` must end with `return <value>`", "return the value to differentiate"))
+        _fail(
+            module,
+            fn,
+            (
+                UnsupportedSyntax,
+                f"function `{fn.name}` must end with `return <value>`",
+                "return the value to differentiate",
+            ),
+        )
     for i, stmt in enumerate(body):
         _check_statement(module, stmt, is_last=i == len(body) - 1, is_first=i == 0)
         for node in ast.walk(stmt):
             if type(node) in EXPRESSIONS:
                 _fail(module, node, EXPRESSIONS[type(node)])
             if isinstance(node, ast.Call) and any(k.arg is None for k in node.keywords):
-                _fail(module, node, (UnsupportedSyntax, "`**kwargs` arguments are not supported", "pass each keyword argument by name"))
+                _fail(
+                    module,
+                    node,
+                    (
+                        UnsupportedSyntax,
+                        "`**kwargs` arguments are not supported",
+                        "pass each keyword argument by name",
+                    ),
+                )
 
 
-def _check_statement(module: Module, stmt: ast.stmt, is_last: bool, is_first: bool) -> None:
+def _check_statement(
+    module: Module, stmt: ast.stmt, is_last: bool, is_first: bool
+) -> None:
     if type(stmt) in STATEMENTS:
         _fail(module, stmt, STATEMENTS[type(stmt)])
     if not isinstance(stmt, ALLOWED_STATEMENTS):
-        _fail(module, stmt, (UnsupportedSyntax, f"`{type(stmt).__name__}` statements are not supported", "use assignments and one final return"))
+        _fail(
+            module,
+            stmt,
+            (
+                UnsupportedSyntax,
+                f"`{type(stmt).__name__}` statements are not supported",
+                "use assignments and one final return",
+            ),
+        )
     if isinstance(stmt, ast.Return) and not is_last:
-        _fail(module, stmt, (NotSupportedYet, "early `return` is not supported yet", "return once, at the end of the function"))
+        _fail(
+            module,
+            stmt,
+            (
+                NotSupportedYet,
+                "early `return` is not supported yet",
+                "return once, at the end of the function",
+            ),
+        )
     if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Tuple):
-        _fail(module, stmt.value, (UnsupportedSyntax, "returning several values is not supported", "return one scalar or array (e.g. a loss), or np.stack/np.concatenate them"))
-    if isinstance(stmt, ast.Expr) and not (is_first and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
-        _fail(module, stmt, (UnsupportedSyntax, "an expression statement has no effect on the result", "remove it (print/logging calls belong outside the function)"))
-    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) else []
+        _fail(
+            module,
+            stmt.value,
+            (
+                UnsupportedSyntax,
+                "returning several values is not supported",
+                "return one scalar or array (e.g. a loss), or np.stack/np.concatenate them",
+            ),
+        )
+    if isinstance(stmt, ast.Expr) and not (
+        is_first
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    ):
+        _fail(
+            module,
+            stmt,
+            (
+                UnsupportedSyntax,
+                "an expression statement has no effect on the result",
+                "remove it (print/logging calls belong outside the function)",
+            ),
+        )
+    targets = (
+        stmt.targets
+        if isinstance(stmt, ast.Assign)
+        else [stmt.target] if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) else []
+    )
     for target in targets:
         _check_target(module, target)
     if isinstance(stmt, ast.AugAssign) and not isinstance(stmt.op, AUGMENTED_OPS):
-        _fail(module, stmt, (UnsupportedSyntax, "this augmented assignment is not supported", "use `x = x <op> y`, with one of + - * / ** @"))
+        _fail(
+            module,
+            stmt,
+            (
+                UnsupportedSyntax,
+                "this augmented assignment is not supported",
+                "use `x = x <op> y`, with one of + - * / ** @",
+            ),
+        )
     if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
-        _fail(module, stmt, (UnsupportedSyntax, "a bare annotation declares nothing to compute", "remove it, or assign a value"))
+        _fail(
+            module,
+            stmt,
+            (
+                UnsupportedSyntax,
+                "a bare annotation declares nothing to compute",
+                "remove it, or assign a value",
+            ),
+        )
 
 
 def _check_target(module: Module, target: ast.expr) -> None:
@@ -130,9 +367,23 @@ def _check_target(module: Module, target: ast.expr) -> None:
             _check_target(module, element)
         return
     if isinstance(target, (ast.Subscript, ast.Attribute)):
-        what = "writing into an array element" if isinstance(target, ast.Subscript) else "assigning to an attribute"
-        raise MutationNotSupported(f"{what} is not supported (in-place mutation)", module.location(target))
-    _fail(module, target, (UnsupportedSyntax, "this assignment target is not supported", "assign to a plain name"))
+        what = (
+            "writing into an array element"
+            if isinstance(target, ast.Subscript)
+            else "assigning to an attribute"
+        )
+        raise MutationNotSupported(
+            f"{what} is not supported (in-place mutation)", module.location(target)
+        )
+    _fail(
+        module,
+        target,
+        (
+            UnsupportedSyntax,
+            "this assignment target is not supported",
+            "assign to a plain name",
+        ),
+    )
 
 
 def _reachable_helpers(module: Module, fn: ast.FunctionDef) -> list[ast.FunctionDef]:
@@ -148,8 +399,17 @@ def _reachable_helpers(module: Module, fn: ast.FunctionDef) -> list[ast.Function
 
 def _check_recursion(module: Module, fn: ast.FunctionDef, stack: list[str]) -> None:
     if fn.name in stack:
-        call = next(n for n in ast.walk(module.functions[stack[-1]]) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == fn.name)
-        chain = " -> ".join([*stack[stack.index(fn.name):], fn.name])
-        raise RecursionNotSupported(f"recursive call ({chain}) cannot be unrolled statically", module.location(call))
+        call = next(
+            n
+            for n in ast.walk(module.functions[stack[-1]])
+            if isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Name)
+            and n.func.id == fn.name
+        )
+        chain = " -> ".join([*stack[stack.index(fn.name) :], fn.name])
+        raise RecursionNotSupported(
+            f"recursive call ({chain}) cannot be unrolled statically",
+            module.location(call),
+        )
     for name in called_helpers(module, fn):
         _check_recursion(module, module.functions[name], [*stack, fn.name])

@@ -13,8 +13,8 @@ import difflib
 import os
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from . import __version__
 from .errors import AdgenError
@@ -49,12 +49,40 @@ def _parser() -> argparse.ArgumentParser:
         help="write forward_/backward_/grad_ functions for each function of a model file",
         description="Read each model file with `ast` (never running it) and write <stem>_grad.py into the output folder.",
     )
-    c.add_argument("paths", nargs="+", metavar="PATH[:FUNC,...]", help="model file, optionally with the functions to compile")
-    c.add_argument("-o", "--output", default="generated", metavar="DIR", help="folder for generated files (default: generated)")
-    c.add_argument("--wrt", metavar="NAMES", help="comma-separated parameters to differentiate (default: @adgen.wrt, else all)")
-    c.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale or missing")
-    c.add_argument("--diff", action="store_true", help="write nothing; print how generated files would change")
-    c.add_argument("--dump", choices=STAGES, metavar="STAGE", help=f"print one stage's output instead of writing: {', '.join(STAGES)}")
+    c.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH[:FUNC,...]",
+        help="model file, optionally with the functions to compile",
+    )
+    c.add_argument(
+        "-o",
+        "--output",
+        default="generated",
+        metavar="DIR",
+        help="folder for generated files (default: generated)",
+    )
+    c.add_argument(
+        "--wrt",
+        metavar="NAMES",
+        help="comma-separated parameters to differentiate (default: @adgen.wrt, else all)",
+    )
+    c.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if a generated file is stale or missing",
+    )
+    c.add_argument(
+        "--diff",
+        action="store_true",
+        help="write nothing; print how generated files would change",
+    )
+    c.add_argument(
+        "--dump",
+        choices=STAGES,
+        metavar="STAGE",
+        help=f"print one stage's output instead of writing: {', '.join(STAGES)}",
+    )
     c.set_defaults(handler=_compile)
     return parser
 
@@ -70,7 +98,13 @@ def _compile(args: argparse.Namespace) -> int:
         if args.dump:
             print(dump(stages, args.dump))
             continue
-        outputs.append((Path(args.output) / f"{Path(path).stem}_grad.py", stages.formatted, source.path))
+        outputs.append(
+            (
+                Path(args.output) / f"{Path(path).stem}_grad.py",
+                stages.formatted,
+                source.path,
+            )
+        )
     if args.dump:
         return EXIT_OK
     if args.check or args.diff:
@@ -98,19 +132,34 @@ def _report_changes(outputs: list[tuple[Path, str, str]], show_diff: bool) -> in
         stale += 1
         shown = display_path(target)
         if show_diff:
-            sys.stdout.writelines(difflib.unified_diff((old or "").splitlines(True), text.splitlines(True), shown, shown + " (new)"))
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    (old or "").splitlines(True),
+                    text.splitlines(True),
+                    shown,
+                    shown + " (new)",
+                )
+            )
         else:
             what = "missing" if old is None else "stale"
-            print(f"{shown} is {what}: refresh it with `adgen compile {source} -o {display_path(target.parent)}`", file=sys.stderr)
+            print(
+                f"{shown} is {what}: refresh it with `adgen compile {source} -o {display_path(target.parent)}`",
+                file=sys.stderr,
+            )
     if not show_diff:
-        print(f"{len(outputs) - stale} generated file(s) up to date, {stale} to refresh", file=sys.stderr)
+        print(
+            f"{len(outputs) - stale} generated file(s) up to date, {stale} to refresh",
+            file=sys.stderr,
+        )
     return EXIT_STALE if stale else EXIT_OK
 
 
 def write_atomic(target: Path, text: str) -> None:
     """Write via a temporary file and rename: a reader never sees half a file."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)

@@ -94,12 +94,20 @@ def _grad_function(c: Compiled, forward: list[str], backward: list[str]) -> list
     fn = c.graph.fn
     shape = c.graph.shapes.get(fn.output) if isinstance(fn.output, str) else SCALAR
     if isinstance(shape, tuple) and shape != SCALAR:
-        return ["", "", f"# No grad_{fn.name}: `{fn.name}` returns an array of shape {shape}, not a scalar;",
-                f"# seed backward_{fn.name}(tape, {c.backward.seed}) with an array of that shape instead."]
-    check = [] if shape == SCALAR else [
-        f"    if np.ndim({fn.output}) != 0:",
-        f"        raise ValueError('grad_{fn.name} needs a scalar output; use backward_{fn.name} with a seed')",
-    ]
+        return [
+            "",
+            "",
+            f"# No grad_{fn.name}: `{fn.name}` returns an array of shape {shape}, not a scalar;",
+            f"# seed backward_{fn.name}(tape, {c.backward.seed}) with an array of that shape instead.",
+        ]
+    check = (
+        []
+        if shape == SCALAR
+        else [
+            f"    if np.ndim({fn.output}) != 0:",
+            f"        raise ValueError('grad_{fn.name} needs a scalar output; use backward_{fn.name} with a seed')",
+        ]
+    )
     return [
         "",
         "",
@@ -137,9 +145,25 @@ def _backward_lines(backward: Backward) -> list[str]:
 def _tape(c: Compiled, backward_lines: list[str]) -> list[str]:
     """The primal values the backward sweep reads, in the order they were computed."""
     tree = ast.parse("\n".join(backward_lines) or "pass")
-    assigned = {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)}
-    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    free = read - assigned - {c.backward.seed} - EMITTED_GLOBALS - {"len", "abs", "max", "min"}
+    assigned = {
+        t.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Assign)
+        for t in n.targets
+        if isinstance(t, ast.Name)
+    }
+    read = {
+        n.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
+    free = (
+        read
+        - assigned
+        - {c.backward.seed}
+        - EMITTED_GLOBALS
+        - {"len", "abs", "max", "min"}
+    )
     order = [*c.graph.fn.params, *(e.out for e in c.graph.eqns)]
     missing = free - set(order)
     assert not missing, f"backward reads undefined names {sorted(missing)}"

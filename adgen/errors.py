@@ -26,7 +26,7 @@ class Location:
     text: str = ""  # the source line itself, for the caret display
 
     @classmethod
-    def of(cls, node: ast.AST | None, source: "SourceFile") -> "Location":
+    def of(cls, node: ast.AST | None, source: SourceFile) -> Location:
         if node is None or not hasattr(node, "lineno"):
             return cls(source.path)
         line = node.lineno

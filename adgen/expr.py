@@ -24,8 +24,15 @@ def to_ast(value: Any) -> ast.expr:
     if isinstance(value, list):
         return ast.List([to_ast(v) for v in value], ast.Load())
     if isinstance(value, slice):
-        return ast.Slice(*(None if v is None else to_ast(v) for v in (value.start, value.stop, value.step)))
-    if isinstance(value, float) and value < 0 or isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return ast.Slice(
+            *(
+                None if v is None else to_ast(v)
+                for v in (value.start, value.stop, value.step)
+            )
+        )
+    if (isinstance(value, float) and value < 0) or (
+        isinstance(value, int) and not isinstance(value, bool) and value < 0
+    ):
         return ast.UnaryOp(ast.USub(), ast.Constant(-value))
     if value is None or isinstance(value, (bool, int, float, str)):
         return ast.Constant(value)
@@ -43,98 +50,102 @@ class E:
     def __repr__(self) -> str:
         return f"E({ast.unparse(self.node)})"
 
-    def _bin(self, op: ast.operator, other: Any, reflected: bool = False) -> "E":
-        left, right = (to_ast(other), self.node) if reflected else (self.node, to_ast(other))
+    def _bin(self, op: ast.operator, other: Any, reflected: bool = False) -> E:
+        left, right = (
+            (to_ast(other), self.node) if reflected else (self.node, to_ast(other))
+        )
         return E(ast.BinOp(left, op, right))
 
-    def __add__(self, o: Any) -> "E":
+    def __add__(self, o: Any) -> E:
         return self._bin(ast.Add(), o)
 
-    def __radd__(self, o: Any) -> "E":
+    def __radd__(self, o: Any) -> E:
         return self._bin(ast.Add(), o, True)
 
-    def __sub__(self, o: Any) -> "E":
+    def __sub__(self, o: Any) -> E:
         return self._bin(ast.Sub(), o)
 
-    def __rsub__(self, o: Any) -> "E":
+    def __rsub__(self, o: Any) -> E:
         return self._bin(ast.Sub(), o, True)
 
-    def __mul__(self, o: Any) -> "E":
+    def __mul__(self, o: Any) -> E:
         return self._bin(ast.Mult(), o)
 
-    def __rmul__(self, o: Any) -> "E":
+    def __rmul__(self, o: Any) -> E:
         return self._bin(ast.Mult(), o, True)
 
-    def __truediv__(self, o: Any) -> "E":
+    def __truediv__(self, o: Any) -> E:
         return self._bin(ast.Div(), o)
 
-    def __rtruediv__(self, o: Any) -> "E":
+    def __rtruediv__(self, o: Any) -> E:
         return self._bin(ast.Div(), o, True)
 
-    def __floordiv__(self, o: Any) -> "E":
+    def __floordiv__(self, o: Any) -> E:
         return self._bin(ast.FloorDiv(), o)
 
-    def __mod__(self, o: Any) -> "E":
+    def __mod__(self, o: Any) -> E:
         return self._bin(ast.Mod(), o)
 
-    def __pow__(self, o: Any) -> "E":
+    def __pow__(self, o: Any) -> E:
         return self._bin(ast.Pow(), o)
 
-    def __rpow__(self, o: Any) -> "E":
+    def __rpow__(self, o: Any) -> E:
         return self._bin(ast.Pow(), o, True)
 
-    def __matmul__(self, o: Any) -> "E":
+    def __matmul__(self, o: Any) -> E:
         return self._bin(ast.MatMult(), o)
 
-    def __and__(self, o: Any) -> "E":
+    def __and__(self, o: Any) -> E:
         return self._bin(ast.BitAnd(), o)
 
-    def __neg__(self) -> "E":
+    def __neg__(self) -> E:
         return E(ast.UnaryOp(ast.USub(), self.node))
 
-    def __pos__(self) -> "E":
+    def __pos__(self) -> E:
         return self
 
     # Comparisons get names, not operators: `==` must stay usable on E itself.
-    def _cmp(self, op: ast.cmpop, other: Any) -> "E":
+    def _cmp(self, op: ast.cmpop, other: Any) -> E:
         return E(ast.Compare(self.node, [op], [to_ast(other)]))
 
-    def gt(self, o: Any) -> "E":
+    def gt(self, o: Any) -> E:
         return self._cmp(ast.Gt(), o)
 
-    def lt(self, o: Any) -> "E":
+    def lt(self, o: Any) -> E:
         return self._cmp(ast.Lt(), o)
 
-    def ge(self, o: Any) -> "E":
+    def ge(self, o: Any) -> E:
         return self._cmp(ast.GtE(), o)
 
-    def le(self, o: Any) -> "E":
+    def le(self, o: Any) -> E:
         return self._cmp(ast.LtE(), o)
 
-    def eq(self, o: Any) -> "E":
+    def eq(self, o: Any) -> E:
         return self._cmp(ast.Eq(), o)
 
-    def ne(self, o: Any) -> "E":
+    def ne(self, o: Any) -> E:
         return self._cmp(ast.NotEq(), o)
 
-    def __iter__(self) -> Any:  # `*expr` would otherwise loop forever through __getitem__
+    def __iter__(
+        self,
+    ) -> Any:  # `*expr` would otherwise loop forever through __getitem__
         raise TypeError("an E expression cannot be unpacked; index it explicitly")
 
-    def __getitem__(self, index: Any) -> "E":
+    def __getitem__(self, index: Any) -> E:
         return E(ast.Subscript(self.node, to_ast(index), ast.Load()))
 
-    def attr(self, name: str) -> "E":
+    def attr(self, name: str) -> E:
         return E(ast.Attribute(self.node, name, ast.Load()))
 
     @property
-    def T(self) -> "E":
+    def T(self) -> E:
         return self.attr("T")
 
-    def call(self, *args: Any, **kwargs: Any) -> "E":
+    def call(self, *args: Any, **kwargs: Any) -> E:
         keywords = [ast.keyword(k, to_ast(v)) for k, v in kwargs.items()]
         return E(ast.Call(self.node, [to_ast(a) for a in args], keywords))
 
-    def method(self, name: str, *args: Any, **kwargs: Any) -> "E":
+    def method(self, name: str, *args: Any, **kwargs: Any) -> E:
         return self.attr(name).call(*args, **kwargs)
 
 
@@ -149,7 +160,7 @@ class Namespace:
     def __init__(self, *path: str):
         self._path = path
 
-    def __getattr__(self, attr: str) -> "Function":
+    def __getattr__(self, attr: str) -> Function:
         return Function(*self._path, attr)
 
 

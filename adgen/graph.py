@@ -23,7 +23,7 @@ class Graph:
     shapes: dict[str, Shape]
 
     @property
-    def output(self):  # noqa: ANN201 - an Atom
+    def output(self):
         return self.fn.output
 
 
@@ -49,7 +49,9 @@ def eliminate_dead_code(fn: Function) -> list[Eqn]:
 def _varied(fn: Function, eqns: list[Eqn]) -> set[str]:
     varied = set(fn.wrt)
     for eqn in eqns:
-        if eqn.prim not in NONDIFFERENTIABLE and any(a in varied for a in eqn.args if isinstance(a, str)):
+        if eqn.prim not in NONDIFFERENTIABLE and any(
+            a in varied for a in eqn.args if isinstance(a, str)
+        ):
             varied.add(eqn.out)
     return varied
 
@@ -64,13 +66,19 @@ def _useful(fn: Function, eqns: list[Eqn]) -> set[str]:
 
 def describe(graph: Graph) -> str:
     """The ``--dump graph`` text: one node per line with its inputs and activity."""
-    lines = [f"graph {graph.fn.name}: inputs {', '.join(graph.fn.params)}; wrt {', '.join(graph.fn.wrt) or '-'}"]
+    lines = [
+        f"graph {graph.fn.name}: inputs {', '.join(graph.fn.params)}; wrt {', '.join(graph.fn.wrt) or '-'}"
+    ]
     for p in graph.fn.params:
-        lines.append(f"  {p:>10}  input      shape={_fmt(graph.shapes.get(p))}{'  active' if p in graph.active else ''}")
+        lines.append(
+            f"  {p:>10}  input      shape={_fmt(graph.shapes.get(p))}{'  active' if p in graph.active else ''}"
+        )
     for e in graph.eqns:
         ins = ", ".join(str(a) if isinstance(a, Const) else a for a in e.args)
         flag = "  active" if e.out in graph.active else ""
-        lines.append(f"  {e.out:>10}  {e.prim:<10} <- {ins}  shape={_fmt(graph.shapes.get(e.out))}{flag}")
+        lines.append(
+            f"  {e.out:>10}  {e.prim:<10} <- {ins}  shape={_fmt(graph.shapes.get(e.out))}{flag}"
+        )
     lines.append(f"  output: {graph.fn.output}")
     return "\n".join(lines)
 

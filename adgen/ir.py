@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Const:
         return repr(self.value)
 
 
-Atom = Union[str, Const]  # a variable name, or a constant
+Atom = str | Const  # a variable name, or a constant
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,9 @@ class Function:
     eqns: list[Eqn]
     output: Atom
     wrt: list[str]
-    shapes: dict[str, tuple | None] = field(default_factory=dict)  # declared by annotations
+    shapes: dict[str, tuple | None] = field(
+        default_factory=dict
+    )  # declared by annotations
     return_origin: Origin | None = None
     path: str = ""
     source_hash: str = ""

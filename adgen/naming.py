@@ -46,7 +46,9 @@ class Namer:
 
     def safe(self, name: str) -> str:
         """``name`` itself, unless the emitted module needs it for itself."""
-        while name in EMITTED_GLOBALS or keyword.iskeyword(name) or name in dir(builtins):
+        while (
+            name in EMITTED_GLOBALS or keyword.iskeyword(name) or name in dir(builtins)
+        ):
             name += "_"
         return name
 

@@ -24,24 +24,54 @@ from __future__ import annotations
 import ast
 import copy
 import hashlib
-from typing import Any, Union
+from typing import Any
 
-from .errors import AdgenError, BadWrt, UnknownFunction, UnresolvedName, UnsupportedSyntax
+from .errors import (
+    AdgenError,
+    BadWrt,
+    UnknownFunction,
+    UnresolvedName,
+    UnsupportedSyntax,
+)
 from .ir import Atom, Const, Eqn, Function, Origin
 from .naming import Namer, identifiers
 from .parse import Module, adgen_decorators, called_helpers
-from .primitives import ATTRIBUTES, CONSTANTS, FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES
+from .primitives import (
+    ATTRIBUTES,
+    CONSTANTS,
+    FUNCTIONS,
+    MATH_SPELLING,
+    METHODS,
+    PRIMITIVES,
+)
 from .shapes import declared_shape
 
-Value = Union[Atom, tuple]  # a tuple only for tuple expressions and helpers returning them
+Value = Atom | tuple  # a tuple only for tuple expressions and helpers returning them
 
-BINARY_OPS = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div", ast.Pow: "pow",
-              ast.MatMult: "matmul", ast.Mod: "mod", ast.FloorDiv: "floordiv"}
-COMPARISONS = {ast.Gt: "gt", ast.Lt: "lt", ast.GtE: "ge", ast.LtE: "le", ast.Eq: "eq", ast.NotEq: "ne"}
+BINARY_OPS = {
+    ast.Add: "add",
+    ast.Sub: "sub",
+    ast.Mult: "mul",
+    ast.Div: "div",
+    ast.Pow: "pow",
+    ast.MatMult: "matmul",
+    ast.Mod: "mod",
+    ast.FloorDiv: "floordiv",
+}
+COMPARISONS = {
+    ast.Gt: "gt",
+    ast.Lt: "lt",
+    ast.GtE: "ge",
+    ast.LtE: "le",
+    ast.Eq: "eq",
+    ast.NotEq: "ne",
+}
 BUILTINS = {"abs", "max", "min", "len"}
 
 
-def normalize(module: Module, fn: ast.FunctionDef, wrt: list[str] | None = None) -> Function:
+def normalize(
+    module: Module, fn: ast.FunctionDef, wrt: list[str] | None = None
+) -> Function:
     """Turn the checked function ``fn`` into a flat list of equations."""
     return _Normalizer(module, fn).run(wrt)
 
@@ -97,17 +127,30 @@ class _Normalizer:
                     hint=f"name parameters of `{self.fn.name}`; to give --wrt for one function only, select it with PATH:{self.fn.name}",
                 )
         if len(set(wrt)) != len(wrt):
-            raise BadWrt(f"a parameter is named twice in wrt ({', '.join(wrt)})", self.module.location(self.fn))
-        return [params[originals.index(n)] for n in wrt]  # in the order asked, as autograd and JAX do
+            raise BadWrt(
+                f"a parameter is named twice in wrt ({', '.join(wrt)})",
+                self.module.location(self.fn),
+            )
+        return [
+            params[originals.index(n)] for n in wrt
+        ]  # in the order asked, as autograd and JAX do
 
     def declared_wrt(self) -> list[str] | None:
         """The names in ``@adgen.wrt("w1", "b1")``, if the function has it."""
         deco = adgen_decorators(self.module, self.fn).get("adgen.wrt")
         if deco is None:
             return None
-        names = [a.value for a in deco.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        names = [
+            a.value
+            for a in deco.args
+            if isinstance(a, ast.Constant) and isinstance(a.value, str)
+        ]
         if len(names) != len(deco.args) or deco.keywords:
-            self.fail(deco, "@adgen.wrt takes parameter names as string literals", 'write @wrt("w1", "b1")')
+            self.fail(
+                deco,
+                "@adgen.wrt takes parameter names as string literals",
+                'write @wrt("w1", "b1")',
+            )
         return names
 
     def declared_shapes(self) -> dict[str, ast.expr]:
@@ -117,11 +160,20 @@ class _Normalizer:
             return {}
         originals = [a.arg for a in [*self.fn.args.posonlyargs, *self.fn.args.args]]
         for k in deco.keywords:
-            if k.arg not in originals or not (isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)):
-                self.fail(k.value, f"@adgen.shapes: `{k.arg}` must be a parameter given a string of dimensions",
-                          'write @shapes(X="batch 784", b="256")')
+            if k.arg not in originals or not (
+                isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)
+            ):
+                self.fail(
+                    k.value,
+                    f"@adgen.shapes: `{k.arg}` must be a parameter given a string of dimensions",
+                    'write @shapes(X="batch 784", b="256")',
+                )
         if deco.args:
-            self.fail(deco, "@adgen.shapes takes keyword arguments only", 'write @shapes(X="batch 784", b="256")')
+            self.fail(
+                deco,
+                "@adgen.shapes takes keyword arguments only",
+                'write @shapes(X="batch 784", b="256")',
+            )
         return {k.arg: k.value for k in deco.keywords}
 
     def body(self, statements: list[ast.stmt]) -> Atom:
@@ -133,7 +185,11 @@ class _Normalizer:
         self.origin = self.origin_of(ret)
         value = self.expr(ret.value)
         if isinstance(value, tuple):
-            self.fail(ret.value, "returning several values is not supported", "return one scalar or array")
+            self.fail(
+                ret.value,
+                "returning several values is not supported",
+                "return one scalar or array",
+            )
         return value
 
     # --- statements ---------------------------------------------------------
@@ -142,13 +198,25 @@ class _Normalizer:
         if isinstance(stmt, (ast.Expr, ast.Pass)):  # the docstring
             return
         if isinstance(stmt, ast.AugAssign):
-            value = self.binary(BINARY_OPS[type(stmt.op)], stmt.target, stmt.value, _target_name(stmt.target))
+            value = self.binary(
+                BINARY_OPS[type(stmt.op)],
+                stmt.target,
+                stmt.value,
+                _target_name(stmt.target),
+            )
             self.bind(stmt.target, value)
             return
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
         hint = _target_name(targets[0]) if len(targets) == 1 else None
-        if len(targets) == 1 and isinstance(targets[0], ast.Tuple) and isinstance(stmt.value, ast.Tuple):
-            value: Value = tuple(self.expr(v, _target_name(t)) for t, v in _pairs(self, targets[0], stmt.value))
+        if (
+            len(targets) == 1
+            and isinstance(targets[0], ast.Tuple)
+            and isinstance(stmt.value, ast.Tuple)
+        ):
+            value: Value = tuple(
+                self.expr(v, _target_name(t))
+                for t, v in _pairs(self, targets[0], stmt.value)
+            )
         else:
             value = self.expr(stmt.value, hint)
         for target in targets:
@@ -157,16 +225,28 @@ class _Normalizer:
     def bind(self, target: ast.expr, value: Value) -> None:
         if isinstance(target, ast.Name):
             if isinstance(value, tuple):
-                self.fail(target, "cannot assign several values to one name", "unpack them: a, b = ...")
+                self.fail(
+                    target,
+                    "cannot assign several values to one name",
+                    "unpack them: a, b = ...",
+                )
             self.env[target.id] = value
             return
         assert isinstance(target, (ast.Tuple, ast.List))
         if not isinstance(value, tuple):
-            value = tuple(self.emit("getitem", (value,), {"index": ast.Constant(i)}, _target_name(t))
-                          for i, t in enumerate(target.elts))
+            value = tuple(
+                self.emit(
+                    "getitem", (value,), {"index": ast.Constant(i)}, _target_name(t)
+                )
+                for i, t in enumerate(target.elts)
+            )
         if len(value) != len(target.elts):
-            self.fail(target, f"cannot unpack {len(value)} values into {len(target.elts)} names", "match the counts")
-        for t, v in zip(target.elts, value):
+            self.fail(
+                target,
+                f"cannot unpack {len(value)} values into {len(target.elts)} names",
+                "match the counts",
+            )
+        for t, v in zip(target.elts, value, strict=False):
             self.bind(t, v)
 
     # --- expressions --------------------------------------------------------
@@ -174,19 +254,33 @@ class _Normalizer:
         """Normalize ``node``; its outermost node, if any, is named after ``name``."""
         method = getattr(self, "expr_" + type(node).__name__, None)
         if method is None:
-            self.fail(node, f"`{ast.unparse(node)}` is not supported here", "rewrite it with supported operations")
+            self.fail(
+                node,
+                f"`{ast.unparse(node)}` is not supported here",
+                "rewrite it with supported operations",
+            )
         return method(node, name)
 
     def atom(self, node: ast.expr) -> Atom:
         value = self.expr(node)
         if isinstance(value, tuple):
-            self.fail(node, "a tuple cannot be used as a number or array", "use np.stack or np.array of the values")
+            self.fail(
+                node,
+                "a tuple cannot be used as a number or array",
+                "use np.stack or np.array of the values",
+            )
         return value
 
     def expr_Constant(self, node: ast.Constant, name: str | None) -> Value:
-        if isinstance(node.value, (int, float, bool)) and not isinstance(node.value, complex):
+        if isinstance(node.value, (int, float, bool)) and not isinstance(
+            node.value, complex
+        ):
             return Const(node.value)
-        self.fail(node, f"the constant {node.value!r} is not a number", "use numbers and arrays only")
+        self.fail(
+            node,
+            f"the constant {node.value!r} is not a number",
+            "use numbers and arrays only",
+        )
 
     def expr_Name(self, node: ast.Name, name: str | None) -> Value:
         if node.id in self.env:
@@ -197,9 +291,16 @@ class _Normalizer:
         if qualified in CONSTANTS:
             return Const(CONSTANTS[qualified])
         if node.id in self.module.functions or qualified:
-            self.fail(node, f"`{node.id}` is a function, not a value", "call it", UnsupportedSyntax)
-        raise UnresolvedName(f"name `{node.id}` is not defined in the function or at the top of the file",
-                             self.module.location(node))
+            self.fail(
+                node,
+                f"`{node.id}` is a function, not a value",
+                "call it",
+                UnsupportedSyntax,
+            )
+        raise UnresolvedName(
+            f"name `{node.id}` is not defined in the function or at the top of the file",
+            self.module.location(node),
+        )
 
     def expr_Tuple(self, node: ast.Tuple, name: str | None) -> Value:
         return tuple(self.atom(e) for e in node.elts)
@@ -208,10 +309,16 @@ class _Normalizer:
 
     def expr_BinOp(self, node: ast.BinOp, name: str | None) -> Value:
         if type(node.op) not in BINARY_OPS:
-            self.fail(node, f"the operator `{_op_symbol(node)}` is not supported", "use + - * / ** @ % //")
+            self.fail(
+                node,
+                f"the operator `{_op_symbol(node)}` is not supported",
+                "use + - * / ** @ % //",
+            )
         return self.binary(BINARY_OPS[type(node.op)], node.left, node.right, name)
 
-    def binary(self, prim: str, left: ast.expr, right: ast.expr, name: str | None) -> Atom:
+    def binary(
+        self, prim: str, left: ast.expr, right: ast.expr, name: str | None
+    ) -> Atom:
         return self.emit(prim, (self.atom(left), self.atom(right)), {}, name)
 
     def expr_UnaryOp(self, node: ast.UnaryOp, name: str | None) -> Value:
@@ -219,59 +326,110 @@ class _Normalizer:
         if isinstance(node.op, ast.UAdd):
             return operand
         if not isinstance(node.op, ast.USub):
-            self.fail(node, "`not` and `~` are not supported", "use np.logical_not on masks")
+            self.fail(
+                node, "`not` and `~` are not supported", "use np.logical_not on masks"
+            )
         if isinstance(operand, Const):
             return Const(-operand.value)
         return self.emit("neg", (operand,), {}, name)
 
     def expr_Compare(self, node: ast.Compare, name: str | None) -> Value:
         if len(node.ops) != 1 or type(node.ops[0]) not in COMPARISONS:
-            self.fail(node, "only single comparisons (<, <=, >, >=, ==, !=) are supported", "split a < b < c into two")
-        return self.binary(COMPARISONS[type(node.ops[0])], node.left, node.comparators[0], name)
+            self.fail(
+                node,
+                "only single comparisons (<, <=, >, >=, ==, !=) are supported",
+                "split a < b < c into two",
+            )
+        return self.binary(
+            COMPARISONS[type(node.ops[0])], node.left, node.comparators[0], name
+        )
 
     def expr_Subscript(self, node: ast.Subscript, name: str | None) -> Value:
         base = self.expr(node.value)
-        if isinstance(base, tuple):  # indexing a tuple literal, e.g. x.shape[0] after unpacking
+        if isinstance(
+            base, tuple
+        ):  # indexing a tuple literal, e.g. x.shape[0] after unpacking
             index = self.static(node.slice, "an index")
             if isinstance(index, int):
                 return base[index]
-            self.fail(node.slice, "a tuple can only be indexed by an integer constant", "use an integer")
-        return self.emit("getitem", (base,), {"index": self.static_param("index", node.slice)}, name)
+            self.fail(
+                node.slice,
+                "a tuple can only be indexed by an integer constant",
+                "use an integer",
+            )
+        return self.emit(
+            "getitem", (base,), {"index": self.static_param("index", node.slice)}, name
+        )
 
     def expr_Attribute(self, node: ast.Attribute, name: str | None) -> Value:
         qualified = self.module.qualified_name(node)
         if qualified is not None:
             if qualified in CONSTANTS:
                 return Const(CONSTANTS[qualified])
-            self.fail(node, f"`{qualified}` is not a number or array", "call it, or use a supported constant (np.pi, np.e, np.inf)")
+            self.fail(
+                node,
+                f"`{qualified}` is not a number or array",
+                "call it, or use a supported constant (np.pi, np.e, np.inf)",
+            )
         if node.attr not in ATTRIBUTES:
-            self.fail(node, f"the attribute `.{node.attr}` is not supported", "use .T, .shape, .ndim or .size")
+            self.fail(
+                node,
+                f"the attribute `.{node.attr}` is not supported",
+                "use .T, .shape, .ndim or .size",
+            )
         return self.emit(ATTRIBUTES[node.attr], (self.atom(node.value),), {}, name)
 
     def expr_Call(self, node: ast.Call, name: str | None) -> Value:
         func = node.func
-        if isinstance(func, ast.Name) and func.id in self.module.functions and func.id not in self.env:
+        if (
+            isinstance(func, ast.Name)
+            and func.id in self.module.functions
+            and func.id not in self.env
+        ):
             return self.inline(node, self.module.functions[func.id], name)
         qualified = self.module.qualified_name(func)
-        if qualified is None and isinstance(func, ast.Name) and func.id in BUILTINS and func.id not in self.env:
+        if (
+            qualified is None
+            and isinstance(func, ast.Name)
+            and func.id in BUILTINS
+            and func.id not in self.env
+        ):
             qualified = f"builtins.{func.id}"
         if qualified is not None:
             if qualified not in FUNCTIONS:
-                raise UnknownFunction(f"`{qualified}` has no derivative rule", self.module.location(node))
-            return self.call(node, FUNCTIONS[qualified], None, name, lib=qualified.split(".")[0])
+                raise UnknownFunction(
+                    f"`{qualified}` has no derivative rule", self.module.location(node)
+                )
+            return self.call(
+                node, FUNCTIONS[qualified], None, name, lib=qualified.split(".")[0]
+            )
         if isinstance(func, ast.Attribute) and func.attr in METHODS:
             return self.call(node, METHODS[func.attr], func.value, name, lib="method")
         if isinstance(func, ast.Name):
-            raise UnresolvedName(f"cannot resolve the function `{func.id}` statically", self.module.location(node),
-                                 hint="define it at the top of this file, or import it from numpy/math/scipy.special")
-        raise UnknownFunction(f"`{ast.unparse(func)}` has no derivative rule", self.module.location(node))
+            raise UnresolvedName(
+                f"cannot resolve the function `{func.id}` statically",
+                self.module.location(node),
+                hint="define it at the top of this file, or import it from numpy/math/scipy.special",
+            )
+        raise UnknownFunction(
+            f"`{ast.unparse(func)}` has no derivative rule", self.module.location(node)
+        )
 
     # --- calls --------------------------------------------------------------
-    def call(self, node: ast.Call, prim_name: str, receiver: ast.expr | None, name: str | None, lib: str) -> Atom:
+    def call(
+        self,
+        node: ast.Call,
+        prim_name: str,
+        receiver: ast.expr | None,
+        name: str | None,
+        lib: str,
+    ) -> Atom:
         """A call of a primitive: bind arguments to its operands and static parameters."""
         prim = PRIMITIVES[prim_name]
         args = list(node.args)
-        if receiver is not None:  # x.sum(0) is np.sum(x, 0); x.reshape(2, 3) is np.reshape(x, (2, 3))
+        if (
+            receiver is not None
+        ):  # x.sum(0) is np.sum(x, 0); x.reshape(2, 3) is np.reshape(x, (2, 3))
             args.insert(0, receiver)
             if prim_name in ("reshape", "transpose") and len(args) > 2:
                 args = [args[0], ast.Tuple(args[1:], ast.Load())]
@@ -283,37 +441,68 @@ class _Normalizer:
             params["lib"] = "builtins"
         return self.emit(prim_name, tuple(operands), params, name)
 
-    def bind_arguments(self, node: ast.Call, prim: Any, args: list[ast.expr]) -> tuple[list[Atom], dict[str, Any]]:
+    def bind_arguments(
+        self, node: ast.Call, prim: Any, args: list[ast.expr]
+    ) -> tuple[list[Atom], dict[str, Any]]:
         """Match a call's arguments to ``prim``'s operands and static parameters, numpy-style."""
         if prim.operands == ("*",):
             return self.bind_variadic(node, prim, args)
         names = [*prim.operands, *prim.statics]
         if len(args) > len(names):
-            self.fail(node, f"too many arguments for `{prim.name}`", f"{prim.name} takes: {', '.join(names)}")
-        given = dict(zip(names, args))
+            self.fail(
+                node,
+                f"too many arguments for `{prim.name}`",
+                f"{prim.name} takes: {', '.join(names)}",
+            )
+        given = dict(zip(names, args, strict=False))
         for k in node.keywords:
             if k.arg not in names or k.arg in given:
-                self.fail(k.value, f"unsupported or repeated keyword argument `{k.arg}=`", f"{prim.name} takes: {', '.join(names)}")
+                self.fail(
+                    k.value,
+                    f"unsupported or repeated keyword argument `{k.arg}=`",
+                    f"{prim.name} takes: {', '.join(names)}",
+                )
             given[k.arg] = k.value
         missing = [o for o in prim.operands if o not in given]
         if missing:
-            self.fail(node, f"missing argument `{missing[0]}` for `{prim.name}`", "pass every operand")
+            self.fail(
+                node,
+                f"missing argument `{missing[0]}` for `{prim.name}`",
+                "pass every operand",
+            )
         operands = [self.atom(given[o]) for o in prim.operands]
-        statics = {s: self.static_param(s, given[s]) if s in given else default for s, default in prim.statics.items()}
+        statics = {
+            s: self.static_param(s, given[s]) if s in given else default
+            for s, default in prim.statics.items()
+        }
         return operands, statics
 
-    def bind_variadic(self, node: ast.Call, prim: Any, args: list[ast.expr]) -> tuple[list[Atom], dict[str, Any]]:
+    def bind_variadic(
+        self, node: ast.Call, prim: Any, args: list[ast.expr]
+    ) -> tuple[list[Atom], dict[str, Any]]:
         """``np.concatenate([a, b], axis)``, ``np.stack``; ``np.arange(a, b, step)``."""
         if prim.name == "arange":
             if node.keywords:
-                self.fail(node, "np.arange takes positional arguments here", "write np.arange(start, stop, step)")
+                self.fail(
+                    node,
+                    "np.arange takes positional arguments here",
+                    "write np.arange(start, stop, step)",
+                )
             return [self.atom(a) for a in args], {}
         if not args or not isinstance(args[0], (ast.List, ast.Tuple)) or len(args) > 2:
-            self.fail(node, f"np.{prim.name} needs a literal list of arrays", f"write np.{prim.name}([a, b], axis=0)")
+            self.fail(
+                node,
+                f"np.{prim.name} needs a literal list of arrays",
+                f"write np.{prim.name}([a, b], axis=0)",
+            )
         given = {"axis": args[1]} if len(args) == 2 else {}
         for k in node.keywords:
             if k.arg != "axis" or k.arg in given:
-                self.fail(k.value, f"unsupported or repeated keyword argument `{k.arg}=`", f"np.{prim.name} takes: axis")
+                self.fail(
+                    k.value,
+                    f"unsupported or repeated keyword argument `{k.arg}=`",
+                    f"np.{prim.name} takes: axis",
+                )
             given["axis"] = k.value
         axis = self.static_param("axis", given["axis"]) if given else 0
         return [self.atom(e) for e in args[0].elts], {"axis": axis}
@@ -328,19 +517,33 @@ class _Normalizer:
                 return resolved
         return self.static(node, f"`{name}`")
 
-    def inline(self, node: ast.Call, helper: ast.FunctionDef, name: str | None) -> Value:
+    def inline(
+        self, node: ast.Call, helper: ast.FunctionDef, name: str | None
+    ) -> Value:
         """Inline a call to a helper of this file: bind its parameters, normalize its body."""
         params = [a.arg for a in [*helper.args.posonlyargs, *helper.args.args]]
         if len(node.args) > len(params):
-            self.fail(node, f"`{helper.name}` takes {len(params)} arguments, {len(node.args)} given", "match the definition")
-        bound = dict(zip(params, node.args))
+            self.fail(
+                node,
+                f"`{helper.name}` takes {len(params)} arguments, {len(node.args)} given",
+                "match the definition",
+            )
+        bound = dict(zip(params, node.args, strict=False))
         for k in node.keywords:
             if k.arg not in params or k.arg in bound:
-                self.fail(k.value, f"`{helper.name}` has no parameter `{k.arg}` (or it is given twice)", "match the definition")
+                self.fail(
+                    k.value,
+                    f"`{helper.name}` has no parameter `{k.arg}` (or it is given twice)",
+                    "match the definition",
+                )
             bound[k.arg] = k.value
         if set(bound) != set(params):
             missing = next(p for p in params if p not in bound)
-            self.fail(node, f"missing argument `{missing}` in the call to `{helper.name}`", "pass every parameter")
+            self.fail(
+                node,
+                f"missing argument `{missing}` in the call to `{helper.name}`",
+                "pass every parameter",
+            )
         values = {p: self.expr(bound[p]) for p in params}
         saved_env, saved_origin = self.env, self.origin
         self.env = values
@@ -361,32 +564,59 @@ class _Normalizer:
         try:
             return ast.literal_eval(resolved)
         except (ValueError, TypeError, SyntaxError):
-            self.fail(node, f"{what} must be a constant known when compiling", "write a literal, e.g. axis=0")
+            self.fail(
+                node,
+                f"{what} must be a constant known when compiling",
+                "write a literal, e.g. axis=0",
+            )
 
     def static_ast(self, node: ast.expr) -> ast.expr:
         """An expression over inactive names (an index, a shape), with names renamed."""
         node = copy.deepcopy(node)
         for sub in ast.walk(node):
             if isinstance(sub, (ast.Call, ast.Lambda)):
-                self.fail(sub, "calls are not supported inside an index or shape", "compute the value in its own statement first")
+                self.fail(
+                    sub,
+                    "calls are not supported inside an index or shape",
+                    "compute the value in its own statement first",
+                )
         return _RenameStatic(self).visit(node)
 
     # --- emission -----------------------------------------------------------
-    def emit(self, prim: str, args: tuple[Atom, ...], params: dict[str, Any], name: str | None) -> str:
+    def emit(
+        self,
+        prim: str,
+        args: tuple[Atom, ...],
+        params: dict[str, Any],
+        name: str | None,
+    ) -> str:
         index = self.next_index
         self.next_index += 1
         out = self.names.user(name) if name else self.names.temp(index)
-        params = {**PRIMITIVES[prim].statics, **params}  # every static present, defaults included
+        params = {
+            **PRIMITIVES[prim].statics,
+            **params,
+        }  # every static present, defaults included
         self.eqns.append(Eqn(out, prim, args, tuple(params.items()), self.origin))
         return out
 
     def origin_of(self, stmt: ast.stmt, helper: str | None = None) -> Origin:
         """The user's statement, as written; inside an inlined helper, prefixed by its name."""
-        segment = ast.get_source_segment(self.module.source.text, stmt) or ast.unparse(stmt)
+        segment = ast.get_source_segment(self.module.source.text, stmt) or ast.unparse(
+            stmt
+        )
         text = " ".join(line.strip() for line in segment.splitlines())
-        return Origin(stmt.lineno, stmt.col_offset, f"in {helper}: {text}" if helper else text)
+        return Origin(
+            stmt.lineno, stmt.col_offset, f"in {helper}: {text}" if helper else text
+        )
 
-    def fail(self, node: ast.AST, message: str, hint: str, cls: type[AdgenError] = UnsupportedSyntax) -> Any:
+    def fail(
+        self,
+        node: ast.AST,
+        message: str,
+        hint: str,
+        cls: type[AdgenError] = UnsupportedSyntax,
+    ) -> Any:
         raise cls(message, self.module.location(node), hint)
 
 
@@ -399,10 +629,16 @@ class _RenameStatic(ast.NodeTransformer):
     def visit_Name(self, node: ast.Name) -> ast.expr:
         if node.id in self.n.env or node.id in self.n.module.constants:
             value = self.n.expr_Name(node, None)
-            return ast.Constant(value.value) if isinstance(value, Const) else ast.Name(value, ast.Load())
+            return (
+                ast.Constant(value.value)
+                if isinstance(value, Const)
+                else ast.Name(value, ast.Load())
+            )
         if node.id == "None":
             return ast.Constant(None)
-        raise UnresolvedName(f"name `{node.id}` is not defined", self.n.module.location(node))
+        raise UnresolvedName(
+            f"name `{node.id}` is not defined", self.n.module.location(node)
+        )
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
         qualified = self.n.module.qualified_name(node)
@@ -412,22 +648,37 @@ class _RenameStatic(ast.NodeTransformer):
             return ast.Constant(CONSTANTS[qualified])
         if node.attr in ("shape", "ndim", "size"):
             return ast.Attribute(self.visit(node.value), node.attr, ast.Load())
-        raise UnsupportedSyntax(f"`{ast.unparse(node)}` is not supported in an index or shape",
-                                self.n.module.location(node), hint="compute the value in its own statement first")
+        raise UnsupportedSyntax(
+            f"`{ast.unparse(node)}` is not supported in an index or shape",
+            self.n.module.location(node),
+            hint="compute the value in its own statement first",
+        )
 
 
 def _target_name(target: ast.expr) -> str | None:
     return target.id if isinstance(target, ast.Name) else None
 
 
-def _pairs(n: _Normalizer, targets: ast.Tuple, values: ast.Tuple) -> list[tuple[ast.expr, ast.expr]]:
+def _pairs(
+    n: _Normalizer, targets: ast.Tuple, values: ast.Tuple
+) -> list[tuple[ast.expr, ast.expr]]:
     if len(targets.elts) != len(values.elts):
-        n.fail(targets, f"cannot unpack {len(values.elts)} values into {len(targets.elts)} names", "match the counts")
-    return list(zip(targets.elts, values.elts))
+        n.fail(
+            targets,
+            f"cannot unpack {len(values.elts)} values into {len(targets.elts)} names",
+            "match the counts",
+        )
+    return list(zip(targets.elts, values.elts, strict=False))
 
 
 def _op_symbol(node: ast.BinOp) -> str:
-    return {ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.LShift: "<<", ast.RShift: ">>"}.get(type(node.op), "?")
+    return {
+        ast.BitAnd: "&",
+        ast.BitOr: "|",
+        ast.BitXor: "^",
+        ast.LShift: "<<",
+        ast.RShift: ">>",
+    }.get(type(node.op), "?")
 
 
 def _all_helpers(module: Module, fn: ast.FunctionDef) -> list[str]:
@@ -448,6 +699,8 @@ def assert_normal_form(fn: Function) -> None:
         assert eqn.prim in PRIMITIVES, eqn
         assert eqn.out not in defined, f"{eqn.out} assigned twice"
         for arg in eqn.args:
-            assert isinstance(arg, Const) or arg in defined, f"{arg} used before assignment in {eqn}"
+            assert (
+                isinstance(arg, Const) or arg in defined
+            ), f"{arg} used before assignment in {eqn}"
         defined.add(eqn.out)
     assert isinstance(fn.output, Const) or fn.output in defined

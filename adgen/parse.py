@@ -53,17 +53,23 @@ def read_source(path: str | Path) -> SourceFile:
     p = Path(path)
     shown = str(path)
     if p.is_dir():
-        raise InputFileError(f"{shown} is a directory, not a Python file", Location(shown))
+        raise InputFileError(
+            f"{shown} is a directory, not a Python file", Location(shown)
+        )
     try:
         data = p.read_bytes()
     except FileNotFoundError:
         raise InputFileError(f"no such file: {shown}", Location(shown)) from None
     except OSError as exc:
-        raise InputFileError(f"cannot read {shown}: {exc.strerror}", Location(shown)) from None
+        raise InputFileError(
+            f"cannot read {shown}: {exc.strerror}", Location(shown)
+        ) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"{shown} is not UTF-8 text (byte {exc.start})", Location(shown)) from None
+        raise InputFileError(
+            f"{shown} is not UTF-8 text (byte {exc.start})", Location(shown)
+        ) from None
     return SourceFile(shown, text)
 
 
@@ -88,10 +94,14 @@ def _parse_tree(source: SourceFile) -> ast.Module:
         tree = ast.parse(source.text, filename=source.path)
     except SyntaxError as exc:
         line = exc.lineno or 0
-        loc = Location(source.path, line, max((exc.offset or 1) - 1, 0), source.line(line))
+        loc = Location(
+            source.path, line, max((exc.offset or 1) - 1, 0), source.line(line)
+        )
         raise SourceSyntaxError(f"invalid Python syntax: {exc.msg}", loc) from None
     except (RecursionError, MemoryError):
-        raise SourceSyntaxError("the file is nested too deeply for Python's parser", Location(source.path)) from None
+        raise SourceSyntaxError(
+            "the file is nested too deeply for Python's parser", Location(source.path)
+        ) from None
     _check_nesting(tree, source)
     return tree
 
@@ -112,14 +122,28 @@ def _check_nesting(tree: ast.Module, source: SourceFile) -> None:
 
 def _import_aliases(stmt: ast.Import | ast.ImportFrom) -> dict[str, str]:
     if isinstance(stmt, ast.Import):
-        return {a.asname or a.name.split(".")[0]: (a.name if a.asname else a.name.split(".")[0]) for a in stmt.names}
-    if stmt.level or stmt.module is None:  # relative imports cannot be resolved statically
+        return {
+            a.asname
+            or a.name.split(".")[0]: (a.name if a.asname else a.name.split(".")[0])
+            for a in stmt.names
+        }
+    if (
+        stmt.level or stmt.module is None
+    ):  # relative imports cannot be resolved statically
         return {}
-    return {a.asname or a.name: f"{stmt.module}.{a.name}" for a in stmt.names if a.name != "*"}
+    return {
+        a.asname or a.name: f"{stmt.module}.{a.name}"
+        for a in stmt.names
+        if a.name != "*"
+    }
 
 
 def _is_literal_constant(stmt: ast.stmt) -> bool:
-    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+    if not (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+    ):
         return False
     try:
         ast.literal_eval(stmt.value)
@@ -147,9 +171,9 @@ def called_helpers(module: Module, fn: ast.FunctionDef) -> list[str]:
     """Names of this file's functions that ``fn`` calls, in source order, without repeats."""
     names: list[str] = []
     for node in ast.walk(fn):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id in module.functions and node.func.id not in names:
-                names.append(node.func.id)
+        is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+        if is_call and node.func.id in module.functions and node.func.id not in names:
+            names.append(node.func.id)
     return names
 
 
@@ -166,12 +190,21 @@ def select_functions(module: Module, names: list[str] | None) -> list[ast.Functi
                 Location(module.source.path),
             )
         return [module.functions[n] for n in names]
-    called = {h for f in module.functions.values() for h in called_helpers(module, f) if h != f.name}
+    called = {
+        h
+        for f in module.functions.values()
+        for h in called_helpers(module, f)
+        if h != f.name
+    }
     chosen = [
         f
         for name, f in module.functions.items()
-        if not name.startswith("_") and (name not in called or "adgen.wrt" in adgen_decorators(module, f))
+        if not name.startswith("_")
+        and (name not in called or "adgen.wrt" in adgen_decorators(module, f))
     ]
     if not chosen:
-        raise NoFunction("the file defines no public top-level function to compile", Location(module.source.path))
+        raise NoFunction(
+            "the file defines no public top-level function to compile",
+            Location(module.source.path),
+        )
     return chosen

@@ -9,6 +9,7 @@ print any of them; ``compile_source`` returns the final, black-formatted text.
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -42,7 +43,9 @@ class Stages:
     formatted: str = ""
 
 
-def run(source: SourceFile, functions: list[str] | None = None, wrt: list[str] | None = None) -> Stages:
+def run(
+    source: SourceFile, functions: list[str] | None = None, wrt: list[str] | None = None
+) -> Stages:
     """Compile ``source``: every stage in order."""
     module = parse_module(source)
     stages = Stages(module)
@@ -54,13 +57,17 @@ def run(source: SourceFile, functions: list[str] | None = None, wrt: list[str] |
         stages.functions.append(normal)
         stages.graphs.append(graph)
         stages.backwards.append(reverse_sweep(graph))
-    compiled = [Compiled(g, b) for g, b in zip(stages.graphs, stages.backwards)]
+    compiled = [
+        Compiled(g, b) for g, b in zip(stages.graphs, stages.backwards, strict=False)
+    ]
     stages.emitted = emit_module(compiled, source.path, source_hash(source.text))
     stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 
 
-def compile_source(source: SourceFile, functions: list[str] | None = None, wrt: list[str] | None = None) -> str:
+def compile_source(
+    source: SourceFile, functions: list[str] | None = None, wrt: list[str] | None = None
+) -> str:
     """The generated module for ``source``, black-formatted."""
     return run(source, functions, wrt).formatted
 
@@ -72,10 +79,8 @@ def source_hash(text: str) -> str:
 def display_path(path: str | Path) -> str:
     """The path as written in headers: relative to the working directory, with ``/``."""
     p = Path(path)
-    try:
+    with contextlib.suppress(ValueError):  # another drive on Windows
         p = Path(os.path.relpath(p))
-    except ValueError:  # another drive on Windows
-        pass
     return p.as_posix()
 
 
@@ -83,9 +88,11 @@ def dump(stages: Stages, stage: str) -> str:
     """The text of one stage's output (``adgen compile --dump STAGE``)."""
     if stage == "parse":
         m = stages.module
-        lines = [f"imports:   {', '.join(f'{k} -> {v}' for k, v in m.imports.items()) or '-'}",
-                 f"functions: {', '.join(m.functions) or '-'}",
-                 f"constants: {', '.join(f'{k} = {ast.unparse(v)}' for k, v in m.constants.items()) or '-'}"]
+        lines = [
+            f"imports:   {', '.join(f'{k} -> {v}' for k, v in m.imports.items()) or '-'}",
+            f"functions: {', '.join(m.functions) or '-'}",
+            f"constants: {', '.join(f'{k} = {ast.unparse(v)}' for k, v in m.constants.items()) or '-'}",
+        ]
         return "\n".join(lines)
     if stage == "check":
         return "\n".join(f"ok: {f.name}" for f in stages.functions)
@@ -94,7 +101,10 @@ def dump(stages: Stages, stage: str) -> str:
     if stage == "graph":
         return "\n\n".join(describe(g) for g in stages.graphs)
     if stage == "reverse":
-        return "\n\n".join(_reverse_text(g, b) for g, b in zip(stages.graphs, stages.backwards))
+        return "\n\n".join(
+            _reverse_text(g, b)
+            for g, b in zip(stages.graphs, stages.backwards, strict=False)
+        )
     if stage == "emit":
         return stages.emitted
     return stages.formatted
@@ -104,7 +114,10 @@ def _anf_text(fn: Function) -> str:
     lines = [f"def {fn.name}({', '.join(fn.params)}):  # wrt {', '.join(fn.wrt)}"]
     for eqn in fn.eqns:
         args = [str(a) if not isinstance(a, str) else a for a in eqn.args]
-        args += [f"{k}={ast.unparse(v) if isinstance(v, ast.AST) else v!r}" for k, v in eqn.params]
+        args += [
+            f"{k}={ast.unparse(v) if isinstance(v, ast.AST) else v!r}"
+            for k, v in eqn.params
+        ]
         lines.append(f"    {eqn.out} = {eqn.prim}({', '.join(args)})")
     lines.append(f"    return {fn.output}")
     return "\n".join(lines)
@@ -120,4 +133,12 @@ def _reverse_text(graph: Graph, backward: Backward) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["STAGES", "Stages", "run", "compile_source", "dump", "display_path", "primal_statement"]
+__all__ = [
+    "STAGES",
+    "Stages",
+    "compile_source",
+    "display_path",
+    "dump",
+    "primal_statement",
+    "run",
+]

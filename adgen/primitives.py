@@ -15,8 +15,9 @@ row here and one rule there.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .expr import E, Namespace, assign
 from .ir import Const, Eqn
@@ -32,8 +33,12 @@ Forward = Callable[..., E]  # (*operands: E, **static params) -> E
 class Primitive:
     name: str
     forward: Forward
-    operands: tuple[str, ...] = ("x",)  # array operands, in call order; "*" = a list of them
-    statics: dict[str, Any] = field(default_factory=dict)  # static parameters and defaults
+    operands: tuple[str, ...] = (
+        "x",
+    )  # array operands, in call order; "*" = a list of them
+    statics: dict[str, Any] = field(
+        default_factory=dict
+    )  # static parameters and defaults
     elementwise: bool = False  # output has the broadcast shape of the operands
 
 
@@ -79,20 +84,54 @@ def _prims() -> dict[str, Primitive]:
     for name in ("maximum", "minimum"):
         add(Primitive(name, _call(getattr(np, name)), binary, elementwise=True))
     for cmp in ("gt", "lt", "ge", "le", "eq", "ne"):
-        add(Primitive(cmp, lambda x, y, _c=cmp: getattr(x, _c)(y), binary, elementwise=True))
+        add(
+            Primitive(
+                cmp, lambda x, y, _c=cmp: getattr(x, _c)(y), binary, elementwise=True
+            )
+        )
     for name in UNARY_NUMPY:
         add(Primitive(name, _call(getattr(np, name)), elementwise=True))
     add(Primitive("expit", _call(scipy_special.expit), elementwise=True))
     add(Primitive("where", _call(np.where), ("c", "x", "y"), elementwise=True))
     add(Primitive("clip", _call(np.clip), ("x", "lo", "hi"), elementwise=True))
     for name in ("sum", "mean", "max", "min"):
-        add(Primitive(name, _reduction(getattr(np, name)), statics={"axis": None, "keepdims": False}))
-    add(Primitive("logsumexp", _reduction(scipy_special.logsumexp), statics={"axis": None, "keepdims": False}))
+        add(
+            Primitive(
+                name,
+                _reduction(getattr(np, name)),
+                statics={"axis": None, "keepdims": False},
+            )
+        )
+    add(
+        Primitive(
+            "logsumexp",
+            _reduction(scipy_special.logsumexp),
+            statics={"axis": None, "keepdims": False},
+        )
+    )
     add(Primitive("transpose", _transpose, statics={"axes": None}))
-    add(Primitive("reshape", lambda x, shape: np.reshape(x, shape), statics={"shape": None}))
+    add(
+        Primitive(
+            "reshape", lambda x, shape: np.reshape(x, shape), statics={"shape": None}
+        )
+    )
     add(Primitive("trace", _call(np.trace)))
-    add(Primitive("concatenate", lambda *xs, axis=0: np.concatenate(list_of(xs), **_nondefault(axis=axis)), ("*",), {"axis": 0}))
-    add(Primitive("stack", lambda *xs, axis=0: np.stack(list_of(xs), **_nondefault(axis=axis)), ("*",), {"axis": 0}))
+    add(
+        Primitive(
+            "concatenate",
+            lambda *xs, axis=0: np.concatenate(list_of(xs), **_nondefault(axis=axis)),
+            ("*",),
+            {"axis": 0},
+        )
+    )
+    add(
+        Primitive(
+            "stack",
+            lambda *xs, axis=0: np.stack(list_of(xs), **_nondefault(axis=axis)),
+            ("*",),
+            {"axis": 0},
+        )
+    )
     add(Primitive("getitem", lambda x, index: x[index], statics={"index": None}))
     # Values that do not depend differentiably on their operands.
     add(Primitive("shape", lambda x: np.shape(x)))
@@ -125,14 +164,48 @@ def _transpose(x: E, axes: Any = None) -> E:
 
 
 # Elementwise unary numpy functions with a derivative rule (see rules.py).
-UNARY_NUMPY = (
-    "sin cos tan arcsin arccos arctan sinh cosh tanh exp exp2 expm1 "
-    "log log2 log10 log1p sqrt square abs"
-).split()
+UNARY_NUMPY = [
+    "sin",
+    "cos",
+    "tan",
+    "arcsin",
+    "arccos",
+    "arctan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "exp",
+    "exp2",
+    "expm1",
+    "log",
+    "log2",
+    "log10",
+    "log1p",
+    "sqrt",
+    "square",
+    "abs",
+]
 
 # Functions whose output carries no derivative: used only for shapes and masks.
-NONDIFFERENTIABLE = {"gt", "lt", "ge", "le", "eq", "ne", "shape", "ndim", "size", "len", "sign",
-                     "zeros", "ones", "zeros_like", "ones_like", "arange", "floordiv"}
+NONDIFFERENTIABLE = {
+    "gt",
+    "lt",
+    "ge",
+    "le",
+    "eq",
+    "ne",
+    "shape",
+    "ndim",
+    "size",
+    "len",
+    "sign",
+    "zeros",
+    "ones",
+    "zeros_like",
+    "ones_like",
+    "arange",
+    "floordiv",
+}
 
 PRIMITIVES: dict[str, Primitive] = _prims()
 
@@ -140,31 +213,115 @@ PRIMITIVES: dict[str, Primitive] = _prims()
 def _functions() -> dict[str, str]:
     """Qualified name -> primitive."""
     table = {f"numpy.{n}": n for n in UNARY_NUMPY}
-    table.update({f"numpy.{n}": n for n in (
-        "maximum minimum where clip sum mean max min dot matmul outer transpose reshape trace "
-        "concatenate stack shape ndim size sign zeros ones zeros_like ones_like arange".split())})
-    table.update({"numpy.power": "pow", "numpy.absolute": "abs", "numpy.fabs": "abs",
-                  "numpy.amax": "max", "numpy.amin": "min", "numpy.negative": "neg",
-                  "numpy.add": "add", "numpy.subtract": "sub", "numpy.multiply": "mul",
-                  "numpy.divide": "div", "numpy.true_divide": "div"})
-    math_names = {"sin": "sin", "cos": "cos", "tan": "tan", "asin": "arcsin", "acos": "arccos",
-                  "atan": "arctan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "exp": "exp",
-                  "expm1": "expm1", "log": "log", "log2": "log2", "log10": "log10", "log1p": "log1p",
-                  "sqrt": "sqrt", "fabs": "abs", "pow": "pow"}
+    table.update(
+        {
+            f"numpy.{n}": n
+            for n in (
+                [
+                    "maximum",
+                    "minimum",
+                    "where",
+                    "clip",
+                    "sum",
+                    "mean",
+                    "max",
+                    "min",
+                    "dot",
+                    "matmul",
+                    "outer",
+                    "transpose",
+                    "reshape",
+                    "trace",
+                    "concatenate",
+                    "stack",
+                    "shape",
+                    "ndim",
+                    "size",
+                    "sign",
+                    "zeros",
+                    "ones",
+                    "zeros_like",
+                    "ones_like",
+                    "arange",
+                ]
+            )
+        }
+    )
+    table.update(
+        {
+            "numpy.power": "pow",
+            "numpy.absolute": "abs",
+            "numpy.fabs": "abs",
+            "numpy.amax": "max",
+            "numpy.amin": "min",
+            "numpy.negative": "neg",
+            "numpy.add": "add",
+            "numpy.subtract": "sub",
+            "numpy.multiply": "mul",
+            "numpy.divide": "div",
+            "numpy.true_divide": "div",
+        }
+    )
+    math_names = {
+        "sin": "sin",
+        "cos": "cos",
+        "tan": "tan",
+        "asin": "arcsin",
+        "acos": "arccos",
+        "atan": "arctan",
+        "sinh": "sinh",
+        "cosh": "cosh",
+        "tanh": "tanh",
+        "exp": "exp",
+        "expm1": "expm1",
+        "log": "log",
+        "log2": "log2",
+        "log10": "log10",
+        "log1p": "log1p",
+        "sqrt": "sqrt",
+        "fabs": "abs",
+        "pow": "pow",
+    }
     table.update({f"math.{k}": v for k, v in math_names.items()})
-    table.update({"scipy.special.expit": "expit", "scipy.special.logsumexp": "logsumexp"})
-    table.update({"builtins.abs": "abs", "builtins.max": "maximum", "builtins.min": "minimum",
-                  "builtins.len": "len"})
+    table.update(
+        {"scipy.special.expit": "expit", "scipy.special.logsumexp": "logsumexp"}
+    )
+    table.update(
+        {
+            "builtins.abs": "abs",
+            "builtins.max": "maximum",
+            "builtins.min": "minimum",
+            "builtins.len": "len",
+        }
+    )
     return table
 
 
 FUNCTIONS: dict[str, str] = _functions()
 
 # Math functions emitted with `math.` in the forward pass (fast on Python floats).
-MATH_SPELLING = {v: k for k, v in {
-    "sin": "sin", "cos": "cos", "tan": "tan", "asin": "arcsin", "acos": "arccos", "atan": "arctan",
-    "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "exp": "exp", "expm1": "expm1", "log": "log",
-    "log2": "log2", "log10": "log10", "log1p": "log1p", "sqrt": "sqrt", "fabs": "abs"}.items()}
+MATH_SPELLING = {
+    v: k
+    for k, v in {
+        "sin": "sin",
+        "cos": "cos",
+        "tan": "tan",
+        "asin": "arcsin",
+        "acos": "arccos",
+        "atan": "arctan",
+        "sinh": "sinh",
+        "cosh": "cosh",
+        "tanh": "tanh",
+        "exp": "exp",
+        "expm1": "expm1",
+        "log": "log",
+        "log2": "log2",
+        "log10": "log10",
+        "log1p": "log1p",
+        "sqrt": "sqrt",
+        "fabs": "abs",
+    }.items()
+}
 
 # Constants reachable by qualified name.
 CONSTANTS: dict[str, float] = {}
@@ -182,8 +339,15 @@ def _constants() -> None:
 _constants()
 
 # Array methods: `x.sum(axis=0)` -> ("sum", True); attributes: `x.T` -> ("transpose", False).
-METHODS: dict[str, str] = {n: n for n in ("sum", "mean", "max", "min", "reshape", "transpose", "dot")}
-ATTRIBUTES: dict[str, str] = {"T": "transpose", "shape": "shape", "ndim": "ndim", "size": "size"}
+METHODS: dict[str, str] = {
+    n: n for n in ("sum", "mean", "max", "min", "reshape", "transpose", "dot")
+}
+ATTRIBUTES: dict[str, str] = {
+    "T": "transpose",
+    "shape": "shape",
+    "ndim": "ndim",
+    "size": "size",
+}
 
 
 def primal_expr(eqn: Eqn) -> E:

@@ -52,7 +52,9 @@ def reverse_sweep(graph: Graph) -> Backward:
     return Backward(seed, blocks, [bar(p, primal) for p in fn.wrt], zeros)
 
 
-def _adjoint_block(graph: Graph, eqn: Eqn, primal: set[str], assigned: set[str]) -> AdjointBlock:
+def _adjoint_block(
+    graph: Graph, eqn: Eqn, primal: set[str], assigned: set[str]
+) -> AdjointBlock:
     block = AdjointBlock(ast.unparse(primal_statement(eqn)))
     g, ans = name(bar(eqn.out, primal)), name(eqn.out)
     for operand, contribution in _contributions(graph, eqn, g, ans):
@@ -98,7 +100,9 @@ def unbroadcast(contribution: E, operand: str, out: str, graph: Graph) -> E:
     if plan.dynamic:
         return runtime.unbroadcast(contribution, name(operand))
     if plan.lead:
-        contribution = np.sum(contribution, axis=0 if plan.lead == 1 else tuple(range(plan.lead)))
+        contribution = np.sum(
+            contribution, axis=0 if plan.lead == 1 else tuple(range(plan.lead))
+        )
     if plan.keep:
         axis = plan.keep[0] if len(plan.keep) == 1 else plan.keep
         contribution = np.sum(contribution, axis=axis, keepdims=True)

@@ -25,14 +25,17 @@ To add a primitive: a row in ``primitives.py`` and one ``defvjp`` line here.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from .expr import E, Namespace
 
 np = Namespace("np")  # builds numpy calls in emitted code; not numpy itself
-runtime = Namespace()  # bare names of adgen/runtime.py helpers, imported by emitted code
+runtime = (
+    Namespace()
+)  # bare names of adgen/runtime.py helpers, imported by emitted code
 
-Partial = Optional[Callable[..., Optional[E]]]
+Partial = Callable[..., E | None] | None
 
 RULES: dict[str, tuple[Partial, ...]] = {}
 
@@ -52,7 +55,11 @@ defvjp("add", lambda g, ans, x, y: g, lambda g, ans, x, y: g)
 defvjp("sub", lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
 defvjp("mul", lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x)
 defvjp("div", lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * x / y**2)
-defvjp("pow", lambda g, ans, x, y: g * (y * x ** (y - 1)), lambda g, ans, x, y: g * ans * np.log(x))
+defvjp(
+    "pow",
+    lambda g, ans, x, y: g * (y * x ** (y - 1)),
+    lambda g, ans, x, y: g * ans * np.log(x),
+)
 defvjp("mod", lambda g, ans, x, y: g, lambda g, ans, x, y: -g * np.floor(x / y))
 defvjp("neg", lambda g, ans, x: -g)
 defvjp("maximum", lambda g, ans, x, y: g * x.gt(y), lambda g, ans, x, y: g * y.gt(x))
@@ -99,18 +106,36 @@ def kept(g: E, axis: Any, keepdims: bool) -> E:
     return g if axis is None or keepdims else np.expand_dims(g, axis)
 
 
-defvjp("sum", lambda g, ans, x, axis, keepdims: np.full_like(x, kept(g, axis, keepdims)))
+defvjp(
+    "sum", lambda g, ans, x, axis, keepdims: np.full_like(x, kept(g, axis, keepdims))
+)
 defvjp(
     "mean",
     lambda g, ans, x, axis, keepdims: np.full_like(
-        x, g / np.size(x) if axis is None else kept(g, axis, keepdims) * (np.size(ans) / np.size(x))
+        x,
+        (
+            g / np.size(x)
+            if axis is None
+            else kept(g, axis, keepdims) * (np.size(ans) / np.size(x))
+        ),
     ),
 )
-defvjp("max", lambda g, ans, x, axis, keepdims: runtime.extremum_adjoint(g, x, ans, axis, keepdims))
-defvjp("min", lambda g, ans, x, axis, keepdims: runtime.extremum_adjoint(g, x, ans, axis, keepdims))
+defvjp(
+    "max",
+    lambda g, ans, x, axis, keepdims: runtime.extremum_adjoint(
+        g, x, ans, axis, keepdims
+    ),
+)
+defvjp(
+    "min",
+    lambda g, ans, x, axis, keepdims: runtime.extremum_adjoint(
+        g, x, ans, axis, keepdims
+    ),
+)
 defvjp(
     "logsumexp",
-    lambda g, ans, x, axis, keepdims: kept(g, axis, keepdims) * np.exp(x - kept(ans, axis, keepdims)),
+    lambda g, ans, x, axis, keepdims: kept(g, axis, keepdims)
+    * np.exp(x - kept(ans, axis, keepdims)),
 )
 
 
@@ -118,12 +143,22 @@ defvjp(
 # matmul and dot receive the operands' ranks (``ndims``) from the shape pass:
 # with ranks known the adjoint is the textbook formula, else a runtime helper.
 def _matmul_x(g: E, ans: E, x: E, y: E, ndims: tuple) -> E:
-    rules = {(2, 2): lambda: g @ y.T, (1, 2): lambda: g @ y.T, (2, 1): lambda: np.outer(g, y), (1, 1): lambda: g * y}
+    rules = {
+        (2, 2): lambda: g @ y.T,
+        (1, 2): lambda: g @ y.T,
+        (2, 1): lambda: np.outer(g, y),
+        (1, 1): lambda: g * y,
+    }
     return rules.get(ndims, lambda: runtime.matmul_adjoint_x(g, x, y))()
 
 
 def _matmul_y(g: E, ans: E, x: E, y: E, ndims: tuple) -> E:
-    rules = {(2, 2): lambda: x.T @ g, (2, 1): lambda: x.T @ g, (1, 2): lambda: np.outer(x, g), (1, 1): lambda: g * x}
+    rules = {
+        (2, 2): lambda: x.T @ g,
+        (2, 1): lambda: x.T @ g,
+        (1, 2): lambda: np.outer(x, g),
+        (1, 1): lambda: g * x,
+    }
     return rules.get(ndims, lambda: runtime.matmul_adjoint_y(g, x, y))()
 
 
@@ -132,10 +167,18 @@ defvjp("dot", _matmul_x, _matmul_y)
 defvjp("outer", lambda g, ans, x, y: g @ y, lambda g, ans, x, y: x @ g)
 defvjp(
     "transpose",
-    lambda g, ans, x, axes: g.T if axes is None else np.transpose(g, tuple(sorted(range(len(axes)), key=axes.__getitem__))),
+    lambda g, ans, x, axes: (
+        g.T
+        if axes is None
+        else np.transpose(g, tuple(sorted(range(len(axes)), key=axes.__getitem__)))
+    ),
 )
 defvjp("reshape", lambda g, ans, x, shape: np.reshape(g, np.shape(x)))
 defvjp("trace", lambda g, ans, x: g * np.eye(np.shape(x)[0], np.shape(x)[1]))
-defvjp("getitem", lambda g, ans, x, index: runtime.index_adjoint(g, x, np.s_.expr()[index]))
-defvariadic("concatenate", lambda g, ans, i, xs, axis: runtime.concatenate_part(g, xs, i, axis))
+defvjp(
+    "getitem", lambda g, ans, x, index: runtime.index_adjoint(g, x, np.s_.expr()[index])
+)
+defvariadic(
+    "concatenate", lambda g, ans, i, xs, axis: runtime.concatenate_part(g, xs, i, axis)
+)
 defvariadic("stack", lambda g, ans, i, xs, axis: np.take(g, i, axis=axis))

@@ -7,17 +7,18 @@ the adjoint of one operand, with that operand's shape.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 __all__ = [
-    "unbroadcast",
+    "concatenate_part",
     "extremum_adjoint",
     "index_adjoint",
-    "concatenate_part",
     "matmul_adjoint_x",
     "matmul_adjoint_y",
+    "unbroadcast",
 ]
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from .ir import Const, Eqn, Function
 from .primitives import PRIMITIVES
@@ -31,8 +31,8 @@ class Same:
     origin: str
 
 
-Dim = Union[int, str, None]
-Shape = Union[tuple, Same, None]
+Dim = int | str | None
+Shape = tuple | Same | None
 SCALAR: tuple = ()
 
 
@@ -73,7 +73,9 @@ def _infer(eqn: Eqn, operands: list[Shape]) -> Shape:
         return _matmul(*operands)
     if eqn.prim == "transpose" and isinstance(operands[0], tuple):
         axes = params.get("axes")
-        return operands[0][::-1] if axes is None else tuple(operands[0][a] for a in axes)
+        return (
+            operands[0][::-1] if axes is None else tuple(operands[0][a] for a in axes)
+        )
     if eqn.prim in ("trace", "len", "ndim", "size"):
         return SCALAR
     if eqn.prim == "shape":
@@ -83,15 +85,27 @@ def _infer(eqn: Eqn, operands: list[Shape]) -> Shape:
     if eqn.prim == "outer":
         return (None, None)
     if eqn.prim == "reshape" and isinstance(params.get("shape"), tuple):
-        return tuple(d if isinstance(d, int) and d >= 0 else None for d in params["shape"])
+        return tuple(
+            d if isinstance(d, int) and d >= 0 else None for d in params["shape"]
+        )
     return None
 
 
 def _indexed(x: Shape, index: Any) -> Shape:
     """``x[i]`` with a constant integer ``i`` drops the first axis; other indexes are not inferred."""
-    if isinstance(index, ast.Constant) and type(index.value) is int and isinstance(x, tuple) and x:
+    if (
+        isinstance(index, ast.Constant)
+        and type(index.value) is int
+        and isinstance(x, tuple)
+        and x
+    ):
         return x[1:]
-    if isinstance(index, ast.UnaryOp) and isinstance(index.operand, ast.Constant) and isinstance(x, tuple) and x:
+    if (
+        isinstance(index, ast.UnaryOp)
+        and isinstance(index.operand, ast.Constant)
+        and isinstance(x, tuple)
+        and x
+    ):
         return x[1:]
     return None
 
@@ -124,7 +138,11 @@ def _reduced(x: Shape, axis: Any, keepdims: bool) -> Shape:
         return (1,) * len(x) if isinstance(x, tuple) else None
     if not isinstance(x, tuple) or not isinstance(axis, (int, tuple)):
         return None
-    axes = {a % len(x) for a in (axis if isinstance(axis, tuple) else (axis,))} if x else set()
+    axes = (
+        {a % len(x) for a in (axis if isinstance(axis, tuple) else (axis,))}
+        if x
+        else set()
+    )
     if keepdims:
         return tuple(1 if i in axes else d for i, d in enumerate(x))
     return tuple(d for i, d in enumerate(x) if i not in axes)
@@ -133,7 +151,12 @@ def _reduced(x: Shape, axis: Any, keepdims: bool) -> Shape:
 def _matmul(x: Shape, y: Shape) -> Shape:
     if not (isinstance(x, tuple) and isinstance(y, tuple)):
         return None
-    table = {(2, 2): lambda: (x[0], y[1]), (1, 2): lambda: (y[1],), (2, 1): lambda: (x[0],), (1, 1): lambda: SCALAR}
+    table = {
+        (2, 2): lambda: (x[0], y[1]),
+        (1, 2): lambda: (y[1],),
+        (2, 1): lambda: (x[0],),
+        (1, 1): lambda: SCALAR,
+    }
     return table.get((len(x), len(y)), lambda: None)()
 
 
@@ -165,11 +188,13 @@ def reduction(operand: Shape, out: Shape) -> Reduction:
         return Reduction() if out == SCALAR else Reduction(to_scalar=True)
     if isinstance(operand, Same) and (out == operand):
         return Reduction()
-    if not (isinstance(operand, tuple) and isinstance(out, tuple)) or len(operand) > len(out):
+    if not (isinstance(operand, tuple) and isinstance(out, tuple)) or len(
+        operand
+    ) > len(out):
         return Reduction(dynamic=True)
     lead = len(out) - len(operand)
     keep = []
-    for i, (d, o) in enumerate(zip(operand, out[lead:])):
+    for i, (d, o) in enumerate(zip(operand, out[lead:], strict=False)):
         if d == o and d is not None:
             continue
         if d == 1 and o != 1:

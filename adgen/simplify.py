@@ -28,7 +28,11 @@ def _number(node: ast.AST) -> float | int | None:
 
 
 def _constant(value: float | int) -> ast.expr:
-    return ast.UnaryOp(ast.USub(), ast.Constant(-value)) if value < 0 else ast.Constant(value)
+    return (
+        ast.UnaryOp(ast.USub(), ast.Constant(-value))
+        if value < 0
+        else ast.Constant(value)
+    )
 
 
 class _Simplify(ast.NodeTransformer):
@@ -49,9 +53,13 @@ class _Simplify(ast.NodeTransformer):
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
         self.generic_visit(node)
-        if isinstance(node.op, ast.USub):
-            if isinstance(node.operand, ast.UnaryOp) and isinstance(node.operand.op, ast.USub):
-                return node.operand.operand
+        inner = node.operand
+        if (
+            isinstance(node.op, ast.USub)
+            and isinstance(inner, ast.UnaryOp)
+            and isinstance(inner.op, ast.USub)
+        ):
+            return inner.operand
         return node
 
 

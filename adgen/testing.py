@@ -10,14 +10,17 @@ ones (the directional derivative ⟨∇f, v⟩), in float64.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 FULL_CHECK_LIMIT = 64  # entries; above this, check along random directions
 
 
-def numerical_grad(f: Callable[..., Any], args: Sequence[Any], argnum: int, eps: float = 1e-6) -> np.ndarray:
+def numerical_grad(
+    f: Callable[..., Any], args: Sequence[Any], argnum: int, eps: float = 1e-6
+) -> np.ndarray:
     """Central finite-difference gradient of scalar ``f`` with respect to ``args[argnum]``."""
     x = np.array(args[argnum], dtype=np.float64)
     grad = np.zeros_like(x)
@@ -26,7 +29,13 @@ def numerical_grad(f: Callable[..., Any], args: Sequence[Any], argnum: int, eps:
     return grad
 
 
-def directional_derivative(f: Callable[..., Any], args: Sequence[Any], argnum: int, v: np.ndarray, eps: float = 1e-6) -> float:
+def directional_derivative(
+    f: Callable[..., Any],
+    args: Sequence[Any],
+    argnum: int,
+    v: np.ndarray,
+    eps: float = 1e-6,
+) -> float:
     """Central finite difference of ``f`` along ``v`` in ``args[argnum]``."""
     return _central(f, args, argnum, v, eps)
 
@@ -55,19 +64,33 @@ def check_grads(
     grads = grad_fn(*args)
     grads = [grads] if isinstance(wrt, int) else list(grads)
     rng = np.random.default_rng(seed)
-    for argnum, g in zip(argnums, grads):
+    for argnum, g in zip(argnums, grads, strict=False):
         x = np.asarray(args[argnum])
         if np.shape(g) != x.shape:
-            raise AssertionError(f"gradient of argument {argnum} has shape {np.shape(g)}, the argument {x.shape}")
+            raise AssertionError(
+                f"gradient of argument {argnum} has shape {np.shape(g)}, the argument {x.shape}"
+            )
         if x.size <= FULL_CHECK_LIMIT:
             expected = numerical_grad(f, args, argnum, eps)
-            _compare(np.asarray(g, dtype=np.float64), expected, rtol, atol, f"argument {argnum}")
+            _compare(
+                np.asarray(g, dtype=np.float64),
+                expected,
+                rtol,
+                atol,
+                f"argument {argnum}",
+            )
         else:
             for k in range(directions):
                 v = rng.standard_normal(x.shape)
                 expected = directional_derivative(f, args, argnum, v, eps)
                 got = float(np.sum(np.asarray(g, dtype=np.float64) * v))
-                _compare(np.array(got), np.array(expected), rtol, atol, f"argument {argnum}, direction {k}")
+                _compare(
+                    np.array(got),
+                    np.array(expected),
+                    rtol,
+                    atol,
+                    f"argument {argnum}, direction {k}",
+                )
 
 
 def _basis(x: np.ndarray, index: tuple[int, ...]) -> np.ndarray:
@@ -76,7 +99,9 @@ def _basis(x: np.ndarray, index: tuple[int, ...]) -> np.ndarray:
     return e
 
 
-def _central(f: Callable[..., Any], args: Sequence[Any], argnum: int, v: np.ndarray, eps: float) -> float:
+def _central(
+    f: Callable[..., Any], args: Sequence[Any], argnum: int, v: np.ndarray, eps: float
+) -> float:
     def at(step: float) -> float:
         moved = list(args)
         x = np.asarray(args[argnum], dtype=np.float64)
@@ -86,10 +111,14 @@ def _central(f: Callable[..., Any], args: Sequence[Any], argnum: int, v: np.ndar
     return (at(eps) - at(-eps)) / (2 * eps)
 
 
-def _compare(got: np.ndarray, expected: np.ndarray, rtol: float, atol: float, what: str) -> None:
+def _compare(
+    got: np.ndarray, expected: np.ndarray, rtol: float, atol: float, what: str
+) -> None:
     scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
     err = np.abs(got - expected)
-    if np.all(err <= atol * scale + rtol * np.abs(expected)) and np.all(np.isfinite(got) == np.isfinite(expected)):
+    if np.all(err <= atol * scale + rtol * np.abs(expected)) and np.all(
+        np.isfinite(got) == np.isfinite(expected)
+    ):
         return
     worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
     raise AssertionError(

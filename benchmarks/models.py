@@ -15,7 +15,16 @@ def lecture(x1: float, x2: float):
 
 
 @wrt("W1", "b1", "W2", "b2", "W3", "b3")
-@shapes(X="batch 784", Y="batch 10", W1="784 256", b1="256", W2="256 256", b2="256", W3="256 10", b3="10")
+@shapes(
+    X="batch 784",
+    Y="batch 10",
+    W1="784 256",
+    b1="256",
+    W2="256 256",
+    b2="256",
+    W3="256 10",
+    b3="10",
+)
 def mlp(X, Y, W1, b1, W2, b2, W3, b3):
     """784-256-256-10 ReLU network, softmax cross-entropy averaged over the batch."""
     h1 = relu(X @ W1 + b1)

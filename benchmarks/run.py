@@ -12,23 +12,25 @@ from __future__ import annotations
 import os
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"  # before numpy loads: one thread, as the table is measured
+    os.environ[_var] = (
+        "1"  # before numpy loads: one thread, as the table is measured
+    )
 
-import argparse  # noqa: E402
-import importlib.util  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import importlib.util
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from adgen.parse import read_source  # noqa: E402
-from adgen.pipeline import compile_source  # noqa: E402
+from adgen.parse import read_source
+from adgen.pipeline import compile_source
 
 
 def load_generated() -> object:
@@ -109,22 +111,44 @@ def main(argv=None) -> None:
     rng = np.random.default_rng(0)
     X = rng.standard_normal((128, 784))
     Y = np.eye(10)[rng.integers(0, 10, 128)]
-    params = [rng.standard_normal((784, 256)) * 0.05, np.zeros(256), rng.standard_normal((256, 256)) * 0.06,
-              np.zeros(256), rng.standard_normal((256, 10)) * 0.06, np.zeros(10)]
+    params = [
+        rng.standard_normal((784, 256)) * 0.05,
+        np.zeros(256),
+        rng.standard_normal((256, 256)) * 0.06,
+        np.zeros(256),
+        rng.standard_normal((256, 10)) * 0.06,
+        np.zeros(10),
+    ]
     mlp_args = (X, Y, *params)
     workloads = [
-        ("lecture f(x1,x2), value+grad", gen.grad_lecture, hand_lecture, hand_lecture_value, (2.0, 5.0)),
-        ("MLP 784-256-256-10, batch 128", gen.grad_mlp, hand_mlp, hand_mlp_value, mlp_args),
+        (
+            "lecture f(x1,x2), value+grad",
+            gen.grad_lecture,
+            hand_lecture,
+            hand_lecture_value,
+            (2.0, 5.0),
+        ),
+        (
+            "MLP 784-256-256-10, batch 128",
+            gen.grad_mlp,
+            hand_mlp,
+            hand_mlp_value,
+            mlp_args,
+        ),
     ]
     print(f"adgen cold compile of benchmarks/models.py: {compile_ms:.0f} ms")
-    print(f"{'workload':34} {'hand µs':>10} {'adgen µs':>10} {'adgen/hand':>11} {'adgen grad/fwd':>15}")
+    print(
+        f"{'workload':34} {'hand µs':>10} {'adgen µs':>10} {'adgen/hand':>11} {'adgen grad/fwd':>15}"
+    )
     for title, adgen_grad, hand_grad, hand_value, call_args in workloads:
         for a, b in zip(adgen_grad(*call_args), hand_grad(*call_args), strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
         t_hand = median_us(hand_grad, call_args, repeats)
         t_adgen = median_us(adgen_grad, call_args, repeats)
         t_fwd = median_us(hand_value, call_args, repeats)
-        print(f"{title:34} {t_hand:10.2f} {t_adgen:10.2f} {t_adgen / t_hand:11.2f} {t_adgen / t_fwd:15.2f}")
+        print(
+            f"{title:34} {t_hand:10.2f} {t_adgen:10.2f} {t_adgen / t_hand:11.2f} {t_adgen / t_fwd:15.2f}"
+        )
 
 
 if __name__ == "__main__":

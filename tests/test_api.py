@@ -43,7 +43,11 @@ def test_grad_by_name_and_tuple():
 
 def test_each_gradient_has_its_parameter_shape():
     rng = np.random.default_rng(1)
-    w, x, b = rng.standard_normal((3, 2)), rng.standard_normal((4, 3)), rng.standard_normal(2)
+    w, x, b = (
+        rng.standard_normal((3, 2)),
+        rng.standard_normal((4, 3)),
+        rng.standard_normal(2),
+    )
     gw, gb = adgen.grad(weighted, wrt=(0, 2))(w, x, b)
     assert gw.shape == w.shape and gb.shape == b.shape
     check_grads(weighted, (w, x, b), wrt=(0, 2))
@@ -92,4 +96,6 @@ def test_source_is_the_generated_module():
 def test_math_functions_on_scalars():
     def_ = adgen.grad(poly)
     assert def_(1.0, 1.0) == pytest.approx(3.0)
-    assert numerical_grad(lambda x: math.sin(x), (0.5,), 0) == pytest.approx(math.cos(0.5))
+    assert numerical_grad(lambda x: math.sin(x), (0.5,), 0) == pytest.approx(
+        math.cos(0.5)
+    )

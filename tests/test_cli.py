@@ -7,21 +7,18 @@ import sys
 import textwrap
 
 import pytest
+from conftest import EXAMPLES, ROOT
 
 import adgen
 from adgen.cli import main
 from adgen.pipeline import STAGES
 
-from conftest import EXAMPLES, ROOT
-
-MODEL = textwrap.dedent(
-    """
+MODEL = textwrap.dedent("""
     import numpy as np
 
     def loss(w, x):
         return np.sum(np.tanh(w * x) ** 2)
-    """
-)
+    """)
 
 
 @pytest.fixture
@@ -37,7 +34,11 @@ def test_compile_writes_black_formatted_module(model, tmp_path, capsys):
     out = tmp_path / "gen"
     assert main(["compile", str(model), "-o", str(out)]) == 0
     text = (out / "model_grad.py").read_text()
-    assert "def forward_loss(w, x):" in text and "def backward_loss(tape" in text and "def grad_loss(w, x):" in text
+    assert (
+        "def forward_loss(w, x):" in text
+        and "def backward_loss(tape" in text
+        and "def grad_loss(w, x):" in text
+    )
     assert black.format_str(text, mode=black.Mode()) == text
     assert "wrote" in capsys.readouterr().out
 
@@ -77,8 +78,15 @@ def test_dump_prints_every_stage(model, tmp_path, capsys, stage):
     printed = capsys.readouterr().out
     assert printed.strip()
     assert not out.exists()  # --dump writes nothing
-    expected = {"parse": "np -> numpy", "check": "ok: loss", "normalize": "tanh(", "graph": "active",
-                "reverse": "_bar", "emit": "def backward_loss", "format": "def backward_loss"}
+    expected = {
+        "parse": "np -> numpy",
+        "check": "ok: loss",
+        "normalize": "tanh(",
+        "graph": "active",
+        "reverse": "_bar",
+        "emit": "def backward_loss",
+        "format": "def backward_loss",
+    }
     assert expected[stage] in printed
 
 
@@ -86,7 +94,9 @@ def test_wrt_option_limits_the_adjoints(model, tmp_path):
     out = tmp_path / "gen"
     assert main(["compile", str(model), "-o", str(out), "--wrt", "w"]) == 0
     text = (out / "model_grad.py").read_text()
-    assert "w_bar" in text and "x_bar" not in text  # inactive parameters get no adjoint code
+    assert (
+        "w_bar" in text and "x_bar" not in text
+    )  # inactive parameters get no adjoint code
 
 
 def test_function_selection(tmp_path):
@@ -100,7 +110,9 @@ def test_function_selection(tmp_path):
 
 def test_error_exit_2_and_nothing_written(tmp_path, capsys):
     bad = tmp_path / "bad.py"
-    bad.write_text("import numpy as np\n\ndef f(x):\n    if x > 0:\n        x = x * 2\n    return x\n")
+    bad.write_text(
+        "import numpy as np\n\ndef f(x):\n    if x > 0:\n        x = x * 2\n    return x\n"
+    )
     good = tmp_path / "good.py"
     good.write_text(MODEL)
     out = tmp_path / "gen"
@@ -118,7 +130,9 @@ def test_failed_compile_leaves_previous_output_intact(model, tmp_path):
     model.write_text(MODEL.replace("np.tanh", "np.fft.fft"))
     assert main(["compile", str(model), "-o", str(out)]) == 2
     assert (out / "model_grad.py").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == ["model_grad.py"]  # no temporary left behind
+    assert sorted(p.name for p in out.iterdir()) == [
+        "model_grad.py"
+    ]  # no temporary left behind
 
 
 def test_model_file_is_never_executed(tmp_path):
@@ -128,8 +142,20 @@ def test_model_file_is_never_executed(tmp_path):
         f"import numpy as np\nopen({str(marker)!r}, 'w').write('ran')\nwhile True:\n    pass\n\n"
         "def f(x):\n    return np.sin(x)\n"
     )
-    result = subprocess.run([sys.executable, "-m", "adgen", "compile", str(path), "-o", str(tmp_path / "gen")],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "adgen",
+            "compile",
+            str(path),
+            "-o",
+            str(tmp_path / "gen"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert not marker.exists()
 
@@ -138,15 +164,27 @@ def test_output_is_byte_identical_across_runs(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     lab = EXAMPLES / "lab7" / "net_scalar.py"
     for out in (a, b):
-        subprocess.run([sys.executable, "-m", "adgen", "compile", str(lab), "-o", str(out)], check=True,
-                       capture_output=True, cwd=ROOT)
-    assert (a / "net_scalar_grad.py").read_bytes() == (b / "net_scalar_grad.py").read_bytes()
+        subprocess.run(
+            [sys.executable, "-m", "adgen", "compile", str(lab), "-o", str(out)],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
+    assert (a / "net_scalar_grad.py").read_bytes() == (
+        b / "net_scalar_grad.py"
+    ).read_bytes()
 
 
 def test_console_script_version_and_help():
-    result = subprocess.run([sys.executable, "-m", "adgen", "--version"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "adgen", "--version"], capture_output=True, text=True
+    )
     assert result.stdout.strip() == f"adgen {adgen.__version__}"
-    result = subprocess.run([sys.executable, "-m", "adgen", "compile", "--help"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "adgen", "compile", "--help"],
+        capture_output=True,
+        text=True,
+    )
     assert "--check" in result.stdout and "--dump" in result.stdout
 
 
@@ -161,6 +199,9 @@ def test_committed_generated_folder_is_up_to_date(monkeypatch):
 
     monkeypatch.chdir(ROOT)
     generated = sorted((ROOT / "generated").glob("*_grad.py"))
-    sources = [re.search(r"from (\S+) \(source sha256", g.read_text()).group(1) for g in generated]
+    sources = [
+        re.search(r"from (\S+) \(source sha256", g.read_text()).group(1)
+        for g in generated
+    ]
     assert "examples/lecture.py" in sources and "examples/lab7/net_scalar.py" in sources
     assert main(["compile", *sources, "--check"]) == 0

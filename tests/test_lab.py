@@ -1,5 +1,6 @@
 """Lab 7 end to end: questions 3 and 4 computed by the generated code, checked by hand-written
-numpy and finite differences; training lowers the loss; the .mat file is what the grader reads."""
+numpy and finite differences; training lowers the loss; the .mat file is what the grader reads.
+"""
 
 from __future__ import annotations
 
@@ -33,8 +34,12 @@ def test_gradient_in_x_matches_finite_differences_away_from_the_kink(lab_path):
     theta = rng.standard_normal(13)
     x1, x2, h = 0.3, -0.7, 1e-6
     g = net_scalar_grad.grad_net(x1, x2, *theta)
-    fd = [(hand_written_net(x1 + h, x2, theta) - hand_written_net(x1 - h, x2, theta)) / (2 * h),
-          (hand_written_net(x1, x2 + h, theta) - hand_written_net(x1, x2 - h, theta)) / (2 * h)]
+    fd = [
+        (hand_written_net(x1 + h, x2, theta) - hand_written_net(x1 - h, x2, theta))
+        / (2 * h),
+        (hand_written_net(x1, x2 + h, theta) - hand_written_net(x1, x2 - h, theta))
+        / (2 * h),
+    ]
     np.testing.assert_allclose(g, fd, rtol=1e-6)
 
 
@@ -46,24 +51,54 @@ def test_loss_gradient_of_both_networks_matches_finite_differences(lab_path, mod
     X, t = samples(50, rng)
     theta = rng.standard_normal(13)
     value, g = loss_and_grad(theta, X, t, model)
-    assert value == pytest.approx(np.mean((hand_written_net(X[:, 0], X[:, 1], theta) - t) ** 2))
+    assert value == pytest.approx(
+        np.mean((hand_written_net(X[:, 0], X[:, 1], theta) - t) ** 2)
+    )
     h = 1e-6
-    fd = np.array([(loss_and_grad(theta + h * e, X, t, model)[0] - loss_and_grad(theta - h * e, X, t, model)[0]) / (2 * h)
-                   for e in np.eye(13)])
+    fd = np.array(
+        [
+            (
+                loss_and_grad(theta + h * e, X, t, model)[0]
+                - loss_and_grad(theta - h * e, X, t, model)[0]
+            )
+            / (2 * h)
+            for e in np.eye(13)
+        ]
+    )
     np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-8)
 
 
 def test_short_training_run_lowers_the_loss_and_writes_the_mat_file(lab_path, tmp_path):
-    from lab import predict, test_grid
+    from lab import test_grid
     from train import main
 
-    train_mse, test_mse, theta, curve = main(
-        ["--epochs", "5", "--restarts", "1", "--samples", "200", "--optimizer", "adam", "--quiet",
-         "--student-id", "2024000", "--var-name", "Z", "--out-dir", str(tmp_path)])
+    _train_mse, _test_mse, theta, curve = main(
+        [
+            "--epochs",
+            "5",
+            "--restarts",
+            "1",
+            "--samples",
+            "200",
+            "--optimizer",
+            "adam",
+            "--quiet",
+            "--student-id",
+            "2024000",
+            "--var-name",
+            "Z",
+            "--out-dir",
+            str(tmp_path),
+        ]
+    )
     assert curve[-1] < curve[0]
     saved = scipy.io.loadmat(tmp_path / "2024000.mat")["Z"]
     assert saved.shape == (21, 21) and saved.dtype == np.float64
     gx, gy = test_grid()
     np.testing.assert_allclose(saved, hand_written_net(gx, gy, theta))
     # MATLAB's meshgrid orientation: x varies along columns, y along rows
-    assert gx[0, 0] == -1.0 and gx[0, 1] == pytest.approx(-0.9) and gy[1, 0] == pytest.approx(-0.9)
+    assert (
+        gx[0, 0] == -1.0
+        and gx[0, 1] == pytest.approx(-0.9)
+        and gy[1, 0] == pytest.approx(-0.9)
+    )

@@ -17,29 +17,24 @@ def stages(source: str, functions=None, wrt=None):
 
 
 def test_normalize_one_primitive_per_assignment_golden():
-    s = stages(
-        """
+    s = stages("""
         import numpy as np
 
         def f(x1, x2):
             return np.log(x1) + x1 * x2 - np.sin(x2)
-        """
-    )
-    assert dump(s, "normalize") == textwrap.dedent(
-        """\
+        """)
+    assert dump(s, "normalize") == textwrap.dedent("""\
         def f(x1, x2):  # wrt x1, x2
             n3 = log(x1)
             n4 = mul(x1, x2)
             n5 = add(n3, n4)
             n6 = sin(x2)
             n7 = sub(n5, n6)
-            return n7"""
-    )
+            return n7""")
 
 
 def test_reassignment_and_augmented_assignment_make_new_versions():
-    s = stages(
-        """
+    s = stages("""
         def f(x, y):
             h = x * y
             h = h + x
@@ -47,31 +42,36 @@ def test_reassignment_and_augmented_assignment_make_new_versions():
             a, b = h, x
             a, b = b, a
             return a * b
-        """
-    )
+        """)
     anf = dump(s, "normalize")
-    assert "h = mul(x, y)" in anf and "h_2 = add(h, x)" in anf and "h_3 = add(h_2, 1.0)" in anf
-    assert "return n" in anf  # swap by tuple assignment makes no copy: a*b reads x and h_3
+    assert (
+        "h = mul(x, y)" in anf
+        and "h_2 = add(h, x)" in anf
+        and "h_3 = add(h_2, 1.0)" in anf
+    )
+    assert (
+        "return n" in anf
+    )  # swap by tuple assignment makes no copy: a*b reads x and h_3
     assert "mul(x, h_3)" in anf
 
 
 def test_aliases_and_constants_make_no_nodes():
-    s = stages(
-        """
+    s = stages("""
         SCALE = 0.5
 
         def f(x):
             y = x
             c = SCALE
             return y * c
-        """
-    )
-    assert dump(s, "normalize").splitlines()[1:] == ["    n2 = mul(x, 0.5)", "    return n2"]
+        """)
+    assert dump(s, "normalize").splitlines()[1:] == [
+        "    n2 = mul(x, 0.5)",
+        "    return n2",
+    ]
 
 
 def test_helpers_are_inlined_with_the_callers_name():
-    s = stages(
-        """
+    s = stages("""
         import numpy as np
 
         def relu(z):
@@ -80,8 +80,7 @@ def test_helpers_are_inlined_with_the_callers_name():
         def f(x):
             h = relu(x * 2.0)
             return np.sum(h)
-        """
-    )
+        """)
     anf = dump(s, "normalize")
     assert "h = maximum(n2, 0)" in anf
     assert "in relu: return np.maximum(z, 0)" in s.formatted
@@ -89,14 +88,12 @@ def test_helpers_are_inlined_with_the_callers_name():
 
 
 def test_user_names_never_shadow_emitted_globals():
-    s = stages(
-        """
+    s = stages("""
         import numpy
 
         def f(np, tape):
             return numpy.sin(np) * tape
-        """
-    )
+        """)
     assert "def forward_f(np_, tape_):" in s.formatted
     namespace: dict = {}
     exec(s.formatted, namespace)
@@ -105,13 +102,11 @@ def test_user_names_never_shadow_emitted_globals():
 
 
 def test_temporaries_skip_names_the_user_took():
-    s = stages(
-        """
+    s = stages("""
         def f(x1, x2):
             n4 = x1 + x2
             return x1 * x2 * n4
-        """
-    )
+        """)
     anf = dump(s, "normalize")
     assert "n4 = add(x1, x2)" in anf and "n4_ = mul(x1, x2)" in anf
 
@@ -131,31 +126,32 @@ def test_activity_analysis_drops_inactive_adjoints():
     graph = dump(s, "graph")
     assert "active" in graph
     code = s.formatted
-    assert "w_bar" in code and "x_bar" not in code and "t_bar" not in code and "n_bar" not in code
+    assert (
+        "w_bar" in code
+        and "x_bar" not in code
+        and "t_bar" not in code
+        and "n_bar" not in code
+    )
 
 
 def test_dead_code_is_removed():
-    s = stages(
-        """
+    s = stages("""
         import numpy as np
 
         def f(x):
             unused = np.exp(x)
             return x * 2.0
-        """
-    )
+        """)
     assert "exp" not in s.formatted
 
 
 def test_output_independent_of_a_parameter_gets_zero_of_its_shape():
-    s = stages(
-        """
+    s = stages("""
         import numpy as np
 
         def f(x, y: float, z):
             return np.sum(x * 3.0)
-        """
-    )
+        """)
     namespace: dict = {}
     exec(s.formatted, namespace)
     gx, gy, gz = namespace["grad_f"](np.ones(2), 1.0, np.ones((2, 3)))
@@ -194,23 +190,24 @@ def test_declared_shapes_give_textbook_backprop():
 
 
 def test_emitted_code_has_no_tape_in_grad_and_minimal_tape_in_forward():
-    s = stages(
-        """
+    s = stages("""
         import numpy as np
 
         def f(x, y):
             return np.sum(np.exp(x) * y)
-        """
-    )
-    grad_body = s.formatted.split("def grad_f")[1].split('"""')[2]  # after the docstring
+        """)
+    grad_body = s.formatted.split("def grad_f")[1].split('"""')[
+        2
+    ]  # after the docstring
     assert "tape" not in grad_body
     forward_src = s.formatted.split("def forward_f")[1].split("def backward_f")[0]
-    assert "return n5, (y, n3, n4)" in forward_src  # exp(x) is reused, x itself is not needed
+    assert (
+        "return n5, (y, n3, n4)" in forward_src
+    )  # exp(x) is reused, x itself is not needed
 
 
 def test_grad_needs_a_scalar_output():
-    s = stages(
-        """
+    s = stages("""
         import numpy as np
         from adgen import shapes
 
@@ -220,14 +217,15 @@ def test_grad_needs_a_scalar_output():
         @shapes(x="n")
         def known(x):
             return x * 2.0
-        """
-    )
+        """)
     assert "# No grad_known: `known` returns an array of shape ('n',)" in s.formatted
     namespace: dict = {}
     exec(s.formatted, namespace)
     assert namespace["grad_unknown"](3.0) == (2.0,)
     with pytest.raises(ValueError, match="needs a scalar output"):
         namespace["grad_unknown"](np.ones(3))
-    out, tape = namespace["forward_known"](np.ones(3))
+    _out, tape = namespace["forward_known"](np.ones(3))
     (x_bar,) = namespace["backward_known"](tape, np.array([1.0, 2.0, 3.0]))
-    np.testing.assert_allclose(x_bar, [2.0, 4.0, 6.0])  # closed form: d(2x)/dx times the seed
+    np.testing.assert_allclose(
+        x_bar, [2.0, 4.0, 6.0]
+    )  # closed form: d(2x)/dx times the seed

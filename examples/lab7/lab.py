@@ -13,12 +13,28 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "generated"))  # the code adgen wrote: net_scalar_grad, net_vector_grad
+sys.path.insert(
+    0, str(ROOT / "generated")
+)  # the code adgen wrote: net_scalar_grad, net_vector_grad
 
 import net_scalar_grad  # noqa: E402
 import net_vector_grad  # noqa: E402
 
-NAMES = "w11 w12 w21 w22 w31 w32 w41 w42 w43 b1 b2 b3 b4".split()
+NAMES = [
+    "w11",
+    "w12",
+    "w21",
+    "w22",
+    "w31",
+    "w32",
+    "w41",
+    "w42",
+    "w43",
+    "b1",
+    "b2",
+    "b3",
+    "b4",
+]
 
 
 def target(x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
@@ -42,13 +58,22 @@ def as_scalars(theta: np.ndarray) -> list[float]:
     return [float(v) for v in theta]
 
 
-def as_arrays(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def as_arrays(
+    theta: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """theta -> (W1 (2, 3), b1 (3,), W2 (3, 1), b2 (1,)) with W1[j-1, i-1] = w_ij."""
     w = theta[:6].reshape(3, 2)  # rows: neuron i; columns: input j
-    return w.T.copy(), theta[9:12].copy(), theta[6:9].reshape(3, 1).copy(), theta[12:13].copy()
+    return (
+        w.T.copy(),
+        theta[9:12].copy(),
+        theta[6:9].reshape(3, 1).copy(),
+        theta[12:13].copy(),
+    )
 
 
-def from_arrays(W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray) -> np.ndarray:
+def from_arrays(
+    W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2: np.ndarray
+) -> np.ndarray:
     return np.concatenate([W1.T.ravel(), W2.ravel(), b1, b2])
 
 
@@ -58,10 +83,14 @@ def predict(theta: np.ndarray, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
     return y
 
 
-def loss_and_grad(theta: np.ndarray, X: np.ndarray, t: np.ndarray, model: str = "vector") -> tuple[float, np.ndarray]:
+def loss_and_grad(
+    theta: np.ndarray, X: np.ndarray, t: np.ndarray, model: str = "vector"
+) -> tuple[float, np.ndarray]:
     """Mean squared error and its gradient in theta, from one of the generated ``grad_loss``."""
     if model == "scalar":
-        value, tape = net_scalar_grad.forward_loss(X[:, 0], X[:, 1], t, *as_scalars(theta))
+        value, tape = net_scalar_grad.forward_loss(
+            X[:, 0], X[:, 1], t, *as_scalars(theta)
+        )
         return float(value), np.array(net_scalar_grad.backward_loss(tape))
     W1, b1, W2, b2 = as_arrays(theta)
     value, tape = net_vector_grad.forward_loss(X, t[:, None], W1, b1, W2, b2)

@@ -20,10 +20,23 @@ def relu(z):
 
 
 @wrt("x1", "x2")
-def net(x1: float, x2: float,
-        w11: float, w12: float, w21: float, w22: float, w31: float, w32: float,
-        w41: float, w42: float, w43: float,
-        b1: float, b2: float, b3: float, b4: float):
+def net(
+    x1: float,
+    x2: float,
+    w11: float,
+    w12: float,
+    w21: float,
+    w22: float,
+    w31: float,
+    w32: float,
+    w41: float,
+    w42: float,
+    w43: float,
+    b1: float,
+    b2: float,
+    b3: float,
+    b4: float,
+):
     """The network's output y1 at one point; differentiated with respect to it (question 4).
 
     Its forward code also evaluates whole arrays of points (the test grid)."""
@@ -34,12 +47,40 @@ def net(x1: float, x2: float,
     return y1
 
 
-@wrt("w11", "w12", "w21", "w22", "w31", "w32", "w41", "w42", "w43", "b1", "b2", "b3", "b4")
+@wrt(
+    "w11",
+    "w12",
+    "w21",
+    "w22",
+    "w31",
+    "w32",
+    "w41",
+    "w42",
+    "w43",
+    "b1",
+    "b2",
+    "b3",
+    "b4",
+)
 @shapes(x1="n", x2="n", t="n")
-def loss(x1, x2, t,
-         w11: float, w12: float, w21: float, w22: float, w31: float, w32: float,
-         w41: float, w42: float, w43: float,
-         b1: float, b2: float, b3: float, b4: float):
+def loss(
+    x1,
+    x2,
+    t,
+    w11: float,
+    w12: float,
+    w21: float,
+    w22: float,
+    w31: float,
+    w32: float,
+    w41: float,
+    w42: float,
+    w43: float,
+    b1: float,
+    b2: float,
+    b3: float,
+    b4: float,
+):
     """Mean squared error over the samples; differentiated with respect to the 13 parameters."""
     y1 = net(x1, x2, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4)
     return np.mean((y1 - t) ** 2)

@@ -10,8 +10,6 @@ Run from the repository root after `adgen compile examples/lab7/net_scalar.py`:
 
 from __future__ import annotations
 
-import numpy as np
-
 from lab import NAMES, net_scalar_grad
 
 
@@ -28,7 +26,9 @@ def main() -> None:
     print("Q3  y1(2, -2) with every w = 1, b = 0:", value)
     print("Q4  [dy1/dx1, dy1/dx2] at (2, -2):    ", [d1, d2])
     print("    every hidden pre-activation is 1*2 + 1*(-2) + 0 = 0, the ReLU kink;")
-    print("    with ReLU'(0) = 0 (the lab's convention) no gradient passes, so both are 0.")
+    print(
+        "    with ReLU'(0) = 0 (the lab's convention) no gradient passes, so both are 0."
+    )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import scipy.io
 import scipy.optimize
-
 from lab import loss_and_grad, predict, samples, target, test_grid
 
 
@@ -42,7 +41,9 @@ def adam(theta, X, t, args, log):
             step += 1
             m = b1 * m + (1 - b1) * g
             v = b2 * v + (1 - b2) * g * g
-            theta = theta - args.lr * (m / (1 - b1**step)) / (np.sqrt(v / (1 - b2**step)) + 1e-8)
+            theta = theta - args.lr * (m / (1 - b1**step)) / (
+                np.sqrt(v / (1 - b2**step)) + 1e-8
+            )
         curve.append(loss_and_grad(theta, X, t, args.model)[0])
         if epoch % max(1, args.epochs // 3) == 0 or epoch == args.epochs:
             log(f"  epoch {epoch:5d}/{args.epochs}  train MSE {curve[-1]:.6f}")
@@ -53,26 +54,56 @@ def lbfgs(theta, X, t, args, log):
     """scipy's L-BFGS-B, with the generated gradient as the Jacobian."""
     curve = []
     result = scipy.optimize.minimize(
-        loss_and_grad, theta, args=(X, t, args.model), jac=True, method="L-BFGS-B",
-        options={"maxiter": args.lbfgs_iters, "ftol": 1e-13, "gtol": 1e-10}, callback=lambda th: curve.append(loss_and_grad(th, X, t, args.model)[0]),
+        loss_and_grad,
+        theta,
+        args=(X, t, args.model),
+        jac=True,
+        method="L-BFGS-B",
+        options={"maxiter": args.lbfgs_iters, "ftol": 1e-13, "gtol": 1e-10},
+        callback=lambda th: curve.append(loss_and_grad(th, X, t, args.model)[0]),
     )
-    log(f"  L-BFGS: {result.nit} iterations, train MSE {result.fun:.6f} ({result.message})")
+    log(
+        f"  L-BFGS: {result.nit} iterations, train MSE {result.fun:.6f} ({result.message})"
+    )
     return result.x, curve
 
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--model", choices=["vector", "scalar"], default="vector", help="which generated network to train")
-    p.add_argument("--optimizer", choices=["adam", "lbfgs", "adam+lbfgs"], default="adam+lbfgs")
-    p.add_argument("--samples", type=int, default=1000, help="training points drawn uniformly from [-1, 1]^2")
+    p.add_argument(
+        "--model",
+        choices=["vector", "scalar"],
+        default="vector",
+        help="which generated network to train",
+    )
+    p.add_argument(
+        "--optimizer", choices=["adam", "lbfgs", "adam+lbfgs"], default="adam+lbfgs"
+    )
+    p.add_argument(
+        "--samples",
+        type=int,
+        default=1000,
+        help="training points drawn uniformly from [-1, 1]^2",
+    )
     p.add_argument("--epochs", type=int, default=60)
     p.add_argument("--batch-size", type=int, default=50)
     p.add_argument("--lr", type=float, default=0.01, help="Adam learning rate")
     p.add_argument("--lbfgs-iters", type=int, default=2000)
-    p.add_argument("--restarts", type=int, default=8, help="random initialisations tried; the best is kept")
+    p.add_argument(
+        "--restarts",
+        type=int,
+        default=8,
+        help="random initialisations tried; the best is kept",
+    )
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--student-id", default="student", help="the .mat file is named <student-id>.mat")
-    p.add_argument("--var-name", default="pred", help="variable name inside the .mat file")
+    p.add_argument(
+        "--student-id",
+        default="student",
+        help="the .mat file is named <student-id>.mat",
+    )
+    p.add_argument(
+        "--var-name", default="pred", help="variable name inside the .mat file"
+    )
     p.add_argument("--out-dir", default=".", help="folder for the .mat file")
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
@@ -80,8 +111,10 @@ def main(argv=None) -> None:
 
     rng = np.random.default_rng(args.seed)
     X, t = samples(args.samples, rng)
-    log(f"settings: model={args.model} optimizer={args.optimizer} samples={args.samples} epochs={args.epochs} "
-        f"batch={args.batch_size} lr={args.lr} restarts={args.restarts} seed={args.seed}")
+    log(
+        f"settings: model={args.model} optimizer={args.optimizer} samples={args.samples} epochs={args.epochs} "
+        f"batch={args.batch_size} lr={args.lr} restarts={args.restarts} seed={args.seed}"
+    )
     began = time.perf_counter()
     best = None
     for restart in range(args.restarts):
@@ -103,8 +136,10 @@ def main(argv=None) -> None:
     out = Path(args.out_dir) / f"{args.student_id}.mat"
     out.parent.mkdir(parents=True, exist_ok=True)
     scipy.io.savemat(out, {args.var_name: pred})
-    print(f"trained in {time.perf_counter() - began:.1f} s; final train MSE {train_mse:.6f}, "
-          f"test MSE on the 21x21 grid {test_mse:.6f}")
+    print(
+        f"trained in {time.perf_counter() - began:.1f} s; final train MSE {train_mse:.6f}, "
+        f"test MSE on the 21x21 grid {test_mse:.6f}"
+    )
     print(f"wrote {out} ({args.var_name}: {pred.shape[0]}x{pred.shape[1]} float64)")
     return train_mse, test_mse, theta, curve
 
