@@ -185,48 +185,41 @@ def check_function(module: Module, fn: ast.FunctionDef) -> None:
     _check_recursion(module, fn, [])
     for f in _reachable_helpers(module, fn):
         _check_signature(module, f)
-        _check_body(module, f)
+        _check_body(module, f, is_target=f is fn)
 
 
 def _fail(
-    module: Module, node: ast.AST, entry: tuple[type[AdgenError], str, str]
+    module: Module, node: ast.AST, cls: type[AdgenError], message: str, hint: str = ""
 ) -> None:
-    cls, message, hint = entry
     raise cls(message, module.location(node), hint)
 
 
 def _check_signature(module: Module, fn: ast.FunctionDef) -> None:
     a = fn.args
-    if a.vararg or a.kwarg:
-        star = a.vararg or a.kwarg
-        _fail(
-            module,
-            star,
-            (
+    for star, prefix in ((a.vararg, "*"), (a.kwarg, "**")):
+        if star:
+            _fail(
+                module,
+                star,
                 UnsupportedSyntax,
-                f"`*{'*' if star is a.kwarg else ''}{star.arg}` parameters are not supported",
+                f"`{prefix}{star.arg}` parameters are not supported",
                 "list each parameter by name",
-            ),
-        )
+            )
     if a.kwonlyargs:
         _fail(
             module,
             a.kwonlyargs[0],
-            (
-                UnsupportedSyntax,
-                "keyword-only parameters are not supported",
-                "make it a positional parameter",
-            ),
+            UnsupportedSyntax,
+            "keyword-only parameters are not supported",
+            "make it a positional parameter",
         )
     if a.defaults:
         _fail(
             module,
             a.defaults[0],
-            (
-                UnsupportedSyntax,
-                "default parameter values are not supported",
-                "remove the default and pass the value at every call",
-            ),
+            UnsupportedSyntax,
+            "default parameter values are not supported",
+            "remove the default and pass the value at every call",
         )
     known = adgen_decorators(module, fn)
     for deco in fn.decorator_list:
@@ -234,128 +227,112 @@ def _check_signature(module: Module, fn: ast.FunctionDef) -> None:
             _fail(
                 module,
                 deco,
-                (
-                    UnsupportedSyntax,
-                    "unknown decorator: adgen cannot see what it does",
-                    "remove it; adgen reads only @adgen.wrt(...) and @adgen.shapes(...)",
-                ),
+                UnsupportedSyntax,
+                "unknown decorator: adgen cannot see what it does",
+                "remove it; adgen reads only @adgen.wrt(...) and @adgen.shapes(...)",
             )
         if not isinstance(deco, ast.Call):
             _fail(
                 module,
                 deco,
-                (
-                    UnsupportedSyntax,
-                    "this decorator needs arguments",
-                    'write @wrt("w", "b") or @shapes(X="n 3")',
-                ),
+                UnsupportedSyntax,
+                "this decorator needs arguments",
+                'write @wrt("w", "b") or @shapes(X="n 3")',
             )
 
 
-def _check_body(module: Module, fn: ast.FunctionDef) -> None:
+def _check_body(module: Module, fn: ast.FunctionDef, is_target: bool) -> None:
     body = fn.body
     if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
         _fail(
             module,
             fn,
-            (
-                UnsupportedSyntax,
-                f"function `{fn.name}` must end with `return <value>`",
-                "return the value to differentiate",
-            ),
+            UnsupportedSyntax,
+            f"function `{fn.name}` must end with `return <value>`",
+            "return the value to differentiate",
         )
     for i, stmt in enumerate(body):
         _check_statement(module, stmt, is_last=i == len(body) - 1, is_first=i == 0)
         for node in ast.walk(stmt):
             if type(node) in EXPRESSIONS:
-                _fail(module, node, EXPRESSIONS[type(node)])
+                _fail(module, node, *EXPRESSIONS[type(node)])
             if isinstance(node, ast.Call) and any(k.arg is None for k in node.keywords):
                 _fail(
                     module,
                     node,
-                    (
-                        UnsupportedSyntax,
-                        "`**kwargs` arguments are not supported",
-                        "pass each keyword argument by name",
-                    ),
+                    UnsupportedSyntax,
+                    "`**kwargs` arguments are not supported",
+                    "pass each keyword argument by name",
                 )
+    returned = body[-1].value
+    if is_target and isinstance(
+        returned, ast.Tuple
+    ):  # helpers may return tuples: a, b = helper(x)
+        _fail(
+            module,
+            returned,
+            UnsupportedSyntax,
+            "returning several values is not supported",
+            "return one scalar or array (e.g. a loss), or np.stack/np.concatenate them",
+        )
 
 
 def _check_statement(
     module: Module, stmt: ast.stmt, is_last: bool, is_first: bool
 ) -> None:
     if type(stmt) in STATEMENTS:
-        _fail(module, stmt, STATEMENTS[type(stmt)])
+        _fail(module, stmt, *STATEMENTS[type(stmt)])
     if not isinstance(stmt, ALLOWED_STATEMENTS):
         _fail(
             module,
             stmt,
-            (
-                UnsupportedSyntax,
-                f"`{type(stmt).__name__}` statements are not supported",
-                "use assignments and one final return",
-            ),
+            UnsupportedSyntax,
+            f"`{type(stmt).__name__}` statements are not supported",
+            "use assignments and one final return",
         )
     if isinstance(stmt, ast.Return) and not is_last:
         _fail(
             module,
             stmt,
-            (
-                NotSupportedYet,
-                "early `return` is not supported yet",
-                "return once, at the end of the function",
-            ),
+            NotSupportedYet,
+            "early `return` is not supported yet",
+            "return once, at the end of the function",
         )
-    if isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Tuple):
-        _fail(
-            module,
-            stmt.value,
-            (
-                UnsupportedSyntax,
-                "returning several values is not supported",
-                "return one scalar or array (e.g. a loss), or np.stack/np.concatenate them",
-            ),
-        )
+    is_docstring = (
+        is_first and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+    )
     if isinstance(stmt, ast.Expr) and not (
-        is_first
-        and isinstance(stmt.value, ast.Constant)
-        and isinstance(stmt.value.value, str)
+        is_docstring and isinstance(stmt.value.value, str)
     ):
         _fail(
             module,
             stmt,
-            (
-                UnsupportedSyntax,
-                "an expression statement has no effect on the result",
-                "remove it (print/logging calls belong outside the function)",
-            ),
+            UnsupportedSyntax,
+            "an expression statement has no effect on the result",
+            "remove it (print/logging calls belong outside the function)",
         )
-    targets = (
-        stmt.targets
-        if isinstance(stmt, ast.Assign)
-        else [stmt.target] if isinstance(stmt, (ast.AugAssign, ast.AnnAssign)) else []
-    )
+    targets = {
+        ast.Assign: lambda: stmt.targets,
+        ast.AugAssign: lambda: [stmt.target],
+        ast.AnnAssign: lambda: [stmt.target],
+    }.get(type(stmt), list)()
     for target in targets:
         _check_target(module, target)
     if isinstance(stmt, ast.AugAssign) and not isinstance(stmt.op, AUGMENTED_OPS):
         _fail(
             module,
             stmt,
-            (
-                UnsupportedSyntax,
-                "this augmented assignment is not supported",
-                "use `x = x <op> y`, with one of + - * / ** @",
-            ),
+            UnsupportedSyntax,
+            "this augmented assignment is not supported",
+            "use `x = x <op> y`, with one of + - * / ** @",
         )
     if isinstance(stmt, ast.AnnAssign) and stmt.value is None:
         _fail(
             module,
             stmt,
-            (
-                UnsupportedSyntax,
-                "a bare annotation declares nothing to compute",
-                "remove it, or assign a value",
-            ),
+            UnsupportedSyntax,
+            "a bare annotation declares nothing to compute",
+            "remove it, or assign a value",
         )
 
 
@@ -372,17 +349,18 @@ def _check_target(module: Module, target: ast.expr) -> None:
             if isinstance(target, ast.Subscript)
             else "assigning to an attribute"
         )
-        raise MutationNotSupported(
-            f"{what} is not supported (in-place mutation)", module.location(target)
+        _fail(
+            module,
+            target,
+            MutationNotSupported,
+            f"{what} is not supported (in-place mutation)",
         )
     _fail(
         module,
         target,
-        (
-            UnsupportedSyntax,
-            "this assignment target is not supported",
-            "assign to a plain name",
-        ),
+        UnsupportedSyntax,
+        "this assignment target is not supported",
+        "assign to a plain name",
     )
 
 
@@ -399,12 +377,11 @@ def _reachable_helpers(module: Module, fn: ast.FunctionDef) -> list[ast.Function
 
 def _check_recursion(module: Module, fn: ast.FunctionDef, stack: list[str]) -> None:
     if fn.name in stack:
+        caller = module.functions[stack[-1]]
         call = next(
             n
-            for n in ast.walk(module.functions[stack[-1]])
-            if isinstance(n, ast.Call)
-            and isinstance(n.func, ast.Name)
-            and n.func.id == fn.name
+            for n in ast.walk(caller)
+            if isinstance(n, ast.Call) and getattr(n.func, "id", None) == fn.name
         )
         chain = " -> ".join([*stack[stack.index(fn.name) :], fn.name])
         raise RecursionNotSupported(
