@@ -17,7 +17,7 @@ from .graph import Graph
 from .ir import Atom, Const, Eqn
 from .naming import bar
 from .primitives import PRIMITIVES, primal_statement
-from .rules import RULES, runtime
+from .rules import RANK_AWARE, RULES, runtime
 from .shapes import SCALAR, rank, reduction, shape_of
 
 np = Namespace("np")
@@ -71,7 +71,7 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
     partials = RULES[eqn.prim]
     operands = [_atom(a) for a in eqn.args]
     statics = {k: v for k, v in eqn.params if k != "lib"}
-    if eqn.prim in ("matmul", "dot"):
+    if eqn.prim in RANK_AWARE:
         statics["ndims"] = tuple(rank(shape_of(a, graph.shapes)) for a in eqn.args)
     found = []
     for i, arg in enumerate(eqn.args):

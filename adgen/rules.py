@@ -58,7 +58,9 @@ defvjp("div", lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * x / y**2)
 defvjp(
     "pow",
     lambda g, ans, x, y: g * (y * x ** (y - 1)),
-    lambda g, ans, x, y: g * ans * np.log(x),
+    lambda g, ans, x, y: g
+    * ans
+    * np.log(np.where(x == 0, 1.0, x)),  # 0 ** y: d/dy is 0 for y > 0
 )
 defvjp("mod", lambda g, ans, x, y: g, lambda g, ans, x, y: -g * np.floor(x / y))
 defvjp("neg", lambda g, ans, x: -g)
@@ -140,8 +142,9 @@ defvjp(
 
 
 # --- linear algebra and shape ----------------------------------------------
-# matmul and dot receive the operands' ranks (``ndims``) from the shape pass:
-# with ranks known the adjoint is the textbook formula, else a runtime helper.
+# These rules receive the operands' ranks (``ndims``, None where unknown) from
+# the shape pass: with ranks known the adjoint is the textbook formula, else a
+# run-time helper that handles numpy's general case.
 def _matmul_x(g: E, ans: E, x: E, y: E, ndims: tuple) -> E:
     rules = {
         (2, 2): lambda: g @ y.T,
@@ -162,19 +165,49 @@ def _matmul_y(g: E, ans: E, x: E, y: E, ndims: tuple) -> E:
     return rules.get(ndims, lambda: runtime.matmul_adjoint_y(g, x, y))()
 
 
+def _dot_x(
+    g: E, ans: E, x: E, y: E, ndims: tuple
+) -> E:  # np.dot is matmul up to 2-D only
+    known = all(n is not None and 1 <= n <= 2 for n in ndims)
+    return _matmul_x(g, ans, x, y, ndims) if known else runtime.dot_adjoint_x(g, x, y)
+
+
+def _dot_y(g: E, ans: E, x: E, y: E, ndims: tuple) -> E:
+    known = all(n is not None and 1 <= n <= 2 for n in ndims)
+    return _matmul_y(g, ans, x, y, ndims) if known else runtime.dot_adjoint_y(g, x, y)
+
+
+def _inverse_permutation(axes: tuple[int, ...]) -> tuple[int, ...]:
+    n = len(axes)
+    return tuple(sorted(range(n), key=lambda i: axes[i] % n))
+
+
 defvjp("matmul", _matmul_x, _matmul_y)
-defvjp("dot", _matmul_x, _matmul_y)
-defvjp("outer", lambda g, ans, x, y: g @ y, lambda g, ans, x, y: x @ g)
+defvjp("dot", _dot_x, _dot_y)
+defvjp(  # np.outer flattens its operands
+    "outer",
+    lambda g, ans, x, y, ndims: (
+        g @ y if ndims == (1, 1) else np.reshape(g @ np.ravel(y), np.shape(x))
+    ),
+    lambda g, ans, x, y, ndims: (
+        x @ g if ndims == (1, 1) else np.reshape(np.ravel(x) @ g, np.shape(y))
+    ),
+)
 defvjp(
     "transpose",
     lambda g, ans, x, axes: (
-        g.T
-        if axes is None
-        else np.transpose(g, tuple(sorted(range(len(axes)), key=axes.__getitem__)))
+        g.T if axes is None else np.transpose(g, _inverse_permutation(axes))
     ),
 )
 defvjp("reshape", lambda g, ans, x, shape: np.reshape(g, np.shape(x)))
-defvjp("trace", lambda g, ans, x: g * np.eye(np.shape(x)[0], np.shape(x)[1]))
+defvjp(
+    "trace",
+    lambda g, ans, x, ndims: (
+        g * np.eye(np.shape(x)[0], np.shape(x)[1])
+        if ndims == (2,)
+        else runtime.trace_adjoint(g, x)
+    ),
+)
 defvjp(
     "getitem", lambda g, ans, x, index: runtime.index_adjoint(g, x, np.s_.expr()[index])
 )
@@ -182,3 +215,6 @@ defvariadic(
     "concatenate", lambda g, ans, i, xs, axis: runtime.concatenate_part(g, xs, i, axis)
 )
 defvariadic("stack", lambda g, ans, i, xs, axis: np.take(g, i, axis=axis))
+
+# Primitives whose rules take the operands' ranks as ``ndims``.
+RANK_AWARE = {"matmul", "dot", "outer", "trace"}

@@ -14,10 +14,13 @@ import numpy as np
 
 __all__ = [
     "concatenate_part",
+    "dot_adjoint_x",
+    "dot_adjoint_y",
     "extremum_adjoint",
     "index_adjoint",
     "matmul_adjoint_x",
     "matmul_adjoint_y",
+    "trace_adjoint",
     "unbroadcast",
 ]
 
@@ -53,7 +56,8 @@ def unreduce(g: Any, x: Any, axis: Any, keepdims: bool) -> np.ndarray:
 def extremum_adjoint(g: Any, x: Any, ans: Any, axis: Any, keepdims: bool) -> np.ndarray:
     """Adjoint of ``max``/``min``: ``g`` shared equally by the entries that attain it."""
     hit = np.asarray(x) == unreduce(ans, x, axis, keepdims)
-    count = np.sum(hit, axis=axis, keepdims=True)
+    dtype = np.result_type(np.asarray(x).dtype, np.float32)  # float32 stays float32
+    count = np.sum(hit, axis=axis, keepdims=True).astype(dtype)
     return unreduce(g, x, axis, keepdims) * hit / count
 
 
@@ -64,11 +68,45 @@ def index_adjoint(g: Any, x: Any, index: Any) -> np.ndarray:
     return out
 
 
-def concatenate_part(g: Any, parts: Sequence[Any], i: int, axis: int) -> np.ndarray:
+def concatenate_part(
+    g: Any, parts: Sequence[Any], i: int, axis: int | None
+) -> np.ndarray:
     """The block of ``g`` that came from ``parts[i]`` in ``np.concatenate(parts, axis)``."""
+    if axis is None:  # the parts were flattened, then joined
+        sizes = [np.size(p) for p in parts]
+        start = sum(sizes[:i])
+        return np.reshape(g[start : start + sizes[i]], np.shape(parts[i]))
     sizes = [np.shape(p)[axis] for p in parts]
     start = sum(sizes[:i])
     return np.take(g, np.arange(start, start + sizes[i]), axis=axis)
+
+
+def trace_adjoint(g: Any, x: Any) -> np.ndarray:
+    """Adjoint of ``np.trace(x)`` for ``x`` of any rank: ``g`` on the diagonal of the first two axes."""
+    shape = np.shape(x)
+    eye = np.eye(shape[0], shape[1]).reshape(shape[:2] + (1,) * (len(shape) - 2))
+    return eye * np.asarray(g)
+
+
+def dot_adjoint_x(g: Any, x: Any, y: Any) -> Any:
+    """Adjoint of ``x`` in ``np.dot(x, y)``: N-D dot sums the last axis of x with y's second-to-last."""
+    x, y, g = np.asarray(x), np.asarray(y), np.asarray(g)
+    if x.ndim == 0 or y.ndim == 0:
+        return unbroadcast(g * y, x)
+    if y.ndim == 1:
+        return np.multiply.outer(g, y)
+    y_axes = [*range(y.ndim - 2), y.ndim - 1]  # every axis of y but the summed one
+    return np.tensordot(g, y, axes=(list(range(x.ndim - 1, g.ndim)), y_axes))
+
+
+def dot_adjoint_y(g: Any, x: Any, y: Any) -> Any:
+    """Adjoint of ``y`` in ``np.dot(x, y)``."""
+    x, y, g = np.asarray(x), np.asarray(y), np.asarray(g)
+    if x.ndim == 0 or y.ndim == 0:
+        return unbroadcast(g * x, y)
+    lead = list(range(x.ndim - 1))  # x's axes that survive into the output, first in g
+    gy = np.tensordot(x, g, axes=(lead, lead))  # (k, *y_batch, m) or (k,)
+    return np.moveaxis(gy, 0, -2) if y.ndim >= 2 else gy
 
 
 def matmul_adjoint_x(g: Any, x: Any, y: Any) -> Any:

@@ -76,7 +76,9 @@ def _infer(eqn: Eqn, operands: list[Shape]) -> Shape:
         return (
             operands[0][::-1] if axes is None else tuple(operands[0][a] for a in axes)
         )
-    if eqn.prim in ("trace", "len", "ndim", "size"):
+    if eqn.prim == "trace":
+        return SCALAR if rank(operands[0]) == 2 else None
+    if eqn.prim in ("len", "ndim", "size"):
         return SCALAR
     if eqn.prim == "shape":
         return (len(operands[0]),) if isinstance(operands[0], tuple) else (None,)
@@ -84,6 +86,8 @@ def _infer(eqn: Eqn, operands: list[Shape]) -> Shape:
         return _indexed(operands[0], params["index"])
     if eqn.prim == "outer":
         return (None, None)
+    if eqn.prim == "dot" and SCALAR in operands:
+        return broadcast(*operands)
     if eqn.prim == "reshape" and isinstance(params.get("shape"), tuple):
         return tuple(
             d if isinstance(d, int) and d >= 0 else None for d in params["shape"]
