@@ -398,7 +398,8 @@ class _Normalizer:
         if qualified is not None:
             if qualified not in FUNCTIONS:
                 raise UnknownFunction(
-                    f"`{qualified}` has no derivative rule", self.module.location(node)
+                    f"{_spelled(func, qualified)} has no derivative rule",
+                    self.module.location(node),
                 )
             return self.call(
                 node, FUNCTIONS[qualified], None, name, lib=qualified.split(".")[0]
@@ -704,3 +705,9 @@ def assert_normal_form(fn: Function) -> None:
             ), f"{arg} used before assignment in {eqn}"
         defined.add(eqn.out)
     assert isinstance(fn.output, Const) or fn.output in defined
+
+
+def _spelled(func: ast.expr, qualified: str) -> str:
+    """``np.fft.fft (numpy.fft.fft)``: the user's spelling, and what it resolved to."""
+    written = ast.unparse(func)
+    return f"`{written}`" if written == qualified else f"`{written}` (`{qualified}`)"
