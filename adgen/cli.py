@@ -2,8 +2,13 @@
 
     adgen compile PATH[:FUNC,...]... [-o DIR] [--wrt NAMES] [--check] [--diff] [--dump STAGE]
 
-Exit status: 0 success; 1 ``--check`` found a stale or missing generated file;
-2 a mistake in the input or the command (one located message, no traceback).
+    adgen graph PATH[:FUNC] [-o FILE.png|.svg|.pdf|.dot]
+    adgen trace PATH[:FUNC] --at x1=2,x2=5 [--seed x1]
+    adgen check PATH[:FUNC] --at x1=2,x2=5
+
+Exit status: 0 success; 1 ``--check`` found a stale or missing generated file,
+or ``adgen check`` found a disagreement; 2 a mistake in the input or the
+command (one located message, no traceback).
 """
 
 from __future__ import annotations
@@ -17,9 +22,19 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import AdgenError
+from .errors import AdgenError, NoFunction
+from .gradcheck import check_at, disagreement, grad_function, report
+from .graph import Graph
 from .parse import read_source
-from .pipeline import STAGES, display_path, dump, run
+from .pipeline import STAGES, Stages, display_path, dump, run
+from .trace import (
+    adjoint_trace,
+    number,
+    parse_point,
+    primal_trace,
+    table,
+    tangent_trace,
+)
 
 EXIT_OK, EXIT_STALE, EXIT_USAGE = 0, 1, 2
 
@@ -84,11 +99,74 @@ def _parser() -> argparse.ArgumentParser:
         help=f"print one stage's output instead of writing: {', '.join(STAGES)}",
     )
     c.set_defaults(handler=_compile)
+
+    g = commands.add_parser(
+        "graph", help="draw the computation graph of a function (DOT, PNG, SVG, PDF)"
+    )
+    g.add_argument(
+        "target", metavar="PATH[:FUNC]", help="model file and the function to draw"
+    )
+    g.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write a picture (format from the extension); default: print DOT",
+    )
+    g.add_argument(
+        "--wrt", metavar="NAMES", help="parameters whose influence is marked active"
+    )
+    g.set_defaults(handler=_graph)
+
+    t = commands.add_parser(
+        "trace", help="print the primal, tangent and adjoint trace tables at a point"
+    )
+    t.add_argument("target", metavar="PATH[:FUNC]")
+    t.add_argument(
+        "--at", required=True, metavar="X=V,...", help="the point, e.g. --at x1=2,x2=5"
+    )
+    t.add_argument(
+        "--seed",
+        metavar="NAME",
+        help="input whose tangent is 1 in the forward-mode table (default: first)",
+    )
+    t.add_argument(
+        "--wrt",
+        metavar="NAMES",
+        help="parameters to differentiate in the adjoint table (default: all)",
+    )
+    t.add_argument(
+        "--digits",
+        type=int,
+        default=3,
+        help="decimals shown (default 3, as the lecture)",
+    )
+    t.set_defaults(handler=_trace)
+
+    k = commands.add_parser(
+        "check",
+        help="compare adgen's gradient with finite differences and SymPy at a point",
+    )
+    k.add_argument("target", metavar="PATH[:FUNC]")
+    k.add_argument(
+        "--at", required=True, metavar="X=V,...", help="the point, e.g. --at x1=2,x2=5"
+    )
+    k.add_argument(
+        "--wrt",
+        metavar="NAMES",
+        help="parameters to check (default: @adgen.wrt, else all)",
+    )
+    k.add_argument(
+        "--tol",
+        type=float,
+        default=1e-6,
+        help="largest relative error accepted (default 1e-6)",
+    )
+    k.set_defaults(handler=_check)
     return parser
 
 
 def _compile(args: argparse.Namespace) -> int:
-    wrt = [w.strip() for w in args.wrt.split(",") if w.strip()] if args.wrt else None
+    wrt = _names(args.wrt)
     jobs = [_split_target(p) for p in args.paths]
     outputs = []
     for path, functions in jobs:  # compile everything before writing anything
@@ -113,6 +191,76 @@ def _compile(args: argparse.Namespace) -> int:
         write_atomic(target, text)
         print(f"wrote {display_path(target)}")
     return EXIT_OK
+
+
+def _one_function(spec: str, wrt: str | None) -> tuple[Stages, Graph]:
+    """Compile the single function ``PATH[:FUNC]`` names; its stages and graph."""
+    path, functions = _split_target(spec)
+    source = read_source(path)
+    stages = run(type(source)(display_path(path), source.text), functions, _names(wrt))
+    if len(stages.graphs) != 1:
+        names = ", ".join(g.fn.name for g in stages.graphs)
+        raise NoFunction(
+            f"{path} has several functions ({names}); choose one",
+            hint=f"write {path}:FUNC",
+        )
+    return stages, stages.graphs[0]
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from .draw import render, to_dot
+
+    _, graph = _one_function(args.target, args.wrt)
+    if args.output:
+        render(graph, args.output)
+        print(f"wrote {args.output}")
+    else:
+        print(to_dot(graph), end="")
+    return EXIT_OK
+
+
+def _trace(args: argparse.Namespace) -> int:
+    stages, graph = _one_function(args.target, args.wrt)
+    point = parse_point(args.at)
+    primal, values = primal_trace(graph, point)
+    seed = args.seed or graph.fn.params[0]
+    where = ", ".join(f"{k}={number(v, args.digits)}" for k, v in point.items())
+    print(table(f"Primal trace of {graph.fn.name} at {where}", primal, args.digits))
+    print()
+    print(
+        table(
+            f"Tangent trace (forward mode), seed {seed}_dot = 1",
+            tangent_trace(graph, values, seed),
+            args.digits,
+        )
+    )
+    print()
+    backward = stages.backwards[0]
+    print(
+        table(
+            f"Adjoint trace (reverse mode), seed {backward.seed} = 1",
+            adjoint_trace(graph, backward, values),
+            args.digits,
+        )
+    )
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    stages, graph = _one_function(args.target, args.wrt)
+    rows = check_at(
+        graph, grad_function(stages.formatted, graph.fn.name), parse_point(args.at)
+    )
+    print(f"gradient of {graph.fn.name} at {args.at}")
+    print(report(rows, symbolic_available=all(r.symbolic is not None for r in rows)))
+    worst = disagreement(rows)
+    verdict = "agree" if worst <= args.tol else "DISAGREE"
+    print(f"largest relative error {worst:.2e}: {verdict} (tolerance {args.tol:g})")
+    return EXIT_OK if worst <= args.tol else EXIT_STALE
+
+
+def _names(text: str | None) -> list[str] | None:
+    return [w.strip() for w in text.split(",") if w.strip()] if text else None
 
 
 def _split_target(spec: str) -> tuple[str, list[str] | None]:

@@ -6,6 +6,7 @@ constants and drops identities so the emitted code reads as if written by hand:
 
     2 - 1 -> 1     x ** 1 -> x     1 * g, g * 1, g / 1 -> g
     g + 0, 0 + g, g - 0 -> g       -(-g) -> g       -(2) -> -2
+    a + -b -> a - b                a - -b -> a + b
 
 Nothing here changes a value, not even for inf and nan (``0 * g`` is kept).
 """
@@ -49,6 +50,13 @@ class _Simplify(ast.NodeTransformer):
             return node.right
         if op in (ast.Add, ast.Sub) and right == 0:
             return node.left
+        if (
+            op in (ast.Add, ast.Sub)
+            and isinstance(node.right, ast.UnaryOp)
+            and isinstance(node.right.op, ast.USub)
+        ):
+            flipped = ast.Sub() if op is ast.Add else ast.Add()
+            return ast.BinOp(node.left, flipped, node.right.operand)
         return node
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:

@@ -1,0 +1,223 @@
+"""``adgen trace``: the lecture's three evaluation tables at one point.
+
+For a scalar function, at a point such as ``x1=2, x2=5``:
+
+* the primal trace: each node ``v_i`` with its statement and value;
+* the forward-mode tangent trace for one seed input (``ẋ1 = 1``, others 0),
+  each line showing the rule that computes ``n_i_dot`` from its operands;
+* the reverse adjoint trace: each statement of the backward sweep adgen
+  emits, in order, with the value it assigns.
+
+Tangent rules come from the same rule table as the backward sweep: for an
+elementwise primitive, an operand's contribution to the tangent is its adjoint
+rule with the output adjoint ``g`` replaced by the operand's tangent
+(``g * np.cos(x)`` becomes ``x_dot * np.cos(x)``): both are multiplication by
+the same partial derivative.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.special
+
+from . import runtime
+from .errors import AdgenError
+from .expr import E, name
+from .graph import Graph
+from .ir import Const, Eqn
+from .naming import suffixed
+from .primitives import NONDIFFERENTIABLE, PRIMITIVES, primal_statement
+from .reverse import Backward
+from .rules import RULES
+from .simplify import simplify
+
+
+class TraceError(AdgenError):
+    """The function or point cannot be traced as a table of scalars."""
+
+    hint = "trace tables are for scalar functions at a point: pass every parameter as --at NAME=NUMBER"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One row of a table: the node number, the statement, its value."""
+
+    index: int
+    code: str
+    value: Any
+
+
+def namespace() -> dict[str, Any]:
+    """What emitted statements may refer to."""
+    return {
+        "np": np,
+        "math": math,
+        "scipy": scipy,
+        **{h: getattr(runtime, h) for h in runtime.__all__},
+    }
+
+
+def node_numbers(graph: Graph) -> dict[str, int]:
+    """``v_i`` numbering: parameters first, then nodes in evaluation order (as in the lecture)."""
+    fn = graph.fn
+    numbers = {p: i + 1 for i, p in enumerate(fn.params)}
+    numbers.update({e.out: len(fn.params) + 1 + i for i, e in enumerate(fn.eqns)})
+    return numbers
+
+
+def primal_trace(
+    graph: Graph, point: dict[str, float]
+) -> tuple[list[Line], dict[str, Any]]:
+    """The forward sweep, a line per node; also returns every value computed."""
+    numbers = node_numbers(graph)
+    values = _bind(graph, point)
+    lines = [Line(numbers[p], p, values[p]) for p in graph.fn.params]
+    for eqn in graph.eqns:
+        statement = primal_statement(eqn)
+        values[eqn.out] = _evaluate(statement, values)
+        lines.append(Line(numbers[eqn.out], ast.unparse(statement), values[eqn.out]))
+    return lines, values
+
+
+def tangent_trace(graph: Graph, values: dict[str, Any], seed: str) -> list[Line]:
+    """Forward mode: ``n_dot`` of every node for the tangent ``seed_dot = 1``, others 0."""
+    if seed not in graph.fn.params:
+        raise TraceError(
+            f"--seed {seed!r} is not a parameter (parameters: {', '.join(graph.fn.params)})"
+        )
+    primal = set(values)
+    dots = {p: suffixed(p, "dot", primal) for p in graph.fn.params}
+    env = dict(values)
+    numbers = node_numbers(graph)
+    lines = []
+    for p in graph.fn.params:
+        env[dots[p]] = 1.0 if p == seed else 0.0
+        lines.append(Line(numbers[p], f"{dots[p]} = {env[dots[p]]:g}", env[dots[p]]))
+    for eqn in graph.eqns:
+        dots[eqn.out] = suffixed(eqn.out, "dot", primal)
+        statement = simplify(
+            ast.Assign(
+                [ast.Name(dots[eqn.out], ast.Store())],
+                _tangent(eqn, dots).node,
+                lineno=0,
+            )
+        )
+        env[dots[eqn.out]] = _evaluate(statement, env)
+        lines.append(Line(numbers[eqn.out], ast.unparse(statement), env[dots[eqn.out]]))
+    return lines
+
+
+def adjoint_trace(
+    graph: Graph, backward: Backward, values: dict[str, Any]
+) -> list[Line]:
+    """Reverse mode: every statement of the backward sweep, with the value it assigns."""
+    numbers = node_numbers(graph)
+    env = dict(values)
+    env[backward.seed] = 1.0
+    lines = [Line(numbers.get(graph.fn.output, 0), f"{backward.seed} = 1", 1.0)]
+    for block in backward.blocks:
+        for statement in block.statements:
+            target = statement.targets[0].id
+            env[target] = _evaluate(simplify(statement), env)
+            primal = target.removesuffix("_bar").rstrip("_")
+            lines.append(
+                Line(
+                    numbers.get(primal, 0),
+                    ast.unparse(simplify(statement)),
+                    env[target],
+                )
+            )
+    for statement in backward.zeros:
+        env[statement.targets[0].id] = _evaluate(statement, env)
+        lines.append(Line(0, ast.unparse(statement), env[statement.targets[0].id]))
+    return lines
+
+
+def _tangent(eqn: Eqn, dots: dict[str, str]) -> E:
+    """The tangent of ``eqn`` as a sum over its operands of (operand tangent × partial)."""
+    if eqn.prim in NONDIFFERENTIABLE:
+        return E(0.0)
+    if not PRIMITIVES[eqn.prim].elementwise and eqn.prim not in ("sum", "mean"):
+        raise TraceError(f"no scalar tangent rule for `{eqn.prim}` (node {eqn.out})")
+    operands = [E(a.value) if isinstance(a, Const) else name(a) for a in eqn.args]
+    statics = {k: v for k, v in eqn.params if k != "lib"}
+    terms = []
+    for partial, arg in zip(RULES[eqn.prim], eqn.args, strict=False):
+        if partial is not None and isinstance(arg, str):
+            terms.append(partial(name(dots[arg]), name(eqn.out), *operands, **statics))
+    total = terms[0] if terms else E(0.0)
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def _bind(graph: Graph, point: dict[str, float]) -> dict[str, Any]:
+    fn = graph.fn
+    missing = [p for p in fn.params if p not in point]
+    unknown = [k for k in point if k not in fn.params]
+    if missing or unknown:
+        what = (
+            f"no value for {', '.join(missing)}"
+            if missing
+            else f"{', '.join(unknown)} is not a parameter"
+        )
+        raise TraceError(
+            f"--at: {what} (parameters of `{fn.name}`: {', '.join(fn.params)})"
+        )
+    return dict(point)
+
+
+def _evaluate(statement: ast.Assign, env: dict[str, Any]) -> Any:
+    expression = ast.Expression(statement.value)
+    ast.fix_missing_locations(expression)
+    with np.errstate(all="ignore"):  # the table shows inf/nan as numpy computes them
+        return eval(
+            compile(expression, "<adgen trace>", "eval"), {**namespace(), **env}
+        )
+
+
+def parse_point(text: str) -> dict[str, float]:
+    """``"x1=2,x2=5"`` -> ``{"x1": 2.0, "x2": 5.0}``."""
+    point = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key, sep, value = item.partition("=")
+        try:
+            point[key.strip()] = float(value)
+        except ValueError:
+            raise TraceError(
+                f"--at expects NAME=NUMBER pairs, got {item!r}",
+                hint="write --at x1=2,x2=5",
+            ) from None
+        if not sep:
+            raise TraceError(
+                f"--at expects NAME=NUMBER pairs, got {item!r}",
+                hint="write --at x1=2,x2=5",
+            )
+    return point
+
+
+def number(value: Any, digits: int = 3) -> str:
+    """A value as the lecture prints it: 3 decimals, trailing zeros dropped."""
+    if np.ndim(value) != 0:
+        return np.array2string(np.asarray(value), precision=digits)
+    value = float(value)
+    if not math.isfinite(value):
+        return str(value)
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def table(title: str, lines: Iterable[Line], digits: int = 3) -> str:
+    rows = list(lines)
+    width = max((len(r.code) for r in rows), default=0)
+    body = [
+        f"  {('v' + str(r.index)) if r.index else '':>4}  {r.code:<{width}}  = {number(r.value, digits)}"
+        for r in rows
+    ]
+    return "\n".join([title, *body])
