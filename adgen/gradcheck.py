@@ -21,6 +21,10 @@ from .ir import Const
 from .trace import number, primal_trace
 
 
+def _unary(f: Callable[[Any], Any]) -> Callable[..., Any]:
+    return lambda x, **_: f(x)
+
+
 def _sympy_rules(sp: Any) -> dict[str, Callable[..., Any]]:
     """Primitive -> SymPy builder, for the symbolic column."""
     unary = {
@@ -38,9 +42,7 @@ def _sympy_rules(sp: Any) -> dict[str, Callable[..., Any]]:
         "sqrt": sp.sqrt,
         "abs": sp.Abs,
     }
-    rules: dict[str, Callable[..., Any]] = {
-        k: (lambda f: lambda x, **_: f(x))(f) for k, f in unary.items()
-    }
+    rules: dict[str, Callable[..., Any]] = {k: _unary(f) for k, f in unary.items()}
     rules.update(
         {
             "add": lambda x, y, **_: x + y,
