@@ -105,6 +105,9 @@ def main(argv=None) -> None:
         "--var-name", default="pred", help="variable name inside the .mat file"
     )
     p.add_argument("--out-dir", default=".", help="folder for the .mat file")
+    p.add_argument(
+        "--no-plots", action="store_true", help="skip the pictures (fit.png, loss.png)"
+    )
     p.add_argument("--quiet", action="store_true")
     args = p.parse_args(argv)
     log = (lambda *_: None) if args.quiet else print
@@ -141,7 +144,44 @@ def main(argv=None) -> None:
         f"test MSE on the 21x21 grid {test_mse:.6f}"
     )
     print(f"wrote {out} ({args.var_name}: {pred.shape[0]}x{pred.shape[1]} float64)")
+    if not args.no_plots:
+        for picture in save_plots(gx, gy, pred, curve, Path(args.out_dir)):
+            print(f"wrote {picture}")
     return train_mse, test_mse, theta, curve
+
+
+def save_plots(gx, gy, pred, curve, folder: Path) -> list[Path]:
+    """The fitted surface beside the target, and the loss curve (needs matplotlib)."""
+    try:
+        from matplotlib.figure import Figure
+    except ModuleNotFoundError:
+        print("no pictures: matplotlib is not installed (pip install 'adgen[lab]')")
+        return []
+    fit = Figure(figsize=(10, 4.2), layout="constrained")
+    for k, (title, z) in enumerate(
+        [("target 2*x1 + x1*x2", target(gx, gy)), ("network", pred)]
+    ):
+        ax = fit.add_subplot(1, 3, k + 1, projection="3d")
+        ax.plot_surface(gx, gy, z, cmap="viridis", linewidth=0)
+        ax.set(title=title, xlabel="x1", ylabel="x2")
+    ax = fit.add_subplot(1, 3, 3)
+    image = ax.imshow(
+        pred - target(gx, gy), origin="lower", extent=(-1, 1, -1, 1), cmap="coolwarm"
+    )
+    ax.set(title="network - target", xlabel="x1", ylabel="x2")
+    fit.colorbar(image, ax=ax, shrink=0.8)
+    loss = Figure(figsize=(5, 3.5), layout="constrained")
+    ax = loss.add_subplot()
+    ax.semilogy(curve)
+    ax.set(
+        title="training loss (best restart)",
+        xlabel="epoch / L-BFGS iteration",
+        ylabel="train MSE",
+    )
+    paths = [folder / "fit.png", folder / "loss.png"]
+    fit.savefig(paths[0], dpi=110)
+    loss.savefig(paths[1], dpi=110)
+    return paths
 
 
 if __name__ == "__main__":
