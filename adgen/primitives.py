@@ -186,6 +186,13 @@ UNARY_NUMPY = [
     "abs",
 ]
 
+# math.<name> -> primitive: the elementwise functions Python's math module shares with numpy.
+MATH_FUNCTIONS = {
+    name: name
+    for name in ["sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "expm1", "log", "log2", "log10", "log1p", "sqrt"]
+}
+MATH_FUNCTIONS.update(asin="arcsin", acos="arccos", atan="arctan", fabs="abs")
+
 # Functions whose output carries no derivative: used only for shapes and masks.
 NONDIFFERENTIABLE = {
     "gt",
@@ -262,27 +269,8 @@ def _functions() -> dict[str, str]:
             "numpy.true_divide": "div",
         }
     )
-    math_names = {
-        "sin": "sin",
-        "cos": "cos",
-        "tan": "tan",
-        "asin": "arcsin",
-        "acos": "arccos",
-        "atan": "arctan",
-        "sinh": "sinh",
-        "cosh": "cosh",
-        "tanh": "tanh",
-        "exp": "exp",
-        "expm1": "expm1",
-        "log": "log",
-        "log2": "log2",
-        "log10": "log10",
-        "log1p": "log1p",
-        "sqrt": "sqrt",
-        "fabs": "abs",
-        "pow": "pow",
-    }
-    table.update({f"math.{k}": v for k, v in math_names.items()})
+    table.update({f"math.{k}": v for k, v in MATH_FUNCTIONS.items()})
+    table["math.pow"] = "pow"
     table.update(
         {"scipy.special.expit": "expit", "scipy.special.logsumexp": "logsumexp"}
     )
@@ -300,28 +288,7 @@ def _functions() -> dict[str, str]:
 FUNCTIONS: dict[str, str] = _functions()
 
 # Math functions emitted with `math.` in the forward pass (fast on Python floats).
-MATH_SPELLING = {
-    v: k
-    for k, v in {
-        "sin": "sin",
-        "cos": "cos",
-        "tan": "tan",
-        "asin": "arcsin",
-        "acos": "arccos",
-        "atan": "arctan",
-        "sinh": "sinh",
-        "cosh": "cosh",
-        "tanh": "tanh",
-        "exp": "exp",
-        "expm1": "expm1",
-        "log": "log",
-        "log2": "log2",
-        "log10": "log10",
-        "log1p": "log1p",
-        "sqrt": "sqrt",
-        "fabs": "abs",
-    }.items()
-}
+MATH_SPELLING = {prim: name for name, prim in MATH_FUNCTIONS.items()}
 
 # Constants reachable by qualified name.
 CONSTANTS: dict[str, float] = {}
