@@ -298,6 +298,10 @@ def _check_statement(
             "early `return` is not supported yet",
             "return once, at the end of the function",
         )
+    if (
+        isinstance(stmt, ast.Expr) and type(stmt.value) in EXPRESSIONS
+    ):  # a bare `yield x`
+        _fail(module, stmt.value, *EXPRESSIONS[type(stmt.value)])
     is_docstring = (
         is_first and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
     )

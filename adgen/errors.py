@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,13 @@ class Location:
     def of(cls, node: ast.AST | None, source: SourceFile) -> Location:
         if node is None or not hasattr(node, "lineno"):
             return cls(source.path)
-        line = node.lineno
-        return cls(source.path, line, node.col_offset, source.line(line))
+        text = source.line(node.lineno)
+        return cls(source.path, node.lineno, _characters(text, node.col_offset), text)
+
+
+def _characters(line: str, byte_offset: int) -> int:
+    """``ast`` counts columns in UTF-8 bytes; people count characters."""
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
 
 
 @dataclass(frozen=True)
@@ -40,9 +46,20 @@ class SourceFile:
     path: str
     text: str
 
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
     def line(self, number: int) -> str:
-        lines = self.text.splitlines()
-        return lines[number - 1] if 0 < number <= len(lines) else ""
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
+    def segment(self, node: ast.AST) -> str:
+        """The source text of ``node``, its lines joined by single spaces."""
+        first, last = node.lineno, node.end_lineno or node.lineno
+        rows = [self.line(n).encode("utf-8") for n in range(first, last + 1)]
+        rows[-1] = rows[-1][: node.end_col_offset]
+        rows[0] = rows[0][node.col_offset :]
+        return " ".join(r.decode("utf-8", errors="replace").strip() for r in rows)
 
 
 class AdgenError(Exception):

@@ -115,21 +115,29 @@ class _Normalizer:
     def resolve_wrt(self, wrt: list[str] | None, params: list[str]) -> list[str]:
         """``wrt`` names (from the caller, else ``@adgen.wrt``, else all) -> emitted param names."""
         originals = [a.arg for a in [*self.fn.args.posonlyargs, *self.fn.args.args]]
+        where, how = (
+            self.fn,
+            f"--wrt (to give it for one function, select it: PATH:{self.fn.name})",
+        )
         if wrt is None:
             wrt = self.declared_wrt()
+            where, how = (
+                adgen_decorators(self.module, self.fn).get("adgen.wrt"),
+                "@wrt(...)",
+            )
         if wrt is None:
             return list(params)
         for name in wrt:
             if name not in originals:
                 raise BadWrt(
                     f"`{self.fn.name}` has no parameter named {name!r} (parameters: {', '.join(originals)})",
-                    self.module.location(self.fn),
-                    hint=f"name parameters of `{self.fn.name}`; to give --wrt for one function only, select it with PATH:{self.fn.name}",
+                    self.module.location(where),
+                    hint=f"name parameters of `{self.fn.name}` in {how}",
                 )
         if len(set(wrt)) != len(wrt):
             raise BadWrt(
                 f"a parameter is named twice in wrt ({', '.join(wrt)})",
-                self.module.location(self.fn),
+                self.module.location(where),
             )
         return [
             params[originals.index(n)] for n in wrt
@@ -290,6 +298,13 @@ class _Normalizer:
         qualified = self.module.imports.get(node.id)
         if qualified in CONSTANTS:
             return Const(CONSTANTS[qualified])
+        if node.id in self.module.variables:
+            raise UnresolvedName(
+                f"`{node.id}` is a module-level variable computed when the file runs; "
+                "adgen reads the file without running it, so its value is unknown",
+                self.module.location(node),
+                hint=f"pass `{node.id}` to the function as a parameter",
+            )
         if node.id in self.module.functions or qualified:
             self.fail(
                 node,
@@ -404,6 +419,17 @@ class _Normalizer:
             return self.call(
                 node, FUNCTIONS[qualified], None, name, lib=qualified.split(".")[0]
             )
+        root = _root_name(func)
+        if (
+            root is not None
+            and root.id not in self.env
+            and root.id not in self.module.imports
+        ):
+            raise UnresolvedName(
+                f"`{root.id}` is not defined: nothing imports it",
+                self.module.location(root),
+                hint="import it at the top of the file, e.g. `import numpy as np`",
+            )
         if isinstance(func, ast.Attribute) and func.attr in METHODS:
             return self.call(node, METHODS[func.attr], func.value, name, lib="method")
         if isinstance(func, ast.Name):
@@ -459,7 +485,7 @@ class _Normalizer:
         for k in node.keywords:
             if k.arg not in names or k.arg in given:
                 self.fail(
-                    k.value,
+                    k,
                     f"unsupported or repeated keyword argument `{k.arg}=`",
                     f"{prim.name} takes: {', '.join(names)}",
                 )
@@ -500,7 +526,7 @@ class _Normalizer:
         for k in node.keywords:
             if k.arg != "axis" or k.arg in given:
                 self.fail(
-                    k.value,
+                    k,
                     f"unsupported or repeated keyword argument `{k.arg}=`",
                     f"np.{prim.name} takes: axis",
                 )
@@ -533,7 +559,7 @@ class _Normalizer:
         for k in node.keywords:
             if k.arg not in params or k.arg in bound:
                 self.fail(
-                    k.value,
+                    k,
                     f"`{helper.name}` has no parameter `{k.arg}` (or it is given twice)",
                     "match the definition",
                 )
@@ -603,13 +629,9 @@ class _Normalizer:
 
     def origin_of(self, stmt: ast.stmt, helper: str | None = None) -> Origin:
         """The user's statement, as written; inside an inlined helper, prefixed by its name."""
-        segment = ast.get_source_segment(self.module.source.text, stmt) or ast.unparse(
-            stmt
-        )
-        text = " ".join(line.strip() for line in segment.splitlines())
-        return Origin(
-            stmt.lineno, stmt.col_offset, f"in {helper}: {text}" if helper else text
-        )
+        text = self.module.source.segment(stmt)
+        prefix = f"in {helper}: " if helper else ""
+        return Origin(stmt.lineno, stmt.col_offset, prefix + text)
 
     def fail(
         self,
@@ -711,3 +733,12 @@ def _spelled(func: ast.expr, qualified: str) -> str:
     """``np.fft.fft (numpy.fft.fft)``: the user's spelling, and what it resolved to."""
     written = ast.unparse(func)
     return f"`{written}`" if written == qualified else f"`{written}` (`{qualified}`)"
+
+
+def _root_name(func: ast.expr) -> ast.Name | None:
+    """``np`` in ``np.linalg.norm``; None unless ``func`` is an attribute chain on a name."""
+    if not isinstance(func, ast.Attribute):
+        return None
+    while isinstance(func, ast.Attribute):
+        func = func.value
+    return func if isinstance(func, ast.Name) else None

@@ -17,7 +17,14 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputFileError, Location, NoFunction, SourceFile, SourceSyntaxError
+from .errors import (
+    InputFileError,
+    Location,
+    NoFunction,
+    SourceFile,
+    SourceSyntaxError,
+    UnsupportedSyntax,
+)
 
 # Deeply nested expressions are legal Python but would exhaust the recursion
 # limit of every ast walk; refuse them before they reach one.
@@ -33,6 +40,10 @@ class Module:
     imports: dict[str, str] = field(default_factory=dict)  # alias -> qualified name
     functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
     constants: dict[str, ast.expr] = field(default_factory=dict)
+    async_functions: dict[str, ast.AsyncFunctionDef] = field(default_factory=dict)
+    variables: set[str] = field(
+        default_factory=set
+    )  # top-level names computed at run time
 
     def location(self, node: ast.AST | None) -> Location:
         return Location.of(node, self.source)
@@ -84,8 +95,15 @@ def parse_module(source: SourceFile) -> Module:
             module.imports.update(_import_aliases(stmt))
         elif isinstance(stmt, ast.FunctionDef):
             module.functions[stmt.name] = stmt
+        elif isinstance(stmt, ast.AsyncFunctionDef):
+            module.async_functions[stmt.name] = stmt
         elif _is_literal_constant(stmt):
             module.constants[stmt.targets[0].id] = stmt.value
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            module.variables |= {
+                n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)
+            }
     return module
 
 
@@ -99,8 +117,14 @@ def _parse_tree(source: SourceFile) -> ast.Module:
         )
         raise SourceSyntaxError(f"invalid Python syntax: {exc.msg}", loc) from None
     except (RecursionError, MemoryError):
+        # Python's parser gives no position; the longest line is where such nesting lives.
+        lines = source.lines or [""]
+        number = max(range(len(lines)), key=lambda i: len(lines[i])) + 1
+        text = source.line(number)
         raise SourceSyntaxError(
-            "the file is nested too deeply for Python's parser", Location(source.path)
+            "this expression is nested too deeply for Python's parser",
+            Location(source.path, number, len(text) - len(text.lstrip()), text),
+            hint="split the expression into several assignments",
         ) from None
     _check_nesting(tree, source)
     return tree
@@ -181,6 +205,16 @@ def select_functions(module: Module, names: list[str] | None) -> list[ast.Functi
     """The functions to compile: those named, or by default every public top-level
     function except helpers (functions another one calls, unless marked ``@adgen.wrt``).
     """
+    wanted = names or [n for n in module.async_functions if not n.startswith("_")]
+    for name in wanted:
+        if name in module.async_functions:
+            raise UnsupportedSyntax(
+                f"`async def {name}` cannot be differentiated",
+                module.location(module.async_functions[name]),
+                hint="write it as a plain `def` (or name it `_"
+                + name
+                + "` to leave it out)",
+            )
     if names:
         missing = [n for n in names if n not in module.functions]
         if missing:

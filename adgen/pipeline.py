@@ -49,8 +49,10 @@ def run(
     """Compile ``source``: every stage in order."""
     module = parse_module(source)
     stages = Stages(module)
-    for fn in select_functions(module, functions):
+    selected = select_functions(module, functions)
+    for fn in selected:  # every function is checked before any is transformed
         check_function(module, fn)
+    for fn in selected:
         normal = normalize(module, fn, wrt)
         assert_normal_form(normal)
         graph = build_graph(normal)

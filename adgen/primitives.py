@@ -189,7 +189,21 @@ UNARY_NUMPY = [
 # math.<name> -> primitive: the elementwise functions Python's math module shares with numpy.
 MATH_FUNCTIONS = {
     name: name
-    for name in ["sin", "cos", "tan", "sinh", "cosh", "tanh", "exp", "expm1", "log", "log2", "log10", "log1p", "sqrt"]
+    for name in [
+        "sin",
+        "cos",
+        "tan",
+        "sinh",
+        "cosh",
+        "tanh",
+        "exp",
+        "expm1",
+        "log",
+        "log2",
+        "log10",
+        "log1p",
+        "sqrt",
+    ]
 }
 MATH_FUNCTIONS.update(asin="arcsin", acos="arccos", atan="arctan", fabs="abs")
 

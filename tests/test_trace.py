@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import EXAMPLES
 
 from adgen import rules
 from adgen.cli import main
@@ -10,8 +11,6 @@ from adgen.expr import Namespace
 from adgen.parse import read_source
 from adgen.pipeline import run
 from adgen.trace import adjoint_trace, number, primal_trace, tangent_trace
-
-from conftest import EXAMPLES
 
 LECTURE = str(EXAMPLES / "lecture.py")
 

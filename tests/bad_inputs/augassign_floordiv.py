@@ -1,5 +1,4 @@
 # expect: UnsupportedSyntax 7:5 | this augmented assignment is not supported
-import numpy as np
 
 
 def f(x):

@@ -1,5 +1,4 @@
 # expect: UnsupportedSyntax 6:9 | dictionaries are not supported
-import numpy as np
 
 
 def f(x):

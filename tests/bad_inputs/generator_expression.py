@@ -1,5 +1,4 @@
 # expect: UnsupportedSyntax 6:12 | generator expressions are not supported
-import numpy as np
 
 
 def f(x):

@@ -1,5 +1,4 @@
 # expect: UnsupportedSyntax 9:5 | `global` is not supported
-import numpy as np
 
 
 SCALE = 2.0

@@ -1,5 +1,4 @@
 # expect: UnsupportedSyntax 6:12 | missing argument `k` in the call to `_scale`
-import numpy as np
 
 
 def f(x):

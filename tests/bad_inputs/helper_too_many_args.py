@@ -1,5 +1,4 @@
 # expect: UnsupportedSyntax 6:12 | `_scale` takes 2 arguments, 3 given
-import numpy as np
 
 
 def f(x):

@@ -1,5 +1,4 @@
 # expect: UnsupportedSyntax 5:12 | `**kw` parameters are not supported
-import numpy as np
 
 
 def f(x, **kw):

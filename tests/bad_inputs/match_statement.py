@@ -1,5 +1,4 @@
 # expect: NotSupportedYet 6:5 | `match` statements are not supported yet
-import numpy as np
 
 
 def f(x, k):

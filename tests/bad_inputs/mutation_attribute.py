@@ -1,5 +1,4 @@
 # expect: MutationNotSupported 6:5 | assigning to an attribute is not supported
-import numpy as np
 
 
 def f(obj, x):

@@ -1,5 +1,4 @@
 # expect: UnsupportedSyntax 6:5 | an expression statement has no effect on the result
-import numpy as np
 
 
 def f(x):

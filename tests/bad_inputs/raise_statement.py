@@ -1,5 +1,4 @@
 # expect: UnsupportedSyntax 6:5 | `raise` cannot be differentiated
-import numpy as np
 
 
 def f(x):

@@ -1,5 +1,4 @@
 # expect: RecursionNotSupported 6:12 | recursive call (f -> f)
-import numpy as np
 
 
 def f(x):

@@ -1,5 +1,4 @@
 # expect: UnsupportedSyntax 6:9 | the constant 'scale' is not a number
-import numpy as np
 
 
 def f(x):

@@ -1,5 +1,4 @@
 # expect: NotSupportedYet 6:6 | conditional expressions are not supported yet
-import numpy as np
 
 
 def f(x):

@@ -1,5 +1,6 @@
 # expect: UnsupportedSyntax 6:2 | unknown decorator
 import functools
+
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: UnknownFunction 6:9 | `numpy.fft.fft` has no derivative rule
+# expect: UnknownFunction 6:9 | `np.fft.fft`
 import numpy as np
 
 

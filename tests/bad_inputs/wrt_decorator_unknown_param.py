@@ -1,6 +1,7 @@
 # expect: BadWrt 6:2 | has no parameter named 'z'
-from adgen import wrt
 import numpy as np
+
+from adgen import wrt
 
 
 @wrt("z")

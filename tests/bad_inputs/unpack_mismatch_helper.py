@@ -1,0 +1,10 @@
+# expect: UnsupportedSyntax 6:5 | cannot unpack 3 values into 2 names
+
+
+def f(x):
+    a, b = _triple(x)
+    return a + b
+
+
+def _triple(x):
+    return x, x * 2.0, x * 3.0
