@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 7:5 | this augmented assignment is not supported
+import numpy as np
 
 
 def f(x):

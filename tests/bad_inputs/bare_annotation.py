@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 6:5 | a bare annotation declares nothing to compute
+import numpy as np
 
 
 def f(x):

@@ -1,4 +1,5 @@
 # expect: NotSupportedYet 7:5 | `continue` is not supported yet
+import numpy as np
 
 
 def f(x):

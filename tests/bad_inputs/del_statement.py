@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 7:5 | `del` is not supported
+import numpy as np
 
 
 def f(x):

@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 5:1 | function `f` must end with `return <value>`
+import numpy as np
 
 
 def f(x):

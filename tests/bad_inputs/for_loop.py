@@ -1,4 +1,5 @@
 # expect: NotSupportedYet 7:5 | `for` loops are not supported yet
+import numpy as np
 
 
 def f(x):

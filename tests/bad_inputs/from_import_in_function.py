@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 6:5 | imports inside a function are not supported
+import numpy as np
 
 
 def f(x):

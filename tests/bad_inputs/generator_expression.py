@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 6:12 | generator expressions are not supported
+import numpy as np
 
 
 def f(x):

@@ -2,6 +2,7 @@
 # not: not defined in the function or at the top of the file
 import numpy as np
 
+
 W = np.ones(3)
 
 

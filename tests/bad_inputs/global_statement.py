@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 9:5 | `global` is not supported
+import numpy as np
 
 
 SCALE = 2.0

@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 6:12 | missing argument `k` in the call to `_scale`
+import numpy as np
 
 
 def f(x):

@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 6:12 | `_scale` takes 2 arguments, 3 given
+import numpy as np
 
 
 def f(x):

@@ -1,4 +1,5 @@
 # expect: NotSupportedYet 6:5 | `if` statements are not supported yet
+import numpy as np
 
 
 def f(x):

@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 5:13 | keyword-only parameters are not supported
+import numpy as np
 
 
 def f(x, *, k):

@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 5:12 | `**kw` parameters are not supported
+import numpy as np
 
 
 def f(x, **kw):

@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 6:9 | lambda expressions are not supported
+import numpy as np
 
 
 def f(x):

@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 6:5 | an expression statement has no effect on the result
+import numpy as np
 
 
 def f(x):

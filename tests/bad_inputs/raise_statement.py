@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 6:5 | `raise` cannot be differentiated
+import numpy as np
 
 
 def f(x):

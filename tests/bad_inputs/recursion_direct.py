@@ -1,4 +1,5 @@
 # expect: RecursionNotSupported 6:12 | recursive call (f -> f)
+import numpy as np
 
 
 def f(x):

@@ -1,4 +1,5 @@
 # expect: RecursionNotSupported 14:12 | recursive call (_even -> _odd -> _even)
+import numpy as np
 
 
 def loss(x):

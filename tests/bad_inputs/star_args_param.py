@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 5:8 | `*args` parameters are not supported
+import numpy as np
 
 
 def f(*args):

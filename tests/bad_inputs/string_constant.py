@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 6:9 | the constant 'scale' is not a number
+import numpy as np
 
 
 def f(x):

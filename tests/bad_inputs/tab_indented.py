@@ -1,4 +1,5 @@
 # expect: NotSupportedYet 6:6 | conditional expressions are not supported yet
+import numpy as np
 
 
 def f(x):

@@ -1,6 +1,5 @@
 # expect: UnsupportedSyntax 6:2 | unknown decorator
 import functools
-
 import numpy as np
 
 

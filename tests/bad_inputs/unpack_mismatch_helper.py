@@ -1,4 +1,5 @@
 # expect: UnsupportedSyntax 6:5 | cannot unpack 3 values into 2 names
+import numpy as np
 
 
 def f(x):

@@ -1,7 +1,6 @@
 # expect: BadWrt 6:2 | has no parameter named 'z'
-import numpy as np
-
 from adgen import wrt
+import numpy as np
 
 
 @wrt("z")
