@@ -1,0 +1,27 @@
+"""Every entry of the rule table is exercised by the finite-difference tests.
+
+Adding a primitive means one rule in adgen/rules.py and one test row in
+tests/test_rules.py (a model in tests/rules_models/): this test fails until
+the row exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from adgen.errors import SourceFile
+from adgen.normalize import normalize
+from adgen.parse import parse_module, select_functions
+from adgen.rules import RULES
+
+MODELS = Path(__file__).parent / "rules_models"
+
+
+def test_every_rule_has_a_finite_difference_test():
+    used: set[str] = set()
+    for path in sorted(MODELS.glob("[!_]*.py")):
+        module = parse_module(SourceFile(path.name, path.read_text()))
+        for fn in select_functions(module, None):
+            used |= {eqn.prim for eqn in normalize(module, fn).eqns}
+    missing = sorted(set(RULES) - used)
+    assert not missing, f"rules without a test model in tests/rules_models/: {missing}"
