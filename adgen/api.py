@@ -7,8 +7,10 @@ code is cached per (source text, function, wrt).
 
 from __future__ import annotations
 
+import ast
 import inspect
 import linecache
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -143,15 +145,64 @@ def _wrt_names(f: Callable, wrt: Wrt | None) -> tuple[list[str], bool]:
     return names, single
 
 
-def _generate(f: Callable, names: list[str]) -> tuple[str, str]:
+def _source_text(f: Callable) -> tuple[str, str]:
+    """The text of the file that defines ``f``, as it is now on disk (or in a notebook cell)."""
     path = inspect.getsourcefile(f) or f"<{f.__name__}>"
+    linecache.checkcache(
+        path
+    )  # an edited and reloaded module must not reuse stale text
     text = "".join(linecache.getlines(path)) or inspect.getsource(f)
+    return path, text + _from_other_cells(f, text)
+
+
+def _from_other_cells(f: Callable, text: str) -> str:
+    """Imports and helpers ``f`` uses that its file does not define.
+
+    In a notebook each cell is its own file: ``import numpy as np`` and ``relu``
+    often live in other cells. They are looked up in ``f.__globals__`` (the
+    running function's, never by executing anything) and appended as source,
+    after the cell's own lines so that reported line numbers stay right.
+    """
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return ""
+    known = {
+        n.asname or n.name.split(".")[0]
+        for s in tree.body
+        if isinstance(s, (ast.Import, ast.ImportFrom))
+        for n in s.names
+    }
+    known |= {s.name for s in tree.body if isinstance(s, ast.FunctionDef)}
+    extra, todo = [], [f]
+    while todo:
+        fn = todo.pop()
+        for name in fn.__code__.co_names:
+            value = fn.__globals__.get(name)
+            if name in known or value is None:
+                continue
+            if inspect.ismodule(value):
+                extra.append(f"import {value.__name__} as {name}")
+            elif inspect.isfunction(value) and value.__module__ == f.__module__:
+                extra.append(textwrap.dedent(inspect.getsource(value)))
+                todo.append(value)
+            else:
+                continue
+            known.add(name)
+    return (
+        "\n\n# From other cells, via the function's globals:\n" + "\n".join(extra)
+        if extra
+        else ""
+    )
+
+
+def _generate(f: Callable, names: list[str]) -> tuple[str, str]:
+    path, text = _source_text(f)
     return compile_source(SourceFile(path, text), [f.__name__], names), text
 
 
 def _compiled(f: Callable, names: list[str]) -> dict[str, Any]:
-    path = inspect.getsourcefile(f) or ""
-    text = "".join(linecache.getlines(path))
+    _, text = _source_text(f)
     key = (text, f.__name__, tuple(names))
     if key not in _CACHE:
         code, _ = _generate(f, names)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import AdgenError, NoFunction
+from .errors import AdgenError, NoFunction, UsageError
 from .gradcheck import check_at, disagreement, grad_function, report
 from .graph import Graph
 from .parse import read_source
@@ -168,6 +168,7 @@ def _parser() -> argparse.ArgumentParser:
 def _compile(args: argparse.Namespace) -> int:
     wrt = _names(args.wrt)
     jobs = [_split_target(p) for p in args.paths]
+    _refuse_clashing_outputs([path for path, _ in jobs])
     outputs = []
     for path, functions in jobs:  # compile everything before writing anything
         source = read_source(path)
@@ -191,6 +192,19 @@ def _compile(args: argparse.Namespace) -> int:
         write_atomic(target, text)
         print(f"wrote {display_path(target)}")
     return EXIT_OK
+
+
+def _refuse_clashing_outputs(paths: list[str]) -> None:
+    """``a/model.py`` and ``b/model.py`` would both write ``model_grad.py``."""
+    by_stem: dict[str, str] = {}
+    for path in paths:
+        stem = Path(path).stem
+        if stem in by_stem and Path(by_stem[stem]).resolve() != Path(path).resolve():
+            raise UsageError(
+                f"{by_stem[stem]} and {path} would both write {stem}_grad.py",
+                hint="compile them in two commands with different -o folders",
+            )
+        by_stem[stem] = path
 
 
 def _one_function(spec: str, wrt: str | None) -> tuple[Stages, Graph]:

@@ -163,5 +163,5 @@ class NoFunction(AdgenError):
     hint = "define a top-level `def` in the file, or check the name after `:`"
 
 
-class StaleGenerated(AdgenError):
-    """A generated file no longer matches its source (``--check``)."""
+class UsageError(AdgenError):
+    """The command line asks for something that cannot be done as asked."""

@@ -10,6 +10,7 @@ checked by linters, yet produce code, never strings with placeholders.
 from __future__ import annotations
 
 import ast
+import math
 from typing import Any
 
 
@@ -30,9 +31,14 @@ def to_ast(value: Any) -> ast.expr:
                 for v in (value.start, value.stop, value.step)
             )
         )
-    if (isinstance(value, float) and value < 0) or (
-        isinstance(value, int) and not isinstance(value, bool) and value < 0
-    ):
+    if isinstance(value, float) and not math.isfinite(value):  # ast would write 1e309
+        inf = ast.Attribute(
+            ast.Name("np", ast.Load()),
+            "nan" if math.isnan(value) else "inf",
+            ast.Load(),
+        )
+        return ast.UnaryOp(ast.USub(), inf) if value < 0 else inf
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
         return ast.UnaryOp(ast.USub(), ast.Constant(-value))
     if value is None or isinstance(value, (bool, int, float, str)):
         return ast.Constant(value)
@@ -104,7 +110,19 @@ class E:
     def __pos__(self) -> E:
         return self
 
-    # Comparisons get names, not operators: `==` must stay usable on E itself.
+    # Comparisons get names, not operators. Python's own comparisons and truth
+    # testing would silently give a constant, so they refuse.
+    def __eq__(self, other: object) -> bool:
+        raise TypeError(
+            "compare expressions with .eq(), .gt() ...; `==` would give a Python bool"
+        )
+
+    __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__
+    __hash__ = object.__hash__
+
+    def __bool__(self) -> bool:
+        raise TypeError("an expression under construction has no truth value")
+
     def _cmp(self, op: ast.cmpop, other: Any) -> E:
         return E(ast.Compare(self.node, [op], [to_ast(other)]))
 

@@ -12,6 +12,7 @@ They must agree within tolerance, else the command exits 1.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -120,9 +121,18 @@ def _symbolic_gradient(
     expression = sp.nsimplify(out.value) if isinstance(out, Const) else env[out]
     substitution = {env[p]: sp.Float(v, 30) for p, v in point.items()}
     return {
-        p: float(sp.diff(expression, env[p]).subs(substitution).evalf(20))
+        p: _real(sp.diff(expression, env[p]).subs(substitution).evalf(20))
         for p in graph.fn.wrt
     }
+
+
+def _real(value: Any) -> float:
+    """A SymPy number as a float; nan where it is complex or undefined (a singular point)."""
+    try:
+        number = complex(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number.real if number.imag == 0 else math.nan
 
 
 def disagreement(rows: list[Row]) -> float:
@@ -131,8 +141,17 @@ def disagreement(rows: list[Row]) -> float:
     for r in rows:
         for ref in (r.finite_difference, r.symbolic):
             if ref is not None:
-                worst = max(worst, abs(r.adgen - ref) / max(1.0, abs(ref)))
+                worst = max(worst, relative_error(r.adgen, ref))
     return worst
+
+
+def relative_error(got: float, want: float) -> float:
+    """|got - want| / max(1, |want|); infinite when only one of them is nan or inf."""
+    if math.isnan(got) or math.isnan(want) or math.isinf(got) or math.isinf(want):
+        return (
+            0.0 if got == want or (math.isnan(got) and math.isnan(want)) else math.inf
+        )
+    return abs(got - want) / max(1.0, abs(want))
 
 
 def report(rows: list[Row], symbolic_available: bool) -> str:
@@ -140,7 +159,7 @@ def report(rows: list[Row], symbolic_available: bool) -> str:
     lines = [header]
     for r in rows:
         refs = [x for x in (r.finite_difference, r.symbolic) if x is not None]
-        err = max(abs(r.adgen - x) / max(1.0, abs(x)) for x in refs)
+        err = max(relative_error(r.adgen, x) for x in refs)
         sym = "n/a" if r.symbolic is None else number(r.symbolic, 9)
         lines.append(
             f"  {r.param:<8} {number(r.adgen, 9):>14} {number(r.finite_difference, 9):>14} {sym:>14} {err:11.2e}"

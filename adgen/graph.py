@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .ir import Const, Eqn, Function
-from .primitives import NONDIFFERENTIABLE
+from .primitives import NONDIFFERENTIABLE, PRIMITIVES
+from .rules import RULES
 from .shapes import Shape, infer_shapes
 
 
@@ -57,11 +58,24 @@ def _varied(fn: Function, eqns: list[Eqn]) -> set[str]:
 
 
 def _useful(fn: Function, eqns: list[Eqn]) -> set[str]:
+    """Variables the output depends on differentiably (a where's condition does not count)."""
     useful = {fn.output} if isinstance(fn.output, str) else set()
     for eqn in reversed(eqns):
         if eqn.out in useful and eqn.prim not in NONDIFFERENTIABLE:
-            useful.update(a for a in eqn.args if isinstance(a, str))
+            useful.update(
+                a
+                for a, partial in _partials(eqn)
+                if isinstance(a, str) and partial is not None
+            )
     return useful
+
+
+def _partials(eqn: Eqn) -> list[tuple]:
+    """(operand, its rule) pairs; variadic rules serve every operand."""
+    partials = RULES[eqn.prim]
+    if PRIMITIVES[eqn.prim].operands == ("*",):
+        return [(a, partials[0]) for a in eqn.args]
+    return list(zip(eqn.args, partials, strict=True))
 
 
 def describe(graph: Graph) -> str:

@@ -54,6 +54,8 @@ class Namer:
 
     def param(self, name: str) -> str:
         out = self.safe(name)
+        while out in self._defined:  # `tape` and `tape_` must not both become `tape_`
+            out += "_"
         self._defined.add(out)
         return out
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import operator
 import hashlib
 from typing import Any
 
@@ -34,6 +35,7 @@ from .errors import (
     UnsupportedSyntax,
 )
 from .ir import Atom, Const, Eqn, Function, Origin
+from .expr import to_ast
 from .naming import Namer, identifiers
 from .parse import Module, adgen_decorators, called_helpers
 from .primitives import (
@@ -231,13 +233,9 @@ class _Normalizer:
             self.bind(target, value)
 
     def bind(self, target: ast.expr, value: Value) -> None:
-        if isinstance(target, ast.Name):
-            if isinstance(value, tuple):
-                self.fail(
-                    target,
-                    "cannot assign several values to one name",
-                    "unpack them: a, b = ...",
-                )
+        if isinstance(
+            target, ast.Name
+        ):  # a tuple too: `s = (2, 3)`, then `x.reshape(s)`
             self.env[target.id] = value
             return
         assert isinstance(target, (ast.Tuple, ast.List))
@@ -275,7 +273,7 @@ class _Normalizer:
             self.fail(
                 node,
                 "a tuple cannot be used as a number or array",
-                "use np.stack or np.array of the values",
+                "unpack it (a, b = ...), or join the values with np.stack([...])",
             )
         return value
 
@@ -497,7 +495,14 @@ class _Normalizer:
                 f"missing argument `{missing[0]}` for `{prim.name}`",
                 "pass every operand",
             )
-        operands = [self.atom(given[o]) for o in prim.operands]
+        operands = [
+            (
+                Const(prim.none_means[o])
+                if _is_none(given[o]) and o in prim.none_means
+                else self.atom(given[o])
+            )
+            for o in prim.operands
+        ]
         statics = {
             s: self.static_param(s, given[s]) if s in given else default
             for s, default in prim.statics.items()
@@ -616,14 +621,18 @@ class _Normalizer:
         args: tuple[Atom, ...],
         params: dict[str, Any],
         name: str | None,
-    ) -> str:
+    ) -> Atom:
+        """Append the node ``prim(*args)``, or fold it when every operand is a constant."""
+        folded = _fold(prim, args)
+        if folded is not None:
+            return folded
         index = self.next_index
         self.next_index += 1
         out = self.names.user(name) if name else self.names.temp(index)
         params = {
             **PRIMITIVES[prim].statics,
             **params,
-        }  # every static present, defaults included
+        }  # every static, defaults included
         self.eqns.append(Eqn(out, prim, args, tuple(params.items()), self.origin))
         return out
 
@@ -651,12 +660,7 @@ class _RenameStatic(ast.NodeTransformer):
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         if node.id in self.n.env or node.id in self.n.module.constants:
-            value = self.n.expr_Name(node, None)
-            return (
-                ast.Constant(value.value)
-                if isinstance(value, Const)
-                else ast.Name(value, ast.Load())
-            )
+            return _atom_ast(self.n.expr_Name(node, None))
         if node.id == "None":
             return ast.Constant(None)
         raise UnresolvedName(
@@ -742,3 +746,37 @@ def _root_name(func: ast.expr) -> ast.Name | None:
     while isinstance(func, ast.Attribute):
         func = func.value
     return func if isinstance(func, ast.Name) else None
+
+
+def _atom_ast(value: Value) -> ast.expr:
+    """An atom (or a tuple of them) as an expression inside a static parameter."""
+    if isinstance(value, tuple):
+        return ast.Tuple([_atom_ast(v) for v in value], ast.Load())
+    if isinstance(value, Const):
+        return to_ast(value.value)
+    return ast.Name(value, ast.Load())
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+FOLDABLE = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "div": operator.truediv,
+    "pow": operator.pow,
+    "neg": operator.neg,
+}
+
+
+def _fold(prim: str, args: tuple[Atom, ...]) -> Const | None:
+    """``2 * 3`` -> ``6``: arithmetic on constants is done at compile time (where Python can)."""
+    if prim not in FOLDABLE or not all(isinstance(a, Const) for a in args):
+        return None
+    try:
+        value = FOLDABLE[prim](*(a.value for a in args))
+    except (ArithmeticError, ValueError, TypeError):
+        return None  # 1 / 0 and friends stay in the code, to fail as numpy would
+    return Const(value) if isinstance(value, (int, float)) else None

@@ -163,6 +163,7 @@ def _import_aliases(stmt: ast.Import | ast.ImportFrom) -> dict[str, str]:
 
 
 def _is_literal_constant(stmt: ast.stmt) -> bool:
+    """``SCALE = 0.5``, ``SHAPE = (2, 3)``, ``W = [0.5, -1.0]``: numbers, written literally."""
     if not (
         isinstance(stmt, ast.Assign)
         and len(stmt.targets) == 1
@@ -170,10 +171,17 @@ def _is_literal_constant(stmt: ast.stmt) -> bool:
     ):
         return False
     try:
-        ast.literal_eval(stmt.value)
-    except (ValueError, TypeError, SyntaxError, RecursionError):
+        value = ast.literal_eval(stmt.value)
+    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
         return False
-    return True
+    return _is_numeric(value)
+
+
+def _is_numeric(value: object) -> bool:
+    """A number, or a (nested) list or tuple of numbers."""
+    if isinstance(value, (list, tuple)):
+        return all(_is_numeric(v) for v in value)
+    return isinstance(value, (int, float))
 
 
 # Decorators the compiler reads statically (adgen/api.py gives them a no-op run-time meaning).
@@ -205,15 +213,16 @@ def select_functions(module: Module, names: list[str] | None) -> list[ast.Functi
     """The functions to compile: those named, or by default every public top-level
     function except helpers (functions another one calls, unless marked ``@adgen.wrt``).
     """
-    wanted = names or [n for n in module.async_functions if not n.startswith("_")]
+    public = [n for n in module.functions if not n.startswith("_")]
+    wanted = names or (
+        [] if public else [n for n in module.async_functions if not n.startswith("_")]
+    )
     for name in wanted:
         if name in module.async_functions:
             raise UnsupportedSyntax(
                 f"`async def {name}` cannot be differentiated",
                 module.location(module.async_functions[name]),
-                hint="write it as a plain `def` (or name it `_"
-                + name
-                + "` to leave it out)",
+                hint="write it as a plain `def`",
             )
     if names:
         missing = [n for n in names if n not in module.functions]

@@ -15,6 +15,7 @@ row here and one rule there.
 from __future__ import annotations
 
 import ast
+import math as math_module
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,12 +34,12 @@ Forward = Callable[..., E]  # (*operands: E, **static params) -> E
 class Primitive:
     name: str
     forward: Forward
-    operands: tuple[str, ...] = (
-        "x",
-    )  # array operands, in call order; "*" = a list of them
-    statics: dict[str, Any] = field(
-        default_factory=dict
-    )  # static parameters and defaults
+    # array operands, in call order; ("*",) means a list of them
+    operands: tuple[str, ...] = ("x",)
+    # static parameters, with their defaults
+    statics: dict[str, Any] = field(default_factory=dict)
+    # operands numpy lets be None, and the number None stands for
+    none_means: dict[str, float] = field(default_factory=dict)
     elementwise: bool = False  # output has the broadcast shape of the operands
 
 
@@ -93,7 +94,16 @@ def _prims() -> dict[str, Primitive]:
         add(Primitive(name, _call(getattr(np, name)), elementwise=True))
     add(Primitive("expit", _call(scipy_special.expit), elementwise=True))
     add(Primitive("where", _call(np.where), ("c", "x", "y"), elementwise=True))
-    add(Primitive("clip", _call(np.clip), ("x", "lo", "hi"), elementwise=True))
+    unbounded = {"lo": -math_module.inf, "hi": math_module.inf}  # np.clip(x, 0, None)
+    add(
+        Primitive(
+            "clip",
+            _call(np.clip),
+            ("x", "lo", "hi"),
+            elementwise=True,
+            none_means=unbounded,
+        )
+    )
     for name in ("sum", "mean", "max", "min"):
         add(
             Primitive(
@@ -140,7 +150,11 @@ def _prims() -> dict[str, Primitive]:
     add(Primitive("len", lambda x: E(_builtin("len")).call(x)))
     add(Primitive("sign", _call(np.sign), elementwise=True))
     for name in ("zeros", "ones"):
-        add(Primitive(name, _call(getattr(np, name)), ("shape",)))
+        add(
+            Primitive(
+                name, lambda shape, _f=getattr(np, name): _f(shape), (), {"shape": None}
+            )
+        )
     for name in ("zeros_like", "ones_like"):
         add(Primitive(name, _call(getattr(np, name))))
     add(Primitive("arange", lambda *xs: np.arange(*xs), ("*",)))

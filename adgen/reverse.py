@@ -17,7 +17,7 @@ from .graph import Graph
 from .ir import Atom, Const, Eqn
 from .naming import bar
 from .primitives import PRIMITIVES, primal_statement
-from .rules import RANK_AWARE, RULES, runtime
+from .rules import ACTIVITY_AWARE, RANK_AWARE, RULES, runtime
 from .shapes import SCALAR, rank, reduction, shape_of
 
 np = Namespace("np")
@@ -70,9 +70,7 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
     prim = PRIMITIVES[eqn.prim]
     partials = RULES[eqn.prim]
     operands = [_atom(a) for a in eqn.args]
-    statics = {k: v for k, v in eqn.params if k != "lib"}
-    if eqn.prim in RANK_AWARE:
-        statics["ndims"] = tuple(rank(shape_of(a, graph.shapes)) for a in eqn.args)
+    statics = rule_parameters(graph, eqn)
     found = []
     for i, arg in enumerate(eqn.args):
         if not (isinstance(arg, str) and arg in graph.active):
@@ -88,6 +86,19 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
             contribution = unbroadcast(contribution, arg, eqn.out, graph)
         found.append((arg, contribution))
     return found
+
+
+def rule_parameters(graph: Graph, eqn: Eqn) -> dict:
+    """What a rule receives after the operands: the node's static parameters, plus
+    the operands' ranks or activity for the rules that ask for them."""
+    statics = {k: v for k, v in eqn.params if k != "lib"}
+    if eqn.prim in ACTIVITY_AWARE:
+        statics["active"] = tuple(
+            isinstance(a, str) and a in graph.active for a in eqn.args
+        )
+    if eqn.prim in RANK_AWARE:
+        statics["ndims"] = tuple(rank(shape_of(a, graph.shapes)) for a in eqn.args)
+    return statics
 
 
 def unbroadcast(contribution: E, operand: str, out: str, graph: Graph) -> E:

@@ -16,8 +16,9 @@ reverse pass reduces each contribution back to its operand's shape
 (unbroadcasting) where shapes can differ, so no rule can forget it.
 
 Conventions at kinks (documented in the README): the derivative of
-``maximum(x, y)`` goes to the strictly larger operand, so relu'(0) = 0 however
-relu is written; d|x|/dx at 0 is 0; ``clip`` passes the gradient on its closed
+``maximum(x, y)`` goes to the larger operand, split at a tie between two
+active operands and given to neither when the other is constant, so
+relu'(0) = 0 however relu is written; d|x|/dx at 0 is 0; ``clip`` passes the gradient on its closed
 interval [lo, hi], like PyTorch's ``clamp``.
 
 To add a primitive: a row in ``primitives.py`` and one ``defvjp`` line here.
@@ -60,12 +61,29 @@ defvjp(
     lambda g, ans, x, y: g * (y * x ** (y - 1)),
     lambda g, ans, x, y: g
     * ans
-    * np.log(np.where(x == 0, 1.0, x)),  # 0 ** y: d/dy is 0 for y > 0
+    * np.log(np.where(x.eq(0), 1.0, x)),  # 0 ** y: d/dy is 0 for y > 0
 )
 defvjp("mod", lambda g, ans, x, y: g, lambda g, ans, x, y: -g * np.floor(x / y))
 defvjp("neg", lambda g, ans, x: -g)
-defvjp("maximum", lambda g, ans, x, y: g * x.gt(y), lambda g, ans, x, y: g * y.gt(x))
-defvjp("minimum", lambda g, ans, x, y: g * x.lt(y), lambda g, ans, x, y: g * y.lt(x))
+
+
+def wins(g: E, beats: E, tie: E, active: tuple[bool, ...]) -> E:
+    """The gradient of max/min goes to the operand that wins. At a tie it is split
+    between two active operands, and given to neither when the other is a constant
+    or data: so relu'(0) = d max(z, 0)/dz at 0 = 0, and d max(x, x)/dx = 1."""
+    return g * (beats + 0.5 * tie) if all(active) else g * beats
+
+
+defvjp(
+    "maximum",
+    lambda g, ans, x, y, active: wins(g, x.gt(y), x.eq(y), active),
+    lambda g, ans, x, y, active: wins(g, y.gt(x), x.eq(y), active),
+)
+defvjp(
+    "minimum",
+    lambda g, ans, x, y, active: wins(g, x.lt(y), x.eq(y), active),
+    lambda g, ans, x, y, active: wins(g, y.lt(x), x.eq(y), active),
+)
 
 # --- elementwise functions ------------------------------------------------
 defvjp("sin", lambda g, ans, x: g * np.cos(x))
@@ -218,3 +236,5 @@ defvariadic("stack", lambda g, ans, i, xs, axis: np.take(g, i, axis=axis))
 
 # Primitives whose rules take the operands' ranks as ``ndims``.
 RANK_AWARE = {"matmul", "dot", "outer", "trace"}
+# Primitives whose rules take which operands are active, as ``active``.
+ACTIVITY_AWARE = {"maximum", "minimum"}

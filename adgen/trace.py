@@ -33,7 +33,7 @@ from .graph import Graph
 from .ir import Const, Eqn
 from .naming import suffixed
 from .primitives import NONDIFFERENTIABLE, PRIMITIVES, primal_statement
-from .reverse import Backward
+from .reverse import Backward, rule_parameters
 from .rules import RULES
 from .simplify import simplify
 
@@ -104,7 +104,7 @@ def tangent_trace(graph: Graph, values: dict[str, Any], seed: str) -> list[Line]
         statement = simplify(
             ast.Assign(
                 [ast.Name(dots[eqn.out], ast.Store())],
-                _tangent(eqn, dots).node,
+                _tangent(graph, eqn, dots).node,
                 lineno=0,
             )
         )
@@ -139,14 +139,14 @@ def adjoint_trace(
     return lines
 
 
-def _tangent(eqn: Eqn, dots: dict[str, str]) -> E:
+def _tangent(graph: Graph, eqn: Eqn, dots: dict[str, str]) -> E:
     """The tangent of ``eqn`` as a sum over its operands of (operand tangent × partial)."""
     if eqn.prim in NONDIFFERENTIABLE:
         return E(0.0)
     if not PRIMITIVES[eqn.prim].elementwise and eqn.prim not in ("sum", "mean"):
         raise TraceError(f"no scalar tangent rule for `{eqn.prim}` (node {eqn.out})")
     operands = [E(a.value) if isinstance(a, Const) else name(a) for a in eqn.args]
-    statics = {k: v for k, v in eqn.params if k != "lib"}
+    statics = rule_parameters(graph, eqn)
     terms = []
     for partial, arg in zip(RULES[eqn.prim], eqn.args, strict=False):
         if partial is not None and isinstance(arg, str):

@@ -99,3 +99,20 @@ def test_math_functions_on_scalars():
     assert numerical_grad(lambda x: math.sin(x), (0.5,), 0) == pytest.approx(
         math.cos(0.5)
     )
+
+
+def test_notebook_cells_see_imports_and_helpers_of_other_cells():
+    """In a notebook, `import numpy as np` and `relu` usually live in other cells."""
+    import linecache
+
+    cells = [
+        "import numpy as np\n\ndef relu(z):\n    return np.maximum(z, 0)\n",
+        "def loss(w):\n    return np.sum(relu(w) ** 2)\n",
+    ]
+    scope = {"__name__": "__main__"}
+    for i, cell in enumerate(cells):
+        name = f"<ipython-input-{i}-test>"
+        linecache.cache[name] = (len(cell), None, cell.splitlines(True), name)
+        exec(compile(cell, name, "exec"), scope)
+    w = np.array([1.0, -2.0, 3.0])
+    np.testing.assert_allclose(adgen.grad(scope["loss"])(w), 2 * np.maximum(w, 0))

@@ -1,4 +1,4 @@
-# expect: UnsupportedSyntax 6:5 | cannot assign several values to one name
+# expect: UnsupportedSyntax 7:19 | a tuple cannot be used as a number or array
 import numpy as np
 
 
