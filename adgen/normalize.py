@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import ast
 import copy
-import operator
 import hashlib
+import operator
 from typing import Any
 
 from .errors import (
@@ -34,8 +34,8 @@ from .errors import (
     UnresolvedName,
     UnsupportedSyntax,
 )
-from .ir import Atom, Const, Eqn, Function, Origin
 from .expr import to_ast
+from .ir import Atom, Const, Eqn, Function, Origin
 from .naming import Namer, identifiers
 from .parse import Module, adgen_decorators, called_helpers
 from .primitives import (
