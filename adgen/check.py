@@ -16,7 +16,7 @@ from .errors import (
     RecursionNotSupported,
     UnsupportedSyntax,
 )
-from .parse import Module, adgen_decorators, called_helpers
+from .parse import Module, adgen_decorators, called_helpers, reachable_helpers
 
 # Statements: (error class, what it is, what to do instead).  Control flow is
 # planned (NotSupportedYet); the rest is outside the language.
@@ -183,7 +183,7 @@ AUGMENTED_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
 def check_function(module: Module, fn: ast.FunctionDef) -> None:
     """Raise the first problem found in ``fn`` or the helpers it calls."""
     _check_recursion(module, fn, [])
-    for f in _reachable_helpers(module, fn):
+    for f in [fn, *reachable_helpers(module, fn)]:
         _check_signature(module, f)
         _check_body(module, f, is_target=f is fn)
 
@@ -366,17 +366,6 @@ def _check_target(module: Module, target: ast.expr) -> None:
         "this assignment target is not supported",
         "assign to a plain name",
     )
-
-
-def _reachable_helpers(module: Module, fn: ast.FunctionDef) -> list[ast.FunctionDef]:
-    seen: dict[str, ast.FunctionDef] = {fn.name: fn}
-    todo = [fn]
-    while todo:
-        for name in called_helpers(module, todo.pop()):
-            if name not in seen:
-                seen[name] = module.functions[name]
-                todo.append(seen[name])
-    return list(seen.values())
 
 
 def _check_recursion(module: Module, fn: ast.FunctionDef, stack: list[str]) -> None:

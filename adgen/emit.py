@@ -18,6 +18,7 @@ import ast
 from dataclasses import dataclass
 
 from . import __version__
+from .expr import to_ast
 from .graph import Graph
 from .ir import Const
 from .naming import EMITTED_GLOBALS
@@ -38,6 +39,7 @@ class Compiled:
 
 def emit_module(compiled: list[Compiled], path: str, source_hash: str) -> str:
     """The unformatted source of the generated module."""
+    path = _plain(path)
     bodies = [emit_function(c) for c in compiled]
     text = "\n\n".join(bodies)
     header = [
@@ -73,14 +75,14 @@ def emit_function(c: Compiled) -> str:
     results = _tuple_text(c.backward.results)
     parts = [
         f"def forward_{fn.name}({params}):",
-        f'    """Forward sweep of `{fn.name}` ({fn.path}): its value, and the tape backward_{fn.name} reads."""',
+        f'    """Forward sweep of `{fn.name}` ({_plain(fn.path)}): its value, and the tape backward_{fn.name} reads."""',
         *_indent(forward),
         f"    return {out}, {_paren(_tuple_text(tape))}",
         "",
         "",
         f"def backward_{fn.name}(tape, {c.backward.seed}=1.0):",
         f'    """Reverse sweep of `{fn.name}`: adjoints of {", ".join(fn.wrt) or "no parameter"}, given {c.backward.seed}."""',
-        *([f"    {_tuple_target(tape)} = tape"] if tape else []),
+        *([f"    {_tuple_text(tape)} = tape"] if tape else []),
         *_indent(backward),
         f"    return {results}",
     ]
@@ -171,7 +173,7 @@ def _tape(c: Compiled, backward_lines: list[str]) -> list[str]:
 
 
 def _atom_text(atom: object) -> str:
-    return repr(atom.value) if isinstance(atom, Const) else str(atom)
+    return ast.unparse(to_ast(atom.value)) if isinstance(atom, Const) else str(atom)
 
 
 def _tuple_text(names: list[str]) -> str:
@@ -184,8 +186,9 @@ def _paren(text: str) -> str:
     return text if text.startswith("(") else f"({text})"
 
 
-def _tuple_target(names: list[str]) -> str:
-    return f"({names[0]},)" if len(names) == 1 else ", ".join(names)
+def _plain(path: str) -> str:
+    """A path safe inside comments and docstrings: ``/`` separators, no quotes."""
+    return path.replace("\\", "/").replace('"', "").replace("\n", " ")
 
 
 def _indent(lines: list[str]) -> list[str]:

@@ -71,6 +71,4 @@ class Function:
     shapes: dict[str, tuple | None] = field(
         default_factory=dict
     )  # declared by annotations
-    return_origin: Origin | None = None
     path: str = ""
-    source_hash: str = ""

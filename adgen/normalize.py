@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import ast
 import copy
-import hashlib
 import operator
 from typing import Any
 
 from .errors import (
     AdgenError,
     BadWrt,
+    MutationNotSupported,
     UnknownFunction,
     UnresolvedName,
     UnsupportedSyntax,
@@ -37,7 +37,7 @@ from .errors import (
 from .expr import to_ast
 from .ir import Atom, Const, Eqn, Function, Origin
 from .naming import Namer, identifiers
-from .parse import Module, adgen_decorators, called_helpers
+from .parse import Module, adgen_decorators, reachable_helpers
 from .primitives import (
     ATTRIBUTES,
     CONSTANTS,
@@ -82,11 +82,10 @@ class _Normalizer:
     def __init__(self, module: Module, fn: ast.FunctionDef):
         self.module = module
         self.fn = fn
-        helpers = [module.functions[n] for n in _all_helpers(module, fn)]
+        helpers = reachable_helpers(module, fn)
         self.names = Namer(identifiers(fn, *helpers))
         self.eqns: list[Eqn] = []
         self.env: dict[str, Atom] = {}
-        self.stack: list[str] = [fn.name]
         self.origin: Origin | None = None
         self.next_index = len(fn.args.args) + len(fn.args.posonlyargs) + 1
 
@@ -101,7 +100,6 @@ class _Normalizer:
             params.append(name)
             shapes[name] = declared_shape(declared.get(arg.arg, arg.annotation), name)
         output = self.body(self.fn.body)
-        text = self.module.source.text
         return Function(
             name=self.fn.name,
             params=params,
@@ -109,9 +107,7 @@ class _Normalizer:
             output=output,
             wrt=self.resolve_wrt(wrt, params),
             shapes=shapes,
-            return_origin=self.origin,
             path=self.module.source.path,
-            source_hash=hashlib.sha256(text.encode()).hexdigest()[:16],
         )
 
     def resolve_wrt(self, wrt: list[str] | None, params: list[str]) -> list[str]:
@@ -208,6 +204,7 @@ class _Normalizer:
         if isinstance(stmt, (ast.Expr, ast.Pass)):  # the docstring
             return
         if isinstance(stmt, ast.AugAssign):
+            self.refuse_shared_update(stmt)
             value = self.binary(
                 BINARY_OPS[type(stmt.op)],
                 stmt.target,
@@ -231,6 +228,24 @@ class _Normalizer:
             value = self.expr(stmt.value, hint)
         for target in targets:
             self.bind(target, value)
+
+    def refuse_shared_update(self, stmt: ast.AugAssign) -> None:
+        """``z = x; x += y``: on an array numpy changes ``z`` too. adgen makes ``x``
+        a new value (it never mutates), so it refuses where the two would differ."""
+        name = stmt.target.id  # the check stage allows only names here
+        current = self.env.get(name)
+        others = sorted(
+            k
+            for k, v in self.env.items()
+            if k != name and v == current and isinstance(v, str)
+        )
+        if others:
+            self.fail(
+                stmt,
+                f"`{name} {_op_symbol(stmt)}= ...` would also change `{others[0]}`, the same array",
+                f"write `{name} = {name} {_op_symbol(stmt)} ...` to make a new array (`{others[0]}` keeps the old one)",
+                MutationNotSupported,
+            )
 
     def bind(self, target: ast.expr, value: Value) -> None:
         if isinstance(
@@ -278,9 +293,7 @@ class _Normalizer:
         return value
 
     def expr_Constant(self, node: ast.Constant, name: str | None) -> Value:
-        if isinstance(node.value, (int, float, bool)) and not isinstance(
-            node.value, complex
-        ):
+        if isinstance(node.value, (int, float)):  # bool is an int
             return Const(node.value)
         self.fail(
             node,
@@ -579,13 +592,11 @@ class _Normalizer:
         values = {p: self.expr(bound[p]) for p in params}
         saved_env, saved_origin = self.env, self.origin
         self.env = values
-        self.stack.append(helper.name)
         for stmt in helper.body[:-1]:
             self.statement(stmt, helper.name)
         ret = helper.body[-1]
         self.origin = self.origin_of(ret, helper.name)
         result = self.expr(ret.value, name)  # type: ignore[union-attr]
-        self.stack.pop()
         self.env, self.origin = saved_env, saved_origin
         return result
 
@@ -698,25 +709,23 @@ def _pairs(
     return list(zip(targets.elts, values.elts, strict=False))
 
 
-def _op_symbol(node: ast.BinOp) -> str:
-    return {
+def _op_symbol(node: ast.BinOp | ast.AugAssign) -> str:
+    symbols = {
+        ast.Add: "+",
+        ast.Sub: "-",
+        ast.Mult: "*",
+        ast.Div: "/",
+        ast.Pow: "**",
+        ast.MatMult: "@",
+        ast.Mod: "%",
+        ast.FloorDiv: "//",
         ast.BitAnd: "&",
         ast.BitOr: "|",
         ast.BitXor: "^",
         ast.LShift: "<<",
         ast.RShift: ">>",
-    }.get(type(node.op), "?")
-
-
-def _all_helpers(module: Module, fn: ast.FunctionDef) -> list[str]:
-    seen: list[str] = []
-    todo = [fn]
-    while todo:
-        for name in called_helpers(module, todo.pop()):
-            if name not in seen:
-                seen.append(name)
-                todo.append(module.functions[name])
-    return seen
+    }
+    return symbols.get(type(node.op), "?")
 
 
 def assert_normal_form(fn: Function) -> None:

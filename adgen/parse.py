@@ -209,6 +209,18 @@ def called_helpers(module: Module, fn: ast.FunctionDef) -> list[str]:
     return names
 
 
+def reachable_helpers(module: Module, fn: ast.FunctionDef) -> list[ast.FunctionDef]:
+    """The helpers ``fn`` calls, directly or through other helpers, in discovery order."""
+    seen: dict[str, ast.FunctionDef] = {}
+    todo = [fn]
+    while todo:
+        for name in called_helpers(module, todo.pop()):
+            if name not in seen and name != fn.name:
+                seen[name] = module.functions[name]
+                todo.append(seen[name])
+    return list(seen.values())
+
+
 def select_functions(module: Module, names: list[str] | None) -> list[ast.FunctionDef]:
     """The functions to compile: those named, or by default every public top-level
     function except helpers (functions another one calls, unless marked ``@adgen.wrt``).

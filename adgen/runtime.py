@@ -58,7 +58,7 @@ def extremum_adjoint(g: Any, x: Any, ans: Any, axis: Any, keepdims: bool) -> np.
     hit = np.asarray(x) == unreduce(ans, x, axis, keepdims)
     dtype = np.result_type(np.asarray(x).dtype, np.float32)  # float32 stays float32
     count = np.sum(hit, axis=axis, keepdims=True).astype(dtype)
-    return unreduce(g, x, axis, keepdims) * hit / count
+    return (unreduce(g, x, axis, keepdims) * hit / count).astype(dtype, copy=False)
 
 
 def index_adjoint(g: Any, x: Any, index: Any) -> np.ndarray:
@@ -84,8 +84,11 @@ def concatenate_part(
 def trace_adjoint(g: Any, x: Any) -> np.ndarray:
     """Adjoint of ``np.trace(x)`` for ``x`` of any rank: ``g`` on the diagonal of the first two axes."""
     shape = np.shape(x)
-    eye = np.eye(shape[0], shape[1]).reshape(shape[:2] + (1,) * (len(shape) - 2))
-    return eye * np.asarray(g)
+    dtype = np.result_type(np.asarray(x).dtype, np.float32)  # float32 stays float32
+    eye = np.eye(shape[0], shape[1], dtype=dtype).reshape(
+        shape[:2] + (1,) * (len(shape) - 2)
+    )
+    return (eye * np.asarray(g)).astype(dtype, copy=False)
 
 
 def dot_adjoint_x(g: Any, x: Any, y: Any) -> Any:

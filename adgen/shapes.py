@@ -86,8 +86,6 @@ def _infer(eqn: Eqn, operands: list[Shape]) -> Shape:
         return _indexed(operands[0], params["index"])
     if eqn.prim == "outer":
         return (None, None)
-    if eqn.prim == "dot" and SCALAR in operands:
-        return broadcast(*operands)
     if eqn.prim == "reshape" and isinstance(params.get("shape"), tuple):
         return tuple(
             d if isinstance(d, int) and d >= 0 else None for d in params["shape"]

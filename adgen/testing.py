@@ -64,7 +64,11 @@ def check_grads(
     grads = grad_fn(*args)
     grads = [grads] if isinstance(wrt, int) else list(grads)
     rng = np.random.default_rng(seed)
-    for argnum, g in zip(argnums, grads, strict=False):
+    if len(grads) != len(argnums):
+        raise AssertionError(
+            f"{len(grads)} gradients for {len(argnums)} arguments in wrt"
+        )
+    for argnum, g in zip(argnums, grads, strict=True):
         x = np.asarray(args[argnum])
         if np.shape(g) != x.shape:
             raise AssertionError(
@@ -103,7 +107,8 @@ def _central(
     f: Callable[..., Any], args: Sequence[Any], argnum: int, v: np.ndarray, eps: float
 ) -> float:
     def at(step: float) -> float:
-        moved = list(args)
+        # fresh copies: a function that updates an input in place must not skew later calls
+        moved = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
         x = np.asarray(args[argnum], dtype=np.float64)
         moved[argnum] = x + step * v if x.ndim else float(x + step * v)
         return float(f(*moved))
