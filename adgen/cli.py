@@ -22,11 +22,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import AdgenError, NoFunction, UsageError
+from .emit import Provenance
+from .errors import AdgenError, NoFunction, SourceFile, UsageError
 from .gradcheck import check_at, disagreement, grad_function, report
 from .graph import Graph
 from .parse import read_source
-from .pipeline import STAGES, Stages, display_path, dump, run
+from .pipeline import STAGES, Stages, display_path, dump, run, source_hash
 from .trace import (
     adjoint_trace,
     number,
@@ -170,20 +171,17 @@ def _compile(args: argparse.Namespace) -> int:
     jobs = [_split_target(p) for p in args.paths]
     _refuse_clashing_outputs([path for path, _ in jobs])
     outputs = []
-    for path, functions in jobs:  # compile everything before writing anything
+    for spec, (path, functions) in zip(
+        args.paths, jobs, strict=True
+    ):  # all, before writing any
         source = read_source(path)
         source = type(source)(display_path(path), source.text)
-        stages = run(source, functions, wrt)
+        target = Path(args.output) / f"{Path(path).stem}_grad.py"
+        stages = run(source, functions, wrt, _provenance(source, spec, args))
         if args.dump:
             print(dump(stages, args.dump))
             continue
-        outputs.append(
-            (
-                Path(args.output) / f"{Path(path).stem}_grad.py",
-                stages.formatted,
-                source.path,
-            )
-        )
+        outputs.append((target, stages.formatted, source.path))
     if args.dump:
         return EXIT_OK
     if args.check or args.diff:
@@ -192,6 +190,17 @@ def _compile(args: argparse.Namespace) -> int:
         write_atomic(target, text)
         print(f"wrote {display_path(target)}")
     return EXIT_OK
+
+
+def _provenance(source: SourceFile, spec: str, args: argparse.Namespace) -> Provenance:
+    """The header of a generated file: its model, hash, and the command that refreshes it."""
+    command = f"adgen compile {display_path(spec)} -o {display_path(args.output)}"
+    if args.wrt:
+        command += f" --wrt {args.wrt}"
+    model = os.path.relpath(Path(source.path).resolve(), Path(args.output).resolve())
+    return Provenance(
+        source.path, source_hash(source.text), command, Path(model).as_posix()
+    )
 
 
 def _refuse_clashing_outputs(paths: list[str]) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import black
 
 from .check import check_function
-from .emit import Compiled, emit_module
+from .emit import Compiled, Provenance, emit_module
 from .errors import SourceFile
 from .graph import Graph, build_graph, describe
 from .ir import Function
@@ -44,7 +44,10 @@ class Stages:
 
 
 def run(
-    source: SourceFile, functions: list[str] | None = None, wrt: list[str] | None = None
+    source: SourceFile,
+    functions: list[str] | None = None,
+    wrt: list[str] | None = None,
+    origin: Provenance | None = None,
 ) -> Stages:
     """Compile ``source``: every stage in order."""
     module = parse_module(source)
@@ -62,7 +65,9 @@ def run(
     compiled = [
         Compiled(g, b) for g, b in zip(stages.graphs, stages.backwards, strict=False)
     ]
-    stages.emitted = emit_module(compiled, source.path, source_hash(source.text))
+    stages.emitted = emit_module(
+        compiled, origin or Provenance(source.path, source_hash(source.text))
+    )
     stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 

@@ -7,12 +7,15 @@ the adjoint of one operand, with that operand's shape.
 
 from __future__ import annotations
 
+import hashlib
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = [
+__all__ = [  # the helpers gradient code may call (warn_if_stale is only for module headers)
     "concatenate_part",
     "dot_adjoint_x",
     "dot_adjoint_y",
@@ -142,3 +145,25 @@ def matmul_adjoint_y(g: Any, x: Any, y: Any) -> Any:
         if y.ndim == 1:
             gy = gy[..., 0]
     return unbroadcast(gy, y)
+
+
+class StaleGeneratedWarning(UserWarning):
+    """A generated gradient file was written from an older version of its model."""
+
+
+def warn_if_stale(
+    generated_file: str, source: str, source_hash: str, command: str
+) -> None:
+    """Warn (once, at import) if the model file next to a generated file has changed.
+
+    ``source`` is the model's path relative to the generated file's folder; where
+    the model is not there (the generated file was copied elsewhere), nothing is said.
+    """
+    path = Path(generated_file).parent / source
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    if hashlib.sha256(text.encode()).hexdigest()[:16] != source_hash:
+        message = f"{generated_file} is stale: {path} changed since it was generated; refresh it with `{command}`"
+        warnings.warn(message, StaleGeneratedWarning, stacklevel=2)

@@ -71,16 +71,25 @@ def hand_mlp(X, Y, W1, b1, W2, b2, W3, b3):
     return dW1, db1, dW2, db2, dW3, db3
 
 
-def median_us(fn, args, repeats: int) -> float:
-    fn(*args)
-    number = max(1, int(0.002 / max(_once(fn, args), 1e-9)))  # ~2 ms per sample
-    samples = []
-    for _ in range(repeats):
-        began = time.perf_counter()
-        for _ in range(number):
-            fn(*args)
-        samples.append((time.perf_counter() - began) / number)
-    return statistics.median(samples) * 1e6
+def median_us(fns: list, args: tuple, repeats: int) -> list[float]:
+    """Median µs per call of each function, sampled in alternation so that drift in
+    the machine's speed (shared cores, frequency) hits all of them alike."""
+    numbers = []
+    for fn in fns:
+        fn(*args)  # warm up
+        numbers.append(
+            max(1, int(0.002 / max(_once(fn, args), 1e-9)))
+        )  # ~2 ms a sample
+    samples: list[list[float]] = [[] for _ in fns]
+    for r in range(repeats):
+        order = list(range(len(fns)))
+        order = order[r % len(fns) :] + order[: r % len(fns)]
+        for k in order:
+            began = time.perf_counter()
+            for _ in range(numbers[k]):
+                fns[k](*args)
+            samples[k].append((time.perf_counter() - began) / numbers[k])
+    return [statistics.median(s) * 1e6 for s in samples]
 
 
 def _once(fn, args) -> float:
@@ -127,9 +136,9 @@ def main(argv=None) -> None:
     for title, adgen_grad, hand_grad, forward, call_args in workloads:
         for a, b in zip(adgen_grad(*call_args), hand_grad(*call_args), strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
-        t_hand = median_us(hand_grad, call_args, repeats)
-        t_adgen = median_us(adgen_grad, call_args, repeats)
-        t_fwd = median_us(forward, call_args, repeats)
+        t_hand, t_adgen, t_fwd = median_us(
+            [hand_grad, adgen_grad, forward], call_args, repeats
+        )
         ratio, cost = t_adgen / t_hand, t_adgen / t_fwd
         print(f"{title:34} {t_hand:10.2f} {t_adgen:10.2f} {ratio:11.2f} {cost:13.2f}")
 

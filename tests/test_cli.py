@@ -161,18 +161,19 @@ def test_model_file_is_never_executed(tmp_path):
 
 
 def test_output_is_byte_identical_across_runs(tmp_path):
-    a, b = tmp_path / "a", tmp_path / "b"
     lab = EXAMPLES / "lab7" / "net_scalar.py"
-    for out in (a, b):
+    out = tmp_path / "gen"
+    runs = []
+    for _ in range(2):  # two processes: no state shared between them
         subprocess.run(
             [sys.executable, "-m", "adgen", "compile", str(lab), "-o", str(out)],
             check=True,
             capture_output=True,
             cwd=ROOT,
         )
-    assert (a / "net_scalar_grad.py").read_bytes() == (
-        b / "net_scalar_grad.py"
-    ).read_bytes()
+        runs.append((out / "net_scalar_grad.py").read_bytes())
+        (out / "net_scalar_grad.py").unlink()
+    assert runs[0] == runs[1]
 
 
 def test_console_script_version_and_help():
@@ -205,3 +206,29 @@ def test_committed_generated_folder_is_up_to_date(monkeypatch):
     ]
     assert "examples/lecture.py" in sources and "examples/lab7/net_scalar.py" in sources
     assert main(["compile", *sources, "--check"]) == 0
+
+
+def test_import_of_a_stale_generated_file_warns_with_the_refresh_command(
+    model, tmp_path
+):
+    import importlib.util
+
+    from adgen.runtime import StaleGeneratedWarning
+
+    out = tmp_path / "gen"
+    assert main(["compile", str(model), "-o", str(out)]) == 0
+
+    def load():
+        spec = importlib.util.spec_from_file_location(
+            "model_grad_fresh", out / "model_grad.py"
+        )
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load()  # fresh: no warning
+    model.write_text(MODEL.replace("** 2", "** 3"))
+    with pytest.warns(StaleGeneratedWarning, match="adgen compile .*model.py -o"):
+        load()

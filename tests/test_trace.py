@@ -26,7 +26,15 @@ def test_primal_trace_matches_the_lecture(lecture_g):
     lines, _ = primal_trace(graph, {"x1": 2.0, "x2": 5.0})
     # v1 .. v7 of the lecture: 2, 5, 0.693, 10, -0.959, 10.693, 11.652 (v5 is sin, v6 the sum there;
     # adgen numbers nodes in evaluation order of the source: n5 = n3 + n4, n6 = sin(x2))
-    assert [number(line.value) for line in lines] == ["2", "5", "0.693", "10", "10.693", "-0.959", "11.652"]
+    assert [number(line.value) for line in lines] == [
+        "2",
+        "5",
+        "0.693",
+        "10",
+        "10.693",
+        "-0.959",
+        "11.652",
+    ]
     assert lines[2].code == "n3 = np.log(x1)"
 
 
@@ -34,7 +42,15 @@ def test_tangent_trace_matches_the_lecture(lecture_g):
     graph, _ = lecture_g
     _, values = primal_trace(graph, {"x1": 2.0, "x2": 5.0})
     lines = tangent_trace(graph, values, "x1")
-    assert [number(line.value) for line in lines] == ["1", "0", "0.5", "5", "5.5", "0", "5.5"]
+    assert [number(line.value) for line in lines] == [
+        "1",
+        "0",
+        "0.5",
+        "5",
+        "5.5",
+        "0",
+        "5.5",
+    ]
     assert "n4_dot = x1_dot * x2 + x2_dot * x1" in [line.code for line in lines]
 
 
@@ -45,7 +61,9 @@ def test_adjoint_trace_matches_the_lecture(lecture_g):
     final = {line.code.split(" = ")[0]: number(line.value) for line in lines}
     assert final["x1_bar"] == "5.5" and final["x2_bar"] == "1.716"
     assert number(lines[0].value) == "1" and lines[0].code == "n7_bar = 1"
-    assert "x2_bar = n6_bar * np.cos(x2)" in [line.code for line in lines]  # v̄5 cos v2 = -0.284
+    assert "x2_bar = n6_bar * np.cos(x2)" in [
+        line.code for line in lines
+    ]  # v̄5 cos v2 = -0.284
     assert "-0.284" in [number(line.value) for line in lines]
 
 
