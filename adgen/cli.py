@@ -56,20 +56,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="adgen",
-        description="Source-to-source automatic differentiation: write readable gradient code for Python/numpy functions.",
+        description="Source-to-source automatic differentiation: readable gradient code for Python/numpy.",
     )
     parser.add_argument("--version", action="version", version=f"adgen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (_add_compile, _add_graph, _add_trace, _add_check):
+        add(commands)
+    return parser
+
+
+def _add_compile(commands: argparse._SubParsersAction) -> None:
     c = commands.add_parser(
         "compile",
         help="write forward_/backward_/grad_ functions for each function of a model file",
-        description="Read each model file with `ast` (never running it) and write <stem>_grad.py into the output folder.",
+        description="Read each model file with `ast` (never running it); write <stem>_grad.py into the output folder.",
     )
     c.add_argument(
         "paths",
         nargs="+",
         metavar="PATH[:FUNC,...]",
-        help="model file, optionally with the functions to compile",
+        help="model file, optionally the functions to compile",
     )
     c.add_argument(
         "-o",
@@ -97,10 +103,12 @@ def _parser() -> argparse.ArgumentParser:
         "--dump",
         choices=STAGES,
         metavar="STAGE",
-        help=f"print one stage's output instead of writing: {', '.join(STAGES)}",
+        help=f"print one stage's output instead: {', '.join(STAGES)}",
     )
     c.set_defaults(handler=_compile)
 
+
+def _add_graph(commands: argparse._SubParsersAction) -> None:
     g = commands.add_parser(
         "graph", help="draw the computation graph of a function (DOT, PNG, SVG, PDF)"
     )
@@ -118,6 +126,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     g.set_defaults(handler=_graph)
 
+
+def _add_trace(commands: argparse._SubParsersAction) -> None:
     t = commands.add_parser(
         "trace", help="print the primal, tangent and adjoint trace tables at a point"
     )
@@ -143,6 +153,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     t.set_defaults(handler=_trace)
 
+
+def _add_check(commands: argparse._SubParsersAction) -> None:
     k = commands.add_parser(
         "check",
         help="compare adgen's gradient with finite differences and SymPy at a point",
@@ -163,7 +175,6 @@ def _parser() -> argparse.ArgumentParser:
         help="largest relative error accepted (default 1e-6)",
     )
     k.set_defaults(handler=_check)
-    return parser
 
 
 def _compile(args: argparse.Namespace) -> int:
