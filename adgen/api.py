@@ -76,7 +76,7 @@ def value_and_grad(
     )
 
     def value_and_gradient(*args: Any) -> tuple[Any, Any]:
-        out, tape = forward(*args)
+        out, tape = forward(*_numpy_scalars(args))
         if np.ndim(out) != 0:
             raise NonScalarOutput(
                 f"`{f.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar"
@@ -99,7 +99,7 @@ def vjp(
     )
 
     def primal_and_pullback(*args: Any) -> tuple[Any, Callable[[Any], Any]]:
-        out, tape = forward(*args)
+        out, tape = forward(*_numpy_scalars(args))
 
         def pullback(out_bar: Any) -> Any:
             if np.shape(out_bar) != np.shape(out):
@@ -112,6 +112,12 @@ def vjp(
         return out, pullback
 
     return primal_and_pullback
+
+
+def _numpy_scalars(args: tuple) -> tuple:
+    """Python floats as numpy float64 (a float subclass): then ``1.0 / 0.0`` in a
+    gradient gives inf, as numpy computes it, instead of raising ZeroDivisionError."""
+    return tuple(np.float64(a) if type(a) is float else a for a in args)
 
 
 def source(f: Callable, wrt: Wrt | None = None) -> str:
