@@ -443,7 +443,7 @@ def test_huge_file_finishes_cleanly(name, tmp_path):
         )
     except subprocess.TimeoutExpired:
         pytest.fail(
-            f"`adgen compile` on {name} ({source.count(chr(10))} lines) did not finish in 20 s"
+            f"`adgen compile` on {name} ({source.count(chr(10))} lines) did not finish in 90 s"
         )
     elapsed = time.monotonic() - start
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
