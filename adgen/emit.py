@@ -106,13 +106,14 @@ def emit_function(c: Compiled) -> str:
         *_indent(backward),
         f"    return {results}",
     ]
-    return "\n".join(parts + _grad_function(c, forward, backward))
+    return "\n".join(parts + _grad_function(c, tape, backward))
 
 
-def _grad_function(c: Compiled, forward: list[str], backward: list[str]) -> list[str]:
-    """``grad_f``: both sweeps fused. It needs a scalar output: where the output's
-    shape is not known statically it checks at run time; where it is known not to
-    be a scalar there is no ``grad_f`` (``backward_f`` takes a seed instead)."""
+def _grad_function(c: Compiled, tape: list[str], backward: list[str]) -> list[str]:
+    """``grad_f``: both sweeps fused, computing only the primal values the backward
+    sweep reads (the tape's, and what they need). It needs a scalar output: where
+    the output's shape is not known statically it checks at run time; where it is
+    known not to be a scalar there is no ``grad_f`` (``backward_f`` takes a seed)."""
     fn = c.graph.fn
     shape = c.graph.shapes.get(fn.output) if isinstance(fn.output, str) else SCALAR
     if isinstance(shape, tuple) and shape != SCALAR:
@@ -130,12 +131,13 @@ def _grad_function(c: Compiled, forward: list[str], backward: list[str]) -> list
             f"        raise ValueError('grad_{fn.name} needs a scalar output; use backward_{fn.name} with a seed')",
         ]
     )
+    needed = _needed(c.graph, set(tape) | ({fn.output} if check else set()))
     return [
         "",
         "",
         f"def grad_{fn.name}({', '.join(fn.params)}):",
         f'    """Gradient of `{fn.name}` with respect to {", ".join(fn.wrt) or "no parameter"}: both sweeps fused, no tape."""',
-        *_indent(forward),
+        *_indent(_forward_lines(c.graph, needed)),
         *check,
         f"    {c.backward.seed} = 1.0",
         *_indent(backward),
@@ -143,11 +145,22 @@ def _grad_function(c: Compiled, forward: list[str], backward: list[str]) -> list
     ]
 
 
-def _forward_lines(graph: Graph) -> list[str]:
-    """One line per node, each group under a comment with the user's statement."""
+def _needed(graph: Graph, wanted: set[str]) -> set[str]:
+    """The nodes that ``wanted`` values depend on, themselves included."""
+    needed = set(wanted)
+    for eqn in reversed(graph.eqns):
+        if eqn.out in needed:
+            needed.update(eqn.variables())
+    return needed
+
+
+def _forward_lines(graph: Graph, keep: set[str] | None = None) -> list[str]:
+    """One line per node (of those in ``keep``), each group under a comment with the user's statement."""
     lines: list[str] = []
     last = None
     for eqn in graph.eqns:
+        if keep is not None and eqn.out not in keep:
+            continue
         if eqn.origin is not None and eqn.origin != last:
             lines.append(f"# {eqn.origin.text}")
             last = eqn.origin

@@ -39,10 +39,6 @@ def backward_f(tape, n5_bar=1.0):
 
 def grad_f(x1, x2):
     """Gradient of `f` with respect to x1, x2: both sweeps fused, no tape."""
-    # return x1 * x2 + np.sin(x1)
-    n3 = x1 * x2
-    n4 = np.sin(x1)
-    n5 = n3 + n4
     n5_bar = 1.0
     # n5 = n3 + n4
     n3_bar = n5_bar
@@ -87,12 +83,6 @@ def backward_g(tape, n7_bar=1.0):
 
 def grad_g(x1, x2):
     """Gradient of `g` with respect to x1, x2: both sweeps fused, no tape."""
-    # return np.log(x1) + x1 * x2 - np.sin(x2)
-    n3 = np.log(x1)
-    n4 = x1 * x2
-    n5 = n3 + n4
-    n6 = np.sin(x2)
-    n7 = n5 - n6
     n7_bar = 1.0
     # n7 = n5 - n6
     n5_bar = n7_bar

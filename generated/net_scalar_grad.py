@@ -107,29 +107,16 @@ def grad_net(x1, x2, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
     n17 = w12 * x2
     n18 = n16 + n17
     n19 = n18 + b1
-    # in relu: return np.maximum(z, 0)
-    h1 = np.maximum(n19, 0)
     # h2 = relu(w21 * x1 + w22 * x2 + b2)
     n21 = w21 * x1
     n22 = w22 * x2
     n23 = n21 + n22
     n24 = n23 + b2
-    # in relu: return np.maximum(z, 0)
-    h2 = np.maximum(n24, 0)
     # h3 = relu(w31 * x1 + w32 * x2 + b3)
     n26 = w31 * x1
     n27 = w32 * x2
     n28 = n26 + n27
     n29 = n28 + b3
-    # in relu: return np.maximum(z, 0)
-    h3 = np.maximum(n29, 0)
-    # y1 = w41 * h1 + w42 * h2 + w43 * h3 + b4
-    n31 = w41 * h1
-    n32 = w42 * h2
-    n33 = n31 + n32
-    n34 = w43 * h3
-    n35 = n33 + n34
-    y1 = n35 + b4
     y1_bar = 1.0
     # y1 = n35 + b4
     n35_bar = y1_bar
@@ -333,7 +320,6 @@ def grad_loss(x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3
     # return np.mean((y1 - t) ** 2)
     n38 = y1 - t
     n39 = n38**2
-    n40 = np.mean(n39)
     n40_bar = 1.0
     # n40 = np.mean(n39)
     n39_bar = np.full_like(n39, n40_bar / np.size(n39))

@@ -69,7 +69,6 @@ def grad_loss(X, T, W1, b1, W2, b2):
     # return np.mean((Y - T) ** 2)
     n12 = Y - T
     n13 = n12**2
-    n14 = np.mean(n13)
     n14_bar = 1.0
     # n14 = np.mean(n13)
     n13_bar = np.full_like(n13, n14_bar / np.size(n13))
