@@ -39,6 +39,17 @@ from .trace import (
 
 EXIT_OK, EXIT_STALE, EXIT_USAGE = 0, 1, 2
 
+EXAMPLES = """examples:
+  adgen compile model.py                  write generated/model_grad.py
+  adgen compile model.py:loss --wrt w,b   one function, two parameters
+  adgen compile --check model.py          exit 1 if generated/ is stale
+  adgen compile --dump normalize model.py one primitive per line
+  adgen graph model.py:f -o graph.png     the computation graph
+  adgen trace model.py:f --at x1=2,x2=5   the lecture's three tables
+  adgen check model.py:f --at x1=2,x2=5   adgen vs finite differences vs SymPy
+
+exit status: 0 done, 1 stale or disagreeing, 2 an error in the input or command"""
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
@@ -57,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="adgen",
         description="Source-to-source automatic differentiation: readable gradient code for Python/numpy.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXAMPLES,
     )
     parser.add_argument("--version", action="version", version=f"adgen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
