@@ -20,21 +20,7 @@ sys.path.insert(
 import net_scalar_grad  # noqa: E402
 import net_vector_grad  # noqa: E402
 
-NAMES = [
-    "w11",
-    "w12",
-    "w21",
-    "w22",
-    "w31",
-    "w32",
-    "w41",
-    "w42",
-    "w43",
-    "b1",
-    "b2",
-    "b3",
-    "b4",
-]
+NAMES = "w11 w12 w21 w22 w31 w32 w41 w42 w43 b1 b2 b3 b4".split()  # noqa: SIM905
 
 
 def target(x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
