@@ -87,6 +87,10 @@ class _Normalizer:
         self.eqns: list[Eqn] = []
         self.env: dict[str, Atom] = {}
         self.origin: Origin | None = None
+        self.producers: dict[str, str] = (
+            {}
+        )  # variable -> the primitive that computed it
+        self.helper_params: set[str] = set()  # parameters of the helper being inlined
         self.next_index = len(fn.args.args) + len(fn.args.posonlyargs) + 1
 
     # --- driver -------------------------------------------------------------
@@ -230,22 +234,35 @@ class _Normalizer:
             self.bind(target, value)
 
     def refuse_shared_update(self, stmt: ast.AugAssign) -> None:
-        """``z = x; x += y``: on an array numpy changes ``z`` too. adgen makes ``x``
-        a new value (it never mutates), so it refuses where the two would differ."""
+        """``x += y`` updates an array in place: numpy changes every other name for
+        that array too. adgen makes ``x`` a new value (it never mutates), so it refuses
+        wherever the two would differ: another name for the same array, a view
+        (``b = a[:2]``, ``a.T``, ``a.reshape``), or a helper's parameter (the caller's array).
+        """
         name = stmt.target.id  # the check stage allows only names here
         current = self.env.get(name)
-        others = sorted(
+        op = _op_symbol(stmt)
+        shared = sorted(
             k
             for k, v in self.env.items()
             if k != name and v == current and isinstance(v, str)
         )
-        if others:
-            self.fail(
-                stmt,
-                f"`{name} {_op_symbol(stmt)}= ...` would also change `{others[0]}`, the same array",
-                f"write `{name} = {name} {_op_symbol(stmt)} ...` to make a new array (`{others[0]}` keeps the old one)",
-                MutationNotSupported,
+        if shared:
+            reason = f"would also change `{shared[0]}`, the same array"
+        elif isinstance(current, str) and self.producers.get(current) in VIEWS:
+            reason = f"would write through `{name}`, a view of another array (made by {VIEWS[self.producers[current]]})"
+        elif name in self.helper_params:
+            reason = (
+                "would change the caller's array, which this helper parameter refers to"
             )
+        else:
+            return
+        self.fail(
+            stmt,
+            f"`{name} {op}= ...` {reason}",
+            f"write `{name} = {name} {op} ...` to make a new array",
+            MutationNotSupported,
+        )
 
     def bind(self, target: ast.expr, value: Value) -> None:
         if isinstance(
@@ -590,14 +607,14 @@ class _Normalizer:
                 "pass every parameter",
             )
         values = {p: self.expr(bound[p]) for p in params}
-        saved_env, saved_origin = self.env, self.origin
-        self.env = values
+        saved = self.env, self.origin, self.helper_params
+        self.env, self.helper_params = values, set(params)
         for stmt in helper.body[:-1]:
             self.statement(stmt, helper.name)
         ret = helper.body[-1]
         self.origin = self.origin_of(ret, helper.name)
         result = self.expr(ret.value, name)  # type: ignore[union-attr]
-        self.env, self.origin = saved_env, saved_origin
+        self.env, self.origin, self.helper_params = saved
         return result
 
     # --- static parameters --------------------------------------------------
@@ -645,6 +662,7 @@ class _Normalizer:
             **params,
         }  # every static, defaults included
         self.eqns.append(Eqn(out, prim, args, tuple(params.items()), self.origin))
+        self.producers[out] = prim
         return out
 
     def origin_of(self, stmt: ast.stmt, helper: str | None = None) -> Origin:
@@ -769,6 +787,9 @@ def _atom_ast(value: Value) -> ast.expr:
 def _is_none(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value is None
 
+
+# Primitives whose result numpy may return as a view of their operand's memory.
+VIEWS = {"getitem": "indexing", "transpose": "a transpose", "reshape": "reshape"}
 
 FOLDABLE = {
     "add": operator.add,

@@ -95,6 +95,10 @@ def trace_adjoint(g: Any, x: Any) -> np.ndarray:
 
 
 def dot_adjoint_x(g: Any, x: Any, y: Any) -> Any:
+    return _typed(_dot_adjoint_x, g, x, y)
+
+
+def _dot_adjoint_x(g: Any, x: Any, y: Any) -> Any:
     """Adjoint of ``x`` in ``np.dot(x, y)``: N-D dot sums the last axis of x with y's second-to-last."""
     x, y, g = np.asarray(x), np.asarray(y), np.asarray(g)
     if x.ndim == 0 or y.ndim == 0:
@@ -106,6 +110,10 @@ def dot_adjoint_x(g: Any, x: Any, y: Any) -> Any:
 
 
 def dot_adjoint_y(g: Any, x: Any, y: Any) -> Any:
+    return _typed(_dot_adjoint_y, g, x, y)
+
+
+def _dot_adjoint_y(g: Any, x: Any, y: Any) -> Any:
     """Adjoint of ``y`` in ``np.dot(x, y)``."""
     x, y, g = np.asarray(x), np.asarray(y), np.asarray(g)
     if x.ndim == 0 or y.ndim == 0:
@@ -115,7 +123,17 @@ def dot_adjoint_y(g: Any, x: Any, y: Any) -> Any:
     return np.moveaxis(gy, 0, -2) if y.ndim >= 2 else gy
 
 
+def _typed(adjoint: Any, g: Any, x: Any, y: Any) -> Any:
+    """``adjoint(g, x, y)`` in the dtype numpy gives ``x @ y`` (a Python-float seed stays weak)."""
+    dtype = np.result_type(g, x, y)
+    return np.asarray(adjoint(g, x, y)).astype(dtype, copy=False)
+
+
 def matmul_adjoint_x(g: Any, x: Any, y: Any) -> Any:
+    return _typed(_matmul_adjoint_x, g, x, y)
+
+
+def _matmul_adjoint_x(g: Any, x: Any, y: Any) -> Any:
     """Adjoint of ``x`` in ``x @ y`` for operands of any rank (numpy's matmul rules)."""
     x, y, g = np.asarray(x), np.asarray(y), np.asarray(g)
     if x.ndim == 0 or y.ndim == 0:  # np.dot with a scalar is a product
@@ -131,6 +149,10 @@ def matmul_adjoint_x(g: Any, x: Any, y: Any) -> Any:
 
 
 def matmul_adjoint_y(g: Any, x: Any, y: Any) -> Any:
+    return _typed(_matmul_adjoint_y, g, x, y)
+
+
+def _matmul_adjoint_y(g: Any, x: Any, y: Any) -> Any:
     """Adjoint of ``y`` in ``x @ y`` for operands of any rank (numpy's matmul rules)."""
     x, y, g = np.asarray(x), np.asarray(y), np.asarray(g)
     if x.ndim == 0 or y.ndim == 0:
