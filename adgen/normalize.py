@@ -90,7 +90,9 @@ class _Normalizer:
         self.producers: dict[str, str] = (
             {}
         )  # variable -> the primitive that computed it
-        self.helper_params: set[str] = set()  # parameters of the helper being inlined
+        self.helper_params: dict[str, Value] = (
+            {}
+        )  # the inlined helper's parameters, as bound by the call
         self.next_index = len(fn.args.args) + len(fn.args.posonlyargs) + 1
 
     # --- driver -------------------------------------------------------------
@@ -251,7 +253,7 @@ class _Normalizer:
             reason = f"would also change `{shared[0]}`, the same array"
         elif isinstance(current, str) and self.producers.get(current) in VIEWS:
             reason = f"would write through `{name}`, a view of another array (made by {VIEWS[self.producers[current]]})"
-        elif name in self.helper_params:
+        elif isinstance(current, str) and self.helper_params.get(name) == current:
             reason = (
                 "would change the caller's array, which this helper parameter refers to"
             )
@@ -608,7 +610,7 @@ class _Normalizer:
             )
         values = {p: self.expr(bound[p]) for p in params}
         saved = self.env, self.origin, self.helper_params
-        self.env, self.helper_params = values, set(params)
+        self.env, self.helper_params = values, dict(values)
         for stmt in helper.body[:-1]:
             self.statement(stmt, helper.name)
         ret = helper.body[-1]

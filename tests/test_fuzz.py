@@ -1,0 +1,436 @@
+"""Property-based gradient tests on random programs (generator: ``fuzz_programs.py``).
+
+Hypothesis writes random, well-formed model modules over adgen's supported
+language, compiles each with ``adgen.pipeline.compile_source`` and checks:
+
+1. ``grad_f`` matches central finite differences of the *original* program
+   (exec'd from the same text), for every parameter, at a smooth point;
+2. ``backward_f(forward_f(...)[1])`` equals ``grad_f(...)`` (and scales with
+   the seed), and ``forward_f(...)[0]`` equals the original function's value;
+3. the generated module is byte-identical when compiled twice (and in another
+   process, under another hash seed);
+4. float32 arrays give gradients of the parameters' shapes, and float32 ones
+   wherever the program itself computes in float32 (no float64 numpy value
+   anywhere in its evaluation: ``computes_in_float32``).
+
+Every file in ``tests/fuzz_regressions/`` (a shrunk failing program, with its
+point in a ``# point: {...}`` comment) goes through the same check as 1-2.
+
+How to run::
+
+    python -m pytest tests/test_fuzz.py                         # CI: 60 examples per property
+    ADGEN_FUZZ_EXAMPLES=2000 python -m pytest tests/test_fuzz.py  # the long run (~15 min)
+    ADGEN_FUZZ_EXAMPLES=2000 python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
+
+Runs are reproducible (``derandomize=True``): the same examples every time,
+for a given generator and example count.  A failure prints the shrunk program
+and its point; save it with ``save_regression`` (below) or by hand.
+
+Points are generic (grid plus jitter, see ``fuzz_programs.jitter``); a point
+is rejected (``assume``) only when finite differences say the program is not
+smooth there: the central difference with step 1e-6 and a fourth-order one
+with step 1e-3 disagree, i.e. a kink (abs, maximum, clip, where, max, %, //)
+lies within ~2e-3 of the point.  That check does not involve adgen.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fuzz_programs import Program, programs
+from hypothesis import HealthCheck, assume, event, given, note, settings
+
+from adgen.errors import AdgenError, SourceFile
+from adgen.pipeline import compile_source
+
+EXAMPLES = int(os.environ.get("ADGEN_FUZZ_EXAMPLES", "60"))
+REGRESSIONS = Path(__file__).parent / "fuzz_regressions"
+
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=False,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
+
+RTOL = 1e-5  # adgen vs the central difference
+ATOL = 1e-6  # ... times max(1, largest gradient entry of the program)
+SMOOTH_RTOL = 1e-6  # the two finite-difference formulas must agree this well
+
+
+# ---------------------------------------------------------------------------
+# running a program
+# ---------------------------------------------------------------------------
+def run_original(text: str) -> dict:
+    """The program's own namespace: its ``f`` is the reference."""
+    namespace: dict = {"__name__": "fuzz"}
+    exec(compile(text, "fuzz.py", "exec"), namespace)
+    return namespace
+
+
+def compile_program(text: str, wrt: list[str]) -> str:
+    return compile_source(SourceFile("fuzz.py", text), ["f"], wrt)
+
+
+@functools.lru_cache(maxsize=512)
+def compiled(text: str, wrt: tuple[str, ...]) -> str:
+    """``compile_program``, cached: Hypothesis often draws a program again with
+    another point, and black dominates the cost of a compile."""
+    return compile_program(text, list(wrt))
+
+
+VERIFIED_DETERMINISTIC: set[str] = set()
+
+
+def run_generated(code: str) -> dict:
+    namespace: dict = {"__name__": "fuzz_grad"}
+    exec(compile(code, "<adgen: fuzz_grad.py>", "exec"), namespace)
+    return namespace
+
+
+class _Watch(ast.NodeTransformer):
+    """Wrap every computed value of the functions in ``__watch__(...)``."""
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        node.decorator_list = []
+        self.generic_visit(node)
+        return node
+
+    def wrap(self, node: ast.expr) -> ast.expr:
+        self.generic_visit(node)
+        if not isinstance(getattr(node, "ctx", ast.Load()), ast.Load):
+            return node
+        return ast.Call(ast.Name("__watch__", ast.Load()), [node], [])
+
+    visit_BinOp = visit_UnaryOp = visit_Call = visit_Subscript = wrap
+
+
+def computes_in_float32(text: str, args: list) -> bool:
+    """Does the program, on these (float32) arguments, compute without any float64
+    numpy value?  (Python floats are "weak" and do not count: numpy keeps float32.)"""
+    tree = ast.fix_missing_locations(_Watch().visit(ast.parse(text)))
+    seen: list[object] = []
+
+    def watch(v):
+        if isinstance(v, (np.ndarray, np.generic)) and v.dtype == np.float64:
+            seen.append(v)
+        return v
+
+    namespace: dict = {"__name__": "fuzz_watched", "__watch__": watch}
+    exec(compile(tree, "fuzz.py", "exec"), namespace)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        namespace["f"](*copies(args))
+    return not seen
+
+
+def copies(args: list) -> list:
+    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+
+
+def value(f, args: list) -> float:
+    """``f(*args)`` as a float; the program must give a finite scalar without a warning."""
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        out = f(*copies(args))
+    assert np.ndim(out) == 0, f"f returned shape {np.shape(out)}"
+    out = float(out)
+    assert np.isfinite(out), f"f returned {out}"
+    return out
+
+
+def moved(args: list, p: int, index: tuple, step: float) -> list:
+    out = copies(args)
+    if np.ndim(args[p]) == 0:
+        out[p] = float(args[p]) + step
+    else:
+        x = np.array(args[p], dtype=np.float64)
+        x[index] += step
+        out[p] = x
+    return out
+
+
+def finite_differences(f, args: list) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each parameter: (central difference, step 1e-6; fourth-order, step 1e-3)."""
+    result = []
+    for p, a in enumerate(args):
+        a = np.asarray(a, dtype=np.float64)
+        central, fourth = np.zeros(a.shape), np.zeros(a.shape)
+        for i in np.ndindex(a.shape):
+            scale = max(1.0, abs(float(a[i])))
+            h, big = 1e-6 * scale, 1e-3 * scale
+
+            def at(step, i=i, p=p):
+                return value(f, moved(args, p, i, step))
+
+            central[i] = (at(h) - at(-h)) / (2 * h)
+            fourth[i] = (8 * (at(big) - at(-big)) - (at(2 * big) - at(-2 * big))) / (
+                12 * big
+            )
+        result.append((central, fourth))
+    return result
+
+
+def is_smooth(fds: list, out: float) -> bool:
+    """Do the two difference formulas agree (no kink within ~2e-3 of the point)?"""
+    scale = max([1.0] + [float(np.max(np.abs(c), initial=0.0)) for c, _ in fds])
+    for central, fourth in fds:
+        tol = SMOOTH_RTOL * (np.abs(fourth) + scale) + 1e-9 * abs(out)
+        if not np.all(np.abs(central - fourth) <= tol):
+            return False
+    return True
+
+
+def mismatch(got, expected: np.ndarray, scale: float, out: float) -> str | None:
+    """None if adgen's gradient ``got`` matches the finite differences."""
+    got = np.asarray(got, dtype=np.float64)
+    if got.shape != expected.shape:
+        return f"shape {got.shape}, expected {expected.shape}"
+    err = np.abs(got - expected)
+    tol = RTOL * np.abs(expected) + ATOL * scale + 1e-9 * abs(out)
+    if np.all(np.isfinite(got)) and np.all(err <= tol):
+        return None
+    worst = np.unravel_index(
+        int(np.argmax(np.where(np.isfinite(err), err, np.inf))), err.shape
+    )
+    return (
+        f"adgen {got[worst]!r} vs finite differences {expected[worst]!r} at {worst} "
+        f"(adgen {np.array2string(got, precision=6)}, fd {np.array2string(expected, precision=6)})"
+    )
+
+
+def check_gradients(
+    text: str, args: list, params: list[str], fuzzing: bool = True
+) -> None:
+    """Properties 1 and 2 for one program at one point (also used for regressions)."""
+    f = run_original(text)["f"]
+    out = value(f, args)
+    fds = finite_differences(f, args)
+    smooth = is_smooth(fds, out)
+    if fuzzing:
+        if not smooth:
+            event("rejected: not smooth at the point")
+        assume(smooth)
+    else:
+        assert smooth, "the point is not smooth: finite differences disagree"
+
+    code = compiled(text, tuple(params))
+    if fuzzing:
+        note(code)
+    generated = run_generated(code)
+    grads = generated["grad_f"](*copies(args))
+    assert isinstance(grads, tuple) and len(grads) == len(params), grads
+    scale = max([1.0] + [float(np.max(np.abs(c), initial=0.0)) for c, _ in fds])
+    problems = []
+    for name, g, (central, _) in zip(params, grads, fds, strict=True):
+        bad = mismatch(g, central, scale, out)
+        if bad:
+            problems.append(f"d f / d {name}: {bad}")
+    assert not problems, "gradient mismatch:\n" + "\n".join(problems)
+
+    fwd, tape = generated["forward_f"](*copies(args))
+    np.testing.assert_allclose(float(fwd), out, rtol=1e-12, atol=1e-300)
+    back = generated["backward_f"](tape)
+    back2 = generated["backward_f"](tape, 2.0)
+    for name, g, b, b2 in zip(params, grads, back, back2, strict=True):
+        np.testing.assert_allclose(
+            b, g, rtol=1e-12, atol=1e-300, err_msg=f"backward_f vs grad_f, {name}"
+        )
+        np.testing.assert_allclose(
+            b2, 2 * np.asarray(g), rtol=1e-12, atol=1e-300, err_msg=f"seed 2, {name}"
+        )
+
+
+def check_float32(
+    text: str, args: list, params: list[str], fuzzing: bool = True
+) -> None:
+    """Property 4 for one program at one point whose arrays are float32."""
+    f = run_original(text)["f"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # float32 may overflow: fine
+        finite = bool(np.all(np.isfinite(f(*copies(args)))))
+        if fuzzing:
+            assume(finite)
+        generated = run_generated(compiled(text, tuple(params)))
+        grads = generated["grad_f"](*copies(args))
+    keeps_float32 = computes_in_float32(text, args)
+    if fuzzing:
+        event(f"program computes in float32: {keeps_float32}")
+    problems = []
+    for name, a, g in zip(params, args, grads, strict=True):
+        if np.shape(g) != np.shape(a):
+            problems.append(f"d f / d {name}: shape {np.shape(g)}, not {np.shape(a)}")
+        elif np.ndim(a) and keeps_float32 and np.asarray(g).dtype != np.float32:
+            problems.append(f"d f / d {name}: dtype {np.asarray(g).dtype}, not float32")
+    assert not problems, "float32 gradients:\n" + "\n".join(problems)
+
+
+def describe(program: Program) -> None:
+    note(f"point: {program.point!r}")
+    for t in sorted(program.tags):
+        event(t)
+
+
+# ---------------------------------------------------------------------------
+# properties
+# ---------------------------------------------------------------------------
+@FUZZ
+@given(programs())
+def test_gradients_match_finite_differences(program: Program):
+    """Properties 1 and 2: grad_f = central differences; forward/backward = grad_f."""
+    describe(program)
+    check_gradients(program.text, program.args(), program.wrt)
+
+
+@FUZZ
+@given(programs())
+def test_compilation_is_deterministic(program: Program):
+    """Property 3: the same source compiles to byte-identical text."""
+    describe(program)
+    if program.text in VERIFIED_DETERMINISTIC:
+        return
+    first = compile_program(program.text, program.wrt)
+    assert compile_program(program.text, program.wrt) == first
+    VERIFIED_DETERMINISTIC.add(program.text)
+
+
+@pytest.mark.xfail(strict=False, reason="known float32 gaps, see FLOAT32_GAPS (issue 6 open)")
+@FUZZ
+@given(programs())
+def test_float32_gradients(program: Program):
+    """Property 4: float32 arrays in, gradients of the parameters' shapes out; float32
+    wherever the original program computes in float32 throughout."""
+    describe(program)
+    check_float32(program.text, program.args(np.float32), program.wrt)
+
+
+def test_compilation_is_deterministic_across_processes(tmp_path):
+    """Property 3 across processes: another PYTHONHASHSEED gives the same bytes."""
+    texts: list[str] = []
+
+    @settings(FUZZ, max_examples=min(EXAMPLES, 25))
+    @given(programs())
+    def collect(program):
+        texts.append(program.text)
+
+    collect()
+    expected = [compile_program(t, _params(t)) for t in texts]
+    folder = tmp_path / "programs"
+    folder.mkdir()
+    for i, t in enumerate(texts):
+        (folder / f"p{i:03d}.py").write_text(t)
+    script = (
+        "import ast, sys, pathlib\n"
+        "from adgen.errors import AdgenError, SourceFile\n"
+        "from adgen.pipeline import compile_source\n"
+        "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.py')):\n"
+        "    t = p.read_text()\n"
+        "    f = [n for n in ast.parse(t).body if getattr(n, 'name', '') == 'f'][0]\n"
+        "    wrt = [a.arg for a in f.args.args]\n"
+        "    (p.parent / (p.stem + '.out')).write_text(compile_source(SourceFile('fuzz.py', t), ['f'], wrt))\n"
+    )
+    for seed in ("1", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-c", script, str(folder)],
+            check=True,
+            env=env,
+            timeout=300,
+        )
+        for i, code in enumerate(expected):
+            assert (folder / f"p{i:03d}.out").read_text() == code, texts[i]
+
+
+# ---------------------------------------------------------------------------
+# regressions: shrunk failing programs, kept as plain model files
+# ---------------------------------------------------------------------------
+def _params(text: str) -> list[str]:
+    tree = ast.parse(text)
+    f = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "f")
+    return [a.arg for a in f.args.args]
+
+
+def read_regression(path: Path) -> tuple[str, list, list[str], str]:
+    """A regression file: its text, the arguments from its ``# point: {...}`` line
+    (arrays of the dtype its ``# check:`` line implies), the wrt, and the check."""
+    text = path.read_text()
+    header = {}
+    for ln in text.splitlines():
+        if ln.startswith("# point:") or ln.startswith("# check:"):
+            key, _, rest = ln[2:].partition(":")
+            header[key] = rest.strip()
+    point = ast.literal_eval(header["point"])
+    check = header.get("check", "gradients")
+    dtype = np.float32 if check == "float32" else np.float64
+    params = _params(text)
+    args = [
+        float(point[p]) if np.ndim(point[p]) == 0 else np.array(point[p], dtype=dtype)
+        for p in params
+    ]
+    return text, args, params, check
+
+
+def save_regression(
+    program: Program, name: str, why: str, check: str = "gradients"
+) -> Path:
+    """Write ``program`` as ``tests/fuzz_regressions/NNN_<name>.py``."""
+    REGRESSIONS.mkdir(exist_ok=True)
+    number = len(list(REGRESSIONS.glob("[0-9][0-9][0-9]_*.py"))) + 1
+    path = REGRESSIONS / f"{number:03d}_{name}.py"
+    why = "\n".join(f"# {ln}" for ln in why.splitlines())
+    header = f"{why}\n# point: {program.point!r}\n# check: {check}\n"
+    path.write_text(header + program.text)
+    return path
+
+
+# float32 gaps the fuzzer found and that are not fixed yet (issue 6 stays open for
+# them): each is a strict xfail, so the test fails the day its rule is fixed and
+# the entry must go.
+FLOAT32_GAPS = {
+    "005_float32_exp2_log": "np.log(2) in the exp2/log2 rules is a float64 numpy scalar",
+    "006_float32_maximum_tie_split": "the tie split promotes float32",
+    "007_float32_pow_constant_base": "np.where/np.log of a constant base is float64",
+    "008_float32_logsumexp_axis_seed": "np.expand_dims of the Python-float seed is float64",
+    "009_float32_math_function_rule": "math.* functions return Python floats",
+    "010_float32_trace_declared_2d": "np.eye is float64",
+}
+
+
+def _regression_params() -> list:
+    params = []
+    for path in sorted(REGRESSIONS.glob("*.py")):
+        gap = FLOAT32_GAPS.get(path.stem)
+        marks = [pytest.mark.xfail(strict=True, reason=f"known float32 gap: {gap}")] if gap else []
+        params.append(pytest.param(path, id=path.stem, marks=marks))
+    return params
+
+
+@pytest.mark.parametrize("path", _regression_params())
+def test_regression(path: Path):
+    """Each saved program passes the check its ``# check:`` line names:
+    ``gradients`` (properties 1-2), ``float32`` (property 4), or
+    ``refuse_or_correct`` (adgen may refuse the program, or must get it right)."""
+    text, args, params, check = read_regression(path)
+    if check == "float32":
+        check_float32(text, args, params, fuzzing=False)
+        return
+    if check == "refuse_or_correct":
+        try:
+            compiled(text, tuple(params))
+        except AdgenError:
+            return
+    check_gradients(text, args, params, fuzzing=False)
