@@ -32,6 +32,7 @@ from typing import Any
 from .expr import E, Namespace
 
 np = Namespace("np")  # builds numpy calls in emitted code; not numpy itself
+math = Namespace("math")
 runtime = (
     Namespace()
 )  # bare names of adgen/runtime.py helpers, imported by emitted code
@@ -71,7 +72,9 @@ def wins(g: E, beats: E, tie: E, active: tuple[bool, ...]) -> E:
     """The gradient of max/min goes to the operand that wins. At a tie it is split
     between two active operands, and given to neither when the other is a constant
     or data: so relu'(0) = d max(z, 0)/dz at 0 = 0, and d max(x, x)/dx = 1."""
-    return g * (beats + 0.5 * tie) if all(active) else g * beats
+    return (
+        g * beats + 0.5 * g * tie if all(active) else g * beats
+    )  # g first: keeps float32
 
 
 defvjp(
@@ -96,11 +99,13 @@ defvjp("sinh", lambda g, ans, x: g * np.cosh(x))
 defvjp("cosh", lambda g, ans, x: g * np.sinh(x))
 defvjp("tanh", lambda g, ans, x: g * (1 - ans**2))
 defvjp("exp", lambda g, ans, x: g * ans)
-defvjp("exp2", lambda g, ans, x: g * ans * np.log(2))
+defvjp(
+    "exp2", lambda g, ans, x: g * ans * math.log(2)
+)  # math: a Python float keeps float32
 defvjp("expm1", lambda g, ans, x: g * (ans + 1))
 defvjp("log", lambda g, ans, x: g / x)
-defvjp("log2", lambda g, ans, x: g / (x * np.log(2)))
-defvjp("log10", lambda g, ans, x: g / (x * np.log(10)))
+defvjp("log2", lambda g, ans, x: g / (x * math.log(2)))
+defvjp("log10", lambda g, ans, x: g / (x * math.log(10)))
 defvjp("log1p", lambda g, ans, x: g / (1 + x))
 defvjp("sqrt", lambda g, ans, x: g / (2 * ans))
 defvjp("square", lambda g, ans, x: g * (2 * x))
@@ -221,7 +226,7 @@ defvjp("reshape", lambda g, ans, x, shape: np.reshape(g, np.shape(x)))
 defvjp(
     "trace",
     lambda g, ans, x, ndims: (
-        g * np.eye(np.shape(x)[0], np.shape(x)[1])
+        g * np.eye(np.shape(x)[0], np.shape(x)[1], dtype=np.result_type(x))
         if ndims == (2,)
         else runtime.trace_adjoint(g, x)
     ),

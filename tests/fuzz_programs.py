@@ -237,10 +237,11 @@ def lit(value: float) -> Ex:
 
 
 def viewed(e: Ex, shape: Shape) -> frozenset[str]:
-    """What a view of ``e`` with ``shape`` aliases: ``e``'s names and a marker (a view
-    of a temporary must not be updated in place either: adgen refuses it).  A scalar
-    taken out of an array is a copy, as numpy makes it: it aliases nothing."""
-    return frozenset() if shape == () else e.alias | {"<view>"}
+    """What a view of ``e`` (an index, transpose or reshape of it) aliases: ``e``'s
+    names and a marker, so that neither is updated in place later.  adgen refuses
+    such updates, conservatively (README): also for a view of a temporary, and for
+    a scalar element, which numpy copies (tests/fuzz_regressions/012)."""
+    return e.alias | {"<view>"}
 
 
 def shape_text(shape: Shape) -> str:
@@ -647,8 +648,8 @@ class Gen:
 
     def g_neg(self, shape: Shape, d: int, e: Ex | None = None) -> Ex:
         e = e or self.expr(shape, d)
-        if self.chance(0.1):
-            return Ex(f"+{par(e, UNARY)}", shape, e.bound, UNARY)
+        if self.chance(0.1):  # adgen binds +a to a itself (regression 013)
+            return Ex(f"+{par(e, UNARY)}", shape, e.bound, UNARY, e.alias)
         if self.chance(0.2):
             return call("np.negative", e, shape=shape, bound=e.bound)
         text = f"-{par(e, UNARY)}"
@@ -1020,8 +1021,7 @@ class Gen:
         else:
             text = ", ".join(a.text for a in args)
         shape = helper.outs[0] if len(helper.outs) == 1 else ()
-        if shape:  # the helper may return a view of an argument, or of a temporary
-            alias |= {"<view>"}
+        alias |= {"<view>"}  # the helper may return a view of an argument
         return Ex(f"{helper.name}({text})", shape, helper.bound, ATOM, alias)
 
     def g_math(self, shape: Shape, d: int) -> Ex:
@@ -1392,7 +1392,7 @@ class Gen:
         module = [
             '"""A generated program (tests/fuzz_programs.py)."""',
             "",
-            "# ruff: noqa: F401",
+            "# ruff: noqa: F401, F841",
             "import math",
             "",
             "import numpy as np",

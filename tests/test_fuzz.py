@@ -14,7 +14,8 @@ language, compiles each with ``adgen.pipeline.compile_source`` and checks:
    anywhere in its evaluation: ``computes_in_float32``).
 
 Every file in ``tests/fuzz_regressions/`` (a shrunk failing program, with its
-point in a ``# point: {...}`` comment) goes through the same check as 1-2.
+point in a ``# point: {...}`` comment) goes through the check its ``# check:``
+comment names: ``gradients`` (1-2), ``float32`` (4) or ``refuse_or_correct``.
 
 How to run::
 
@@ -280,7 +281,8 @@ def check_float32(
 
 
 def describe(program: Program) -> None:
-    note(f"point: {program.point!r}")
+    """Print a failing program readably (Hypothesis prints notes of the shrunk example)."""
+    note(f"program:\n{program.text}\n# point: {program.point!r}")
     for t in sorted(program.tags):
         event(t)
 
@@ -308,7 +310,9 @@ def test_compilation_is_deterministic(program: Program):
     VERIFIED_DETERMINISTIC.add(program.text)
 
 
-@pytest.mark.xfail(strict=False, reason="known float32 gaps, see FLOAT32_GAPS (issue 6 open)")
+@pytest.mark.xfail(
+    strict=False, reason="known float32 gaps, see FLOAT32_GAPS (issue 6 open)"
+)
 @FUZZ
 @given(programs())
 def test_float32_gradients(program: Program):
@@ -401,12 +405,9 @@ def save_regression(
 # them): each is a strict xfail, so the test fails the day its rule is fixed and
 # the entry must go.
 FLOAT32_GAPS = {
-    "005_float32_exp2_log": "np.log(2) in the exp2/log2 rules is a float64 numpy scalar",
-    "006_float32_maximum_tie_split": "the tie split promotes float32",
     "007_float32_pow_constant_base": "np.where/np.log of a constant base is float64",
     "008_float32_logsumexp_axis_seed": "np.expand_dims of the Python-float seed is float64",
     "009_float32_math_function_rule": "math.* functions return Python floats",
-    "010_float32_trace_declared_2d": "np.eye is float64",
 }
 
 
@@ -414,7 +415,11 @@ def _regression_params() -> list:
     params = []
     for path in sorted(REGRESSIONS.glob("*.py")):
         gap = FLOAT32_GAPS.get(path.stem)
-        marks = [pytest.mark.xfail(strict=True, reason=f"known float32 gap: {gap}")] if gap else []
+        marks = (
+            [pytest.mark.xfail(strict=True, reason=f"known float32 gap: {gap}")]
+            if gap
+            else []
+        )
         params.append(pytest.param(path, id=path.stem, marks=marks))
     return params
 
