@@ -116,7 +116,10 @@ def vjp(
 
 def _numpy_scalars(args: tuple) -> tuple:
     """Python floats as numpy float64 (a float subclass): then ``1.0 / 0.0`` in a
-    gradient gives inf, as numpy computes it, instead of raising ZeroDivisionError."""
+    gradient gives inf, as numpy computes it, instead of raising ZeroDivisionError.
+    Not beside arrays of another dtype, which a float64 scalar would promote."""
+    if any(isinstance(a, np.ndarray) and a.dtype != np.float64 for a in args):
+        return args  # a float64 scalar would promote float32 arrays: leave Python floats weak
     return tuple(np.float64(a) if type(a) is float else a for a in args)
 
 
