@@ -12,21 +12,19 @@ import ast
 from .errors import (
     AdgenError,
     MutationNotSupported,
-    NotSupportedYet,
     RecursionNotSupported,
     UnsupportedSyntax,
 )
 from .parse import Module, adgen_decorators, called_helpers, reachable_helpers
 
-# Statements: (error class, what it is, what to do instead).  Control flow is
-# planned (NotSupportedYet); the rest is outside the language.
+# Statements outside the language: (error class, what it is, what to do instead).
+# Control flow (if/for/while/break/continue/early return) is supported.
 STATEMENTS: dict[type, tuple[type[AdgenError], str, str]] = {
-    ast.If: (NotSupportedYet, "`if` statements are not supported yet", ""),
-    ast.For: (NotSupportedYet, "`for` loops are not supported yet", ""),
-    ast.While: (NotSupportedYet, "`while` loops are not supported yet", ""),
-    ast.Break: (NotSupportedYet, "`break` is not supported yet", ""),
-    ast.Continue: (NotSupportedYet, "`continue` is not supported yet", ""),
-    ast.Match: (NotSupportedYet, "`match` statements are not supported yet", ""),
+    ast.Match: (
+        UnsupportedSyntax,
+        "`match` statements are not supported",
+        "write it as if/elif/else",
+    ),
     ast.Try: (
         UnsupportedSyntax,
         "`try` blocks cannot be differentiated",
@@ -100,15 +98,10 @@ STATEMENTS: dict[type, tuple[type[AdgenError], str, str]] = {
 }
 
 EXPRESSIONS: dict[type, tuple[type[AdgenError], str, str]] = {
-    ast.IfExp: (
-        NotSupportedYet,
-        "conditional expressions are not supported yet",
-        "use np.where(cond, a, b)",
-    ),
     ast.BoolOp: (
-        NotSupportedYet,
-        "`and`/`or` are not supported yet",
-        "combine masks with np.logical_and / np.logical_or",
+        UnsupportedSyntax,
+        "`and`/`or` are not supported",
+        "nest the conditions (`if a:` then `if b:`), or combine masks with np.logical_and / np.logical_or",
     ),
     ast.Lambda: (
         UnsupportedSyntax,
@@ -176,6 +169,11 @@ ALLOWED_STATEMENTS = (
     ast.Return,
     ast.Expr,
     ast.Pass,
+    ast.If,
+    ast.For,
+    ast.While,
+    ast.Break,
+    ast.Continue,
 )
 AUGMENTED_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
 
@@ -243,16 +241,16 @@ def _check_signature(module: Module, fn: ast.FunctionDef) -> None:
 
 def _check_body(module: Module, fn: ast.FunctionDef, is_target: bool) -> None:
     body = fn.body
-    if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None:
+    if not body or not _returns_on_every_path(body):
         _fail(
             module,
             fn,
             UnsupportedSyntax,
-            f"function `{fn.name}` must end with `return <value>`",
-            "return the value to differentiate",
+            f"function `{fn.name}` must end with `return <value>` on every path",
+            "return the value to differentiate (after a loop or if/else too)",
         )
-    for i, stmt in enumerate(body):
-        _check_statement(module, stmt, is_last=i == len(body) - 1, is_first=i == 0)
+    _check_block(module, body, in_loop=False, at_top=True)
+    for stmt in body:
         for node in ast.walk(stmt):
             if type(node) in EXPRESSIONS:
                 _fail(module, node, *EXPRESSIONS[type(node)])
@@ -264,10 +262,20 @@ def _check_body(module: Module, fn: ast.FunctionDef, is_target: bool) -> None:
                     "`**kwargs` arguments are not supported",
                     "pass each keyword argument by name",
                 )
-    returned = body[-1].value
-    if is_target and isinstance(
-        returned, ast.Tuple
-    ):  # helpers may return tuples: a, b = helper(x)
+            if isinstance(node, ast.Return) and node.value is None:
+                _fail(
+                    module,
+                    node,
+                    UnsupportedSyntax,
+                    "a bare `return` gives no value to differentiate",
+                    "return a value",
+                )
+            if is_target and isinstance(node, ast.Return):
+                _check_returned(module, node.value)
+
+
+def _check_returned(module: Module, returned: ast.expr) -> None:
+    if isinstance(returned, ast.Tuple):  # helpers may return tuples: a, b = helper(x)
         _fail(
             module,
             returned,
@@ -277,8 +285,59 @@ def _check_body(module: Module, fn: ast.FunctionDef, is_target: bool) -> None:
         )
 
 
+def _returns_on_every_path(body: list[ast.stmt]) -> bool:
+    """After early exits are made structured: every path ends in ``return``."""
+    from .exits import structure_exits
+
+    def ends_in_return(stmts: list[ast.stmt]) -> bool:
+        last = stmts[-1] if stmts else None
+        if isinstance(last, ast.Return):
+            return True
+        return (
+            isinstance(last, ast.If)
+            and ends_in_return(last.body)
+            and ends_in_return(last.orelse)
+        )
+
+    names = {"result": "result", "returned": "returned"}
+    return ends_in_return(structure_exits(body, names))
+
+
+def _check_block(
+    module: Module, stmts: list[ast.stmt], in_loop: bool, at_top: bool = False
+) -> None:
+    for i, stmt in enumerate(stmts):
+        _check_statement(module, stmt, is_first=at_top and i == 0, in_loop=in_loop)
+        if isinstance(stmt, ast.If):
+            _check_block(module, stmt.body, in_loop)
+            _check_block(module, stmt.orelse, in_loop)
+        elif isinstance(stmt, (ast.For, ast.While)):
+            _check_loop(module, stmt)
+            _check_block(module, stmt.body, in_loop=True)
+
+
+def _check_loop(module: Module, loop: ast.For | ast.While) -> None:
+    keyword = "for" if isinstance(loop, ast.For) else "while"
+    if loop.orelse:
+        _fail(
+            module,
+            loop.orelse[0],
+            UnsupportedSyntax,
+            f"`{keyword} ... else` is not supported",
+            "set a flag before `break` and test it after the loop",
+        )
+    if isinstance(loop, ast.For) and not isinstance(loop.target, ast.Name):
+        _fail(
+            module,
+            loop.target,
+            UnsupportedSyntax,
+            "a `for` loop must bind one plain name",
+            "loop over an index (`for i in range(len(xs))`) and unpack inside the loop",
+        )
+
+
 def _check_statement(
-    module: Module, stmt: ast.stmt, is_last: bool, is_first: bool
+    module: Module, stmt: ast.stmt, is_first: bool, in_loop: bool
 ) -> None:
     if type(stmt) in STATEMENTS:
         _fail(module, stmt, *STATEMENTS[type(stmt)])
@@ -288,15 +347,16 @@ def _check_statement(
             stmt,
             UnsupportedSyntax,
             f"`{type(stmt).__name__}` statements are not supported",
-            "use assignments and one final return",
+            "use assignments, if/for/while and return",
         )
-    if isinstance(stmt, ast.Return) and not is_last:
+    if isinstance(stmt, (ast.Break, ast.Continue)) and not in_loop:
+        word = "break" if isinstance(stmt, ast.Break) else "continue"
         _fail(
             module,
             stmt,
-            NotSupportedYet,
-            "early `return` is not supported yet",
-            "return once, at the end of the function",
+            UnsupportedSyntax,
+            f"`{word}` outside a loop",
+            "use it inside a for or while loop",
         )
     if (
         isinstance(stmt, ast.Expr) and type(stmt.value) in EXPRESSIONS

@@ -8,6 +8,14 @@ For a function ``f`` the emitted module holds
   comment with the node it differentiates, returning one adjoint per ``wrt``;
 * ``grad_f(*args) -> tuple``: both sweeps fused, with no tape at all.
 
+Control flow keeps its shape in both sweeps.  A value computed inside a
+branch or a loop that the backward sweep reads is recorded where it is
+computed, on a stack of its own (``n5_stack.append(n5)``), and taken back at
+the start of the same block, reversed (``n5 = n5_stack.pop()``): pushes and
+pops are paired by name.  A loop that can stop early (``while``, ``break``)
+counts its iterations (``loop1_trips``); a ``for`` loop over ``range`` runs
+backwards over the same range.  Straight-line code has no stacks at all.
+
 Statements are built as ``ast`` nodes and unparsed with ``ast.unparse``;
 comments are added between them here, and black formats the result.
 """
@@ -20,10 +28,10 @@ from dataclasses import dataclass
 from . import __version__
 from .expr import to_ast
 from .graph import Graph
-from .ir import Const
-from .naming import EMITTED_GLOBALS
+from .ir import Break, Const, Eqn, If, Loop, Stmt
+from .naming import EMITTED_GLOBALS, suffixed
 from .primitives import primal_statement
-from .reverse import Backward
+from .reverse import AdjointBlock, Backward, Item, ReverseIf, ReverseLoop
 from .runtime import __all__ as RUNTIME_HELPERS
 from .shapes import SCALAR
 from .simplify import simplify
@@ -87,9 +95,8 @@ def _imports(text: str) -> list[str]:
 
 def emit_function(c: Compiled) -> str:
     fn = c.graph.fn
-    forward = _forward_lines(c.graph)
-    backward = _backward_lines(c.backward)
-    tape = _tape(c, backward)
+    writer = _Writer(c)
+    forward, backward, tape = writer.forward, writer.backward, writer.tape
     out = _atom_text(fn.output)
     params = ", ".join(fn.params)
     results = _tuple_text(c.backward.results)
@@ -106,10 +113,10 @@ def emit_function(c: Compiled) -> str:
         *_indent(backward),
         f"    return {results}",
     ]
-    return "\n".join(parts + _grad_function(c, tape, backward))
+    return "\n".join(parts + _grad_function(c, writer))
 
 
-def _grad_function(c: Compiled, tape: list[str], backward: list[str]) -> list[str]:
+def _grad_function(c: Compiled, writer: _Writer) -> list[str]:
     """``grad_f``: both sweeps fused, computing only the primal values the backward
     sweep reads (the tape's, and what they need). It needs a scalar output: where
     the output's shape is not known statically it checks at run time; where it is
@@ -131,16 +138,19 @@ def _grad_function(c: Compiled, tape: list[str], backward: list[str]) -> list[st
             f"        raise ValueError('grad_{fn.name} needs a scalar output; use backward_{fn.name} with a seed')",
         ]
     )
-    needed = _needed(c.graph, set(tape) | ({fn.output} if check else set()))
+    forward = writer.forward
+    if c.graph.straight_line:
+        needed = _needed(c.graph, set(writer.tape) | ({fn.output} if check else set()))
+        forward = writer.forward_lines(c.graph.body, keep=needed)
     return [
         "",
         "",
         f"def grad_{fn.name}({', '.join(fn.params)}):",
         f'    """Gradient of `{fn.name}` with respect to {", ".join(fn.wrt) or "no parameter"}: both sweeps fused, no tape."""',
-        *_indent(_forward_lines(c.graph, needed)),
+        *_indent(forward),
         *check,
         f"    {c.backward.seed} = 1.0",
-        *_indent(backward),
+        *_indent(writer.backward),
         f"    return {_tuple_text(c.backward.results)}",
     ]
 
@@ -154,55 +164,234 @@ def _needed(graph: Graph, wanted: set[str]) -> set[str]:
     return needed
 
 
-def _forward_lines(graph: Graph, keep: set[str] | None = None) -> list[str]:
-    """One line per node (of those in ``keep``), each group under a comment with the user's statement."""
-    lines: list[str] = []
-    last = None
-    for eqn in graph.eqns:
-        if keep is not None and eqn.out not in keep:
-            continue
-        if eqn.origin is not None and eqn.origin != last:
-            lines.append(f"# {eqn.origin.text}")
-            last = eqn.origin
-        lines.append(ast.unparse(primal_statement(eqn)))
-    return lines
+class _Writer:
+    """Writes both sweeps of one function as lines of Python.
+
+    The backward sweep is written first, to learn which primal values it reads
+    (``reads``); the forward sweep then records exactly those: on the tape when
+    computed at the top level of the function, on a stack when computed inside a
+    branch or a loop."""
+
+    def __init__(self, c: Compiled):
+        self.c = c
+        graph = c.graph
+        self.primal = {*graph.fn.params, *(e.out for e in graph.eqns)}
+        self.joins = _joins(graph.body)
+        self.tests = {e.out for loop in _loops(graph.body) for e in loop.test if isinstance(e, Eqn)}
+        self.reads: set[str] = set()
+        self.reads = _loaded(self.backward_lines(c.backward.blocks))
+        self.backward = self.backward_lines(c.backward.blocks) + [
+            ast.unparse(s) for s in c.backward.zeros
+        ]
+        self.reads = _loaded(self.backward)
+        self.forward = self.forward_lines(graph.body)
+        self.tape = self.tape_names()
+
+    # --- names ---------------------------------------------------------------
+    def stack(self, name: str) -> str:
+        return suffixed(name, "stack", self.primal)
+
+    def trips(self, loop: Loop) -> str:
+        return suffixed(loop.label, "trips", self.primal)
+
+    def sites(self, block: list[Stmt]) -> list[str]:
+        """Values a block computes at its own level that the backward sweep reads."""
+        names: list[str] = []
+        for stmt in block:
+            if isinstance(stmt, Eqn) and stmt.out not in self.joins | self.tests:
+                names.append(stmt.out)
+            elif isinstance(stmt, If):
+                names += stmt.merged
+            elif isinstance(stmt, Loop):
+                names += stmt.carried + ([self.trips(stmt)] if _counts(stmt) else [])
+        return [n for n in dict.fromkeys(names) if n in self.reads]
+
+    def top_sites(self, loop: Loop) -> list[str]:
+        """Values a loop iteration starts with: carried names, and a counted loop's index."""
+        names = loop.carried + ([loop.index] if loop.index and _counts(loop) else [])
+        return [n for n in names if n in self.reads]
+
+    def pushes(self, names: list[str]) -> list[str]:
+        return [f"{self.stack(n)}.append({n})" for n in names]
+
+    def pops(self, names: list[str]) -> list[str]:
+        return [f"{n} = {self.stack(n)}.pop()" for n in names]
+
+    def stacked(self, stmt: If | Loop) -> list[str]:
+        """Every name recorded on a stack inside ``stmt``, in order of first push."""
+        names: list[str] = []
+        if isinstance(stmt, Loop):
+            names += self.top_sites(stmt)
+        blocks = [stmt.then, stmt.orelse] if isinstance(stmt, If) else [stmt.body]
+        for block in blocks:
+            names += self.sites(block)
+            for inner in block:
+                if isinstance(inner, (If, Loop)):
+                    names += self.stacked(inner)
+        return list(dict.fromkeys(names))
+
+    # --- forward ------------------------------------------------------------
+    def forward_lines(self, body: list[Stmt], keep: set[str] | None = None, nested: bool = False) -> list[str]:
+        """One line per node (of those in ``keep``), each group under a comment with
+        the user's statement; inside a structure, each value the backward sweep reads
+        is pushed on its stack."""
+        lines: list[str] = []
+        last = None
+        for stmt in body:
+            if isinstance(stmt, Eqn):
+                if keep is not None and stmt.out not in keep:
+                    continue
+                if stmt.origin is not None and stmt.origin != last:
+                    lines.append(f"# {stmt.origin.text}")
+                    last = stmt.origin
+                lines.append(ast.unparse(primal_statement(stmt)))
+            elif isinstance(stmt, Break):
+                lines.append("break")
+                continue
+            else:
+                if not nested:
+                    lines += [f"{self.stack(n)} = []" for n in self.stacked(stmt)]
+                structure = self.forward_structure(stmt)
+                lines += structure[1:] if structure[0] == f"# {_origin_text(last)}" else structure
+                last = None
+            if nested:
+                lines += self.pushes([n for n in self.sites([stmt])])
+        return lines
+
+    def forward_structure(self, stmt: If | Loop) -> list[str]:
+        if isinstance(stmt, If):
+            lines = [f"# {stmt.origin.text}" if stmt.origin else "# if", f"if {_atom_text(stmt.cond)}:"]
+            lines += _indent(self.forward_lines(stmt.then, nested=True) or ["pass"])
+            if stmt.orelse:
+                lines += ["else:", *_indent(self.forward_lines(stmt.orelse, nested=True))]
+            return lines
+        loop = stmt
+        trips = self.trips(loop)
+        lines = [f"# {loop.origin.text}" if loop.origin else "# loop"]
+        lines += [f"{trips} = 0"] if _counts(loop) else []
+        test = self.forward_lines(loop.test)
+        if loop.is_while:
+            lines += test + [f"while {_atom_text(loop.cond)}:"]
+        else:
+            bounds = ", ".join(_atom_text(b) for b in loop.bounds)
+            lines.append(f"for {loop.index} in range({bounds}):")
+        body = [f"{trips} += 1"] if _counts(loop) else []
+        body += self.pushes(self.top_sites(loop))
+        body += self.forward_lines(loop.body, nested=True)
+        if loop.is_while and not (loop.body and isinstance(loop.body[-1], Break)):
+            body += test
+        return lines + _indent(body or ["pass"])
+
+    # --- backward -----------------------------------------------------------
+    def backward_lines(self, items: list[Item], nested: bool = False) -> list[str]:
+        lines: list[str] = []
+        for item in items:
+            if isinstance(item, AdjointBlock):
+                lines.append(f"# {item.comment}")
+                lines += [ast.unparse(simplify(s)) for s in item.statements]
+            elif isinstance(item, ReverseIf):
+                lines += self.backward_if(item)
+            else:
+                lines += self.backward_loop(item)
+        return lines
+
+    def backward_if(self, item: ReverseIf) -> list[str]:
+        stmt = item.forward
+        then = self.pops(self.sites(stmt.then)) + self.backward_lines(item.then, True)
+        orelse = self.pops(self.sites(stmt.orelse)) + self.backward_lines(item.orelse, True)
+        lines = [f"# {stmt.origin.text}" if stmt.origin else "# if", f"if {_atom_text(stmt.cond)}:"]
+        lines += _indent(then or ["pass"])
+        if orelse:
+            lines += ["else:", *_indent(orelse)]
+        return lines
+
+    def backward_loop(self, item: ReverseLoop) -> list[str]:
+        loop = item.forward
+        lines = [ast.unparse(s) for s in item.zeros]
+        lines.append(f"# {loop.origin.text} (backwards)" if loop.origin else "# loop")
+        if _counts(loop):
+            lines.append(f"for _ in range({self.trips(loop)}):")
+        else:
+            bounds = ", ".join(_atom_text(b) for b in loop.bounds)
+            lines.append(f"for {loop.index} in reversed(range({bounds})):")
+        body = self.pops(self.top_sites(loop) + self.sites(loop.body))
+        body += self.backward_lines(item.body, True)
+        return lines + _indent(body or ["pass"])
+
+    # --- tape ---------------------------------------------------------------
+    def tape_names(self) -> list[str]:
+        """What backward reads from forward: top-level values, then each stack."""
+        fn = self.c.graph.fn
+        order = list(fn.params)
+        for stmt in self.c.graph.body:
+            if isinstance(stmt, (If, Loop)):
+                order += [self.stack(n) for n in self.stacked(stmt)]
+            order += self.sites([stmt]) if not isinstance(stmt, Eqn) else [stmt.out]
+        outside = {self.c.backward.seed, *EMITTED_GLOBALS, "len", "abs", "max", "min", "range", "reversed"}
+        tree = ast.parse("\n".join(self.backward) or "pass")
+        live = _live_in(tree.body, set()) - outside
+        missing = live - set(order)
+        assert not missing, f"backward reads undefined names {sorted(missing)}"
+        return [n for n in dict.fromkeys(order) if n in live]
 
 
-def _backward_lines(backward: Backward) -> list[str]:
-    lines: list[str] = []
-    for block in backward.blocks:
-        lines.append(f"# {block.comment}")
-        lines += [ast.unparse(simplify(s)) for s in block.statements]
-    lines += [ast.unparse(s) for s in backward.zeros]
-    return lines
+def _origin_text(origin: object) -> str:
+    return getattr(origin, "text", "")
 
 
-def _tape(c: Compiled, backward_lines: list[str]) -> list[str]:
-    """The primal values the backward sweep reads, in the order they were computed."""
-    tree = ast.parse("\n".join(backward_lines) or "pass")
-    assigned = {
-        t.id
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Assign)
-        for t in n.targets
-        if isinstance(t, ast.Name)
-    }
-    read = {
-        n.id
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
-    }
-    free = (
-        read
-        - assigned
-        - {c.backward.seed}
-        - EMITTED_GLOBALS
-        - {"len", "abs", "max", "min"}
-    )
-    order = [*c.graph.fn.params, *(e.out for e in c.graph.eqns)]
-    missing = free - set(order)
-    assert not missing, f"backward reads undefined names {sorted(missing)}"
-    return [n for n in order if n in free]
+def _counts(loop: Loop) -> bool:
+    """Does the loop count its iterations (it may stop early), or rerun its range?"""
+    return loop.is_while or loop.has_break
+
+
+def _joins(body: list[Stmt]) -> set[str]:
+    """Merge and carried names: assigned in several places, recorded after their structure."""
+    names: set[str] = set()
+    for stmt in body:
+        if isinstance(stmt, If):
+            names |= set(stmt.merged) | _joins(stmt.then) | _joins(stmt.orelse)
+        elif isinstance(stmt, Loop):
+            names |= set(stmt.carried) | _joins(stmt.body)
+    return names
+
+
+def _loops(body: list[Stmt]) -> list[Loop]:
+    found: list[Loop] = []
+    for stmt in body:
+        if isinstance(stmt, If):
+            found += _loops(stmt.then) + _loops(stmt.orelse)
+        elif isinstance(stmt, Loop):
+            found += [stmt, *_loops(stmt.body)]
+    return found
+
+
+def _loaded(lines: list[str]) -> set[str]:
+    tree = ast.parse("\n".join(lines) or "pass")
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _live_in(stmts: list[ast.stmt], live: set[str]) -> set[str]:
+    """Names ``stmts`` read before assigning them (liveness, over ifs and loops):
+    what the backward sweep must be given rather than compute or pop itself."""
+    for stmt in reversed(stmts):
+        if isinstance(stmt, ast.If):
+            live = _live_in(stmt.body, live) | _live_in(stmt.orelse, live) | _names(stmt.test)
+        elif isinstance(stmt, (ast.For, ast.While)):  # the body may run no time, or again
+            header = _names(stmt.iter) if isinstance(stmt, ast.For) else _names(stmt.test)
+            bound = _names_stored(stmt.target) if isinstance(stmt, ast.For) else set()
+            body_live = _live_in(stmt.body, live) - bound
+            live = live | (_live_in(stmt.body, live | body_live) - bound) | header
+        else:
+            live = (live - _names_stored(stmt)) | _names(stmt)
+    return live
+
+
+def _names_stored(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def _atom_text(atom: object) -> str:

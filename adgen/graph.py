@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .ir import Const, Eqn, Function
+from .ir import Break, Const, Eqn, Function, If, Loop, Stmt, all_eqns, structure_reads
 from .primitives import NONDIFFERENTIABLE, PRIMITIVES
 from .rules import RULES
 from .shapes import Shape, infer_shapes
@@ -19,9 +19,14 @@ from .shapes import Shape, infer_shapes
 @dataclass
 class Graph:
     fn: Function
-    eqns: list[Eqn]  # live equations, in evaluation order
+    eqns: list[Eqn]  # live equations, in evaluation order (nested ones included)
     active: set[str]  # variables that get an adjoint
     shapes: dict[str, Shape]
+    body: list[Stmt]  # the live statements, with their control flow
+
+    @property
+    def straight_line(self) -> bool:
+        return all(isinstance(s, Eqn) for s in self.body)
 
     @property
     def output(self):
@@ -29,45 +34,115 @@ class Graph:
 
 
 def build_graph(fn: Function) -> Graph:
-    eqns = eliminate_dead_code(fn)
+    body = eliminate_dead_code(fn)
+    eqns = all_eqns(body)
     varied = _varied(fn, eqns)
     useful = _useful(fn, eqns)
     live = {e.out for e in eqns} | set(fn.params)
-    return Graph(fn, eqns, varied & useful & live, infer_shapes(fn))
+    return Graph(fn, eqns, varied & useful & live, infer_shapes(fn), body)
 
 
-def eliminate_dead_code(fn: Function) -> list[Eqn]:
-    """Keep only the equations the output needs (through operands or static parameters)."""
+def eliminate_dead_code(fn: Function) -> list[Stmt]:
+    """Keep only what the output needs (through operands, static parameters, or the
+    conditions and bounds that decide which statements run).  Loops feed values
+    back to their own start, so marking repeats until nothing new is needed."""
     needed = {fn.output} if isinstance(fn.output, str) else set()
-    kept = []
-    for eqn in reversed(fn.eqns):
-        if eqn.out in needed:
-            kept.append(eqn)
-            needed.update(eqn.variables())
-    return kept[::-1]
+    while True:
+        before = len(needed)
+        _mark(fn.eqns, needed)
+        if len(needed) == before:
+            return _prune(fn.eqns, needed)
+
+
+def _mark(block: list[Stmt], needed: set[str]) -> None:
+    for stmt in reversed(block):
+        if isinstance(stmt, Eqn):
+            if stmt.out in needed:
+                needed.update(stmt.variables())
+            continue
+        if isinstance(stmt, Break):
+            continue
+        inner = [stmt.then, stmt.orelse] if isinstance(stmt, If) else [stmt.body]
+        for b in inner:
+            _mark(b, needed)
+        if _is_live(stmt, needed):
+            needed.update(structure_reads(stmt))
+            if isinstance(stmt, Loop):
+                _mark(stmt.test, needed)
+
+
+def _is_live(stmt: If | Loop, needed: set[str]) -> bool:
+    """Does the statement compute something needed (or decide when its loop stops)?"""
+    defines = {e.out for e in all_eqns([stmt])}
+    return bool(defines & needed) or (isinstance(stmt, If) and _breaks(stmt))
+
+
+def _breaks(stmt: If) -> bool:
+    """Does a path through the ``If`` leave the enclosing loop?"""
+    return any(
+        isinstance(s, Break) or (isinstance(s, If) and _breaks(s))
+        for s in [*stmt.then, *stmt.orelse]
+    )
+
+
+def _prune(block: list[Stmt], needed: set[str]) -> list[Stmt]:
+    kept: list[Stmt] = []
+    for stmt in block:
+        if isinstance(stmt, Eqn):
+            if stmt.out in needed:
+                kept.append(stmt)
+        elif isinstance(stmt, Break):
+            kept.append(stmt)
+        elif _is_live(stmt, needed):
+            kept.append(_pruned(stmt, needed))
+    return kept
+
+
+def _pruned(stmt: If | Loop, needed: set[str]) -> If | Loop:
+    if isinstance(stmt, If):
+        merged = [m for m in stmt.merged if m in needed]
+        return If(stmt.cond, _prune(stmt.then, needed), _prune(stmt.orelse, needed), merged, stmt.origin)
+    return Loop(
+        stmt.label,
+        _prune(stmt.body, needed),
+        [c for c in stmt.carried if c in needed],
+        stmt.index,
+        stmt.bounds,
+        _prune(stmt.test, needed),
+        stmt.cond,
+        stmt.has_break,
+        stmt.origin,
+    )
 
 
 def _varied(fn: Function, eqns: list[Eqn]) -> set[str]:
+    """Names that depend on a ``wrt`` parameter (to a fixed point: loops carry values back)."""
     varied = set(fn.wrt)
-    for eqn in eqns:
-        if eqn.prim not in NONDIFFERENTIABLE and any(
-            a in varied for a in eqn.args if isinstance(a, str)
-        ):
-            varied.add(eqn.out)
-    return varied
+    while True:
+        before = len(varied)
+        for eqn in eqns:
+            if eqn.prim not in NONDIFFERENTIABLE and any(
+                a in varied for a in eqn.args if isinstance(a, str)
+            ):
+                varied.add(eqn.out)
+        if len(varied) == before:
+            return varied
 
 
 def _useful(fn: Function, eqns: list[Eqn]) -> set[str]:
     """Variables the output depends on differentiably (a where's condition does not count)."""
     useful = {fn.output} if isinstance(fn.output, str) else set()
-    for eqn in reversed(eqns):
-        if eqn.out in useful and eqn.prim not in NONDIFFERENTIABLE:
-            useful.update(
-                a
-                for a, partial in _partials(eqn)
-                if isinstance(a, str) and partial is not None
-            )
-    return useful
+    while True:
+        before = len(useful)
+        for eqn in reversed(eqns):
+            if eqn.out in useful and eqn.prim not in NONDIFFERENTIABLE:
+                useful.update(
+                    a
+                    for a, partial in _partials(eqn)
+                    if isinstance(a, str) and partial is not None
+                )
+        if len(useful) == before:
+            return useful
 
 
 def _partials(eqn: Eqn) -> list[tuple]:

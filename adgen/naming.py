@@ -84,6 +84,11 @@ class Namer:
         return candidate
 
     @property
+    def taken(self) -> frozenset[str]:
+        """Identifiers of the user's code and of the emitted module."""
+        return frozenset(self._taken)
+
+    @property
     def defined(self) -> frozenset[str]:
         return frozenset(self._defined)
 

@@ -34,8 +34,9 @@ from .errors import (
     UnresolvedName,
     UnsupportedSyntax,
 )
+from .exits import structure_exits
 from .expr import to_ast
-from .ir import Atom, Const, Eqn, Function, Origin
+from .ir import Atom, Break, Const, Eqn, Function, If, Loop, Origin, Stmt, rename
 from .naming import Namer, identifiers
 from .parse import Module, adgen_decorators, reachable_helpers
 from .primitives import (
@@ -69,6 +70,7 @@ COMPARISONS = {
     ast.NotEq: "ne",
 }
 BUILTINS = {"abs", "max", "min", "len"}
+RETURN = "<return>"  # the environment's key for the value a path returns
 
 
 def normalize(
@@ -84,8 +86,14 @@ class _Normalizer:
         self.fn = fn
         helpers = reachable_helpers(module, fn)
         self.names = Namer(identifiers(fn, *helpers))
-        self.eqns: list[Eqn] = []
+        self.eqns: list[Stmt] = []  # the block being written
         self.env: dict[str, Atom] = {}
+        self.loops: list[_LoopContext] = []  # the loops around the current statement
+        self.loop_count = 0
+        self.exited = False  # the current path has left its loop (break)
+        self.return_name: str | None = None  # what an inlined helper's result is called
+        self.bound_at: dict[str, Origin] = {}  # user name -> the statement that bound it last
+        self.out_of_scope: dict[str, str] = {}  # user name -> why it has no value here
         self.origin: Origin | None = None
         self.producers: dict[str, str] = (
             {}
@@ -106,6 +114,8 @@ class _Normalizer:
             params.append(name)
             shapes[name] = declared_shape(declared.get(arg.arg, arg.annotation), name)
         output = self.body(self.fn.body)
+        if isinstance(output, tuple):
+            self.fail(self.fn, "returning several values is not supported", "return one scalar or array")
         return Function(
             name=self.fn.name,
             params=params,
@@ -188,26 +198,33 @@ class _Normalizer:
             )
         return {k.arg: k.value for k in deco.keywords}
 
-    def body(self, statements: list[ast.stmt]) -> Atom:
-        """Normalize a checked body; return the atom its final ``return`` yields."""
-        for stmt in statements[:-1]:
-            self.statement(stmt)
-        ret = statements[-1]
-        assert isinstance(ret, ast.Return) and ret.value is not None
-        self.origin = self.origin_of(ret)
-        value = self.expr(ret.value)
-        if isinstance(value, tuple):
-            self.fail(
-                ret.value,
-                "returning several values is not supported",
-                "return one scalar or array",
-            )
-        return value
+    def body(self, statements: list[ast.stmt], helper: str | None = None) -> Value:
+        """Normalize a checked body; return the atom its ``return`` statements yield."""
+        fresh = {k: self.unused_identifier(k) for k in ("result", "returned")}
+        for stmt in structure_exits(statements, fresh):
+            self.statement(stmt, helper)
+        return self.env[RETURN]
+
+    def unused_identifier(self, base: str) -> str:
+        """An identifier the user's code does not use (for the flags early returns need)."""
+        while base in self.names.taken or base in self.env:
+            base += "_"
+        return base
 
     # --- statements ---------------------------------------------------------
     def statement(self, stmt: ast.stmt, helper: str | None = None) -> None:
         self.origin = self.origin_of(stmt, helper)
-        if isinstance(stmt, (ast.Expr, ast.Pass)):  # the docstring
+        if isinstance(stmt, (ast.Expr, ast.Pass, ast.Continue)):
+            return  # a docstring; `continue` ends its path already (see exits.py)
+        structured = {
+            ast.Return: self.stmt_return,
+            ast.If: self.stmt_if,
+            ast.For: self.stmt_for,
+            ast.While: self.stmt_while,
+            ast.Break: self.stmt_break,
+        }.get(type(stmt))
+        if structured is not None:
+            structured(stmt, helper)
             return
         if isinstance(stmt, ast.AugAssign):
             self.refuse_shared_update(stmt)
@@ -234,6 +251,216 @@ class _Normalizer:
             value = self.expr(stmt.value, hint)
         for target in targets:
             self.bind(target, value)
+
+    # --- control flow -------------------------------------------------------
+    def stmt_return(self, stmt: ast.Return, helper: str | None) -> None:
+        value = self.expr(stmt.value, self.return_name)  # type: ignore[arg-type]
+        self.env[RETURN] = value
+        self.bound_at[RETURN] = self.origin
+
+    def stmt_break(self, stmt: ast.Break, helper: str | None) -> None:
+        loop = self.loops[-1]
+        self.carry(loop, self.env)
+        loop.has_break = True
+        self.eqns.append(Break(self.origin))
+        self.exited = True
+
+    def stmt_if(self, stmt: ast.If, helper: str | None) -> None:
+        origin = self.header_origin(stmt, helper)
+        self.origin = origin
+        cond = self.atom(stmt.test)
+        then = self.block(stmt.body, helper)
+        orelse = self.block(stmt.orelse, helper)
+        self.join(cond, then, orelse, origin)
+
+    def expr_IfExp(self, node: ast.IfExp, name: str | None) -> Value:
+        """``a if c else b``: an ``If`` whose branches compute one value each."""
+        origin = self.origin
+        cond = self.atom(node.test)
+        key = f"<{name or 'value'} if>"
+        then = self.block_of(lambda: self.env.__setitem__(key, self.expr(node.body, name)))
+        orelse = self.block_of(lambda: self.env.__setitem__(key, self.expr(node.orelse)))
+        self.bound_at[key] = origin
+        self.join(cond, then, orelse, origin)
+        value = self.env.pop(key)
+        return value
+
+    def block(self, stmts: list[ast.stmt], helper: str | None) -> _Branch:
+        def run() -> None:
+            for stmt in stmts:
+                self.statement(stmt, helper)
+
+        return self.block_of(run)
+
+    def block_of(self, run: Any) -> _Branch:
+        """Run ``run`` into a new block with its own copy of the environment."""
+        saved = self.eqns, self.env, self.exited
+        self.eqns, self.env, self.exited = [], dict(self.env), False
+        run()
+        branch = _Branch(self.eqns, self.env, self.exited)
+        self.eqns, self.env, self.exited = saved
+        return branch
+
+    def join(self, cond: Atom, then: _Branch, orelse: _Branch, origin: Origin) -> None:
+        """Append the ``If``; names the two branches bind differently get one merge name."""
+        if then.exited or orelse.exited:  # only the other path reaches the end
+            arriving = [b for b in (then, orelse) if not b.exited]
+            self.env = arriving[0].env if arriving else self.env
+            self.exited = not arriving
+            self.eqns.append(If(cond, then.block, orelse.block, [], origin))
+            return
+        merged = []
+        env = {}
+        for key in dict.fromkeys([*then.env, *orelse.env]):
+            a, b = then.env.get(key), orelse.env.get(key)
+            if a is None or b is None:
+                self.out_of_scope[key] = f"is assigned in only one branch of the `{origin.text}` at line {origin.line}"
+                continue
+            if a == b:
+                env[key] = a
+                continue
+            if isinstance(a, tuple) or isinstance(b, tuple):
+                self.out_of_scope[key] = f"holds a tuple that differs between the branches of the `{origin.text}` at line {origin.line}"
+                continue
+            target = self.merge_name(key, a, b, then, orelse, merged)
+            for branch, value in ((then, a), (orelse, b)):
+                self.assign_at_end(branch, target, value, key)
+            merged.append(target)
+            env[key] = target
+        self.env = env
+        statement = If(cond, then.block, orelse.block, merged, origin)
+        if may_break(statement):  # each path records its own merged values
+            statement.merged = []
+        self.eqns.append(statement)
+
+    def merge_name(
+        self, key: str, a: Atom, b: Atom, then: _Branch, orelse: _Branch, taken: list[str]
+    ) -> str:
+        """The branch's own name for the value when it can be shared (``y`` in both), else new."""
+        for value, branch in ((a, then), (b, orelse)):
+            if self.renamable(value, branch, taken):
+                return value  # type: ignore[return-value]
+        return self.names.user("out" if key.startswith("<") else key)
+
+    def renamable(self, value: Atom, branch: _Branch, taken: list[str]) -> bool:
+        """Is ``value`` computed by an equation of the branch itself (not before it)?"""
+        return (
+            isinstance(value, str)
+            and value not in taken
+            and any(isinstance(s, Eqn) and s.out == value for s in branch.block)
+        )
+
+    def assign_at_end(self, branch: _Branch, target: str, value: Atom, key: str) -> None:
+        if value == target:
+            return
+        if self.renamable(value, branch, []) and not _read_after(branch, value):
+            mapping = {value: target}  # type: ignore[dict-item]
+            branch.block[:] = rename(branch.block, mapping)
+            branch.env = {k: mapping.get(v, v) if isinstance(v, str) else v for k, v in branch.env.items()}
+            self.producers[target] = self.producers.get(value, "")  # type: ignore[arg-type]
+            return
+        _append_on_arriving_path(branch.block, Eqn(target, "copy", (value,), (), self.bound_at.get(key)))
+
+    def stmt_for(self, stmt: ast.For, helper: str | None) -> None:
+        origin = self.header_origin(stmt, helper)
+        self.origin = origin
+        target = stmt.target.id  # type: ignore[attr-defined]
+        it = stmt.iter
+        is_range = (
+            isinstance(it, ast.Call)
+            and isinstance(it.func, ast.Name)
+            and it.func.id == "range"
+            and "range" not in self.env
+            and "range" not in self.module.functions
+        )
+        if is_range:
+            if not 1 <= len(it.args) <= 3 or it.keywords:  # type: ignore[attr-defined]
+                self.fail(it, "range() takes one to three integers here", "write range(n), range(a, b) or range(a, b, step)")
+            bounds = tuple(self.atom(a) for a in it.args)  # type: ignore[attr-defined]
+            index = self.names.user(target)
+            prelude = lambda: self.env.__setitem__(target, index)  # noqa: E731
+        else:  # the first axis of an array: for row in X
+            array = self.atom(it)
+            bounds = (self.emit("len", (array,), {}, None),)
+            index = self.names.user(f"{target}_index")
+
+            def prelude() -> None:
+                self.origin = origin
+                index_ast = ast.Name(index, ast.Load())
+                self.env[target] = self.emit("getitem", (array,), {"index": index_ast}, target)
+
+        self.loop(stmt, helper, origin, prelude, index=index, bounds=bounds)
+        self.out_of_scope[target] = f"is the variable of the loop at line {origin.line}; adgen gives it no value after the loop"
+        self.env.pop(target, None)
+
+    def stmt_while(self, stmt: ast.While, helper: str | None) -> None:
+        origin = self.header_origin(stmt, helper)
+        self.loop(stmt, helper, origin, lambda: None, test=stmt.test)
+
+    def loop(
+        self,
+        stmt: ast.For | ast.While,
+        helper: str | None,
+        origin: Origin,
+        prelude: Any,
+        index: str | None = None,
+        bounds: tuple[Atom, ...] = (),
+        test: ast.expr | None = None,
+    ) -> None:
+        """Carry every variable the body reassigns through a name of its own, then
+        normalize the body; the carried names are copied at the end of every path."""
+        self.loop_count += 1
+        label = f"loop{self.loop_count}"
+        self.origin = origin
+        carried = {}
+        for key in _assigned_names(stmt.body):
+            if key in self.env and key != _loop_variable(stmt):
+                value = self.env[key]
+                if isinstance(value, tuple):
+                    self.fail(stmt, f"`{key}` holds a tuple and is reassigned in the loop", "keep tuples out of loops: use separate names")
+                carried[key] = self.names.user(key)
+                self.eqns.append(Eqn(carried[key], "copy", (value,), (), origin))
+                self.env[key] = carried[key]
+        context = _LoopContext(carried)
+        cond = None
+        test_block: list[Stmt] = []
+        if test is not None:
+            tested = self.block_of(lambda: self.env.__setitem__("<test>", self.atom(test)))
+            test_block, cond = tested.block, tested.env["<test>"]
+        self.loops.append(context)
+
+        def run() -> None:
+            prelude()
+            for s in stmt.body:
+                self.statement(s, helper)
+
+        body = self.block_of(run)
+        if not body.exited:
+            self.carry(context, body.env, body.block)
+        self.loops.pop()
+        for key in _assigned_names(stmt.body):
+            if key not in carried and key not in self.env:
+                self.out_of_scope[key] = f"is assigned only inside the loop at line {origin.line}"
+        self.eqns.append(
+            Loop(label, body.block, list(carried.values()), index, bounds, test_block, cond, context.has_break, origin)
+        )
+
+    def carry(self, loop: _LoopContext, env: dict, block: list[Stmt] | None = None) -> None:
+        """Copy each carried variable's current value into its carried name."""
+        block = self.eqns if block is None else block
+        for key, name in loop.carried.items():
+            value = env[key]
+            if isinstance(value, tuple):
+                self.fail_at(self.bound_at.get(key), f"`{key}` becomes a tuple inside the loop", "keep tuples out of loops: use separate names")
+            if value != name:
+                copy_ = Eqn(name, "copy", (value,), (), self.bound_at.get(key, self.origin))
+                _append_on_arriving_path(block, copy_)
+
+    def header_origin(self, stmt: ast.stmt, helper: str | None) -> Origin:
+        """``for i in range(n):``: the first line of a compound statement, for comments."""
+        prefix = f"in {helper}: " if helper else ""
+        text = self.module.source.line(stmt.lineno)[stmt.col_offset :].strip()
+        return Origin(stmt.lineno, stmt.col_offset, prefix + text)
 
     def refuse_shared_update(self, stmt: ast.AugAssign) -> None:
         """``x += y`` updates an array in place: numpy changes every other name for
@@ -271,6 +498,7 @@ class _Normalizer:
             target, ast.Name
         ):  # a tuple too: `s = (2, 3)`, then `x.reshape(s)`
             self.env[target.id] = value
+            self.bound_at[target.id] = self.origin
             return
         assert isinstance(target, (ast.Tuple, ast.List))
         if not isinstance(value, tuple):
@@ -341,6 +569,12 @@ class _Normalizer:
                 f"`{node.id}` is a function, not a value",
                 "call it",
                 UnsupportedSyntax,
+            )
+        if node.id in self.out_of_scope:
+            raise UnresolvedName(
+                f"`{node.id}` has no value here: it {self.out_of_scope[node.id]}",
+                self.module.location(node),
+                hint=f"give `{node.id}` a value before the if/loop too",
             )
         raise UnresolvedName(
             f"name `{node.id}` is not defined in the function or at the top of the file",
@@ -609,14 +843,11 @@ class _Normalizer:
                 "pass every parameter",
             )
         values = {p: self.expr(bound[p]) for p in params}
-        saved = self.env, self.origin, self.helper_params
-        self.env, self.helper_params = values, dict(values)
-        for stmt in helper.body[:-1]:
-            self.statement(stmt, helper.name)
-        ret = helper.body[-1]
-        self.origin = self.origin_of(ret, helper.name)
-        result = self.expr(ret.value, name)  # type: ignore[union-attr]
-        self.env, self.origin, self.helper_params = saved
+        saved = self.env, self.origin, self.helper_params, self.out_of_scope, self.return_name
+        self.env, self.helper_params, self.out_of_scope = values, dict(values), {}
+        self.return_name = name
+        result = self.body(helper.body, helper.name)
+        self.env, self.origin, self.helper_params, self.out_of_scope, self.return_name = saved
         return result
 
     # --- static parameters --------------------------------------------------
@@ -673,6 +904,10 @@ class _Normalizer:
         prefix = f"in {helper}: " if helper else ""
         return Origin(stmt.lineno, stmt.col_offset, prefix + text)
 
+    def fail_at(self, origin: Origin | None, message: str, hint: str) -> Any:
+        node = ast.Pass(lineno=origin.line if origin else self.fn.lineno, col_offset=origin.col if origin else 0)
+        self.fail(node, message, hint)
+
     def fail(
         self,
         node: ast.AST,
@@ -681,6 +916,67 @@ class _Normalizer:
         cls: type[AdgenError] = UnsupportedSyntax,
     ) -> Any:
         raise cls(message, self.module.location(node), hint)
+
+
+class _Branch:
+    """A block being built: its statements, environment, and whether it breaks out."""
+
+    def __init__(self, block: list[Stmt], env: dict, exited: bool):
+        self.block, self.env, self.exited = block, env, exited
+
+
+class _LoopContext:
+    def __init__(self, carried: dict[str, str]):
+        self.carried = carried  # user name -> carried name
+        self.has_break = False
+
+
+def _assigned_names(stmts: list[ast.stmt]) -> list[str]:
+    """User names a block assigns (loop variables included), in order of appearance."""
+    names = [
+        n.id
+        for stmt in stmts
+        for n in ast.walk(stmt)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    ]
+    return list(dict.fromkeys(names))
+
+
+def _append_on_arriving_path(block: list[Stmt], stmt: Stmt) -> None:
+    """Append ``stmt`` where the paths that reach the end of ``block`` run: after an
+    ``if`` one of whose branches breaks out, that is inside the other branch."""
+    last = block[-1] if block else None
+    if isinstance(last, If) and may_break(last):
+        for branch in (last.then, last.orelse):
+            if not _breaks_out(branch):
+                _append_on_arriving_path(branch, stmt)
+        return
+    block.append(stmt)
+
+
+def may_break(stmt: If) -> bool:
+    """Does some path through the ``If`` break out of the enclosing loop?"""
+    return any(
+        isinstance(s, Break) or (isinstance(s, If) and may_break(s))
+        for s in [*stmt.then, *stmt.orelse]
+    )
+
+
+def _breaks_out(block: list[Stmt]) -> bool:
+    """Does every path through ``block`` end in ``break``?"""
+    last = block[-1] if block else None
+    if isinstance(last, Break):
+        return True
+    return isinstance(last, If) and _breaks_out(last.then) and _breaks_out(last.orelse)
+
+
+def _loop_variable(stmt: ast.For | ast.While) -> str | None:
+    return stmt.target.id if isinstance(stmt, ast.For) else None  # type: ignore[attr-defined]
+
+
+def _read_after(branch: _Branch, value: str) -> bool:
+    """Is ``value`` still needed under its own name: bound to another user variable?"""
+    return sum(1 for v in branch.env.values() if v == value) > 1
 
 
 class _RenameStatic(ast.NodeTransformer):
@@ -749,17 +1045,35 @@ def _op_symbol(node: ast.BinOp | ast.AugAssign) -> str:
 
 
 def assert_normal_form(fn: Function) -> None:
-    """Check the grammar above: every name assigned once, before use, by a known primitive."""
-    defined = set(fn.params)
-    for eqn in fn.eqns:
-        assert eqn.prim in PRIMITIVES, eqn
-        assert eqn.out not in defined, f"{eqn.out} assigned twice"
-        for arg in eqn.args:
-            assert (
-                isinstance(arg, Const) or arg in defined
-            ), f"{arg} used before assignment in {eqn}"
-        defined.add(eqn.out)
+    """Check the grammar above: names assigned before use, by known primitives, and
+    only once, except merge and carried names (assigned by ``copy`` on each path)."""
+    defined = _assert_block(fn.eqns, set(fn.params), set())
     assert isinstance(fn.output, Const) or fn.output in defined
+
+
+def _assert_block(block: list[Stmt], defined: set[str], joins: set[str]) -> set[str]:
+    defined = set(defined)
+    for stmt in block:
+        if isinstance(stmt, Eqn):
+            assert stmt.prim in PRIMITIVES, stmt
+            assert stmt.out not in defined or (
+                stmt.prim == "copy" and stmt.out in joins
+            ), f"{stmt.out} assigned twice"
+            for arg in stmt.args:
+                assert isinstance(arg, Const) or arg in defined, f"{arg} used before assignment in {stmt}"
+            defined.add(stmt.out)
+        elif isinstance(stmt, If):
+            assert isinstance(stmt.cond, Const) or stmt.cond in defined, stmt.cond
+            inner = joins | set(stmt.merged)
+            _assert_block(stmt.then, defined, inner)
+            _assert_block(stmt.orelse, defined, inner)
+            defined |= set(stmt.merged)
+        elif isinstance(stmt, Loop):
+            assert all(c in defined for c in stmt.carried), stmt.carried
+            inner = joins | set(stmt.carried)
+            tested = _assert_block(stmt.test, defined, inner)
+            _assert_block(stmt.body, tested | {stmt.index} - {None}, inner)
+    return defined
 
 
 def _spelled(func: ast.expr, qualified: str) -> str:

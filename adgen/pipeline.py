@@ -21,11 +21,11 @@ from .check import check_function
 from .emit import Compiled, Provenance, emit_module
 from .errors import SourceFile
 from .graph import Graph, build_graph, describe
-from .ir import Function
+from .ir import Break, Eqn, Function, If, Stmt
 from .normalize import assert_normal_form, normalize
 from .parse import Module, parse_module, select_functions
 from .primitives import primal_statement
-from .reverse import Backward, reverse_sweep
+from .reverse import AdjointBlock, Backward, ReverseIf, reverse_sweep
 
 STAGES = ("parse", "check", "normalize", "graph", "reverse", "emit", "format")
 BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
@@ -119,25 +119,63 @@ def dump(stages: Stages, stage: str) -> str:
 
 def _anf_text(fn: Function) -> str:
     lines = [f"def {fn.name}({', '.join(fn.params)}):  # wrt {', '.join(fn.wrt)}"]
-    for eqn in fn.eqns:
-        args = [str(a) if not isinstance(a, str) else a for a in eqn.args]
-        args += [
-            f"{k}={ast.unparse(v) if isinstance(v, ast.AST) else v!r}"
-            for k, v in eqn.params
-        ]
-        lines.append(f"    {eqn.out} = {eqn.prim}({', '.join(args)})")
+    lines += _anf_block(fn.eqns, "    ")
     lines.append(f"    return {fn.output}")
     return "\n".join(lines)
 
 
+def _anf_block(block: list[Stmt], indent: str) -> list[str]:
+    """One line per equation; ifs and loops as in Python, with what they merge or carry."""
+    lines = []
+    for stmt in block:
+        if isinstance(stmt, Eqn):
+            args = [str(a) if not isinstance(a, str) else a for a in stmt.args]
+            args += [
+                f"{k}={ast.unparse(v) if isinstance(v, ast.AST) else v!r}"
+                for k, v in stmt.params
+            ]
+            lines.append(f"{indent}{stmt.out} = {stmt.prim}({', '.join(args)})")
+        elif isinstance(stmt, Break):
+            lines.append(f"{indent}break")
+        elif isinstance(stmt, If):
+            lines.append(f"{indent}if {stmt.cond}:  # merges {', '.join(stmt.merged) or '-'}")
+            lines += _anf_block(stmt.then, indent + "    ") or [indent + "    pass"]
+            lines += [f"{indent}else:", *_anf_block(stmt.orelse, indent + "    ")] if stmt.orelse else []
+        else:
+            carried = f"  # {stmt.label}, carries {', '.join(stmt.carried) or '-'}"
+            if stmt.is_while:
+                lines += _anf_block(stmt.test, indent)
+                lines.append(f"{indent}while {stmt.cond}:{carried}")
+            else:
+                bounds = ", ".join(str(b) for b in stmt.bounds)
+                lines.append(f"{indent}for {stmt.index} in range({bounds}):{carried}")
+            lines += _anf_block(stmt.body, indent + "    ") or [indent + "    pass"]
+    return lines
+
+
 def _reverse_text(graph: Graph, backward: Backward) -> str:
     lines = [f"backward {graph.fn.name}, seed {backward.seed}:"]
-    for block in backward.blocks:
-        lines.append(f"    # {block.comment}")
-        lines += [f"    {ast.unparse(s)}" for s in block.statements]
+    lines += _reverse_block(backward.blocks, "    ")
     lines += [f"    {ast.unparse(s)}" for s in backward.zeros]
     lines.append(f"    return {', '.join(backward.results)}")
     return "\n".join(lines)
+
+
+def _reverse_block(items: list, indent: str) -> list[str]:
+    lines = []
+    for item in items:
+        if isinstance(item, AdjointBlock):
+            lines.append(f"{indent}# {item.comment}")
+            lines += [f"{indent}{ast.unparse(s)}" for s in item.statements]
+        elif isinstance(item, ReverseIf):
+            lines.append(f"{indent}if {item.forward.cond}:")
+            lines += _reverse_block(item.then, indent + "    ") or [indent + "    pass"]
+            lines += [f"{indent}else:", *_reverse_block(item.orelse, indent + "    ")]
+        else:
+            lines += [f"{indent}{ast.unparse(s)}" for s in item.zeros]
+            lines.append(f"{indent}for each iteration of {item.forward.label}, last first:")
+            lines += _reverse_block(item.body, indent + "    ") or [indent + "    pass"]
+    return lines
 
 
 __all__ = [

@@ -79,6 +79,8 @@ def _prims() -> dict[str, Primitive]:
     add(Primitive("mod", lambda x, y: x % y, binary, elementwise=True))
     add(Primitive("floordiv", lambda x, y: x // y, binary, elementwise=True))
     add(Primitive("neg", lambda x: -x, elementwise=True))
+    # y = x: a merge at the end of a branch, a loop's carried variable (see ir.py)
+    add(Primitive("copy", lambda x: x, elementwise=True))
     add(Primitive("matmul", lambda x, y: x @ y, binary))
     add(Primitive("dot", lambda x, y: np.dot(x, y), binary))
     add(Primitive("outer", lambda x, y: np.outer(x, y), binary))

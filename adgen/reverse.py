@@ -5,6 +5,13 @@ operand's contribution ``∂out/∂operand · out_bar``; the contribution is
 reduced back to the operand's shape where broadcasting may have stretched it,
 and accumulated: the first contribution assigns ``x_bar = ...``, later ones add
 ``x_bar = x_bar + ...``, exactly as the lecture accumulates v̄1 from v3 and v4.
+
+Control flow is reversed in place: an ``if`` becomes the same ``if`` over its
+branches' adjoints, a loop runs its body's adjoints as many times as the
+forward loop ran, last iteration first.  An adjoint that has no value yet is
+zero, so a node whose adjoint was never assigned on this path is skipped;
+where paths meet, a branch that assigned nothing gets an explicit zero, and
+adjoints a loop accumulates into start at zero before it.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .expr import E, Namespace, assign, name
 from .graph import Graph
-from .ir import Atom, Const, Eqn
+from .ir import Atom, Const, Eqn, If, Loop, Stmt, all_eqns
 from .naming import bar
 from .primitives import PRIMITIVES, primal_statement
 from .rules import ACTIVITY_AWARE, RANK_AWARE, RULES, runtime
@@ -32,9 +39,30 @@ class AdjointBlock:
 
 
 @dataclass
+class ReverseIf:
+    """The adjoints of an ``if``: the same test, each branch's adjoints reversed."""
+
+    forward: If
+    then: list[Item]
+    orelse: list[Item]
+
+
+@dataclass
+class ReverseLoop:
+    """The adjoints of a loop, run once per forward iteration, last one first."""
+
+    forward: Loop
+    zeros: list[ast.stmt]  # adjoints the loop accumulates into, zero before it
+    body: list[Item]
+
+
+Item = AdjointBlock | ReverseIf | ReverseLoop
+
+
+@dataclass
 class Backward:
     seed: str  # adjoint of the output: backward's parameter
-    blocks: list[AdjointBlock]
+    blocks: list[Item]
     results: list[str]  # adjoint names returned, one per wrt parameter
     zeros: list[ast.stmt]  # wrt parameters the output does not depend on
 
@@ -44,12 +72,93 @@ def reverse_sweep(graph: Graph) -> Backward:
     primal = set(fn.params) | {e.out for e in graph.eqns}
     seed = bar(fn.output if isinstance(fn.output, str) else "out", primal)
     assigned = {fn.output} if isinstance(fn.output, str) else set()
-    blocks = []
-    for eqn in reversed(graph.eqns):
-        if eqn.out in graph.active:
-            blocks.append(_adjoint_block(graph, eqn, primal, assigned))
+    blocks = _Sweep(graph, primal).block(graph.body, assigned)
     zeros = [_zero_adjoint(graph, p, primal) for p in fn.wrt if p not in assigned]
     return Backward(seed, blocks, [bar(p, primal) for p in fn.wrt], zeros)
+
+
+class _Sweep:
+    """Reverses a block of statements, tracking which adjoints hold a value."""
+
+    def __init__(self, graph: Graph, primal: set[str]):
+        self.graph, self.primal = graph, primal
+        # the carried names of the loops being reversed: assigned inside them, but
+        # living across their iterations
+        self.carried: set[str] = set()
+
+    def block(self, stmts: list[Stmt], assigned: set[str]) -> list[Item]:
+        items: list[Item] = []
+        for stmt in reversed(stmts):
+            if isinstance(stmt, Eqn):
+                if stmt.out in self.graph.active and stmt.out in assigned:
+                    block = _adjoint_block(self.graph, stmt, self.primal, assigned)
+                    items += [block] if block.statements else []
+                assigned.discard(stmt.out)  # earlier code sees an earlier value
+            elif isinstance(stmt, If):
+                items.append(self.reverse_if(stmt, assigned))
+            elif isinstance(stmt, Loop):
+                items += self.reverse_loop(stmt, assigned)
+        return items
+
+    def reverse_if(self, stmt: If, assigned: set[str]) -> ReverseIf:
+        inside = _defined_in(stmt) - self.carried
+        after_then, after_else = set(assigned), set(assigned)
+        then = self.block(stmt.then, after_then)
+        orelse = self.block(stmt.orelse, after_else)
+        for mine, other, items in ((after_then, after_else, then), (after_else, after_then, orelse)):
+            missing = sorted((other - mine) - inside)
+            if missing:
+                items.append(self.zero_block(missing, "no contribution on this path"))
+        assigned.clear()
+        assigned.update((after_then | after_else) - inside)
+        return ReverseIf(stmt, then, orelse)
+
+    def reverse_loop(self, stmt: Loop, assigned: set[str]) -> list[Item]:
+        saved = self.carried
+        self.carried = self.carried | set(stmt.carried)
+        inside = _defined_in(stmt) - self.carried
+        outside_active = self.graph.active - inside
+        start = set(assigned) | outside_active
+        end = set(start)
+        body = self.block(stmt.body, end)
+        written = _written(body, self.primal) & outside_active
+        carried = set(stmt.carried) & self.graph.active
+        start_at_zero = sorted((written | carried) - assigned)
+        ended = sorted((start - end) & (written | carried | assigned))
+        if ended:  # e.g. a carried value the body overwrites without reading
+            body.append(self.zero_block(ended, "not read in this iteration"))
+        assigned.update(start_at_zero)
+        self.carried = saved
+        zeros = [_zero_adjoint(self.graph, n, self.primal) for n in start_at_zero]
+        return [ReverseLoop(stmt, zeros, body)]
+
+    def zero_block(self, names: list[str], why: str) -> AdjointBlock:
+        zeros = [_zero_adjoint(self.graph, n, self.primal) for n in names]
+        return AdjointBlock(f"{', '.join(names)}: {why}", zeros)
+
+
+def _defined_in(stmt: If | Loop) -> set[str]:
+    names = {e.out for e in all_eqns([stmt])}
+    if isinstance(stmt, Loop) and stmt.index:
+        names.add(stmt.index)
+    return names
+
+
+def _written(items: list[Item], primal: set[str]) -> set[str]:
+    """Primal names whose adjoints ``items`` assign (nested ones included)."""
+    bars = {bar(p, primal): p for p in primal}
+    found = set()
+    for item in items:
+        if isinstance(item, AdjointBlock):
+            for s in item.statements:
+                for t in s.targets:  # type: ignore[attr-defined]
+                    if isinstance(t, ast.Name) and t.id in bars:
+                        found.add(bars[t.id])
+        elif isinstance(item, ReverseIf):
+            found |= _written(item.then, primal) | _written(item.orelse, primal)
+        else:
+            found |= _written(item.body, primal)
+    return found
 
 
 def _adjoint_block(

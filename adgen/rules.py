@@ -66,6 +66,7 @@ defvjp(
 )
 defvjp("mod", lambda g, ans, x, y: g, lambda g, ans, x, y: -g * np.floor(x / y))
 defvjp("neg", lambda g, ans, x: -g)
+defvjp("copy", lambda g, ans, x: g)
 
 
 def wins(g: E, beats: E, tie: E, active: tuple[bool, ...]) -> E:

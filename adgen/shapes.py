@@ -20,7 +20,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
-from .ir import Const, Eqn, Function
+from .ir import Const, Eqn, Function, If, Loop, all_eqns
 from .primitives import PRIMITIVES
 
 
@@ -48,12 +48,37 @@ def declared_shape(annotation: ast.expr | None, param: str) -> Shape:
 
 
 def infer_shapes(fn: Function) -> dict[str, Shape]:
-    """The shape of every variable of ``fn``, as far as it can be known statically."""
+    """The shape of every variable of ``fn``, as far as it can be known statically.
+
+    A name assigned in several places (a branch merge, a loop's carried
+    variable) has a shape only where every assignment agrees; loops are
+    iterated to a fixed point, which comes fast: a shape only ever becomes
+    unknown."""
     shapes: dict[str, Shape] = {p: fn.shapes.get(p) for p in fn.params}
-    for eqn in fn.eqns:
-        operands = [shape_of(a, shapes) for a in eqn.args]
-        shapes[eqn.out] = _infer(eqn, operands)
+    shapes.update({i: SCALAR for i in loop_indices(fn.eqns)})
+    eqns = all_eqns(fn.eqns)
+    changed = True
+    while changed:
+        changed = False
+        for eqn in eqns:
+            new = _infer(eqn, [shape_of(a, shapes) for a in eqn.args])
+            if eqn.out in shapes and shapes[eqn.out] != new:
+                new = None
+            changed |= eqn.out not in shapes or shapes[eqn.out] != new
+            shapes[eqn.out] = new
     return shapes
+
+
+def loop_indices(body: list) -> list[str]:
+    """The variables of the ``for`` loops in ``body``, nested ones included."""
+    found = []
+    for stmt in body:
+        if isinstance(stmt, Loop):
+            found += [stmt.index] if stmt.index else []
+            found += loop_indices(stmt.body)
+        elif isinstance(stmt, If):
+            found += loop_indices(stmt.then) + loop_indices(stmt.orelse)
+    return found
 
 
 def shape_of(atom: Any, shapes: dict[str, Shape]) -> Shape:

@@ -1,0 +1,172 @@
+"""Early exits (``return`` in a branch or loop, ``break``, ``continue``) made structured.
+
+Run on a function body's AST before normalizing, so that every later pass sees
+branches that *end* where control leaves them:
+
+1. A ``return`` inside a loop becomes ``<result> = value; <returned> = True;
+   break``; after that loop, ``if <returned>: return <result>`` (or ``break``,
+   when the loop sits inside another loop).
+2. Whatever follows an ``if`` that may exit moves into the paths of that
+   ``if`` that do not exit::
+
+       if c:                 if c:
+           return a    ->        return a
+       y = g(x)              else:
+       return y                  y = g(x)
+                                 return y
+
+   After this, every ``return``, ``break`` and ``continue`` is the last
+   statement of its path, so the reverse sweep knows exactly which statements
+   ran from the branch taken alone.  A continuation reached by several paths is
+   copied into each (rare: only when an exit is nested two ``if`` deep).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+EXITS = (ast.Return, ast.Break, ast.Continue)
+
+
+def structure_exits(body: list[ast.stmt], fresh: dict[str, str]) -> list[ast.stmt]:
+    """``body`` with early exits rewritten (see the module docstring).
+
+    ``fresh`` gives unused identifiers for the ``result`` and ``returned``
+    variables that a ``return`` inside a loop needs.
+    """
+    body = copy.deepcopy(body)
+    if _returns_in_loops(body):
+        body = _lower_loop_returns(body, fresh, in_loop=False)
+        body = [*_flag_init(fresh, body[0]), *body]
+    return _nest(body)
+
+
+def may_exit(stmts: list[ast.stmt], loops_too: bool = False) -> bool:
+    """Does some path through ``stmts`` leave it early (return/break/continue)?"""
+    for stmt in stmts:
+        if isinstance(stmt, EXITS):
+            return True
+        if isinstance(stmt, ast.If) and (
+            may_exit(stmt.body, loops_too) or may_exit(stmt.orelse, loops_too)
+        ):
+            return True
+        if loops_too and isinstance(stmt, (ast.For, ast.While)):
+            if any(isinstance(n, ast.Return) for n in _walk_body(stmt.body)):
+                return True
+    return False
+
+
+def always_exits(stmts: list[ast.stmt]) -> bool:
+    """Does every path through ``stmts`` end in return/break/continue?"""
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if isinstance(last, EXITS):
+        return True
+    if isinstance(last, ast.If):
+        return always_exits(last.body) and always_exits(last.orelse)
+    return False
+
+
+def _walk_body(stmts: list[ast.stmt]):
+    for stmt in stmts:
+        yield from ast.walk(stmt)
+
+
+def _returns_in_loops(body: list[ast.stmt]) -> bool:
+    return any(
+        isinstance(loop, (ast.For, ast.While))
+        and any(isinstance(n, ast.Return) for n in _walk_body(loop.body))
+        for loop in _walk_body(body)
+    )
+
+
+def _flag_init(fresh: dict[str, str], near: ast.stmt) -> list[ast.stmt]:
+    """``returned = False; result = 0.0`` at the top: both are carried through loops."""
+    stmts = [
+        ast.Assign([_name(fresh["returned"], ast.Store())], ast.Constant(False)),
+        ast.Assign([_name(fresh["result"], ast.Store())], ast.Constant(0.0)),
+    ]
+    return [ast.copy_location(s, near) for s in stmts]
+
+
+def _lower_loop_returns(
+    stmts: list[ast.stmt], fresh: dict[str, str], in_loop: bool
+) -> list[ast.stmt]:
+    out: list[ast.stmt] = []
+    for stmt in stmts:
+        if isinstance(stmt, ast.Return) and in_loop:
+            out += _return_as_break(stmt, fresh)
+            continue
+        if isinstance(stmt, ast.If):
+            stmt.body = _lower_loop_returns(stmt.body, fresh, in_loop)
+            stmt.orelse = _lower_loop_returns(stmt.orelse, fresh, in_loop)
+        elif isinstance(stmt, (ast.For, ast.While)):
+            returns = any(isinstance(n, ast.Return) for n in _walk_body(stmt.body))
+            stmt.body = _lower_loop_returns(stmt.body, fresh, in_loop=True)
+            out.append(stmt)
+            if returns:
+                out.append(_after_loop(stmt, fresh, in_loop))
+            continue
+        out.append(stmt)
+    return out
+
+
+def _return_as_break(ret: ast.Return, fresh: dict[str, str]) -> list[ast.stmt]:
+    stmts = [
+        ast.Assign([_name(fresh["result"], ast.Store())], ret.value),
+        ast.Assign([_name(fresh["returned"], ast.Store())], ast.Constant(True)),
+        ast.Break(),
+    ]
+    return [ast.copy_location(s, ret) for s in stmts]
+
+
+def _after_loop(loop: ast.stmt, fresh: dict[str, str], in_loop: bool) -> ast.If:
+    """``if returned: return result`` (or ``break`` out of the enclosing loop too)."""
+    leave: ast.stmt = (
+        ast.Break() if in_loop else ast.Return(_name(fresh["result"], ast.Load()))
+    )
+    test = _name(fresh["returned"], ast.Load())
+    node = ast.If(test, [ast.copy_location(leave, loop)], [])
+    for n in ast.walk(node):
+        ast.copy_location(n, loop)
+    return node
+
+
+def _nest(stmts: list[ast.stmt]) -> list[ast.stmt]:
+    """Move what follows an ``if`` that may exit into its non-exiting paths."""
+    out: list[ast.stmt] = []
+    for i, stmt in enumerate(stmts):
+        if isinstance(stmt, ast.If):
+            stmt.body = _nest(stmt.body)
+            stmt.orelse = _nest(stmt.orelse)
+            rest = stmts[i + 1 :]
+            if rest and (may_exit(stmt.body) or may_exit(stmt.orelse)):
+                rest = _nest(rest)
+                _continue_with(stmt.body, rest)
+                _continue_with(stmt.orelse, copy.deepcopy(rest))
+                out.append(stmt)
+                return out
+        elif isinstance(stmt, (ast.For, ast.While)):
+            stmt.body = _nest(stmt.body)
+        out.append(stmt)
+        if isinstance(stmt, EXITS):
+            return out  # code after an exit never runs
+    return out
+
+
+def _continue_with(block: list[ast.stmt], rest: list[ast.stmt]) -> None:
+    """Append ``rest`` to every path through ``block`` that does not exit."""
+    last = block[-1] if block else None
+    if isinstance(last, EXITS):
+        return
+    if isinstance(last, ast.If) and (may_exit(last.body) or may_exit(last.orelse)):
+        _continue_with(last.body, rest)
+        _continue_with(last.orelse, copy.deepcopy(rest))
+        return
+    block.extend(rest)
+
+
+def _name(identifier: str, ctx: ast.expr_context) -> ast.Name:
+    return ast.Name(identifier, ctx)
