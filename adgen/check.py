@@ -241,6 +241,7 @@ def _check_signature(module: Module, fn: ast.FunctionDef) -> None:
 
 def _check_body(module: Module, fn: ast.FunctionDef, is_target: bool) -> None:
     body = fn.body
+    _check_block(module, body, in_loop=False, at_top=True)
     if not body or not _returns_on_every_path(body):
         _fail(
             module,
@@ -249,7 +250,6 @@ def _check_body(module: Module, fn: ast.FunctionDef, is_target: bool) -> None:
             f"function `{fn.name}` must end with `return <value>` on every path",
             "return the value to differentiate (after a loop or if/else too)",
         )
-    _check_block(module, body, in_loop=False, at_top=True)
     for stmt in body:
         for node in ast.walk(stmt):
             if type(node) in EXPRESSIONS:

@@ -14,6 +14,7 @@ command (one located message, no traceback).
 from __future__ import annotations
 
 import argparse
+import ast
 import difflib
 import os
 import sys
@@ -23,9 +24,10 @@ from pathlib import Path
 
 from . import __version__
 from .emit import Provenance
-from .errors import AdgenError, NoFunction, SourceFile, UsageError
+from .errors import AdgenError, NoFunction, NotSupportedYet, SourceFile, UsageError
 from .gradcheck import check_at, disagreement, grad_function, report
 from .graph import Graph
+from .ir import Eqn
 from .parse import read_source
 from .pipeline import STAGES, Stages, display_path, dump, run, source_hash
 from .trace import (
@@ -254,10 +256,26 @@ def _one_function(spec: str, wrt: str | None) -> tuple[Stages, Graph]:
     return stages, stages.graphs[0]
 
 
+def _straight_line(stages: Stages, graph: Graph, command: str) -> None:
+    """``adgen graph`` and ``adgen trace`` show one fixed graph: no branches or loops."""
+    if graph.straight_line:
+        return
+    first = next(s for s in graph.body if not isinstance(s, Eqn))
+    line, col = (first.origin.line, first.origin.col) if first.origin else (0, 0)
+    node = ast.Pass(lineno=line, col_offset=col)
+    raise NotSupportedYet(
+        f"`adgen {command}` shows straight-line functions; `{graph.fn.name}` has "
+        "control flow here, so its graph depends on the path taken",
+        stages.module.location(node),
+        hint="compile it with `adgen compile` (and check it with adgen.testing.check_grads), or pass a straight-line function",
+    )
+
+
 def _graph(args: argparse.Namespace) -> int:
     from .draw import render, to_dot
 
-    _, graph = _one_function(args.target, args.wrt)
+    stages, graph = _one_function(args.target, args.wrt)
+    _straight_line(stages, graph, "graph")
     if args.output:
         render(graph, args.output)
         print(f"wrote {args.output}")
@@ -268,6 +286,7 @@ def _graph(args: argparse.Namespace) -> int:
 
 def _trace(args: argparse.Namespace) -> int:
     stages, graph = _one_function(args.target, args.wrt)
+    _straight_line(stages, graph, "trace")
     point = parse_point(args.at)
     primal, values = primal_trace(graph, point)
     seed = args.seed or graph.fn.params[0]
@@ -295,6 +314,7 @@ def _trace(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     stages, graph = _one_function(args.target, args.wrt)
+    _straight_line(stages, graph, "check")
     rows = check_at(
         graph, grad_function(stages.formatted, graph.fn.name), parse_point(args.at)
     )

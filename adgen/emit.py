@@ -177,7 +177,12 @@ class _Writer:
         graph = c.graph
         self.primal = {*graph.fn.params, *(e.out for e in graph.eqns)}
         self.joins = _joins(graph.body)
-        self.tests = {e.out for loop in _loops(graph.body) for e in loop.test if isinstance(e, Eqn)}
+        self.tests = {
+            e.out
+            for loop in _loops(graph.body)
+            for e in loop.test
+            if isinstance(e, Eqn)
+        }
         self.reads: set[str] = set()
         self.reads = _loaded(self.backward_lines(c.backward.blocks))
         self.backward = self.backward_lines(c.backward.blocks) + [
@@ -231,7 +236,9 @@ class _Writer:
         return list(dict.fromkeys(names))
 
     # --- forward ------------------------------------------------------------
-    def forward_lines(self, body: list[Stmt], keep: set[str] | None = None, nested: bool = False) -> list[str]:
+    def forward_lines(
+        self, body: list[Stmt], keep: set[str] | None = None, nested: bool = False
+    ) -> list[str]:
         """One line per node (of those in ``keep``), each group under a comment with
         the user's statement; inside a structure, each value the backward sweep reads
         is pushed on its stack."""
@@ -252,7 +259,11 @@ class _Writer:
                 if not nested:
                     lines += [f"{self.stack(n)} = []" for n in self.stacked(stmt)]
                 structure = self.forward_structure(stmt)
-                lines += structure[1:] if structure[0] == f"# {_origin_text(last)}" else structure
+                lines += (
+                    structure[1:]
+                    if structure[0] == f"# {_origin_text(last)}"
+                    else structure
+                )
                 last = None
             if nested:
                 lines += self.pushes([n for n in self.sites([stmt])])
@@ -260,10 +271,16 @@ class _Writer:
 
     def forward_structure(self, stmt: If | Loop) -> list[str]:
         if isinstance(stmt, If):
-            lines = [f"# {stmt.origin.text}" if stmt.origin else "# if", f"if {_atom_text(stmt.cond)}:"]
+            lines = [
+                f"# {stmt.origin.text}" if stmt.origin else "# if",
+                f"if {_atom_text(stmt.cond)}:",
+            ]
             lines += _indent(self.forward_lines(stmt.then, nested=True) or ["pass"])
             if stmt.orelse:
-                lines += ["else:", *_indent(self.forward_lines(stmt.orelse, nested=True))]
+                lines += [
+                    "else:",
+                    *_indent(self.forward_lines(stmt.orelse, nested=True)),
+                ]
             return lines
         loop = stmt
         trips = self.trips(loop)
@@ -271,7 +288,7 @@ class _Writer:
         lines += [f"{trips} = 0"] if _counts(loop) else []
         test = self.forward_lines(loop.test)
         if loop.is_while:
-            lines += test + [f"while {_atom_text(loop.cond)}:"]
+            lines += [*test, f"while {_atom_text(loop.cond)}:"]
         else:
             bounds = ", ".join(_atom_text(b) for b in loop.bounds)
             lines.append(f"for {loop.index} in range({bounds}):")
@@ -298,8 +315,13 @@ class _Writer:
     def backward_if(self, item: ReverseIf) -> list[str]:
         stmt = item.forward
         then = self.pops(self.sites(stmt.then)) + self.backward_lines(item.then, True)
-        orelse = self.pops(self.sites(stmt.orelse)) + self.backward_lines(item.orelse, True)
-        lines = [f"# {stmt.origin.text}" if stmt.origin else "# if", f"if {_atom_text(stmt.cond)}:"]
+        orelse = self.pops(self.sites(stmt.orelse)) + self.backward_lines(
+            item.orelse, True
+        )
+        lines = [
+            f"# {stmt.origin.text}" if stmt.origin else "# if",
+            f"if {_atom_text(stmt.cond)}:",
+        ]
         lines += _indent(then or ["pass"])
         if orelse:
             lines += ["else:", *_indent(orelse)]
@@ -327,7 +349,16 @@ class _Writer:
             if isinstance(stmt, (If, Loop)):
                 order += [self.stack(n) for n in self.stacked(stmt)]
             order += self.sites([stmt]) if not isinstance(stmt, Eqn) else [stmt.out]
-        outside = {self.c.backward.seed, *EMITTED_GLOBALS, "len", "abs", "max", "min", "range", "reversed"}
+        outside = {
+            self.c.backward.seed,
+            *EMITTED_GLOBALS,
+            "len",
+            "abs",
+            "max",
+            "min",
+            "range",
+            "reversed",
+        }
         tree = ast.parse("\n".join(self.backward) or "pass")
         live = _live_in(tree.body, set()) - outside
         missing = live - set(order)
@@ -367,7 +398,11 @@ def _loops(body: list[Stmt]) -> list[Loop]:
 
 def _loaded(lines: list[str]) -> set[str]:
     tree = ast.parse("\n".join(lines) or "pass")
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return {
+        n.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
 
 
 def _live_in(stmts: list[ast.stmt], live: set[str]) -> set[str]:
@@ -375,9 +410,17 @@ def _live_in(stmts: list[ast.stmt], live: set[str]) -> set[str]:
     what the backward sweep must be given rather than compute or pop itself."""
     for stmt in reversed(stmts):
         if isinstance(stmt, ast.If):
-            live = _live_in(stmt.body, live) | _live_in(stmt.orelse, live) | _names(stmt.test)
-        elif isinstance(stmt, (ast.For, ast.While)):  # the body may run no time, or again
-            header = _names(stmt.iter) if isinstance(stmt, ast.For) else _names(stmt.test)
+            live = (
+                _live_in(stmt.body, live)
+                | _live_in(stmt.orelse, live)
+                | _names(stmt.test)
+            )
+        elif isinstance(
+            stmt, (ast.For, ast.While)
+        ):  # the body may run no time, or again
+            header = (
+                _names(stmt.iter) if isinstance(stmt, ast.For) else _names(stmt.test)
+            )
             bound = _names_stored(stmt.target) if isinstance(stmt, ast.For) else set()
             body_live = _live_in(stmt.body, live) - bound
             live = live | (_live_in(stmt.body, live | body_live) - bound) | header
@@ -387,11 +430,19 @@ def _live_in(stmts: list[ast.stmt], live: set[str]) -> set[str]:
 
 
 def _names_stored(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return {
+        n.id
+        for n in ast.walk(node)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
 
 
 def _names(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return {
+        n.id
+        for n in ast.walk(node)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    }
 
 
 def _atom_text(atom: object) -> str:

@@ -42,31 +42,16 @@ def structure_exits(body: list[ast.stmt], fresh: dict[str, str]) -> list[ast.stm
     return _nest(body)
 
 
-def may_exit(stmts: list[ast.stmt], loops_too: bool = False) -> bool:
-    """Does some path through ``stmts`` leave it early (return/break/continue)?"""
-    for stmt in stmts:
-        if isinstance(stmt, EXITS):
-            return True
-        if isinstance(stmt, ast.If) and (
-            may_exit(stmt.body, loops_too) or may_exit(stmt.orelse, loops_too)
-        ):
-            return True
-        if loops_too and isinstance(stmt, (ast.For, ast.While)):
-            if any(isinstance(n, ast.Return) for n in _walk_body(stmt.body)):
-                return True
-    return False
+def may_exit(stmts: list[ast.stmt]) -> bool:
+    """Does some path through ``stmts`` leave it early (return/break/continue)?
 
-
-def always_exits(stmts: list[ast.stmt]) -> bool:
-    """Does every path through ``stmts`` end in return/break/continue?"""
-    if not stmts:
-        return False
-    last = stmts[-1]
-    if isinstance(last, EXITS):
-        return True
-    if isinstance(last, ast.If):
-        return always_exits(last.body) and always_exits(last.orelse)
-    return False
+    A ``break`` inside a nested loop leaves only that loop, so loops are not
+    looked into."""
+    return any(
+        isinstance(stmt, EXITS)
+        or (isinstance(stmt, ast.If) and (may_exit(stmt.body) or may_exit(stmt.orelse)))
+        for stmt in stmts
+    )
 
 
 def _walk_body(stmts: list[ast.stmt]):

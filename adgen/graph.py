@@ -101,7 +101,13 @@ def _prune(block: list[Stmt], needed: set[str]) -> list[Stmt]:
 def _pruned(stmt: If | Loop, needed: set[str]) -> If | Loop:
     if isinstance(stmt, If):
         merged = [m for m in stmt.merged if m in needed]
-        return If(stmt.cond, _prune(stmt.then, needed), _prune(stmt.orelse, needed), merged, stmt.origin)
+        return If(
+            stmt.cond,
+            _prune(stmt.then, needed),
+            _prune(stmt.orelse, needed),
+            merged,
+            stmt.origin,
+        )
     return Loop(
         stmt.label,
         _prune(stmt.body, needed),

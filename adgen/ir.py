@@ -175,7 +175,9 @@ def rename(body: list[Stmt], mapping: dict[str, str]) -> list[Stmt]:
     def stmt(s: Stmt) -> Stmt:
         if isinstance(s, Eqn):
             params = tuple((k, param(v)) for k, v in s.params)
-            return Eqn(atom(s.out), s.prim, tuple(atom(a) for a in s.args), params, s.origin)
+            return Eqn(
+                atom(s.out), s.prim, tuple(atom(a) for a in s.args), params, s.origin
+            )
         if isinstance(s, If):
             return If(
                 atom(s.cond),

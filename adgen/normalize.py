@@ -92,7 +92,9 @@ class _Normalizer:
         self.loop_count = 0
         self.exited = False  # the current path has left its loop (break)
         self.return_name: str | None = None  # what an inlined helper's result is called
-        self.bound_at: dict[str, Origin] = {}  # user name -> the statement that bound it last
+        self.bound_at: dict[str, Origin] = (
+            {}
+        )  # user name -> the statement that bound it last
         self.out_of_scope: dict[str, str] = {}  # user name -> why it has no value here
         self.origin: Origin | None = None
         self.producers: dict[str, str] = (
@@ -115,7 +117,11 @@ class _Normalizer:
             shapes[name] = declared_shape(declared.get(arg.arg, arg.annotation), name)
         output = self.body(self.fn.body)
         if isinstance(output, tuple):
-            self.fail(self.fn, "returning several values is not supported", "return one scalar or array")
+            self.fail(
+                self.fn,
+                "returning several values is not supported",
+                "return one scalar or array",
+            )
         return Function(
             name=self.fn.name,
             params=params,
@@ -278,8 +284,12 @@ class _Normalizer:
         origin = self.origin
         cond = self.atom(node.test)
         key = f"<{name or 'value'} if>"
-        then = self.block_of(lambda: self.env.__setitem__(key, self.expr(node.body, name)))
-        orelse = self.block_of(lambda: self.env.__setitem__(key, self.expr(node.orelse)))
+        then = self.block_of(
+            lambda: self.env.__setitem__(key, self.expr(node.body, name))
+        )
+        orelse = self.block_of(
+            lambda: self.env.__setitem__(key, self.expr(node.orelse))
+        )
         self.bound_at[key] = origin
         self.join(cond, then, orelse, origin)
         value = self.env.pop(key)
@@ -314,13 +324,17 @@ class _Normalizer:
         for key in dict.fromkeys([*then.env, *orelse.env]):
             a, b = then.env.get(key), orelse.env.get(key)
             if a is None or b is None:
-                self.out_of_scope[key] = f"is assigned in only one branch of the `{origin.text}` at line {origin.line}"
+                self.out_of_scope[key] = (
+                    f"is assigned in only one branch of the `{origin.text}` at line {origin.line}"
+                )
                 continue
             if a == b:
                 env[key] = a
                 continue
             if isinstance(a, tuple) or isinstance(b, tuple):
-                self.out_of_scope[key] = f"holds a tuple that differs between the branches of the `{origin.text}` at line {origin.line}"
+                self.out_of_scope[key] = (
+                    f"holds a tuple that differs between the branches of the `{origin.text}` at line {origin.line}"
+                )
                 continue
             target = self.merge_name(key, a, b, then, orelse, merged)
             for branch, value in ((then, a), (orelse, b)):
@@ -334,7 +348,13 @@ class _Normalizer:
         self.eqns.append(statement)
 
     def merge_name(
-        self, key: str, a: Atom, b: Atom, then: _Branch, orelse: _Branch, taken: list[str]
+        self,
+        key: str,
+        a: Atom,
+        b: Atom,
+        then: _Branch,
+        orelse: _Branch,
+        taken: list[str],
     ) -> str:
         """The branch's own name for the value when it can be shared (``y`` in both), else new."""
         for value, branch in ((a, then), (b, orelse)):
@@ -350,16 +370,23 @@ class _Normalizer:
             and any(isinstance(s, Eqn) and s.out == value for s in branch.block)
         )
 
-    def assign_at_end(self, branch: _Branch, target: str, value: Atom, key: str) -> None:
+    def assign_at_end(
+        self, branch: _Branch, target: str, value: Atom, key: str
+    ) -> None:
         if value == target:
             return
         if self.renamable(value, branch, []) and not _read_after(branch, value):
             mapping = {value: target}  # type: ignore[dict-item]
             branch.block[:] = rename(branch.block, mapping)
-            branch.env = {k: mapping.get(v, v) if isinstance(v, str) else v for k, v in branch.env.items()}
+            branch.env = {
+                k: mapping.get(v, v) if isinstance(v, str) else v
+                for k, v in branch.env.items()
+            }
             self.producers[target] = self.producers.get(value, "")  # type: ignore[arg-type]
             return
-        _append_on_arriving_path(branch.block, Eqn(target, "copy", (value,), (), self.bound_at.get(key)))
+        _append_on_arriving_path(
+            branch.block, Eqn(target, "copy", (value,), (), self.bound_at.get(key))
+        )
 
     def stmt_for(self, stmt: ast.For, helper: str | None) -> None:
         origin = self.header_origin(stmt, helper)
@@ -375,7 +402,11 @@ class _Normalizer:
         )
         if is_range:
             if not 1 <= len(it.args) <= 3 or it.keywords:  # type: ignore[attr-defined]
-                self.fail(it, "range() takes one to three integers here", "write range(n), range(a, b) or range(a, b, step)")
+                self.fail(
+                    it,
+                    "range() takes one to three integers here",
+                    "write range(n), range(a, b) or range(a, b, step)",
+                )
             bounds = tuple(self.atom(a) for a in it.args)  # type: ignore[attr-defined]
             index = self.names.user(target)
             prelude = lambda: self.env.__setitem__(target, index)  # noqa: E731
@@ -387,10 +418,14 @@ class _Normalizer:
             def prelude() -> None:
                 self.origin = origin
                 index_ast = ast.Name(index, ast.Load())
-                self.env[target] = self.emit("getitem", (array,), {"index": index_ast}, target)
+                self.env[target] = self.emit(
+                    "getitem", (array,), {"index": index_ast}, target
+                )
 
         self.loop(stmt, helper, origin, prelude, index=index, bounds=bounds)
-        self.out_of_scope[target] = f"is the variable of the loop at line {origin.line}; adgen gives it no value after the loop"
+        self.out_of_scope[target] = (
+            f"is the variable of the loop at line {origin.line}; adgen gives it no value after the loop"
+        )
         self.env.pop(target, None)
 
     def stmt_while(self, stmt: ast.While, helper: str | None) -> None:
@@ -417,7 +452,11 @@ class _Normalizer:
             if key in self.env and key != _loop_variable(stmt):
                 value = self.env[key]
                 if isinstance(value, tuple):
-                    self.fail(stmt, f"`{key}` holds a tuple and is reassigned in the loop", "keep tuples out of loops: use separate names")
+                    self.fail(
+                        stmt,
+                        f"`{key}` holds a tuple and is reassigned in the loop",
+                        "keep tuples out of loops: use separate names",
+                    )
                 carried[key] = self.names.user(key)
                 self.eqns.append(Eqn(carried[key], "copy", (value,), (), origin))
                 self.env[key] = carried[key]
@@ -425,7 +464,9 @@ class _Normalizer:
         cond = None
         test_block: list[Stmt] = []
         if test is not None:
-            tested = self.block_of(lambda: self.env.__setitem__("<test>", self.atom(test)))
+            tested = self.block_of(
+                lambda: self.env.__setitem__("<test>", self.atom(test))
+            )
             test_block, cond = tested.block, tested.env["<test>"]
         self.loops.append(context)
 
@@ -440,20 +481,40 @@ class _Normalizer:
         self.loops.pop()
         for key in _assigned_names(stmt.body):
             if key not in carried and key not in self.env:
-                self.out_of_scope[key] = f"is assigned only inside the loop at line {origin.line}"
+                self.out_of_scope[key] = (
+                    f"is assigned only inside the loop at line {origin.line}"
+                )
         self.eqns.append(
-            Loop(label, body.block, list(carried.values()), index, bounds, test_block, cond, context.has_break, origin)
+            Loop(
+                label,
+                body.block,
+                list(carried.values()),
+                index,
+                bounds,
+                test_block,
+                cond,
+                context.has_break,
+                origin,
+            )
         )
 
-    def carry(self, loop: _LoopContext, env: dict, block: list[Stmt] | None = None) -> None:
+    def carry(
+        self, loop: _LoopContext, env: dict, block: list[Stmt] | None = None
+    ) -> None:
         """Copy each carried variable's current value into its carried name."""
         block = self.eqns if block is None else block
         for key, name in loop.carried.items():
             value = env[key]
             if isinstance(value, tuple):
-                self.fail_at(self.bound_at.get(key), f"`{key}` becomes a tuple inside the loop", "keep tuples out of loops: use separate names")
+                self.fail_at(
+                    self.bound_at.get(key),
+                    f"`{key}` becomes a tuple inside the loop",
+                    "keep tuples out of loops: use separate names",
+                )
             if value != name:
-                copy_ = Eqn(name, "copy", (value,), (), self.bound_at.get(key, self.origin))
+                copy_ = Eqn(
+                    name, "copy", (value,), (), self.bound_at.get(key, self.origin)
+                )
                 _append_on_arriving_path(block, copy_)
 
     def header_origin(self, stmt: ast.stmt, helper: str | None) -> Origin:
@@ -843,11 +904,23 @@ class _Normalizer:
                 "pass every parameter",
             )
         values = {p: self.expr(bound[p]) for p in params}
-        saved = self.env, self.origin, self.helper_params, self.out_of_scope, self.return_name
+        saved = (
+            self.env,
+            self.origin,
+            self.helper_params,
+            self.out_of_scope,
+            self.return_name,
+        )
         self.env, self.helper_params, self.out_of_scope = values, dict(values), {}
         self.return_name = name
         result = self.body(helper.body, helper.name)
-        self.env, self.origin, self.helper_params, self.out_of_scope, self.return_name = saved
+        (
+            self.env,
+            self.origin,
+            self.helper_params,
+            self.out_of_scope,
+            self.return_name,
+        ) = saved
         return result
 
     # --- static parameters --------------------------------------------------
@@ -905,7 +978,10 @@ class _Normalizer:
         return Origin(stmt.lineno, stmt.col_offset, prefix + text)
 
     def fail_at(self, origin: Origin | None, message: str, hint: str) -> Any:
-        node = ast.Pass(lineno=origin.line if origin else self.fn.lineno, col_offset=origin.col if origin else 0)
+        node = ast.Pass(
+            lineno=origin.line if origin else self.fn.lineno,
+            col_offset=origin.col if origin else 0,
+        )
         self.fail(node, message, hint)
 
     def fail(
@@ -1060,7 +1136,9 @@ def _assert_block(block: list[Stmt], defined: set[str], joins: set[str]) -> set[
                 stmt.prim == "copy" and stmt.out in joins
             ), f"{stmt.out} assigned twice"
             for arg in stmt.args:
-                assert isinstance(arg, Const) or arg in defined, f"{arg} used before assignment in {stmt}"
+                assert (
+                    isinstance(arg, Const) or arg in defined
+                ), f"{arg} used before assignment in {stmt}"
             defined.add(stmt.out)
         elif isinstance(stmt, If):
             assert isinstance(stmt.cond, Const) or stmt.cond in defined, stmt.cond

@@ -138,9 +138,15 @@ def _anf_block(block: list[Stmt], indent: str) -> list[str]:
         elif isinstance(stmt, Break):
             lines.append(f"{indent}break")
         elif isinstance(stmt, If):
-            lines.append(f"{indent}if {stmt.cond}:  # merges {', '.join(stmt.merged) or '-'}")
+            lines.append(
+                f"{indent}if {stmt.cond}:  # merges {', '.join(stmt.merged) or '-'}"
+            )
             lines += _anf_block(stmt.then, indent + "    ") or [indent + "    pass"]
-            lines += [f"{indent}else:", *_anf_block(stmt.orelse, indent + "    ")] if stmt.orelse else []
+            lines += (
+                [f"{indent}else:", *_anf_block(stmt.orelse, indent + "    ")]
+                if stmt.orelse
+                else []
+            )
         else:
             carried = f"  # {stmt.label}, carries {', '.join(stmt.carried) or '-'}"
             if stmt.is_while:
@@ -173,7 +179,9 @@ def _reverse_block(items: list, indent: str) -> list[str]:
             lines += [f"{indent}else:", *_reverse_block(item.orelse, indent + "    ")]
         else:
             lines += [f"{indent}{ast.unparse(s)}" for s in item.zeros]
-            lines.append(f"{indent}for each iteration of {item.forward.label}, last first:")
+            lines.append(
+                f"{indent}for each iteration of {item.forward.label}, last first:"
+            )
             lines += _reverse_block(item.body, indent + "    ") or [indent + "    pass"]
     return lines
 

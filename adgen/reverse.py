@@ -105,7 +105,10 @@ class _Sweep:
         after_then, after_else = set(assigned), set(assigned)
         then = self.block(stmt.then, after_then)
         orelse = self.block(stmt.orelse, after_else)
-        for mine, other, items in ((after_then, after_else, then), (after_else, after_then, orelse)):
+        for mine, other, items in (
+            (after_then, after_else, then),
+            (after_else, after_then, orelse),
+        ):
             missing = sorted((other - mine) - inside)
             if missing:
                 items.append(self.zero_block(missing, "no contribution on this path"))

@@ -317,7 +317,7 @@ def test_bad_input_with_check_flag_is_an_error_not_stale(tmp_path, capsys, monke
     """--check must not report a broken model as merely "stale" (exit 1)."""
     monkeypatch.chdir(tmp_path)
     Path("model.py").write_text(
-        "import numpy as np\n\n\ndef f(x):\n    if x:\n        x = 1.0\n    return x\n"
+        "import numpy as np\n\n\ndef f(x):\n    global y\n    return x\n"
     )
     rc, _out, err = compile_cli(capsys, "model.py", "--check", "-o", "out")
     assert rc == 2, err
@@ -406,13 +406,13 @@ def _huge_sources() -> dict[str, str]:
         "20000-statements-then-error": imports
         + "def f(x):\n    y = x\n"
         + "".join(f"    y = y + x * {i}.0\n" for i in range(20_000))
-        + "    if y:\n        y = 1.0\n    return y\n",
+        + "    y = {y}\n    return y\n",
         # 20,000 public functions, the last of which is unsupported: every function is checked.
         "20000-functions-last-bad": imports
         + "".join(
             f"def f{i}(x):\n    return np.sin(x) * {i}.0\n\n\n" for i in range(19_999)
         )
-        + "def g(x):\n    return x if x else 0.0\n",
+        + "def g(x):\n    return {x}\n",
         # Sizes that are compiled all the way through (reduced: see the report on scaling).
         "200-public-functions": imports
         + "".join(
@@ -462,9 +462,7 @@ def test_huge_file_finishes_cleanly(name, tmp_path):
 # --- the real console entry point ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "name", ["syntax_error", "if_statement", "unknown_numpy_function"]
-)
+@pytest.mark.parametrize("name", ["syntax_error", "for_else", "unknown_numpy_function"])
 def test_console_script_exit_status(name, tmp_path):
     path = CORPUS_DIR / f"{name}.py"
     exp = expectation(path)
@@ -514,7 +512,7 @@ def test_failed_compile_leaves_existing_output_byte_identical(
 
     # The model is edited into something adgen rejects, and compiled again.
     model.write_text(
-        GOOD_MODEL.replace("    return", "    if x:\n        x = 1.0\n    return"),
+        GOOD_MODEL.replace("    return", "    global x\n    return"),
         encoding="utf-8",
     )
     rc, _out, err = compile_cli(capsys, "model.py", "-o", "out")

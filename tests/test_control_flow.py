@@ -91,7 +91,9 @@ def test_newton_sqrt_closed_form():
     import adgen
 
     for a in (0.5, 2.0, 30.0):
-        assert adgen.grad(cf.while_newton)(a) == pytest.approx(0.5 / np.sqrt(a), rel=1e-9)
+        assert adgen.grad(cf.while_newton)(a) == pytest.approx(
+            0.5 / np.sqrt(a), rel=1e-9
+        )
 
 
 def test_long_loop_has_no_recursion_and_bounded_memory():
@@ -158,8 +160,7 @@ def backward_f(tape, h_bar=1.0):
 
 
 def test_golden_loop(compile_text):
-    module = compile_text(
-        """
+    module = compile_text("""
         import numpy as np
         import adgen
 
@@ -169,8 +170,7 @@ def test_golden_loop(compile_text):
             for i in range(n):
                 h = np.tanh(w * h)
             return h
-        """
-    )
+        """)
     assert textwrap.dedent(GOLDEN_LOOP).strip() in module.__source__
     assert module.grad_f(0.5, 0.8, 3)[0] == pytest.approx(
         _fd(lambda w: _tanh_chain(0.5, w, 3), 0.8), rel=1e-7
@@ -203,8 +203,7 @@ def backward_f(tape, y_bar=1.0):
 
 
 def test_golden_branch(compile_text):
-    module = compile_text(
-        """
+    module = compile_text("""
         import numpy as np
 
         def f(x: float):
@@ -213,8 +212,28 @@ def test_golden_branch(compile_text):
             else:
                 y = -x
             return y
-        """
-    )
+        """)
     assert textwrap.dedent(GOLDEN_BRANCH).strip() in module.__source__
     assert module.grad_f(0.5)[0] == pytest.approx(np.exp(0.5))
     assert module.grad_f(-0.5)[0] == pytest.approx(-1.0)
+
+
+@pytest.mark.parametrize("command", ["graph", "trace", "check"])
+def test_graph_trace_check_refuse_control_flow_with_a_location(
+    tmp_path, capsys, command
+):
+    """These commands show one fixed graph; a loop gets a located refusal, exit 2."""
+    from adgen.cli import main
+
+    model = tmp_path / "model.py"
+    model.write_text(
+        "import numpy as np\n\n\ndef f(x):\n    for i in range(3):\n        x = np.sin(x)\n    return x\n"
+    )
+    extra = ["--at", "x=0.5"] if command != "graph" else []
+    assert main([command, str(model), *extra]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "model.py:5:5: error:" in err
+        and "control flow" in err
+        and "Traceback" not in err
+    )

@@ -1,4 +1,4 @@
-# expect: NotSupportedYet 6:9 | `and`/`or` are not supported yet
+# expect: UnsupportedSyntax 6:9 | `and`/`or` are not supported
 import numpy as np
 
 

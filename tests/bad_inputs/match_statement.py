@@ -1,4 +1,4 @@
-# expect: NotSupportedYet 6:5 | `match` statements are not supported yet
+# expect: UnsupportedSyntax 6:5 | `match` statements are not supported
 import numpy as np
 
 

@@ -1,7 +1,7 @@
-# expect: NotSupportedYet 6:12 | conditional expressions are not supported yet
+# expect: UnsupportedSyntax 6:12 | sets are not supported
 import numpy as np
 
 
 def f(x):
-    café = x if x > 0.0 else 0.0
+    café = {x, 0.0}
     return café

@@ -1,7 +1,7 @@
-# expect: NotSupportedYet 6:6 | conditional expressions are not supported yet
+# expect: UnsupportedSyntax 6:6 | sets are not supported
 import numpy as np
 
 
 def f(x):
-	y = x if x > 0.0 else 0.0
+	y = {x, 0.0}
 	return y

@@ -1,8 +1,0 @@
-# expect: NotSupportedYet 7:5 | `continue` is not supported yet
-import numpy as np
-
-
-def f(x):
-    y = x * 0.5
-    continue
-    return y
