@@ -308,20 +308,32 @@ class _Space:
     def load_siblings(self) -> None:
         from .parse import read_source, scan_module  # parse.py calls read_rules
 
-        folder = Path(self.module.source.path).parent
         for name in dict.fromkeys(self.import_modules.values()):
-            if name.split(".")[0] in NEVER_SIBLINGS:
-                continue
-            relative = Path(*name.split("."))
-            for candidate in (relative.with_suffix(".py"), relative / "__init__.py"):
-                if (folder / candidate).is_file():
-                    source = read_source((folder / candidate).as_posix())
-                    if source.text.strip():
-                        self.siblings[name] = self.session.space(scan_module(source))
-                    break
+            path = self.module_file(name)
+            if path is not None:
+                source = read_source(path.as_posix())
+                if source.text.strip():
+                    self.siblings[name] = self.session.space(scan_module(source))
         for name, sibling in self.siblings.items():
             for key, rule in sibling.module.custom.items():
                 self.module.custom[key if "." in key else f"{name}.{key}"] = rule
+
+    def module_file(self, name: str) -> Path | None:
+        """The file of module ``name`` next to this one (or from the root of the
+        package this file is in), as Python would import it with that folder on its path.
+        """
+        if name.split(".")[0] in NEVER_SIBLINGS:
+            return None
+        folder = Path(self.module.source.path).parent
+        roots = [folder]
+        while (roots[-1] / "__init__.py").is_file() and roots[-1].parent != roots[-1]:
+            roots.append(roots[-1].parent)
+        relative = Path(*name.split("."))
+        for root in roots:
+            for candidate in (relative.with_suffix(".py"), relative / "__init__.py"):
+                if (root / candidate).is_file():
+                    return root / candidate
+        return None
 
     def sibling_function(self, qualified: str) -> tuple[_Space, ast.FunctionDef] | None:
         module, _, attr = qualified.rpartition(".")

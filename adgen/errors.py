@@ -182,6 +182,8 @@ class UnknownRuleTarget(AdgenError):
 class RuleArityMismatch(AdgenError):
     """A rule's parameters (or its returned tuple) do not match the function's operands."""
 
+    hint = "a VJP rule takes g, ans, then one parameter per operand, and returns one contribution per operand"
+
 
 class UnreadableRule(AdgenError):
     """A rule (or its decorator) is not in the form adgen reads statically."""
