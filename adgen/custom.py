@@ -123,18 +123,22 @@ class CustomFunction:
         return _fill(partial, {G: g, ANS: ans, **_operands(operands)})
 
     def tangent(
-        self, dots: Sequence[E | None], ans: E, operands: Sequence[E]
+        self,
+        dots: Sequence[E | None],
+        ans: E,
+        operands: Sequence[E],
+        scalars: bool = False,
     ) -> E | None:
-        """The output's tangent given each operand's (None: a constant), or None if unknown."""
+        """The output's tangent given each operand's (None: a constant), or None if unknown.
+        Without a JVP rule it comes from the VJP rule, which is right where the Jacobian
+        is diagonal: for elementwise functions, and for any function of ``scalars``."""
         values = {ANS: ans, **_operands(operands)}
         if self.jvp is not None:
             values |= {
                 tangent(i): E(0.0) if d is None else d for i, d in enumerate(dots)
             }
             return _fill(self.jvp, values)
-        if (
-            not self.elementwise
-        ):  # a VJP gives a JVP only where the Jacobian is diagonal
+        if not (self.elementwise or scalars):
             return None
         terms = [
             _fill(p, {**values, G: d})

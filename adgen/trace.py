@@ -154,7 +154,9 @@ def _tangent(graph: Graph, eqn: Eqn, dots: dict[str, str]) -> E:
     operands = [E(a.value) if isinstance(a, Const) else name(a) for a in eqn.args]
     if eqn.prim == "custom":  # its @adgen.defjvp rule, or its VJP rule if elementwise
         tangents = [name(dots[a]) if isinstance(a, str) else None for a in eqn.args]
-        found = eqn.kwargs["rule"].tangent(tangents, name(eqn.out), operands)
+        found = eqn.kwargs["rule"].tangent(
+            tangents, name(eqn.out), operands, scalars=True  # trace tables are scalar
+        )
         if found is None:
             raise TraceError(
                 f"no tangent rule for `{eqn.kwargs['rule']}` (node {eqn.out})",
