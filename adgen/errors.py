@@ -122,7 +122,8 @@ class UnknownFunction(AdgenError):
 
     hint = (
         "use one of the supported numpy/math functions (see README, "
-        "'Supported language'), or define the computation in this file"
+        "'Supported language'), define the computation in this file, "
+        "or give the function a rule with @adgen.defvjp"
     )
 
 
