@@ -10,12 +10,14 @@ writes readable forward/backward gradient code.  In a notebook::
 
 __version__ = "0.1.0"
 
-from .api import grad, shapes, source, value_and_grad, vjp, wrt
+from .api import defjvp, defvjp, grad, shapes, source, value_and_grad, vjp, wrt
 from .errors import AdgenError
 
 __all__ = [
     "AdgenError",
     "__version__",
+    "defjvp",
+    "defvjp",
     "grad",
     "shapes",
     "source",

@@ -231,3 +231,34 @@ def _compiled(f: Callable, names: list[str]) -> dict[str, Any]:
 def clear_cache() -> None:
     """Forget compiled functions (tests that patch the rule table call this)."""
     _CACHE.clear()
+
+
+def defvjp(function: Callable) -> Callable[[Callable], Callable]:
+    """Give ``function`` a custom reverse-mode rule::
+
+        @adgen.defvjp(softplus)
+        def softplus_vjp(g, ans, x):      # g: the output's adjoint, ans: the output
+            return g * scipy.special.expit(x)
+
+    The compiler reads the rule statically (``adgen/custom.py``) and inlines it
+    into the generated code; at run time the decorator only records which
+    function the rule is for, so the model file still runs as plain Python.
+    """
+
+    def register(rule: Callable) -> Callable:
+        rule.__adgen_defvjp__ = function  # type: ignore[attr-defined]
+        return rule
+
+    return register
+
+
+def defjvp(function: Callable) -> Callable[[Callable], Callable]:
+    """Give ``function`` a custom forward-mode rule: ``def f_jvp(x_dot, ans, x)``
+    (one tangent per operand, the output, the operands) returns the output's tangent.
+    Read statically, like ``defvjp``; at run time it only records the function."""
+
+    def register(rule: Callable) -> Callable:
+        rule.__adgen_defjvp__ = function  # type: ignore[attr-defined]
+        return rule
+
+    return register

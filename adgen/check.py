@@ -227,7 +227,8 @@ def _check_signature(module: Module, fn: ast.FunctionDef) -> None:
                 deco,
                 UnsupportedSyntax,
                 "unknown decorator: adgen cannot see what it does",
-                "remove it; adgen reads only @adgen.wrt(...) and @adgen.shapes(...)",
+                "remove it; adgen reads only @adgen.wrt(...) and @adgen.shapes(...) "
+                "(and @adgen.defvjp(f)/@adgen.defjvp(f) on a rule, which is not compiled)",
             )
         if not isinstance(deco, ast.Call):
             _fail(

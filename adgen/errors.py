@@ -122,7 +122,8 @@ class UnknownFunction(AdgenError):
 
     hint = (
         "use one of the supported numpy/math functions (see README, "
-        "'Supported language'), or define the computation in this file"
+        "'Supported language'), define the computation in this file, "
+        "or give the function a rule with @adgen.defvjp"
     )
 
 
@@ -165,3 +166,45 @@ class NoFunction(AdgenError):
 
 class UsageError(AdgenError):
     """The command line asks for something that cannot be done as asked."""
+
+
+# --- custom derivative rules (adgen/custom.py) ------------------------------------
+
+
+class UnknownRuleTarget(AdgenError):
+    """``@adgen.defvjp(f)`` names something that is not a function adgen can find."""
+
+    hint = (
+        "name a function defined in this file or in a module next to it, or an "
+        "imported library function: @adgen.defvjp(softplus)"
+    )
+
+
+class RuleArityMismatch(AdgenError):
+    """A rule's parameters (or its returned tuple) do not match the function's operands."""
+
+    hint = "a VJP rule takes g, ans, then one parameter per operand, and returns one contribution per operand"
+
+
+class UnreadableRule(AdgenError):
+    """A rule (or its decorator) is not in the form adgen reads statically."""
+
+    hint = (
+        "write the rule as assignments to names and one `return <expression>`, "
+        "e.g. `return g * scipy.special.expit(x)`"
+    )
+
+
+class UnresolvedRuleName(AdgenError):
+    """A rule or custom function uses a name the generated module could not see."""
+
+    hint = (
+        "use the rule's parameters, literal module constants, imported functions "
+        "(numpy, math, scipy ...) or functions defined in the same file"
+    )
+
+
+class DuplicateRule(AdgenError):
+    """Two rules of the same kind for one function."""
+
+    hint = "keep one rule per function (delete or rename the other)"

@@ -154,6 +154,8 @@ def _useful(fn: Function, eqns: list[Eqn]) -> set[str]:
 def _partials(eqn: Eqn) -> list[tuple]:
     """(operand, its rule) pairs; variadic rules serve every operand."""
     partials = RULES[eqn.prim]
+    if eqn.prim == "custom":  # a user's rule may give an operand no gradient (None)
+        return list(zip(eqn.args, eqn.kwargs["rule"].partials, strict=True))
     if PRIMITIVES[eqn.prim].operands == ("*",):
         return [(a, partials[0]) for a in eqn.args]
     return list(zip(eqn.args, partials, strict=True))

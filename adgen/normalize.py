@@ -26,6 +26,7 @@ import copy
 import operator
 from typing import Any
 
+from .custom import call_operands, rule_for
 from .errors import (
     AdgenError,
     BadWrt,
@@ -721,6 +722,11 @@ class _Normalizer:
 
     def expr_Call(self, node: ast.Call, name: str | None) -> Value:
         func = node.func
+        rule = rule_for(self.module, func, self.env)
+        if rule is not None:  # a function with its own derivative rule: one node
+            operands = call_operands(self.module, node, rule)
+            atoms = tuple(self.atom(a) for a in operands)
+            return self.emit("custom", atoms, {"rule": rule}, name)
         if (
             isinstance(func, ast.Name)
             and func.id in self.module.functions

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import (
     InputFileError,
@@ -44,6 +45,10 @@ class Module:
     variables: set[str] = field(
         default_factory=set
     )  # top-level names computed at run time
+    # Functions with a custom derivative rule (custom.py), by local or qualified name,
+    # and the rule functions themselves: neither is compiled nor inlined.
+    custom: dict[str, Any] = field(default_factory=dict)
+    rule_functions: set[str] = field(default_factory=set)
 
     def location(self, node: ast.AST | None) -> Location:
         return Location.of(node, self.source)
@@ -85,6 +90,15 @@ def read_source(path: str | Path) -> SourceFile:
 
 
 def parse_module(source: SourceFile) -> Module:
+    """Parse ``source`` and collect its imports, functions, literal constants and custom rules."""
+    from .custom import read_rules  # custom.py parses the modules next to this one
+
+    module = scan_module(source)
+    read_rules(module)
+    return module
+
+
+def scan_module(source: SourceFile) -> Module:
     """Parse ``source`` and collect its imports, functions and literal constants."""
     if not source.text.strip():
         raise NoFunction("the file is empty", Location(source.path))
@@ -200,11 +214,17 @@ def adgen_decorators(module: Module, fn: ast.FunctionDef) -> dict[str, ast.expr]
 
 
 def called_helpers(module: Module, fn: ast.FunctionDef) -> list[str]:
-    """Names of this file's functions that ``fn`` calls, in source order, without repeats."""
+    """Names of this file's functions that ``fn`` calls, in source order, without repeats
+    (functions with a custom rule are not helpers: they are never inlined)."""
     names: list[str] = []
     for node in ast.walk(fn):
         is_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-        if is_call and node.func.id in module.functions and node.func.id not in names:
+        if (
+            is_call
+            and node.func.id in module.functions
+            and node.func.id not in module.custom
+            and node.func.id not in names
+        ):
             names.append(node.func.id)
     return names
 
@@ -255,6 +275,8 @@ def select_functions(module: Module, names: list[str] | None) -> list[ast.Functi
         f
         for name, f in module.functions.items()
         if not name.startswith("_")
+        and name not in module.custom
+        and name not in module.rule_functions
         and (name not in called or "adgen.wrt" in adgen_decorators(module, f))
     ]
     if not chosen:

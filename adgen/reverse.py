@@ -194,8 +194,12 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
             if partial is None:
                 continue
             contribution = partial(g, ans, *operands, **statics)
+        if contribution is None:  # a user's rule said: no gradient for this operand
+            continue
         if prim.elementwise:
             contribution = unbroadcast(contribution, arg, eqn.out, graph)
+        elif eqn.prim == "custom" and statics["rule"].elementwise:
+            contribution = unbroadcast(contribution, arg, eqn.out, graph, exact=False)
         found.append((arg, contribution))
     return found
 
@@ -213,14 +217,18 @@ def rule_parameters(graph: Graph, eqn: Eqn) -> dict:
     return statics
 
 
-def unbroadcast(contribution: E, operand: str, out: str, graph: Graph) -> E:
-    """Reduce a contribution of the output's shape to ``operand``'s shape, if they can differ."""
+def unbroadcast(
+    contribution: E, operand: str, out: str, graph: Graph, exact: bool = True
+) -> E:
+    """Reduce a contribution of the output's shape to ``operand``'s shape, if they can differ.
+    Not ``exact``: the contribution may already have the operand's shape (a user's
+    rule may return either), so only reductions that leave such a value alone."""
     plan = reduction(graph.shapes.get(operand), graph.shapes.get(out))
     if plan.is_identity:
         return contribution
     if plan.to_scalar:
         return np.sum(contribution)
-    if plan.dynamic:
+    if plan.dynamic or not exact:
         return runtime.unbroadcast(contribution, name(operand))
     if plan.lead:
         contribution = np.sum(

@@ -240,6 +240,10 @@ defvariadic(
 )
 defvariadic("stack", lambda g, ans, i, xs, axis: np.take(g, i, axis=axis))
 
+# --- functions with a user's rule (custom.py, @adgen.defvjp in the model) --------
+# The rule's own return expression, its names replaced; None: no gradient.
+defvariadic("custom", lambda g, ans, i, xs, rule: rule.adjoint(i, g, ans, xs))
+
 # Primitives whose rules take the operands' ranks as ``ndims``.
 RANK_AWARE = {"matmul", "dot", "outer", "trace"}
 # Primitives whose rules take which operands are active, as ``active``.

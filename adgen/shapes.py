@@ -92,6 +92,8 @@ def _infer(eqn: Eqn, operands: list[Shape]) -> Shape:
     params = eqn.kwargs
     if prim.elementwise:
         return broadcast(*operands)
+    if eqn.prim == "custom":  # see custom.py: elementwise when its body is ufuncs
+        return broadcast(*operands) if params["rule"].elementwise else None
     if eqn.prim in ("sum", "mean", "max", "min", "logsumexp"):
         return _reduced(operands[0], params.get("axis"), params.get("keepdims", False))
     if eqn.prim in ("matmul", "dot"):

@@ -27,6 +27,7 @@ import numpy as np
 import scipy.special
 
 from . import runtime
+from .custom import namespace as custom_namespace
 from .errors import AdgenError
 from .expr import E, name
 from .graph import Graph
@@ -78,9 +79,10 @@ def primal_trace(
     numbers = node_numbers(graph)
     values = _bind(graph, point)
     lines = [Line(numbers[p], p, values[p]) for p in graph.fn.params]
+    copied = custom_namespace(graph.eqns)  # black boxes the custom rules call
     for eqn in graph.eqns:
         statement = primal_statement(eqn)
-        values[eqn.out] = _evaluate(statement, values)
+        values[eqn.out] = _evaluate(statement, {**copied, **values})
         lines.append(Line(numbers[eqn.out], ast.unparse(statement), values[eqn.out]))
     return lines, values
 
@@ -143,9 +145,24 @@ def _tangent(graph: Graph, eqn: Eqn, dots: dict[str, str]) -> E:
     """The tangent of ``eqn`` as a sum over its operands of (operand tangent × partial)."""
     if eqn.prim in NONDIFFERENTIABLE:
         return E(0.0)
-    if not PRIMITIVES[eqn.prim].elementwise and eqn.prim not in ("sum", "mean"):
+    if not PRIMITIVES[eqn.prim].elementwise and eqn.prim not in (
+        "sum",
+        "mean",
+        "custom",
+    ):
         raise TraceError(f"no scalar tangent rule for `{eqn.prim}` (node {eqn.out})")
     operands = [E(a.value) if isinstance(a, Const) else name(a) for a in eqn.args]
+    if eqn.prim == "custom":  # its @adgen.defjvp rule, or its VJP rule if elementwise
+        tangents = [name(dots[a]) if isinstance(a, str) else None for a in eqn.args]
+        found = eqn.kwargs["rule"].tangent(
+            tangents, name(eqn.out), operands, scalars=True  # trace tables are scalar
+        )
+        if found is None:
+            raise TraceError(
+                f"no tangent rule for `{eqn.kwargs['rule']}` (node {eqn.out})",
+                hint="give it one with @adgen.defjvp",
+            )
+        return found
     statics = rule_parameters(graph, eqn)
     terms = []
     for partial, arg in zip(RULES[eqn.prim], eqn.args, strict=False):
