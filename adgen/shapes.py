@@ -61,7 +61,7 @@ def infer_shapes(fn: Function) -> dict[str, Shape]:
     while changed:
         changed = False
         for eqn in eqns:
-            new = _infer(eqn, [shape_of(a, shapes) for a in eqn.args])
+            new = _infer(eqn, [shape_of(a, shapes) for a in eqn.args], shapes)
             if eqn.out in shapes and shapes[eqn.out] != new:
                 new = None
             changed |= eqn.out not in shapes or shapes[eqn.out] != new
@@ -87,7 +87,7 @@ def shape_of(atom: Any, shapes: dict[str, Shape]) -> Shape:
     return shapes.get(atom)
 
 
-def _infer(eqn: Eqn, operands: list[Shape]) -> Shape:
+def _infer(eqn: Eqn, operands: list[Shape], shapes: dict[str, Shape]) -> Shape:
     prim = PRIMITIVES[eqn.prim]
     params = eqn.kwargs
     if prim.elementwise:
@@ -110,7 +110,7 @@ def _infer(eqn: Eqn, operands: list[Shape]) -> Shape:
     if eqn.prim == "shape":
         return (len(operands[0]),) if isinstance(operands[0], tuple) else (None,)
     if eqn.prim == "getitem":
-        return _indexed(operands[0], params["index"])
+        return _indexed(operands[0], params["index"], shapes)
     if eqn.prim == "outer":
         return (None, None)
     if eqn.prim == "reshape" and isinstance(params.get("shape"), tuple):
@@ -120,8 +120,16 @@ def _infer(eqn: Eqn, operands: list[Shape]) -> Shape:
     return None
 
 
-def _indexed(x: Shape, index: Any) -> Shape:
-    """``x[i]`` with a constant integer ``i`` drops the first axis; other indexes are not inferred."""
+def _indexed(x: Shape, index: Any, shapes: dict[str, Shape]) -> Shape:
+    """``x[i]`` with an integer ``i`` (a constant, or a loop's variable) drops the
+    first axis; other indexes are not inferred."""
+    if (
+        isinstance(index, ast.Name)
+        and shapes.get(index.id) == SCALAR
+        and isinstance(x, tuple)
+        and x
+    ):
+        return x[1:]
     if (
         isinstance(index, ast.Constant)
         and type(index.value) is int
