@@ -119,7 +119,7 @@ defvjp(
 )
 defvjp(
     "clip",
-    lambda g, ans, x, lo, hi: g * (x.ge(lo) & x.le(hi)),
+    lambda g, ans, x, lo, hi: g * x.ge(lo) * x.le(hi),  # no `&`: adgen reads it back
     lambda g, ans, x, lo, hi: g * x.lt(lo),
     lambda g, ans, x, lo, hi: g * x.gt(hi),
 )
