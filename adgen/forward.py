@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy
 
-from .emit import Compiled, _atom_text, _indent, _plain, _tuple_text
+from .emit import Compiled, _atom_text, _indent, _plain
 from .expr import E, Namespace, assign, name
 from .graph import Graph
 from .ir import Atom, Const, Eqn
@@ -198,7 +198,7 @@ def emit_jvp(c: Compiled) -> str:
         else ast.unparse(_zero(graph, out).node)
     )
     params = ", ".join([*fn.params, *(dots[p] for p in fn.wrt)])
-    along = _tuple_text([dots[p] for p in fn.wrt]) if fn.wrt else "no tangent"
+    along = ", ".join(dots[p] for p in fn.wrt) or "no tangent"
     return "\n".join(
         [
             f"def jvp_{fn.name}({params}):",

@@ -425,7 +425,7 @@ def test_unsupported_second_order_is_a_located_error(f):
 # The emitted second-order code
 # =============================================================================
 GOLDEN_JVP_GRAD_F = '''def jvp_grad_f(x1, x2, x1_dot):
-    """Forward mode of `grad_f` (tests/test_higher_order.py (gradient of f)): its value, and its derivative along (x1_dot,)."""
+    """Forward mode of `grad_f` (tests/test_higher_order.py (gradient of f)): its value, and its derivative along x1_dot."""
     # x1_bar = np.cos(x1)
     x1_bar = np.cos(x1)
     x1_bar_dot = -x1_dot * np.sin(x1)
