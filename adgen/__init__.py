@@ -6,11 +6,13 @@ writes readable forward/backward gradient code.  In a notebook::
     import adgen
     df = adgen.grad(f)            # gradient with respect to the first parameter
     print(adgen.source(f))        # the code adgen wrote for it
+    adgen.jvp(f)(x, x_dot)        # forward mode; also jacobian, hessian, hvp
 """
 
 __version__ = "0.1.0"
 
 from .api import defjvp, defvjp, grad, shapes, source, value_and_grad, vjp, wrt
+from .derivatives import hessian, hvp, jacobian, jvp
 from .errors import AdgenError
 
 __all__ = [
@@ -19,6 +21,10 @@ __all__ = [
     "defjvp",
     "defvjp",
     "grad",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
     "shapes",
     "source",
     "value_and_grad",

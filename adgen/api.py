@@ -17,11 +17,13 @@ from typing import Any
 import numpy as np
 
 from .errors import BadWrt, NonScalarOutput, SourceFile
+from .higher import GradientModel, gradient_model
 from .pipeline import compile_source
 
 Wrt = int | str | Sequence[int | str]
 
-_CACHE: dict[tuple[str, str, tuple[str, ...]], dict[str, Any]] = {}
+_CACHE: dict[tuple[str, tuple[str, ...], tuple[str, ...], str], dict[str, Any]] = {}
+_MODELS: dict[tuple[str, str, tuple[str, ...]], GradientModel] = {}
 
 
 def wrt(*names: str) -> Callable[[Callable], Callable]:
@@ -53,14 +55,30 @@ def shapes(**dims: str) -> Callable[[Callable], Callable]:
     return mark
 
 
-def grad(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
-    """``grad(f)(*args)``: the gradient of scalar-valued ``f`` (default: first parameter)."""
-    value_and_grad_f = value_and_grad(f, wrt)
+def grad(
+    f: Callable, wrt: Wrt | None = None, mode: str = "reverse"
+) -> Callable[..., Any]:
+    """``grad(f)(*args)``: the gradient of scalar-valued ``f`` (default: first parameter).
 
-    def gradient(*args: Any) -> Any:
-        return value_and_grad_f(*args)[1]
+    ``mode="forward"`` computes it with one forward-mode sweep per entry of the
+    parameters instead of one reverse sweep (same values; slower for many entries).
+    The result can be differentiated again: ``grad(grad(f))``, ``jvp(grad(f))``.
+    """
+    if mode == "forward":
+        from .derivatives import forward_grad
 
+        gradient = forward_grad(f, wrt)
+    elif mode == "reverse":
+        value_and_grad_f = value_and_grad(f, wrt)
+
+        def gradient(*args: Any) -> Any:
+            return value_and_grad_f(*args)[1]
+
+    else:
+        raise ValueError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     gradient.__name__ = f"grad_{f.__name__}"
+    gradient.__signature__ = inspect.signature(f)  # type: ignore[attr-defined]
+    gradient.__adgen_gradient_of__ = (f, _wrt_names(f, wrt)[0])  # type: ignore[attr-defined]
     return gradient
 
 
@@ -74,8 +92,10 @@ def value_and_grad(
         namespace[f"forward_{f.__name__}"],
         namespace[f"backward_{f.__name__}"],
     )
+    check = _scalar_check(f)
 
     def value_and_gradient(*args: Any) -> tuple[Any, Any]:
+        check(*args)
         out, tape = forward(*_numpy_scalars(args))
         if np.ndim(out) != 0:
             raise NonScalarOutput(
@@ -123,10 +143,10 @@ def _numpy_scalars(args: tuple) -> tuple:
     return tuple(np.float64(a) if type(a) is float else a for a in args)
 
 
-def source(f: Callable, wrt: Wrt | None = None) -> str:
-    """The gradient code adgen writes for ``f``, as ``adgen compile`` would."""
+def source(f: Callable, wrt: Wrt | None = None, mode: str = "reverse") -> str:
+    """The gradient code adgen writes for ``f``, as ``adgen compile --mode MODE`` would."""
     names, _ = _wrt_names(f, wrt)
-    return _generate(f, names)[0]
+    return _generate(f, names, mode)[0]
 
 
 def _wrt_names(f: Callable, wrt: Wrt | None) -> tuple[list[str], bool]:
@@ -155,7 +175,18 @@ def _wrt_names(f: Callable, wrt: Wrt | None) -> tuple[list[str], bool]:
 
 
 def _source_text(f: Callable) -> tuple[str, str]:
-    """The text of the file that defines ``f``, as it is now on disk (or in a notebook cell)."""
+    """The text of the file that defines ``f``, as it is now on disk (or in a notebook cell);
+    for a gradient ``adgen.grad`` made, the gradient code adgen wrote for it."""
+    of = getattr(f, "__adgen_gradient_of__", None)
+    if of is not None:
+        model = gradient_model_of(*of)
+        if len(model.functions) != 1:
+            raise BadWrt(
+                f"`{f.__name__}` returns a tuple (one gradient per parameter); only a "
+                "gradient with respect to one parameter can be differentiated again",
+                hint="use adgen.hessian(f, wrt=(...)) or adgen.hvp for several parameters",
+            )
+        return model.path, model.text
     path = inspect.getsourcefile(f) or f"<{f.__name__}>"
     linecache.checkcache(
         path
@@ -205,17 +236,24 @@ def _from_other_cells(f: Callable, text: str) -> str:
     )
 
 
-def _generate(f: Callable, names: list[str]) -> tuple[str, str]:
+def _generate(f: Callable, names: list[str], mode: str = "reverse") -> tuple[str, str]:
     path, text = _source_text(f)
-    return compile_source(SourceFile(path, text), [f.__name__], names), text
+    return compile_source(SourceFile(path, text), [f.__name__], names, mode), text
 
 
-def _compiled(f: Callable, names: list[str]) -> dict[str, Any]:
-    _, text = _source_text(f)
-    key = (text, f.__name__, tuple(names))
+def _compiled(f: Callable, names: list[str], mode: str = "reverse") -> dict[str, Any]:
+    path, text = _source_text(f)
+    return compiled_text(path, text, [f.__name__], names, mode)
+
+
+def compiled_text(
+    path: str, text: str, functions: list[str], names: list[str], mode: str
+) -> dict[str, Any]:
+    """The namespace of the module adgen generates from model ``text`` (cached)."""
+    key = (text, tuple(functions), tuple(names), mode)
     if key not in _CACHE:
-        code, _ = _generate(f, names)
-        filename = f"<adgen: gradient of {f.__name__}>"
+        code = compile_source(SourceFile(path, text), functions, names, mode)
+        filename = f"<adgen: {mode} mode of {', '.join(functions)}>"
         linecache.cache[filename] = (
             len(code),
             None,
@@ -228,9 +266,43 @@ def _compiled(f: Callable, names: list[str]) -> dict[str, Any]:
     return _CACHE[key]
 
 
+def gradient_model_of(f: Callable, names: list[str]) -> GradientModel:
+    """``f``'s gradient code with respect to ``names``, as a model to differentiate again."""
+    path, text = _source_text(f)
+    key = (text, f.__name__, tuple(names))
+    if key not in _MODELS:
+        code = compile_source(SourceFile(path, text), [f.__name__], names)
+        _MODELS[key] = gradient_model(code, f.__name__, names, path, text)
+    return _MODELS[key]
+
+
+def _scalar_check(f: Callable) -> Callable[..., None]:
+    """For a gradient ``adgen.grad`` made: a check that the function it differentiates
+    returns a scalar (its gradient code checked that; the code read back does not)."""
+    of = getattr(f, "__adgen_gradient_of__", None)
+    if of is None:
+        return lambda *args: None
+    inner, names = of
+    inner_check = _scalar_check(inner)
+    if not gradient_model_of(inner, names).checks_scalar:
+        return inner_check  # the output is a scalar by its declared shapes
+    forward = _compiled(inner, names)[f"forward_{inner.__name__}"]
+
+    def check(*args: Any) -> None:
+        inner_check(*args)
+        out, _ = forward(*_numpy_scalars(args))
+        if np.ndim(out) != 0:
+            raise NonScalarOutput(
+                f"`{inner.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar"
+            )
+
+    return check
+
+
 def clear_cache() -> None:
     """Forget compiled functions (tests that patch the rule table call this)."""
     _CACHE.clear()
+    _MODELS.clear()
 
 
 def defvjp(function: Callable) -> Callable[[Callable], Callable]:

@@ -1,6 +1,7 @@
 """The ``adgen`` command line.
 
-    adgen compile PATH[:FUNC,...]... [-o DIR] [--wrt NAMES] [--check] [--diff] [--dump STAGE]
+    adgen compile PATH[:FUNC,...]... [-o DIR] [--wrt NAMES] [--mode reverse|forward|both]
+                  [--check] [--diff] [--dump STAGE]
 
     adgen graph PATH[:FUNC] [-o FILE.png|.svg|.pdf|.dot]
     adgen trace PATH[:FUNC] --at x1=2,x2=5 [--seed x1]
@@ -29,7 +30,7 @@ from .gradcheck import check_at, disagreement, grad_function, report
 from .graph import Graph
 from .ir import Eqn
 from .parse import read_source
-from .pipeline import STAGES, Stages, display_path, dump, run, source_hash
+from .pipeline import MODES, STAGES, Stages, display_path, dump, run, source_hash
 from .trace import (
     adjoint_trace,
     number,
@@ -44,6 +45,7 @@ EXIT_OK, EXIT_STALE, EXIT_USAGE = 0, 1, 2
 EXAMPLES = """examples:
   adgen compile model.py                  write generated/model_grad.py
   adgen compile model.py:loss --wrt w,b   one function, two parameters
+  adgen compile --mode forward model.py   jvp_ functions (forward mode) instead
   adgen compile --check model.py          exit 1 if generated/ is stale
   adgen compile --dump normalize model.py one primitive per line
   adgen graph model.py:f -o graph.png     the computation graph
@@ -103,6 +105,12 @@ def _add_compile(commands: argparse._SubParsersAction) -> None:
         "--wrt",
         metavar="NAMES",
         help="comma-separated parameters to differentiate (default: @adgen.wrt, else all)",
+    )
+    c.add_argument(
+        "--mode",
+        choices=tuple(MODES),
+        default="reverse",
+        help="reverse: forward_/backward_/grad_ (default); forward: jvp_ only; both: all",
     )
     c.add_argument(
         "--check",
@@ -203,7 +211,9 @@ def _compile(args: argparse.Namespace) -> int:
         source = read_source(path)
         source = type(source)(display_path(path), source.text)
         target = Path(args.output) / f"{Path(path).stem}_grad.py"
-        stages = run(source, functions, wrt, _provenance(source, spec, args))
+        stages = run(
+            source, functions, wrt, _provenance(source, spec, args), mode=args.mode
+        )
         if args.dump:
             print(dump(stages, args.dump))
             continue
@@ -223,6 +233,8 @@ def _provenance(source: SourceFile, spec: str, args: argparse.Namespace) -> Prov
     command = f"adgen compile {display_path(spec)} -o {display_path(args.output)}"
     if args.wrt:
         command += f" --wrt {args.wrt}"
+    if args.mode != "reverse":
+        command += f" --mode {args.mode}"
     model = os.path.relpath(Path(source.path).resolve(), Path(args.output).resolve())
     return Provenance(
         source.path, source_hash(source.text), command, Path(model).as_posix()

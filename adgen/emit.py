@@ -23,6 +23,7 @@ comments are added between them here, and black formats the result.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import __version__
@@ -59,11 +60,16 @@ class Provenance:
     )
 
 
-def emit_module(compiled: list[Compiled], origin: Provenance) -> str:
-    """The unformatted source of the generated module."""
+def emit_module(
+    compiled: list[Compiled],
+    origin: Provenance,
+    emitters: tuple[Callable[[Compiled], str], ...] = (),
+) -> str:
+    """The unformatted source of the generated module: for each function, what each
+    of ``emitters`` writes (default: ``emit_function``, the reverse-mode functions)."""
     path = _plain(origin.path)
     command = _plain(origin.command or f"adgen compile {origin.path}")
-    bodies = [emit_function(c) for c in compiled]
+    bodies = [emit(c) for c in compiled for emit in emitters or (emit_function,)]
     imports, definitions = custom_module_code(
         [e for c in compiled for e in c.graph.eqns]
     )

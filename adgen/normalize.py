@@ -874,6 +874,12 @@ class _Normalizer:
 
     def static_param(self, name: str, node: ast.expr) -> Any:
         """A literal's value (axis, keepdims); an index or shape may be an expression."""
+        if (
+            name == "index"
+            and isinstance(node, ast.Subscript)
+            and self.module.qualified_name(node.value) == "numpy.s_"
+        ):
+            node = node.slice  # index_adjoint(g, x, np.s_[1:3]) in gradient code
         if name in ("index", "shape"):
             resolved = self.static_ast(node)
             try:

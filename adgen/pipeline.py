@@ -18,8 +18,9 @@ from pathlib import Path
 import black
 
 from .check import check_function
-from .emit import Compiled, Provenance, emit_module
+from .emit import Compiled, Provenance, emit_function, emit_module
 from .errors import SourceFile
+from .forward import emit_jvp
 from .graph import Graph, build_graph, describe
 from .ir import Break, Eqn, Function, If, Stmt
 from .normalize import assert_normal_form, normalize
@@ -28,6 +29,12 @@ from .primitives import primal_statement
 from .reverse import AdjointBlock, Backward, ReverseIf, reverse_sweep
 
 STAGES = ("parse", "check", "normalize", "graph", "reverse", "emit", "format")
+# --mode: which functions the generated module holds for each model function.
+MODES = {
+    "reverse": (emit_function,),  # forward_f, backward_f, grad_f
+    "forward": (emit_jvp,),  # jvp_f
+    "both": (emit_function, emit_jvp),
+}
 BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
 
 
@@ -48,8 +55,9 @@ def run(
     functions: list[str] | None = None,
     wrt: list[str] | None = None,
     origin: Provenance | None = None,
+    mode: str = "reverse",
 ) -> Stages:
-    """Compile ``source``: every stage in order."""
+    """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``."""
     module = parse_module(source)
     stages = Stages(module)
     selected = select_functions(module, functions)
@@ -66,17 +74,22 @@ def run(
         Compiled(g, b) for g, b in zip(stages.graphs, stages.backwards, strict=False)
     ]
     stages.emitted = emit_module(
-        compiled, origin or Provenance(source.path, source_hash(source.text))
+        compiled,
+        origin or Provenance(source.path, source_hash(source.text)),
+        MODES[mode],
     )
     stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 
 
 def compile_source(
-    source: SourceFile, functions: list[str] | None = None, wrt: list[str] | None = None
+    source: SourceFile,
+    functions: list[str] | None = None,
+    wrt: list[str] | None = None,
+    mode: str = "reverse",
 ) -> str:
     """The generated module for ``source``, black-formatted."""
-    return run(source, functions, wrt).formatted
+    return run(source, functions, wrt, mode=mode).formatted
 
 
 def source_hash(text: str) -> str:

@@ -26,6 +26,7 @@ from .ir import Const, Eqn
 np = Namespace("np")
 math = Namespace("math")
 scipy_special = Namespace("scipy", "special")
+runtime = Namespace()  # bare names of adgen/runtime.py helpers
 
 Forward = Callable[..., E]  # (*operands: E, **static params) -> E
 
@@ -41,6 +42,7 @@ class Primitive:
     # operands numpy lets be None, and the number None stands for
     none_means: dict[str, float] = field(default_factory=dict)
     elementwise: bool = False  # output has the broadcast shape of the operands
+    shaped_like: str | None = None  # the operand whose shape the output has, if any
 
 
 def _call(fn: Callable[..., E]) -> Forward:
@@ -158,7 +160,60 @@ def _prims() -> dict[str, Primitive]:
     for name in ("zeros_like", "ones_like"):
         add(Primitive(name, _call(getattr(np, name))))
     add(Primitive("arange", lambda *xs: np.arange(*xs), ("*",)))
+    add(Primitive("floor", _call(np.floor), elementwise=True))
+    _gradient_code_prims(add)
     return table
+
+
+def _gradient_code_prims(add: Callable[[Primitive], None]) -> None:
+    """What emitted gradient code calls beyond the primitives above, so that adgen can
+    read its own output and differentiate it again (higher order: see higher.py)."""
+    add(
+        Primitive(
+            "full_like",
+            _call(np.full_like),
+            ("x", "fill_value"),
+            elementwise=True,
+            shaped_like="x",
+        )
+    )
+    add(
+        Primitive(
+            "expand_dims",
+            lambda x, axis: np.expand_dims(x, axis),
+            statics={"axis": None},
+        )
+    )
+    like = ("g", "like")
+    for name, operands, statics, shaped in [
+        ("unbroadcast", like, {}, "like"),
+        ("broadcast_like", like, {}, "like"),
+        ("extremum_adjoint", ("g", "x", "ans"), {"axis": None, "keepdims": False}, "x"),
+        ("trace_adjoint", ("g", "x"), {}, "x"),
+        ("matmul_adjoint_x", ("g", "x", "y"), {}, "x"),
+        ("matmul_adjoint_y", ("g", "x", "y"), {}, "y"),
+        ("dot_adjoint_x", ("g", "x", "y"), {}, "x"),
+        ("dot_adjoint_y", ("g", "x", "y"), {}, "y"),
+    ]:
+        helper = getattr(runtime, name)
+        add(
+            Primitive(
+                name,
+                lambda *xs, _h=helper, **params: _h(*xs, *params.values()),
+                operands,
+                statics,
+                shaped_like=shaped,
+            )
+        )
+    add(
+        Primitive(
+            "index_adjoint",
+            lambda g, x, index: runtime.index_adjoint(g, x, np.s_.expr()[index]),
+            ("g", "x"),
+            {"index": None},
+            shaped_like="x",
+        )
+    )
 
 
 def _builtin(name: str) -> Any:
@@ -240,9 +295,23 @@ NONDIFFERENTIABLE = {
     "ones_like",
     "arange",
     "floordiv",
+    "floor",
 }
 
 PRIMITIVES: dict[str, Primitive] = _prims()
+
+# adgen.runtime helpers that are primitives (concatenate_part takes a list: not yet).
+GRADIENT_HELPERS = [
+    "unbroadcast",
+    "broadcast_like",
+    "extremum_adjoint",
+    "index_adjoint",
+    "trace_adjoint",
+    "matmul_adjoint_x",
+    "matmul_adjoint_y",
+    "dot_adjoint_x",
+    "dot_adjoint_y",
+]
 
 
 def _functions() -> dict[str, str]:
@@ -302,6 +371,11 @@ def _functions() -> dict[str, str]:
     table.update(
         {"scipy.special.expit": "expit", "scipy.special.logsumexp": "logsumexp"}
     )
+    table.update({"numpy.floor": "floor", "numpy.full_like": "full_like"})
+    table["numpy.expand_dims"] = "expand_dims"
+    table.update(
+        {f"adgen.runtime.{n}": n for n in GRADIENT_HELPERS}
+    )  # emitted gradient code, read again for higher orders
     table.update(
         {
             "builtins.abs": "abs",

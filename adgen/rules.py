@@ -120,7 +120,7 @@ defvjp(
 )
 defvjp(
     "clip",
-    lambda g, ans, x, lo, hi: g * (x.ge(lo) & x.le(hi)),
+    lambda g, ans, x, lo, hi: g * x.ge(lo) * x.le(hi),  # no `&`: adgen reads it back
     lambda g, ans, x, lo, hi: g * x.lt(lo),
     lambda g, ans, x, lo, hi: g * x.gt(hi),
 )
@@ -243,6 +243,98 @@ defvariadic("stack", lambda g, ans, i, xs, axis: np.take(g, i, axis=axis))
 # --- functions with a user's rule (custom.py, @adgen.defvjp in the model) --------
 # The rule's own return expression, its names replaced; None: no gradient.
 defvariadic("custom", lambda g, ans, i, xs, rule: rule.adjoint(i, g, ans, xs))
+
+
+# --- what emitted gradient code calls ----------------------------------------
+# So that adgen can differentiate its own output (higher order). Each helper is
+# linear in the adjoint ``a`` it carries; its other operands give only shapes or
+# masks, which are constant almost everywhere (no gradient).
+def summed(value: E, axis: Any, keepdims: bool) -> E:
+    """``np.sum(value, axis, keepdims)``, spelling only what differs from the defaults."""
+    options: dict[str, Any] = {} if axis is None else {"axis": axis}
+    return np.sum(value, **options, **({"keepdims": True} if keepdims else {}))
+
+
+defvjp(
+    "full_like", None, lambda g, ans, x, v: g
+)  # the reverse pass sums g to v's shape
+defvjp("expand_dims", lambda g, ans, x, axis: np.reshape(g, np.shape(x)))
+defvjp("unbroadcast", lambda g, ans, a, like: runtime.broadcast_like(g, a), None)
+defvjp("broadcast_like", lambda g, ans, a, like: runtime.unbroadcast(g, a), None)
+defvjp(
+    "extremum_adjoint",
+    lambda g, ans, a, x, m, axis, keepdims: summed(
+        g * runtime.extremum_adjoint(np.ones_like(a), x, m, axis, keepdims),
+        axis,
+        keepdims,
+    ),
+    None,
+    None,
+)
+defvjp("index_adjoint", lambda g, ans, a, x, index: g[index], None)
+defvjp("trace_adjoint", lambda g, ans, a, x: np.trace(g), None)
+# x_bar = A(a, y) is bilinear: <g, A(a, y)> = <a, g @ y>, so a's adjoint is g @ y
+# and y's is the y-adjoint of the product g @ y (and symmetrically for y_bar).
+defvjp(
+    "matmul_adjoint_x",
+    lambda g, ans, a, x, y: g @ y,
+    None,
+    lambda g, ans, a, x, y: runtime.matmul_adjoint_y(a, g, y),
+)
+defvjp(
+    "matmul_adjoint_y",
+    lambda g, ans, a, x, y: x @ g,
+    lambda g, ans, a, x, y: runtime.matmul_adjoint_x(a, x, g),
+    None,
+)
+defvjp(
+    "dot_adjoint_x",
+    lambda g, ans, a, x, y: np.dot(g, y),
+    None,
+    lambda g, ans, a, x, y: runtime.dot_adjoint_y(a, g, y),
+)
+defvjp(
+    "dot_adjoint_y",
+    lambda g, ans, a, x, y: np.dot(x, g),
+    lambda g, ans, a, x, y: runtime.dot_adjoint_x(a, x, g),
+    None,
+)
+
+# --- forward mode reads the same table (forward.py) ---------------------------
+# An elementwise rule is g times the partial derivative, so the tangent is the
+# rule with g replaced by the operand's tangent. The primitives below are not
+# elementwise; forward mode derives their tangents as follows.
+#
+# Linear in each operand that has a rule: the tangent is the primitive itself
+# applied to that operand's tangent (summed over active operands; for a list of
+# operands, all tangents at once, zeros for inactive ones).
+LINEAR = {
+    "sum",
+    "mean",
+    "transpose",
+    "reshape",
+    "getitem",
+    "trace",
+    "concatenate",
+    "stack",
+    "matmul",
+    "dot",
+    "outer",
+    "full_like",
+    "expand_dims",
+    "unbroadcast",
+    "broadcast_like",
+    "extremum_adjoint",
+    "index_adjoint",
+    "trace_adjoint",
+    "matmul_adjoint_x",
+    "matmul_adjoint_y",
+    "dot_adjoint_x",
+    "dot_adjoint_y",
+}
+# Reductions whose rule spreads g over the reduced axes: the tangent contracts
+# the rule (seeded with ones) with the operand's tangent over those axes.
+REDUCTIONS = {"max", "min", "logsumexp"}
 
 # Primitives whose rules take the operands' ranks as ``ndims``.
 RANK_AWARE = {"matmul", "dot", "outer", "trace"}

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [  # the helpers gradient code may call (warn_if_stale is only for module headers)
+    "broadcast_like",
     "concatenate_part",
     "dot_adjoint_x",
     "dot_adjoint_y",
@@ -41,6 +42,13 @@ def unbroadcast(g: Any, like: Any) -> Any:
     if stretched:
         g = g.sum(axis=stretched, keepdims=True)
     return g.reshape(shape) if g.shape != shape else g
+
+
+def broadcast_like(t: Any, like: Any) -> Any:
+    """``t`` stretched to ``like``'s shape, as broadcasting stretched an operand:
+    forward mode's counterpart of ``unbroadcast`` (a tangent has its value's shape)."""
+    shape = np.shape(like)
+    return t if np.shape(t) == shape else np.broadcast_to(t, shape)
 
 
 def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:

@@ -90,6 +90,8 @@ def shape_of(atom: Any, shapes: dict[str, Shape]) -> Shape:
 def _infer(eqn: Eqn, operands: list[Shape], shapes: dict[str, Shape]) -> Shape:
     prim = PRIMITIVES[eqn.prim]
     params = eqn.kwargs
+    if prim.shaped_like is not None:
+        return operands[prim.operands.index(prim.shaped_like)]
     if prim.elementwise:
         return broadcast(*operands)
     if eqn.prim == "custom":  # see custom.py: elementwise when its body is ufuncs

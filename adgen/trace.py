@@ -8,11 +8,11 @@ For a scalar function, at a point such as ``x1=2, x2=5``:
 * the reverse adjoint trace: each statement of the backward sweep adgen
   emits, in order, with the value it assigns.
 
-Tangent rules come from the same rule table as the backward sweep: for an
-elementwise primitive, an operand's contribution to the tangent is its adjoint
-rule with the output adjoint ``g`` replaced by the operand's tangent
-(``g * np.cos(x)`` becomes ``x_dot * np.cos(x)``): both are multiplication by
-the same partial derivative.
+Tangents are forward mode's (``forward.py``), derived from the same rule table
+as the backward sweep: for an elementwise primitive, an operand's contribution
+to the tangent is its adjoint rule with the output adjoint ``g`` replaced by the
+operand's tangent (``g * np.cos(x)`` becomes ``x_dot * np.cos(x)``): both are
+multiplication by the same partial derivative.
 """
 
 from __future__ import annotations
@@ -29,13 +29,11 @@ import scipy.special
 from . import runtime
 from .custom import namespace as custom_namespace
 from .errors import AdgenError
-from .expr import E, name
+from .forward import tangent_expr
 from .graph import Graph
-from .ir import Const, Eqn
 from .naming import suffixed
-from .primitives import NONDIFFERENTIABLE, PRIMITIVES, primal_statement
-from .reverse import Backward, rule_parameters
-from .rules import RULES
+from .primitives import primal_statement
+from .reverse import Backward
 from .simplify import simplify
 
 
@@ -106,7 +104,7 @@ def tangent_trace(graph: Graph, values: dict[str, Any], seed: str) -> list[Line]
         statement = simplify(
             ast.Assign(
                 [ast.Name(dots[eqn.out], ast.Store())],
-                _tangent(graph, eqn, dots).node,
+                tangent_expr(graph, eqn, dots, scalars=True).node,
                 lineno=0,
             )
         )
@@ -139,39 +137,6 @@ def adjoint_trace(
         env[statement.targets[0].id] = _evaluate(statement, env)
         lines.append(Line(0, ast.unparse(statement), env[statement.targets[0].id]))
     return lines
-
-
-def _tangent(graph: Graph, eqn: Eqn, dots: dict[str, str]) -> E:
-    """The tangent of ``eqn`` as a sum over its operands of (operand tangent × partial)."""
-    if eqn.prim in NONDIFFERENTIABLE:
-        return E(0.0)
-    if not PRIMITIVES[eqn.prim].elementwise and eqn.prim not in (
-        "sum",
-        "mean",
-        "custom",
-    ):
-        raise TraceError(f"no scalar tangent rule for `{eqn.prim}` (node {eqn.out})")
-    operands = [E(a.value) if isinstance(a, Const) else name(a) for a in eqn.args]
-    if eqn.prim == "custom":  # its @adgen.defjvp rule, or its VJP rule if elementwise
-        tangents = [name(dots[a]) if isinstance(a, str) else None for a in eqn.args]
-        found = eqn.kwargs["rule"].tangent(
-            tangents, name(eqn.out), operands, scalars=True  # trace tables are scalar
-        )
-        if found is None:
-            raise TraceError(
-                f"no tangent rule for `{eqn.kwargs['rule']}` (node {eqn.out})",
-                hint="give it one with @adgen.defjvp",
-            )
-        return found
-    statics = rule_parameters(graph, eqn)
-    terms = []
-    for partial, arg in zip(RULES[eqn.prim], eqn.args, strict=False):
-        if partial is not None and isinstance(arg, str):
-            terms.append(partial(name(dots[arg]), name(eqn.out), *operands, **statics))
-    total = terms[0] if terms else E(0.0)
-    for term in terms[1:]:
-        total = total + term
-    return total
 
 
 def _bind(graph: Graph, point: dict[str, float]) -> dict[str, Any]:

@@ -1,0 +1,279 @@
+"""Forward mode: each node's tangent next to its value (the lecture's first method).
+
+``jvp_f(*args, *tangents) -> (out, out_dot)`` evaluates ``f`` and, in the same
+pass, its directional derivative along the tangents of the ``wrt`` parameters:
+after each primal statement ``n4 = np.sin(x1)`` comes its tangent statement
+``n4_dot = x1_dot * np.cos(x1)``.
+
+Tangents come from the rule table of the backward sweep (``rules.py``), so each
+primitive's derivative is written once:
+
+* elementwise primitives: an adjoint rule is ``g`` times a partial derivative,
+  so an operand's contribution to the tangent is its rule with ``g`` replaced by
+  the operand's tangent (``g * np.cos(x)`` becomes ``x1_dot * np.cos(x1)``);
+* ``LINEAR`` primitives (sum, transpose, matmul, indexing ...) are their own
+  derivative: the primitive applied to the operand's tangent;
+* ``REDUCTIONS`` (max, min, logsumexp): the rule seeded with ones gives the
+  partials, contracted with the tangent over the reduced axes.
+
+Activity: only the values the reverse sweep differentiates (``graph.active``:
+they depend on a ``wrt`` parameter and the output depends on them) get a
+tangent, and of those only the ones a tangent reaches through an operand with a
+rule; the rest get no tangent code.  ``tangent_steps`` works on any list of
+equations, so a structured body can be transformed block by block.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+import numpy
+
+from .emit import Compiled, _atom_text, _indent, _plain
+from .errors import Location, UnknownFunction
+from .expr import E, Namespace, assign, name
+from .graph import Graph
+from .ir import Atom, Break, Const, Eqn, If, Loop, Stmt
+from .naming import suffixed
+from .primitives import NONDIFFERENTIABLE, PRIMITIVES, primal_statement
+from .reverse import rule_parameters
+from .rules import LINEAR, REDUCTIONS, RULES, runtime, summed
+from .shapes import SCALAR, reduction
+from .simplify import simplify
+
+np = Namespace("np")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node: its primal statement, then its tangent statement (None if it has none)."""
+
+    eqn: Eqn
+    primal: ast.Assign
+    tangent: ast.Assign | None
+
+
+def tangent_names(graph: Graph) -> dict[str, str]:
+    """``x`` -> ``x_dot`` for the ``wrt`` parameters and every active node that a
+    tangent reaches through an operand with a rule (not only through a mask or shape).
+    """
+    primal = set(graph.fn.params) | {e.out for e in graph.eqns}
+    carriers = dict.fromkeys(graph.fn.wrt, "")
+    while True:  # loops carry tangents back to their start: repeat to a fixed point
+        before = len(carriers)
+        for eqn in graph.eqns:
+            if eqn.out in graph.active and _differentiable_operands(eqn, carriers):
+                carriers[eqn.out] = ""
+        if len(carriers) == before:
+            return {n: suffixed(n, "dot", primal) for n in carriers}
+
+
+def tangent_steps(graph: Graph, eqns: list[Eqn], dots: dict[str, str]) -> list[Step]:
+    """Each equation's primal statement, followed by its tangent if ``dots`` names one."""
+    steps = []
+    for eqn in eqns:
+        tangent = None
+        if eqn.out in dots:
+            tangent = simplify(assign(dots[eqn.out], tangent_expr(graph, eqn, dots)))
+        steps.append(Step(eqn, primal_statement(eqn), tangent))
+    return steps
+
+
+def tangent_expr(
+    graph: Graph, eqn: Eqn, dots: dict[str, str], scalars: bool = False
+) -> E:
+    """The tangent of node ``eqn``, given the tangents ``dots`` of its operands (absent:
+    zero); ``scalars``: every value is a scalar (the lecture's trace tables)."""
+    if eqn.prim in NONDIFFERENTIABLE:
+        return _zero(graph, eqn.out)
+    if eqn.prim == "custom":
+        return _custom_tangent(graph, eqn, dots, scalars)
+    active = _differentiable_operands(eqn, dots)
+    operands = [_atom(a) for a in eqn.args]
+    statics = rule_parameters(graph, eqn)
+    if eqn.prim in LINEAR:
+        terms = _linear_terms(eqn, active, operands, dots)
+    elif eqn.prim in REDUCTIONS:
+        terms = [_reduction_term(eqn, operands, dots, statics)] if active else []
+    else:
+        terms = [
+            RULES[eqn.prim][i](
+                name(dots[eqn.args[i]]), name(eqn.out), *operands, **statics
+            )
+            for i in active
+        ]
+    if not terms:
+        return _zero(graph, eqn.out)
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    if PRIMITIVES[eqn.prim].elementwise and not _has_output_shape(
+        graph, eqn, active, terms
+    ):
+        total = runtime.broadcast_like(total, name(eqn.out))
+    return total
+
+
+def _custom_tangent(
+    graph: Graph, eqn: Eqn, dots: dict[str, str], scalars: bool
+) -> E:
+    """A user's rule: its @adgen.defjvp, or its VJP rule where the Jacobian is diagonal."""
+    tangents = [name(dots[a]) if isinstance(a, str) and a in dots else None for a in eqn.args]
+    rule = eqn.kwargs["rule"]
+    found = rule.tangent(tangents, name(eqn.out), [_atom(a) for a in eqn.args], scalars)
+    if found is None:
+        line = eqn.origin.line if eqn.origin else 0
+        raise UnknownFunction(
+            f"`{rule}` has a reverse-mode rule only, and is not elementwise",
+            Location(graph.fn.path, line),
+            hint="give it a forward-mode rule with @adgen.defjvp",
+        )
+    return found
+
+
+def _differentiable_operands(eqn: Eqn, dots: dict[str, str]) -> list[int]:
+    """Positions of the operands that have a tangent and a rule."""
+    rules = RULES[eqn.prim]
+    variadic = PRIMITIVES[eqn.prim].operands == ("*",)
+    return [
+        i
+        for i, arg in enumerate(eqn.args)
+        if isinstance(arg, str)
+        and arg in dots
+        and (rules[0] if variadic else rules[i]) is not None
+    ]
+
+
+def _linear_terms(
+    eqn: Eqn, active: list[int], operands: list[E], dots: dict[str, str]
+) -> list[E]:
+    """A linear primitive applied to its operands' tangents: one term per active
+    operand (the product rule for matmul), or, for a list of operands (concatenate,
+    stack), one term with zeros in place of inactive operands' tangents."""
+    prim = PRIMITIVES[eqn.prim]
+    params = {k: v for k, v in eqn.params if k != "lib"}
+    if not active:
+        return []
+    if prim.operands == ("*",):
+        tangents = [
+            name(dots[eqn.args[i]]) if i in active else np.zeros_like(operands[i])
+            for i in range(len(operands))
+        ]
+        return [prim.forward(*tangents, **params)]
+    terms = []
+    for i in active:
+        replaced = list(operands)
+        replaced[i] = name(dots[eqn.args[i]])
+        terms.append(prim.forward(*replaced, **params))
+    return terms
+
+
+def _reduction_term(
+    eqn: Eqn, operands: list[E], dots: dict[str, str], statics: dict
+) -> E:
+    """Σ over the reduced axes of (∂ans/∂x · x_dot): the rule with g = 1 gives ∂ans/∂x."""
+    axis, keepdims = statics["axis"], statics["keepdims"]
+    ans = name(eqn.out)
+    ones = (
+        E(1.0) if axis is None else np.ones_like(ans)
+    )  # 1.0 reads better where it broadcasts
+    partials = RULES[eqn.prim][0](ones, ans, *operands, **statics)
+    return summed(partials * name(dots[eqn.args[0]]), axis, keepdims)
+
+
+def _has_output_shape(
+    graph: Graph, eqn: Eqn, active: list[int], terms: list[E]
+) -> bool:
+    """Whether the sum of ``terms`` surely has the node's shape: an elementwise tangent
+    of ``x + c`` is ``x_dot``, smaller than the value when ``c`` broadcasts ``x``."""
+    out = graph.shapes.get(eqn.out)
+    args = [eqn.args[i] for i in active]
+    if any(reduction(graph.shapes.get(a), out).is_identity for a in args):
+        return True
+    if any(isinstance(a, Const) and numpy.ndim(a.value) for a in eqn.args):
+        return False
+    covered = set(args) | {
+        n.id for t in terms for n in ast.walk(t.node) if isinstance(n, ast.Name)
+    }
+    variables = {a for a in eqn.args if isinstance(a, str)}
+    return eqn.out in covered or variables <= covered
+
+
+def _zero(graph: Graph, atom: Atom) -> E:
+    """A zero tangent of ``atom``'s shape."""
+    if isinstance(atom, Const) or graph.shapes.get(atom) == SCALAR:
+        return E(0.0)
+    return np.zeros_like(name(atom))
+
+
+def _atom(a: Atom) -> E:
+    return E(a.value) if isinstance(a, Const) else name(a)
+
+
+# --- emission ----------------------------------------------------------------
+def emit_jvp(c: Compiled) -> str:
+    """``jvp_f(*args, *tangents) -> (out, out_dot)``: primal and tangent statements interleaved."""
+    graph = c.graph
+    fn = graph.fn
+    dots = tangent_names(graph)
+    out = fn.output
+    out_dot = (
+        dots[out]
+        if isinstance(out, str) and out in dots
+        else ast.unparse(_zero(graph, out).node)
+    )
+    params = ", ".join([*fn.params, *(dots[p] for p in fn.wrt)])
+    along = ", ".join(dots[p] for p in fn.wrt) or "no tangent"
+    return "\n".join(
+        [
+            f"def jvp_{fn.name}({params}):",
+            f'    """Forward mode of `{fn.name}` ({_plain(fn.path)}): its value, and its derivative along {along}."""',
+            *_indent(jvp_lines(graph, dots)),
+            f"    return {_atom_text(out)}, {out_dot}",
+        ]
+    )
+
+
+def jvp_lines(graph: Graph, dots: dict[str, str], body: list[Stmt] | None = None) -> list[str]:
+    """Primal and tangent statements, each group under a comment with the user's
+    statement; branches and loops keep their shape (forward mode needs no stacks)."""
+    lines: list[str] = []
+    last = None
+    for stmt in graph.body if body is None else body:
+        if isinstance(stmt, Eqn):
+            (step,) = tangent_steps(graph, [stmt], dots)
+            if stmt.origin is not None and stmt.origin != last:
+                lines.append(f"# {stmt.origin.text}")
+                last = stmt.origin
+            lines.append(ast.unparse(step.primal))
+            if step.tangent is not None:
+                lines.append(ast.unparse(step.tangent))
+            continue
+        if isinstance(stmt, Break):
+            lines.append("break")
+            continue
+        if stmt.origin is not None and stmt.origin != last:
+            lines.append(f"# {stmt.origin.text}")
+        last = None
+        lines += _structure_lines(graph, dots, stmt)
+    return lines
+
+
+def _structure_lines(graph: Graph, dots: dict[str, str], stmt: If | Loop) -> list[str]:
+    if isinstance(stmt, If):
+        lines = [f"if {_atom_text(stmt.cond)}:"]
+        lines += _indent(jvp_lines(graph, dots, stmt.then) or ["pass"])
+        if stmt.orelse:
+            lines += ["else:", *_indent(jvp_lines(graph, dots, stmt.orelse))]
+        return lines
+    test = jvp_lines(graph, dots, stmt.test)
+    if stmt.is_while:
+        header = [*test, f"while {_atom_text(stmt.cond)}:"]
+    else:
+        bounds = ", ".join(_atom_text(b) for b in stmt.bounds)
+        header = [f"for {stmt.index} in range({bounds}):"]
+    body = jvp_lines(graph, dots, stmt.body)
+    if stmt.is_while and not (stmt.body and isinstance(stmt.body[-1], Break)):
+        body += test
+    return header + _indent(body or ["pass"])
