@@ -108,7 +108,7 @@ def _prims() -> dict[str, Primitive]:
             none_means=unbounded,
         )
     )
-    for name in ("sum", "mean", "max", "min"):
+    for name in ("sum", "mean", "max", "min", "any", "all"):  # any/all: for conditions
         add(
             Primitive(
                 name,
@@ -296,6 +296,8 @@ NONDIFFERENTIABLE = {
     "arange",
     "floordiv",
     "floor",
+    "any",
+    "all",
 }
 
 PRIMITIVES: dict[str, Primitive] = _prims()
@@ -327,6 +329,8 @@ def _functions() -> dict[str, str]:
                     "where",
                     "clip",
                     "sum",
+                    "any",
+                    "all",
                     "mean",
                     "max",
                     "min",
@@ -409,7 +413,8 @@ _constants()
 
 # Array methods: `x.sum(axis=0)` -> ("sum", True); attributes: `x.T` -> ("transpose", False).
 METHODS: dict[str, str] = {
-    n: n for n in ("sum", "mean", "max", "min", "reshape", "transpose", "dot")
+    n: n
+    for n in ("sum", "mean", "max", "min", "reshape", "transpose", "dot", "any", "all")
 }
 ATTRIBUTES: dict[str, str] = {
     "T": "transpose",

@@ -66,6 +66,8 @@ CASES = [
         (1, 2, 3),
     ),
     (cf.copy_merge, (1.5, 0.5), (0, 1)),
+    (cf.any_all_conditions, (np.array([0.7, 1.3]),), 0),
+    (cf.any_all_conditions, (np.array([-0.7, 1.3]),), 0),
     (cf.copy_merge, (0.5, 1.5), (0, 1)),
 ]
 

@@ -207,3 +207,12 @@ def copy_merge(x, y):
     else:
         z = y
     return z * z
+
+
+def any_all_conditions(x):
+    y = x
+    while np.any(np.abs(y) > 0.1):
+        y = 0.5 * y
+    if (y > 0).all():
+        return np.sum(y**2)
+    return np.sum(np.sin(y))
