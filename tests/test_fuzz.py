@@ -405,13 +405,7 @@ def save_regression(
 # float32 gaps the fuzzer found and that are not fixed yet (issue 6 stays open for
 # them): each is a strict xfail, so the test fails the day its rule is fixed and
 # the entry must go.
-FLOAT32_GAPS = {
-    "007_float32_pow_constant_base": "np.where/np.log of a constant base is float64",
-    "008_float32_logsumexp_axis_seed": "np.expand_dims of the Python-float seed is float64",
-    "009_float32_math_function_rule": "math.* functions return Python floats",
-    "014_float32_sum_of_python_float_seed": "np.sum of the Python-float seed is a float64 scalar",
-    "015_float32_scalar_mask_times_python_float": "a Python float times a numpy bool scalar is float64",
-}
+FLOAT32_GAPS: dict[str, str] = {}
 
 
 def _regression_params() -> list:
