@@ -111,8 +111,9 @@ defvjp(
 defvjp("sin", lambda g, ans, x, lib: g * lib.cos(x))
 defvjp("cos", lambda g, ans, x, lib: -g * lib.sin(x))
 defvjp("tan", lambda g, ans, x: g * (1 + ans**2))
-defvjp("arcsin", lambda g, ans, x, lib: g / lib.sqrt(1 - x**2))
-defvjp("arccos", lambda g, ans, x, lib: -g / lib.sqrt(1 - x**2))
+# (np.sqrt even for math.asin: at x = ±1, g / math.sqrt(0.0) would raise, not give inf.)
+defvjp("arcsin", lambda g, ans, x: g / np.sqrt(1 - x**2))
+defvjp("arccos", lambda g, ans, x: -g / np.sqrt(1 - x**2))
 defvjp("arctan", lambda g, ans, x: g / (1 + x**2))
 defvjp("sinh", lambda g, ans, x, lib: g * lib.cosh(x))
 defvjp("cosh", lambda g, ans, x, lib: g * lib.sinh(x))
@@ -282,7 +283,7 @@ RANK_AWARE = {"matmul", "dot", "outer", "trace", "logsumexp"}
 # Primitives whose rules take which operands are active, as ``active``.
 ACTIVITY_AWARE = {"maximum", "minimum"}
 # Primitives whose rules take the library of the call, as ``lib`` (see sin).
-LIBRARY_AWARE = {"sin", "cos", "arcsin", "arccos", "sinh", "cosh"}
+LIBRARY_AWARE = {"sin", "cos", "sinh", "cosh"}
 
 
 def library(lib: str | None) -> Namespace:
