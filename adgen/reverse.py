@@ -24,7 +24,7 @@ from .graph import Graph
 from .ir import Atom, Const, Eqn, If, Loop, Stmt, all_eqns
 from .naming import bar
 from .primitives import PRIMITIVES, primal_statement
-from .rules import ACTIVITY_AWARE, RANK_AWARE, RULES, runtime
+from .rules import ACTIVITY_AWARE, LIBRARY_AWARE, RANK_AWARE, RULES, library, runtime
 from .shapes import SCALAR, rank, reduction, shape_of
 
 np = Namespace("np")
@@ -206,8 +206,10 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
 
 def rule_parameters(graph: Graph, eqn: Eqn) -> dict:
     """What a rule receives after the operands: the node's static parameters, plus
-    the operands' ranks or activity for the rules that ask for them."""
+    the operands' ranks, activity or library for the rules that ask for them."""
     statics = {k: v for k, v in eqn.params if k != "lib"}
+    if eqn.prim in LIBRARY_AWARE:
+        statics["lib"] = library(dict(eqn.params).get("lib"))
     if eqn.prim in ACTIVITY_AWARE:
         statics["active"] = tuple(
             isinstance(a, str) and a in graph.active for a in eqn.args

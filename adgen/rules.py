@@ -26,6 +26,7 @@ To add a primitive: a row in ``primitives.py`` and one ``defvjp`` line here.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from typing import Any
 
@@ -57,13 +58,27 @@ defvjp("add", lambda g, ans, x, y: g, lambda g, ans, x, y: g)
 defvjp("sub", lambda g, ans, x, y: g, lambda g, ans, x, y: -g)
 defvjp("mul", lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x)
 defvjp("div", lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * x / y**2)
-defvjp(
-    "pow",
-    lambda g, ans, x, y: g * (y * x ** (y - 1)),
-    lambda g, ans, x, y: g
-    * ans
-    * np.log(np.where(x.eq(0), 1.0, x)),  # 0 ** y: d/dy is 0 for y > 0
-)
+
+
+def _positive_number(x: E) -> float | None:
+    """The value of a positive numeric literal, else None."""
+    node = x.node
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return node.value if node.value > 0 else None
+    return None
+
+
+def _pow_exponent(g: E, ans: E, x: E, y: E) -> E:
+    """d x**y / dy = x**y log x.  A constant base's log is a Python float
+    (``math.log(2.0)``, like exp2's rule), which keeps float32: numpy's log of
+    the Python float would be a float64 numpy scalar."""
+    base = _positive_number(x)
+    if base is not None:
+        return g * ans * math.log(base)
+    return g * ans * np.log(np.where(x.eq(0), 1.0, x))  # 0 ** y: d/dy is 0 for y > 0
+
+
+defvjp("pow", lambda g, ans, x, y: g * (y * x ** (y - 1)), _pow_exponent)
 defvjp("mod", lambda g, ans, x, y: g, lambda g, ans, x, y: -g * np.floor(x / y))
 defvjp("neg", lambda g, ans, x: -g)
 defvjp("copy", lambda g, ans, x: g)
@@ -90,14 +105,19 @@ defvjp(
 )
 
 # --- elementwise functions ------------------------------------------------
-defvjp("sin", lambda g, ans, x: g * np.cos(x))
-defvjp("cos", lambda g, ans, x: -g * np.sin(x))
+# The rules that call a function receive ``lib``: ``math`` for the math.* spelling
+# of the primitive, else ``np``.  math.sin's rule is g * math.cos(x): the math.*
+# functions return Python floats, and np.cos of one would be a float64 numpy
+# scalar, which turns a float32 gradient float64.
+defvjp("sin", lambda g, ans, x, lib: g * lib.cos(x))
+defvjp("cos", lambda g, ans, x, lib: -g * lib.sin(x))
 defvjp("tan", lambda g, ans, x: g * (1 + ans**2))
+# (np.sqrt even for math.asin: at x = ±1, g / math.sqrt(0.0) would raise, not give inf.)
 defvjp("arcsin", lambda g, ans, x: g / np.sqrt(1 - x**2))
 defvjp("arccos", lambda g, ans, x: -g / np.sqrt(1 - x**2))
 defvjp("arctan", lambda g, ans, x: g / (1 + x**2))
-defvjp("sinh", lambda g, ans, x: g * np.cosh(x))
-defvjp("cosh", lambda g, ans, x: g * np.sinh(x))
+defvjp("sinh", lambda g, ans, x, lib: g * lib.cosh(x))
+defvjp("cosh", lambda g, ans, x, lib: g * lib.sinh(x))
 defvjp("tanh", lambda g, ans, x: g * (1 - ans**2))
 defvjp("exp", lambda g, ans, x: g * ans)
 defvjp(
@@ -158,15 +178,34 @@ defvjp(
         g, x, ans, axis, keepdims
     ),
 )
-defvjp(
-    "logsumexp",
-    lambda g, ans, x, axis, keepdims: kept(g, axis, keepdims)
-    * np.exp(x - kept(ans, axis, keepdims)),
-)
+
+
+def _logsumexp(g: E, ans: E, x: E, axis: Any, keepdims: bool, ndims: tuple) -> E:
+    """g times softmax(x), g and ans spread back over the reduced axes.  Where x's
+    rank is unknown, ans may be a scalar and g the Python-float seed, which
+    np.expand_dims would make a float64 array: runtime.unreduce spreads it safely."""
+    (rank,) = ndims
+    if axis is None or _reduces_to_scalar(axis, keepdims, rank):
+        return g * np.exp(x - ans)  # a scalar: nothing to spread
+    softmax = np.exp(x - kept(ans, axis, keepdims))
+    if rank is None and not keepdims:
+        return runtime.unreduce(g, x, axis, keepdims) * softmax
+    return kept(g, axis, keepdims) * softmax
+
+
+def _reduces_to_scalar(axis: Any, keepdims: bool, rank: int | None) -> bool:
+    """Does reducing ``axis`` of an operand of this rank leave a scalar (if known)?"""
+    if rank is None or keepdims:
+        return False
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return len({a % rank for a in axes}) == rank if rank else True
+
+
+defvjp("logsumexp", _logsumexp)
 
 
 # --- linear algebra and shape ----------------------------------------------
-# These rules receive the operands' ranks (``ndims``, None where unknown) from
+# These rules (and logsumexp's) receive the operands' ranks (``ndims``, None where unknown) from
 # the shape pass: with ranks known the adjoint is the textbook formula, else a
 # run-time helper that handles numpy's general case.
 def _matmul_x(g: E, ans: E, x: E, y: E, ndims: tuple) -> E:
@@ -337,6 +376,13 @@ LINEAR = {
 REDUCTIONS = {"max", "min", "logsumexp"}
 
 # Primitives whose rules take the operands' ranks as ``ndims``.
-RANK_AWARE = {"matmul", "dot", "outer", "trace"}
+RANK_AWARE = {"matmul", "dot", "outer", "trace", "logsumexp"}
 # Primitives whose rules take which operands are active, as ``active``.
 ACTIVITY_AWARE = {"maximum", "minimum"}
+# Primitives whose rules take the library of the call, as ``lib`` (see sin).
+LIBRARY_AWARE = {"sin", "cos", "sinh", "cosh"}
+
+
+def library(lib: str | None) -> Namespace:
+    """The namespace a library-aware rule calls: ``math`` for math.* calls, else ``np``."""
+    return math if lib == "math" else np

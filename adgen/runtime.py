@@ -26,6 +26,7 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "matmul_adjoint_y",
     "trace_adjoint",
     "unbroadcast",
+    "unreduce",
 ]
 
 
@@ -56,8 +57,14 @@ def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(a % ndim for a in axes))
 
 
-def unreduce(g: Any, x: Any, axis: Any, keepdims: bool) -> np.ndarray:
-    """Spread ``g`` back over the ``axis`` that ``sum(x, axis)`` removed."""
+def unreduce(g: Any, x: Any, axis: Any, keepdims: bool) -> Any:
+    """Spread ``g`` back over the ``axis`` that ``sum(x, axis)`` removed.
+
+    A scalar ``g`` is returned as it is (it broadcasts against ``x``): the
+    Python-float seed 1.0 stays a weak Python float, where np.expand_dims would
+    make it a float64 array and a float32 gradient float64."""
+    if np.ndim(g) == 0:
+        return g
     shape = np.shape(x)
     if not keepdims and axis is not None:
         g = np.expand_dims(g, _normalize_axes(axis, len(shape)))
@@ -73,8 +80,13 @@ def extremum_adjoint(g: Any, x: Any, ans: Any, axis: Any, keepdims: bool) -> np.
 
 
 def index_adjoint(g: Any, x: Any, index: Any) -> np.ndarray:
-    """Adjoint of ``x[index]``: zeros of ``x``'s shape with ``g`` added at ``index``."""
-    out = np.zeros(np.shape(x), dtype=np.result_type(g, x, np.float32))
+    """Adjoint of ``x[index]``: zeros of ``x``'s shape with ``g`` added at ``index``.
+
+    It has ``x``'s dtype (at least float32), like the adjoints of sum and max:
+    ``g`` may be a float64 numpy scalar where the program computed in float32
+    (the Python-float seed times a numpy bool mask, in max's rule)."""
+    dtype = np.result_type(np.asarray(x).dtype, np.float32)  # float32 stays float32
+    out = np.zeros(np.shape(x), dtype=dtype)
     np.add.at(out, index, g)  # add.at, not +=: repeated integer indexes must accumulate
     return out
 

@@ -224,7 +224,16 @@ class Reduction:
 def reduction(operand: Shape, out: Shape) -> Reduction:
     """What unbroadcasting an adjoint of shape ``out`` to ``operand`` needs."""
     if operand == SCALAR:
-        return Reduction() if out == SCALAR else Reduction(to_scalar=True)
+        if out == SCALAR:
+            return Reduction()
+        # np.sum where the output is known to be an array; else the runtime helper,
+        # which leaves an adjoint that is a scalar as it is: np.sum would make the
+        # Python-float seed 1.0 a float64 numpy scalar, and float32 gradients float64.
+        return (
+            Reduction(to_scalar=True)
+            if isinstance(out, tuple)
+            else Reduction(dynamic=True)
+        )
     if isinstance(operand, Same) and (out == operand):
         return Reduction()
     if not (isinstance(operand, tuple) and isinstance(out, tuple)) or len(

@@ -87,9 +87,14 @@ from rules_models.float32 import (
     f32_broadcast,
     f32_index,
     f32_logsumexp,
+    f32_logsumexp_axis_output,
+    f32_logsumexp_plus_element,
+    f32_math_of_element,
     f32_matmul,
     f32_max,
+    f32_maximum_of_elements,
     f32_mean,
+    f32_pow_constant_base,
     f32_sin,
 )
 from rules_models.indexing import (
@@ -1116,6 +1121,11 @@ FLOAT32 = [
     pytest.param(f32_index, id="x[1:,0]**2"),
     pytest.param(f32_matmul, id="tanh(x@x.T)"),
     pytest.param(f32_logsumexp, id="logsumexp"),
+    pytest.param(f32_pow_constant_base, id="sum(2.0**x)"),
+    pytest.param(f32_logsumexp_axis_output, id="logsumexp(x[1],axis=-1)"),
+    pytest.param(f32_math_of_element, id="math.sin(math.tanh(x[0,1]))"),
+    pytest.param(f32_logsumexp_plus_element, id="logsumexp(x)+x[0,0]"),
+    pytest.param(f32_maximum_of_elements, id="-maximum(x[0,1],0.5*x[1,2])"),
 ]
 
 
@@ -1125,7 +1135,7 @@ def test_float32_input(f):
     x = x64.astype(np.float32)
     g = adgen.grad(f)(x)
     assert np.shape(g) == x.shape
-    assert np.issubdtype(np.asarray(g).dtype, np.floating)
+    assert np.asarray(g).dtype == np.float32
     expected = numerical_grad(f, (x.astype(np.float64),), 0)
     np.testing.assert_allclose(
         np.asarray(g, dtype=np.float64), expected, rtol=1e-4, atol=1e-5
