@@ -54,7 +54,7 @@ def forward_grad(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
     forward = jvp(f, tuple(names))
 
     def gradient(*args: Any) -> Any:
-        grads = [_block(0.0, args[p]) for p in positions]
+        grads = [_block(np.float32(0), args[p]) for p in positions]  # arg dtype
         for k, index, tangents in _basis(args, positions):
             _, out_dot = forward(*args, *tangents)
             if np.ndim(out_dot) != 0:
