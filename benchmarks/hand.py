@@ -54,7 +54,9 @@ def net_scalar_forward(
     return np.mean((y1 - t) ** 2)
 
 
-def net_scalar_grad(x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4):
+def net_scalar_grad(
+    x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
+):
     z1 = w11 * x1 + w12 * x2 + b1
     z2 = w21 * x1 + w22 * x2 + b2
     z3 = w31 * x1 + w32 * x2 + b3

@@ -67,7 +67,9 @@ MODELS: dict[str, Callable] = {
 class Prepared:
     """One peer's functions for one workload, on inputs already in the peer's types."""
 
-    grad: Callable[[], Any]  # the gradients (or value and gradients), as the peer gives them
+    grad: Callable[
+        [], Any
+    ]  # the gradients (or value and gradients), as the peer gives them
     forward: Callable[[], Any]  # the model's value alone
 
 

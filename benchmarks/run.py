@@ -45,7 +45,10 @@ sys.path.insert(0, str(HERE))
 import peers
 import workloads
 
-HAND, ADGEN = "hand-written numpy", "adgen"  # adgen: grad_f (forward_f + backward_f for value+grad)
+HAND, ADGEN = (
+    "hand-written numpy",
+    "adgen",
+)  # adgen: grad_f (forward_f + backward_f for value+grad)
 
 
 class Disagreement(SystemExit):
@@ -75,7 +78,9 @@ def check_agrees(who: str, workload: str, got, expected) -> None:
 
 
 # --- timing --------------------------------------------------------------------
-def median_us(fns: list[Callable[[], object]], rounds: int, sample_s: float) -> list[float]:
+def median_us(
+    fns: list[Callable[[], object]], rounds: int, sample_s: float
+) -> list[float]:
     """Median µs per call of each function, sampled in alternation (the starting
     function rotates each round) so that drift in the machine's speed hits all alike."""
     loops = [max(1, int(sample_s / max(_once(fn), 1e-9))) for fn in fns]
@@ -116,7 +121,9 @@ def contenders(w: workloads.Workload, available: list[peers.Peer], notes: list[s
             prepared = peer.prepare(w.model, w.args, w.wrt, w.with_value)
             got = peer.to_numpy(prepared.grad())
         except Exception as failed:  # a peer that cannot run this model: say so, go on
-            notes.append(f"{peer.name} on {w.title}: {type(failed).__name__}: {failed}; skipped")
+            notes.append(
+                f"{peer.name} on {w.title}: {type(failed).__name__}: {failed}; skipped"
+            )
             continue
         check_agrees(peer.name, w.title, got, expected)
         rows.append((peer.name, prepared.grad, prepared.forward))
@@ -125,9 +132,13 @@ def contenders(w: workloads.Workload, available: list[peers.Peer], notes: list[s
 
 def measure(w, available, notes, rounds, sample_s) -> list[tuple[str, float, float]]:
     rows = contenders(w, available, notes)
-    times = median_us([g for _, g, _ in rows] + [f for _, _, f in rows], rounds, sample_s)
+    times = median_us(
+        [g for _, g, _ in rows] + [f for _, _, f in rows], rounds, sample_s
+    )
     n = len(rows)
-    return [(name, times[i], times[i] / times[n + i]) for i, (name, _, _) in enumerate(rows)]
+    return [
+        (name, times[i], times[i] / times[n + i]) for i, (name, _, _) in enumerate(rows)
+    ]
 
 
 def print_workload(title: str, results: list[tuple[str, float, float]]) -> None:
@@ -140,8 +151,12 @@ def print_workload(title: str, results: list[tuple[str, float, float]]) -> None:
 
 def print_summary(all_results: dict[str, list], names: list[str]) -> None:
     """The issue's table: one row per workload, ratio to hand-written per implementation."""
-    print("\nSummary: median time as a multiple of hand-written numpy (its µs in brackets)")
-    head = f"{'workload':38} {'hand-written':>16}" + "".join(f" {n:>13}" for n in names[1:])
+    print(
+        "\nSummary: median time as a multiple of hand-written numpy (its µs in brackets)"
+    )
+    head = f"{'workload':38} {'hand-written':>16}" + "".join(
+        f" {n:>13}" for n in names[1:]
+    )
     print(head)
     for title, results in all_results.items():
         by_name = {name: us for name, us, _ in results}
@@ -162,7 +177,15 @@ def _us(us: float) -> str:
 def cold_compile_ms(path: Path, function: str) -> float:
     """Wall time of `python -m adgen compile model.py:f` in a fresh process (start-up included)."""
     with tempfile.TemporaryDirectory() as out:
-        command = [sys.executable, "-m", "adgen", "compile", f"{path}:{function}", "-o", out]
+        command = [
+            sys.executable,
+            "-m",
+            "adgen",
+            "compile",
+            f"{path}:{function}",
+            "-o",
+            out,
+        ]
         began = time.perf_counter()
         subprocess.run(command, check=True, cwd=ROOT, capture_output=True, env=_env())
         return (time.perf_counter() - began) * 1e3
@@ -172,7 +195,9 @@ def first_call_ms(key: str) -> float:
     """``adgen.grad(f)(*args)``'s first call (compiles in memory), in a fresh process
     where adgen is already imported: what a notebook user waits."""
     command = [sys.executable, str(Path(__file__).resolve()), "--first-call", key]
-    done = subprocess.run(command, check=True, capture_output=True, text=True, env=_env())
+    done = subprocess.run(
+        command, check=True, capture_output=True, text=True, env=_env()
+    )
     return float(done.stdout.split()[-1])
 
 
@@ -209,7 +234,9 @@ def print_memory(w: workloads.Workload) -> None:
     for name, grad, forward in pairs:
         g = peak_extra_mb(lambda grad=grad: grad(*w.args))
         f = peak_extra_mb(lambda forward=forward: forward(*w.args))
-        print(f"  {name:20} gradient {g:7.2f} MiB   forward {f:7.2f} MiB   ratio {g / f:5.2f}")
+        print(
+            f"  {name:20} gradient {g:7.2f} MiB   forward {f:7.2f} MiB   ratio {g / f:5.2f}"
+        )
 
 
 def main(argv=None) -> None:
@@ -222,8 +249,10 @@ def main(argv=None) -> None:
     rounds, sample_s = (9, 0.002) if args.quick else (41, 0.005)
 
     available, notes = peers.available()
-    print(f"Python {sys.version.split()[0]}, numpy {np.__version__}, one thread; "
-          f"{rounds} interleaved rounds, median")
+    print(
+        f"Python {sys.version.split()[0]}, numpy {np.__version__}, one thread; "
+        f"{rounds} interleaved rounds, median"
+    )
     for note in notes:
         print(f"note: {note}")
     all_workloads = workloads.build()

@@ -26,7 +26,7 @@ for _path in (ROOT, HERE, LAB):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-import hand  # noqa: I001 (benchmarks/ is on the path now)
+import hand  # benchmarks/ and examples/lab7 are on the path now
 import models
 import net_scalar
 import net_vector
@@ -92,7 +92,14 @@ def net_vector_args(small: bool, rng: np.random.Generator) -> tuple:
     theta = lab_parameters(rng)
     W1 = theta[:6].reshape(3, 2).T.copy()  # W1[j-1, i-1] = w_ij
     W2 = theta[6:9].reshape(3, 1).copy()
-    return (np.stack([x1, x2], axis=1), t[:, None], W1, theta[9:12].copy(), W2, theta[12:13].copy())
+    return (
+        np.stack([x1, x2], axis=1),
+        t[:, None],
+        W1,
+        theta[9:12].copy(),
+        W2,
+        theta[12:13].copy(),
+    )
 
 
 def net_scalar_args(small: bool, rng: np.random.Generator) -> tuple:
@@ -135,7 +142,11 @@ def arguments(model: str, small: bool = False, seed: int = 0) -> tuple:
     rng = np.random.default_rng([seed, list(SOURCES).index(model)])
     if model == "lecture":
         return lecture_args()
-    make = {"net_vector": net_vector_args, "net_scalar": net_scalar_args, "mlp": mlp_args}
+    make = {
+        "net_vector": net_vector_args,
+        "net_scalar": net_scalar_args,
+        "mlp": mlp_args,
+    }
     return make[model](small, rng)
 
 
@@ -150,8 +161,16 @@ def build(small: bool = False, seed: int = 0) -> list[Workload]:
 
     def workload(key, title, model, with_value, adgen, hand_grad, hand_forward):
         return Workload(
-            key, title, model, args[model], WRT[model], with_value, adgen,
-            USER_FUNCTIONS[model], hand_grad, hand_forward,
+            key,
+            title,
+            model,
+            args[model],
+            WRT[model],
+            with_value,
+            adgen,
+            USER_FUNCTIONS[model],
+            hand_grad,
+            hand_forward,
         )
 
     batch = len(args["mlp"][0])
