@@ -1,6 +1,6 @@
 """The compiler: every stage, called in order, in one short function.
 
-    parse -> check -> normalize -> graph -> reverse -> emit -> format
+    parse -> check -> normalize -> graph -> reverse (+ specialize) -> emit -> format
 
 ``run`` keeps each stage's output so that ``adgen compile --dump STAGE`` can
 print any of them; ``compile_source`` returns the final, black-formatted text.
@@ -26,6 +26,7 @@ from .normalize import assert_normal_form, normalize
 from .parse import Module, parse_module, select_functions
 from .primitives import primal_statement
 from .reverse import AdjointBlock, Backward, ReverseIf, reverse_sweep
+from .specialize import specialize
 
 STAGES = ("parse", "check", "normalize", "graph", "reverse", "emit", "format")
 BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
@@ -61,7 +62,7 @@ def run(
         graph = build_graph(normal)
         stages.functions.append(normal)
         stages.graphs.append(graph)
-        stages.backwards.append(reverse_sweep(graph))
+        stages.backwards.append(specialize(graph, reverse_sweep(graph)))
     compiled = [
         Compiled(g, b) for g, b in zip(stages.graphs, stages.backwards, strict=False)
     ]
