@@ -6,12 +6,17 @@ expressions have a cheaper spelling that computes the same value:
 
     np.sum(a * b)  ->  np.vdot(a, b)     a and b of one known shape, rank >= 1:
                                          one BLAS dot, no temporary product
+    np.sum(g)      ->  g.sum()           g a computed array (rank >= 1, not a
+                                         parameter): the method skips np.sum's
+                                         Python-level dispatch
 
-The weight adjoints of the lab's scalar-style network are exactly this
-(``w41_bar = np.sum(n32_bar * h1)``, 441 points: 4 µs against 1 µs).  Nothing
+The weight and bias adjoints of the lab's scalar-style network are exactly
+these (``w41_bar = np.sum(n32_bar * h1)``, ``b4_bar = np.sum(y1_bar)``, 441
+points): together they made its gradient 1.5x the hand-written one.  Nothing
 is rewritten where a shape is unknown or the operands could broadcast: vdot
 flattens its operands, so it is only the sum of products for equal shapes.
-Visible in ``adgen compile --dump reverse``.
+Sums along an axis keep the textbook ``np.sum(g, axis=0)``: arrays there are
+large enough that the dispatch does not show.  Visible in ``--dump reverse``.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from .shapes import Shape
 def specialize(graph: Graph, backward: Backward) -> Backward:
     """``backward`` with each adjoint statement respelled where shapes allow."""
     shapes = _shapes_by_name(graph)
-    rewrite = _Respell(shapes)
+    rewrite = _Respell(shapes, computed=set(shapes) - set(graph.fn.params))
     return replace(backward, blocks=[_respelled(b, rewrite) for b in backward.blocks])
 
 
@@ -69,21 +74,28 @@ def _is_np(node: ast.expr, function: str) -> bool:
 
 
 class _Respell(ast.NodeTransformer):
-    def __init__(self, shapes: dict[str, Shape]):
+    def __init__(self, shapes: dict[str, Shape], computed: set[str]):
         self.shapes = shapes
+        self.computed = computed  # names the emitted code assigns: numpy results
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
         self.generic_visit(node)
+        if not (_is_np(node.func, "sum") and len(node.args) == 1 and not node.keywords):
+            return node
+        (summed,) = node.args
         if (
-            _is_np(node.func, "sum")
-            and len(node.args) == 1
-            and not node.keywords
-            and isinstance(product := node.args[0], ast.BinOp)
-            and isinstance(product.op, ast.Mult)
-            and self._same_array_shape(product.left, product.right)
+            isinstance(summed, ast.BinOp)
+            and isinstance(summed.op, ast.Mult)
+            and self._same_array_shape(summed.left, summed.right)
         ):
             vdot = ast.Attribute(ast.Name("np", ast.Load()), "vdot", ast.Load())
-            return ast.Call(vdot, [product.left, product.right], [])
+            return ast.Call(vdot, [summed.left, summed.right], [])
+        if (
+            isinstance(summed, ast.Name)
+            and summed.id in self.computed
+            and _is_array(self.shapes.get(summed.id))
+        ):
+            return ast.Call(ast.Attribute(summed, "sum", ast.Load()), [], [])
         return node
 
     def _same_array_shape(self, a: ast.expr, b: ast.expr) -> bool:
@@ -92,9 +104,8 @@ class _Respell(ast.NodeTransformer):
         if not (isinstance(a, ast.Name) and isinstance(b, ast.Name)):
             return False
         shape = self.shapes.get(a.id)
-        return (
-            isinstance(shape, tuple)
-            and len(shape) >= 1
-            and None not in shape
-            and self.shapes.get(b.id) == shape
-        )
+        return _is_array(shape) and None not in shape and self.shapes.get(b.id) == shape
+
+
+def _is_array(shape: Shape) -> bool:
+    return isinstance(shape, tuple) and len(shape) >= 1

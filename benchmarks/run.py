@@ -246,7 +246,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     if args.first_call:
         return time_first_call(args.first_call)
-    rounds, sample_s = (9, 0.002) if args.quick else (41, 0.005)
+    rounds, sample_s = (15, 0.002) if args.quick else (61, 0.003)
 
     available, notes = peers.available()
     print(

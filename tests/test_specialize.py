@@ -1,6 +1,7 @@
 """The speed respellings: each gives the value of the spelling it replaces.
 
-``np.vdot`` for a sum of products of equal known shapes (adgen/specialize.py),
+``np.vdot`` for a sum of products of equal known shapes and ``g.sum()`` for
+the full sum of a computed array (adgen/specialize.py),
 and the runtime ``logsumexp`` that emitted code calls instead of scipy's.
 Gradients are checked against central finite differences; the logsumexp
 helper against scipy itself, edge cases (inf, nan, float32) included.
@@ -42,6 +43,7 @@ def central(f, args, i, h=1e-6):
 def test_sum_of_products_of_one_known_shape_is_a_dot(compile_text):
     m = compile_text(SCALAR_STYLE)
     assert "w_bar = np.vdot(" in m.__source__
+    assert "b_bar = n6_bar.sum()" in m.__source__
     x, t = np.linspace(-1, 1, 7), np.cos(np.arange(7.0))
     args = (x, t, 0.7, -0.2)
 
@@ -55,7 +57,7 @@ def test_sum_of_products_of_one_known_shape_is_a_dot(compile_text):
 
 def test_no_dot_where_operands_could_broadcast(compile_text):
     m = compile_text(UNKNOWN_SHAPES, functions=["loss"], wrt=["w"])
-    assert "vdot" not in m.__source__
+    assert "vdot" not in m.__source__ and ".sum()" not in m.__source__
     # w a scalar against an array x: the sum of products, not a dot of unequal sizes
     (w_bar,) = m.grad_loss(np.arange(3.0), 2.0)
     assert w_bar == pytest.approx(3.0)
