@@ -1,6 +1,6 @@
 """The compiler: every stage, called in order, in one short function.
 
-    parse -> check -> normalize -> graph -> reverse (+ specialize) -> emit -> format
+    parse -> check -> normalize -> graph -> reverse (+ specialize) -> emit (+ liveness) -> format
 
 ``run`` keeps each stage's output so that ``adgen compile --dump STAGE`` can
 print any of them; ``compile_source`` returns the final, black-formatted text.
@@ -22,6 +22,7 @@ from .emit import Compiled, Provenance, emit_module
 from .errors import SourceFile
 from .graph import Graph, build_graph, describe
 from .ir import Break, Eqn, Function, If, Stmt
+from .liveness import free_dead_arrays
 from .normalize import assert_normal_form, normalize
 from .parse import Module, parse_module, select_functions
 from .primitives import primal_statement
@@ -66,8 +67,11 @@ def run(
     compiled = [
         Compiled(g, b) for g, b in zip(stages.graphs, stages.backwards, strict=False)
     ]
-    stages.emitted = emit_module(
-        compiled, origin or Provenance(source.path, source_hash(source.text))
+    stages.emitted = free_dead_arrays(
+        emit_module(
+            compiled, origin or Provenance(source.path, source_hash(source.text))
+        ),
+        stages.graphs,
     )
     stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages

@@ -81,3 +81,19 @@ def test_small_instances_are_what_the_benchmark_times_scaled_down():
     assert len(full["net_vector"][0]) == 441 and len(full["net_scalar"][0]) == 441
     assert full["mlp"][0].shape == (128, 784)
     assert WORKLOADS["mlp"].args[2].shape == full["mlp"][2].shape  # same layers
+
+
+def test_mlp_gradient_peak_memory_is_no_more_than_hand_written():
+    """Issue 5: grad_f's peak extra memory (tracemalloc) at most the hand-written one's."""
+    import tracemalloc
+
+    w = next(x for x in workloads.build() if x.key == "mlp")  # full size, batch 128
+
+    def peak(fn) -> int:
+        tracemalloc.start()
+        fn(*w.args)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return top
+
+    assert peak(w.adgen) <= peak(w.hand)

@@ -1,7 +1,8 @@
 """The speed respellings: each gives the value of the spelling it replaces.
 
 ``np.vdot`` for a sum of products of equal known shapes and ``g.sum()`` for
-the full sum of a computed array (adgen/specialize.py),
+the full sum of a computed array (adgen/specialize.py), ``del`` of matrices at
+their last use in grad_f (adgen/liveness.py),
 and the runtime ``logsumexp`` that emitted code calls instead of scipy's.
 Gradients are checked against central finite differences; the logsumexp
 helper against scipy itself, edge cases (inf, nan, float32) included.
@@ -99,3 +100,46 @@ def test_runtime_logsumexp_is_scipys(x, axis, keepdims):
     assert np.result_type(got) == np.result_type(expected)
     tolerance = 1e-6 if np.result_type(expected) == np.float32 else 1e-14
     np.testing.assert_allclose(got, expected, rtol=tolerance)
+
+
+LAYERS = """
+import numpy as np
+from adgen import shapes
+
+@shapes(X="batch 5", W1="5 4", W2="4 3")
+def loss(X, W1, W2):
+    h = np.tanh(X @ W1)
+    return np.sum((h @ W2) ** 2)
+"""
+
+
+def test_grad_frees_matrices_at_their_last_use(compile_text):
+    m = compile_text(LAYERS)
+    grad = m.__source__.split("def grad_loss")[1]
+    others = m.__source__.split("def grad_loss")[0]
+    assert (
+        "del " in grad and "del " not in others
+    )  # forward_/backward_: the tape holds them
+    body = grad.split('"""')[2]
+    freed = [ln.strip() for ln in body.splitlines() if ln.strip().startswith("del ")]
+    assert not any(n in ln for ln in freed for n in ("X", "W1_bar", "W2_bar"))
+    rng = np.random.default_rng(0)
+    X, W1, W2 = (
+        rng.standard_normal((6, 5)),
+        rng.standard_normal((5, 4)),
+        rng.standard_normal((4, 3)),
+    )
+
+    def loss(X, W1, W2):
+        return np.sum((np.tanh(X @ W1) @ W2) ** 2)
+
+    _, W1_bar, W2_bar = m.grad_loss(X, W1, W2)
+    for bar, i in ((W1_bar, 1), (W2_bar, 2)):
+        for index in [(0, 0), (1, 2), (3, 1)]:
+            up, down = [X, W1, W2], [X, W1, W2]
+            up[i], down[i] = up[i].copy(), down[i].copy()
+            up[i][index] += 1e-6
+            down[i][index] -= 1e-6
+            assert bar[index] == pytest.approx(
+                (loss(*up) - loss(*down)) / 2e-6, rel=1e-6
+            )
