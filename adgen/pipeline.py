@@ -1,6 +1,7 @@
 """The compiler: every stage, called in order, in one short function.
 
-    parse -> check -> normalize -> graph -> reverse (+ specialize) -> emit (+ liveness) -> format
+    parse -> check -> normalize -> graph -> reverse (+ specialize)
+          -> emit (+ liveness, scalar math in grad_f) -> format
 
 ``run`` keeps each stage's output so that ``adgen compile --dump STAGE`` can
 print any of them; ``compile_source`` returns the final, black-formatted text.
@@ -27,6 +28,7 @@ from .normalize import assert_normal_form, normalize
 from .parse import Module, parse_module, select_functions
 from .primitives import primal_statement
 from .reverse import AdjointBlock, Backward, ReverseIf, reverse_sweep
+from .scalars import spell_scalar_math
 from .specialize import specialize
 
 STAGES = ("parse", "check", "normalize", "graph", "reverse", "emit", "format")
@@ -67,12 +69,11 @@ def run(
     compiled = [
         Compiled(g, b) for g, b in zip(stages.graphs, stages.backwards, strict=False)
     ]
-    stages.emitted = free_dead_arrays(
-        emit_module(
-            compiled, origin or Provenance(source.path, source_hash(source.text))
-        ),
-        stages.graphs,
+    emitted = emit_module(
+        compiled, origin or Provenance(source.path, source_hash(source.text))
     )
+    emitted = free_dead_arrays(emitted, stages.graphs)
+    stages.emitted = spell_scalar_math(emitted, stages.graphs)
     stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 

@@ -8,9 +8,11 @@ the adjoint of one operand, with that operand's shape.
 from __future__ import annotations
 
 import hashlib
+import math
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -24,6 +26,7 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "logsumexp",
     "matmul_adjoint_x",
     "matmul_adjoint_y",
+    "scalar_math",
     "trace_adjoint",
     "unbroadcast",
 ]
@@ -62,6 +65,45 @@ def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     if not keepdims:
         out = np.squeeze(out, axis=axis)
     return out[()] if out.ndim == 0 else out  # a numpy scalar, as scipy returns
+
+
+def _scalar_function(numpy_name: str, math_name: str) -> Any:
+    fast, general = getattr(math, math_name), getattr(np, numpy_name)
+
+    def function(x: Any) -> Any:
+        if isinstance(x, float):  # a Python float or a numpy float64
+            try:
+                return fast(x)
+            except (
+                ValueError,
+                OverflowError,
+            ):  # log(0), exp(1000): numpy's -inf, inf, nan
+                pass
+        return general(x)
+
+    function.__name__ = numpy_name
+    function.__doc__ = (
+        f"math.{math_name} on a float, else (and where it raises) np.{numpy_name}"
+    )
+    return function
+
+
+# ``scalar_math.cos(x)``: what grad_f calls on values its shapes declare scalars.
+# math.cos on a Python float takes a fifth of np.cos's time and returns a float,
+# which keeps the arithmetic after it fast; arrays (a declaration is only a
+# promise), float32 and the points where math raises go to numpy, so every
+# result, inf and nan included, is numpy's.
+scalar_math = SimpleNamespace(
+    **{
+        numpy_name: _scalar_function(numpy_name, math_name)
+        for numpy_name, math_name in {
+            "sin": "sin", "cos": "cos", "tan": "tan", "arcsin": "asin",
+            "arccos": "acos", "arctan": "atan", "sinh": "sinh", "cosh": "cosh",
+            "tanh": "tanh", "exp": "exp", "expm1": "expm1", "log": "log",
+            "log2": "log2", "log10": "log10", "log1p": "log1p", "sqrt": "sqrt",
+        }.items()
+    }
+)  # fmt: skip
 
 
 def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:

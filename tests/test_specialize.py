@@ -143,3 +143,50 @@ def test_grad_frees_matrices_at_their_last_use(compile_text):
             assert bar[index] == pytest.approx(
                 (loss(*up) - loss(*down)) / 2e-6, rel=1e-6
             )
+
+
+LECTURE_G = """
+import numpy as np
+
+def g(x1: float, x2: float):
+    return np.log(x1) + x1 * x2 - np.sin(x2)
+"""
+
+
+def test_grad_spells_math_on_declared_scalars_and_the_lecture_code_stays(compile_text):
+    m = compile_text(LECTURE_G)
+    before, grad = m.__source__.split("def grad_g")
+    assert "scalar_math.cos(x2)" in grad and "np.cos" not in grad
+    lecture = before.split("def forward_g")[1]  # forward_g and backward_g
+    assert "np.cos(x2)" in lecture and "scalar_math" not in lecture
+    for x1, x2 in [(2.0, 5.0), (0.3, -1.0)]:
+        x1_bar, x2_bar = m.grad_g(x1, x2)  # closed form: 1/x1 + x2, x1 - cos x2
+        assert type(x2_bar) is float
+        assert x1_bar == pytest.approx(1 / x1 + x2, rel=1e-15)
+        assert x2_bar == pytest.approx(x1 - np.cos(x2), rel=1e-15)
+    # an array for a parameter declared float: numpy, elementwise, as before
+    x2 = np.array([5.0, 0.5])
+    np.testing.assert_allclose(m.grad_g(2.0, x2)[1], 2.0 - np.cos(x2), rtol=1e-15)
+
+
+EDGES = [0.0, -0.0, -1.0, 1e-300, 1000.0, -1000.0, 2.0, np.inf, -np.inf, np.nan]
+
+
+@pytest.mark.parametrize(
+    "name", sorted(vars(__import__("adgen.runtime").runtime.scalar_math))
+)
+def test_scalar_math_gives_numpys_values_inf_and_nan(name):
+    from adgen.runtime import scalar_math
+
+    fast, numpy_function = getattr(scalar_math, name), getattr(np, name)
+    with np.errstate(all="ignore"):
+        for x in EDGES:
+            got, expected = fast(x), numpy_function(x)
+            assert np.isnan(got) == np.isnan(expected), (name, x, got, expected)
+            if not np.isnan(expected):
+                assert got == pytest.approx(expected, rel=1e-15), (name, x)
+        x32 = np.float32(0.5)
+        assert fast(x32).dtype == np.float32  # float32 goes to numpy: stays float32
+        np.testing.assert_array_equal(
+            fast(np.array([0.5, 2.0])), numpy_function(np.array([0.5, 2.0]))
+        )
