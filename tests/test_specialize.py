@@ -190,3 +190,36 @@ def test_scalar_math_gives_numpys_values_inf_and_nan(name):
         np.testing.assert_array_equal(
             fast(np.array([0.5, 2.0])), numpy_function(np.array([0.5, 2.0]))
         )
+
+
+IN_A_LOOP = """
+import numpy as np
+from adgen import shapes
+
+@shapes(x="n")
+def f(x, w: float, b: float):
+    s = 0.0
+    for i in range(3):
+        s = s + np.mean(np.tanh(w * x + b))
+        if s > 0:
+            w = w * 0.5
+    return s
+"""
+
+
+def test_respelling_reaches_inside_loops_and_branches(compile_text):
+    m = compile_text(IN_A_LOOP, wrt=["w", "b"])
+    assert "np.vdot(" in m.__source__ and ".sum()" in m.__source__
+
+    def f(x, w, b):
+        s = 0.0
+        for _ in range(3):
+            s = s + np.mean(np.tanh(w * x + b))
+            if s > 0:
+                w = w * 0.5
+        return s
+
+    args = (np.linspace(-1.0, 2.0, 5), 0.8, 0.1)
+    w_bar, b_bar = m.grad_f(*args)
+    assert w_bar == pytest.approx(central(f, args, 1), rel=1e-7)
+    assert b_bar == pytest.approx(central(f, args, 2), rel=1e-7)
