@@ -14,8 +14,9 @@ hand-written numpy backprop (benchmarks/hand.py) and each installed peer
 Every gradient is checked against the hand-written one before anything is
 timed; a disagreement stops the run.  Functions are timed in alternation, many
 rounds, and the median kept, so drift in a shared machine hits all alike.
-Columns: median µs per call, ratio to hand-written numpy in the same run, and
-the gradient's cost over its own forward pass (for adgen: the user's function).
+Columns: median µs per call; the ratio to hand-written numpy and the gradient's
+cost over its own forward pass (for adgen: the user's function), each the
+median over rounds of the ratio of two samples taken in the same round.
 Then adgen's compile time per model, and the MLP's peak extra memory.
 """
 
@@ -78,11 +79,12 @@ def check_agrees(who: str, workload: str, got, expected) -> None:
 
 
 # --- timing --------------------------------------------------------------------
-def median_us(
+def interleaved_samples(
     fns: list[Callable[[], object]], rounds: int, sample_s: float
-) -> list[float]:
-    """Median µs per call of each function, sampled in alternation (the starting
-    function rotates each round) so that drift in the machine's speed hits all alike."""
+) -> list[list[float]]:
+    """Seconds per call of each function, one sample per round, the functions run in
+    alternation (the starting one rotates each round) so that drift in the
+    machine's speed hits all alike; ``samples[k][r]`` is function k in round r."""
     loops = [max(1, int(sample_s / max(_once(fn), 1e-9))) for fn in fns]
     samples: list[list[float]] = [[] for _ in fns]
     for r in range(rounds):
@@ -94,7 +96,13 @@ def median_us(
             for _ in range(n):
                 fn()
             samples[k].append((time.perf_counter() - began) / n)
-    return [statistics.median(s) * 1e6 for s in samples]
+    return samples
+
+
+def median_ratio(a: list[float], b: list[float]) -> float:
+    """The median over rounds of a/b, each pair measured in the same round: steadier
+    on a shared machine than a ratio of medians taken over different moments."""
+    return statistics.median(x / y for x, y in zip(a, b, strict=True))
 
 
 def _once(fn: Callable[[], object]) -> float:
@@ -130,41 +138,48 @@ def contenders(w: workloads.Workload, available: list[peers.Peer], notes: list[s
     return rows
 
 
-def measure(w, available, notes, rounds, sample_s) -> list[tuple[str, float, float]]:
+def measure(
+    w, available, notes, rounds, sample_s
+) -> list[tuple[str, float, float, float]]:
+    """(name, median µs, × hand-written, gradient / own forward) for each contender."""
     rows = contenders(w, available, notes)
-    times = median_us(
-        [g for _, g, _ in rows] + [f for _, _, f in rows], rounds, sample_s
-    )
+    fns = [g for _, g, _ in rows] + [f for _, _, f in rows]
+    samples = interleaved_samples(fns, rounds, sample_s)
     n = len(rows)
     return [
-        (name, times[i], times[i] / times[n + i]) for i, (name, _, _) in enumerate(rows)
+        (
+            name,
+            statistics.median(samples[i]) * 1e6,
+            median_ratio(samples[i], samples[0]),
+            median_ratio(samples[i], samples[n + i]),
+        )
+        for i, (name, _, _) in enumerate(rows)
     ]
 
 
-def print_workload(title: str, results: list[tuple[str, float, float]]) -> None:
-    hand_us = results[0][1]
+def print_workload(title: str, results: list[tuple[str, float, float, float]]) -> None:
     print(f"\n{title}")
     print(f"  {'implementation':20} {'µs':>10} {'× hand':>8} {'grad/forward':>13}")
-    for name, us, cost in results:
-        print(f"  {name:20} {us:10.2f} {us / hand_us:8.2f} {cost:13.2f}")
+    for name, us, ratio, cost in results:
+        print(f"  {name:20} {us:10.2f} {ratio:8.2f} {cost:13.2f}")
 
 
 def print_summary(all_results: dict[str, list], names: list[str]) -> None:
     """The issue's table: one row per workload, ratio to hand-written per implementation."""
     print(
-        "\nSummary: median time as a multiple of hand-written numpy (its µs in brackets)"
+        "\nSummary: time as a multiple of hand-written numpy's in the same round, median"
+        " (hand-written's median time in brackets)"
     )
     head = f"{'workload':38} {'hand-written':>16}" + "".join(
         f" {n:>13}" for n in names[1:]
     )
     print(head)
     for title, results in all_results.items():
-        by_name = {name: us for name, us, _ in results}
-        hand_us = by_name[HAND]
+        by_name = {name: ratio for name, _, ratio, _ in results}
+        hand_us = results[0][1]
         cells = [f"{'1.00 (' + _us(hand_us) + ')':>16}"]
         cells += [
-            f" {by_name[n] / hand_us:13.2f}" if n in by_name else f" {'-':>13}"
-            for n in names[1:]
+            f" {by_name[n]:13.2f}" if n in by_name else f" {'-':>13}" for n in names[1:]
         ]
         print(f"{title:38} " + "".join(cells))
 
