@@ -50,8 +50,11 @@ def gradient_model(
         or (isinstance(s, ast.ImportFrom) and "warn_if_stale" not in _imported(s))
     ]
     _refuse_stacks(grad, name, path)
+    grad = _NumpySpelling().visit(grad)
     _declare_shapes(grad, _function(ast.parse(model_text), name))
-    body = _without_seed([s for s in grad.body if not _is_guard(s)])
+    body = _without_seed(
+        [s for s in grad.body if not _is_guard(s) and not isinstance(s, ast.Delete)]
+    )  # the `del`s free memory early; the model read back needs none
     *statements, ret = body
     assert isinstance(ret, ast.Return) and ret.value is not None
     components = ret.value.elts if isinstance(ret.value, ast.Tuple) else [ret.value]
@@ -69,6 +72,17 @@ def gradient_model(
         [a.arg for a in grad.args.args],
         checks_scalar=any(_is_guard(s) for s in grad.body),
     )
+
+
+class _NumpySpelling(ast.NodeTransformer):
+    """``scalar_math.cos(x)`` (grad_f's fast spelling on scalars) read back as ``np.cos(x)``."""
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+        if isinstance(node.value, ast.Name) and node.value.id == "scalar_math":
+            return ast.copy_location(
+                ast.Attribute(ast.Name("np", ast.Load()), node.attr, ast.Load()), node
+            )
+        return self.generic_visit(node)
 
 
 def _refuse_stacks(grad: ast.FunctionDef, name: str, path: str) -> None:

@@ -1,6 +1,7 @@
 """The compiler: every stage, called in order, in one short function.
 
-    parse -> check -> normalize -> graph -> reverse -> emit -> format
+    parse -> check -> normalize -> graph -> reverse (+ specialize)
+          -> emit (+ liveness, scalar math in grad_f) -> format
 
 ``run`` keeps each stage's output so that ``adgen compile --dump STAGE`` can
 print any of them; ``compile_source`` returns the final, black-formatted text.
@@ -23,10 +24,13 @@ from .errors import SourceFile
 from .forward import emit_jvp
 from .graph import Graph, build_graph, describe
 from .ir import Break, Eqn, Function, If, Stmt
+from .liveness import free_dead_arrays
 from .normalize import assert_normal_form, normalize
 from .parse import Module, parse_module, select_functions
 from .primitives import primal_statement
 from .reverse import AdjointBlock, Backward, ReverseIf, reverse_sweep
+from .scalars import spell_scalar_math
+from .specialize import specialize
 
 STAGES = ("parse", "check", "normalize", "graph", "reverse", "emit", "format")
 # --mode: which functions the generated module holds for each model function.
@@ -69,15 +73,17 @@ def run(
         graph = build_graph(normal)
         stages.functions.append(normal)
         stages.graphs.append(graph)
-        stages.backwards.append(reverse_sweep(graph))
+        stages.backwards.append(specialize(graph, reverse_sweep(graph)))
     compiled = [
         Compiled(g, b) for g, b in zip(stages.graphs, stages.backwards, strict=False)
     ]
-    stages.emitted = emit_module(
+    emitted = emit_module(
         compiled,
         origin or Provenance(source.path, source_hash(source.text)),
         MODES[mode],
     )
+    emitted = free_dead_arrays(emitted, stages.graphs)
+    stages.emitted = spell_scalar_math(emitted, stages.graphs)
     stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 

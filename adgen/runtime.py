@@ -8,9 +8,11 @@ the adjoint of one operand, with that operand's shape.
 from __future__ import annotations
 
 import hashlib
+import math
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -22,8 +24,10 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "dot_adjoint_y",
     "extremum_adjoint",
     "index_adjoint",
+    "logsumexp",
     "matmul_adjoint_x",
     "matmul_adjoint_y",
+    "scalar_math",
     "trace_adjoint",
     "unbroadcast",
     "unreduce",
@@ -50,6 +54,65 @@ def broadcast_like(t: Any, like: Any) -> Any:
     forward mode's counterpart of ``unbroadcast`` (a tangent has its value's shape)."""
     shape = np.shape(like)
     return t if np.shape(t) == shape else np.broadcast_to(t, shape)
+
+
+def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """``scipy.special.logsumexp(x, axis, keepdims)`` for real arrays, several times
+    faster on small ones (scipy's goes through its array-API layer: 190 µs against
+    40 µs on a 128 x 10 batch of logits).  The same inf and nan results: a row of
+    -inf gives -inf, a +inf gives +inf, a nan gives nan, without warnings."""
+    x = np.asarray(x)
+    if x.ndim == 0 or x.size == 0 or not np.issubdtype(x.dtype, np.floating):
+        import scipy.special  # 0-d, empty, integer, complex: scipy's own rules
+
+        return scipy.special.logsumexp(x, axis=axis, keepdims=keepdims)
+    peak = np.max(x, axis=axis, keepdims=True)
+    peak = np.where(np.isfinite(peak), peak, 0).astype(x.dtype, copy=False)
+    with np.errstate(divide="ignore"):  # log(0) of a row of -inf is -inf, silently
+        out = np.log(np.sum(np.exp(x - peak), axis=axis, keepdims=True))
+    out += peak
+    if not keepdims:
+        out = np.squeeze(out, axis=axis)
+    return out[()] if out.ndim == 0 else out  # a numpy scalar, as scipy returns
+
+
+def _scalar_function(numpy_name: str, math_name: str) -> Any:
+    fast, general = getattr(math, math_name), getattr(np, numpy_name)
+
+    def function(x: Any) -> Any:
+        if isinstance(x, float):  # a Python float or a numpy float64
+            try:
+                return fast(x)
+            except (
+                ValueError,
+                OverflowError,
+            ):  # log(0), exp(1000): numpy's -inf, inf, nan
+                pass
+        return general(x)
+
+    function.__name__ = numpy_name
+    function.__doc__ = (
+        f"math.{math_name} on a float, else (and where it raises) np.{numpy_name}"
+    )
+    return function
+
+
+# ``scalar_math.cos(x)``: what grad_f calls on values its shapes declare scalars.
+# math.cos on a Python float takes a fifth of np.cos's time and returns a float,
+# which keeps the arithmetic after it fast; arrays (a declaration is only a
+# promise), float32 and the points where math raises go to numpy, so every
+# result, inf and nan included, is numpy's.
+scalar_math = SimpleNamespace(
+    **{
+        numpy_name: _scalar_function(numpy_name, math_name)
+        for numpy_name, math_name in {
+            "sin": "sin", "cos": "cos", "tan": "tan", "arcsin": "asin",
+            "arccos": "acos", "arctan": "atan", "sinh": "sinh", "cosh": "cosh",
+            "tanh": "tanh", "exp": "exp", "expm1": "expm1", "log": "log",
+            "log2": "log2", "log10": "log10", "log1p": "log1p", "sqrt": "sqrt",
+        }.items()
+    }
+)  # fmt: skip
 
 
 def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:

@@ -3,6 +3,7 @@
 """Gradients of f, g from examples/lecture.py, written by adgen."""
 
 import numpy as np
+from adgen.runtime import scalar_math
 from adgen.runtime import warn_if_stale
 
 # On import, warn if examples/lecture.py has changed since this file was written.
@@ -44,7 +45,7 @@ def grad_f(x1, x2):
     n3_bar = n5_bar
     n4_bar = n5_bar
     # n4 = np.sin(x1)
-    x1_bar = n4_bar * np.cos(x1)
+    x1_bar = n4_bar * scalar_math.cos(x1)
     # n3 = x1 * x2
     x1_bar = x1_bar + n3_bar * x2
     x2_bar = n3_bar * x1
@@ -88,7 +89,7 @@ def grad_g(x1, x2):
     n5_bar = n7_bar
     n6_bar = -n7_bar
     # n6 = np.sin(x2)
-    x2_bar = n6_bar * np.cos(x2)
+    x2_bar = n6_bar * scalar_math.cos(x2)
     # n5 = n3 + n4
     n3_bar = n5_bar
     n4_bar = n5_bar

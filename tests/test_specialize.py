@@ -1,0 +1,225 @@
+"""The speed respellings: each gives the value of the spelling it replaces.
+
+``np.vdot`` for a sum of products of equal known shapes and ``g.sum()`` for
+the full sum of a computed array (adgen/specialize.py), ``del`` of matrices at
+their last use in grad_f (adgen/liveness.py),
+and the runtime ``logsumexp`` that emitted code calls instead of scipy's.
+Gradients are checked against central finite differences; the logsumexp
+helper against scipy itself, edge cases (inf, nan, float32) included.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.special
+
+from adgen.runtime import logsumexp
+
+SCALAR_STYLE = """
+import numpy as np
+from adgen import shapes
+
+@shapes(x="n", t="n")
+def loss(x, t, w: float, b: float):
+    return np.mean((w * x + b - t) ** 2)
+"""
+
+UNKNOWN_SHAPES = """
+import numpy as np
+
+def loss(x, w):
+    return np.sum(w * x)
+"""
+
+
+def central(f, args, i, h=1e-6):
+    up, down = list(args), list(args)
+    up[i], down[i] = args[i] + h, args[i] - h
+    return (f(*up) - f(*down)) / (2 * h)
+
+
+def test_sum_of_products_of_one_known_shape_is_a_dot(compile_text):
+    m = compile_text(SCALAR_STYLE)
+    assert "w_bar = np.vdot(" in m.__source__
+    assert "b_bar = n6_bar.sum()" in m.__source__
+    x, t = np.linspace(-1, 1, 7), np.cos(np.arange(7.0))
+    args = (x, t, 0.7, -0.2)
+
+    def loss(x, t, w, b):
+        return np.mean((w * x + b - t) ** 2)
+
+    w_bar, b_bar = m.grad_loss(*args)[2:]
+    assert w_bar == pytest.approx(central(loss, args, 2), rel=1e-7)
+    assert b_bar == pytest.approx(central(loss, args, 3), rel=1e-7)
+
+
+def test_no_dot_where_operands_could_broadcast(compile_text):
+    m = compile_text(UNKNOWN_SHAPES, functions=["loss"], wrt=["w"])
+    assert "vdot" not in m.__source__ and ".sum()" not in m.__source__
+    # w a scalar against an array x: the sum of products, not a dot of unequal sizes
+    (w_bar,) = m.grad_loss(np.arange(3.0), 2.0)
+    assert w_bar == pytest.approx(3.0)
+
+
+CASES = [
+    np.array([1.0, 2.0]),
+    np.float32([1, 2, 3]),
+    np.random.default_rng(0).standard_normal((4, 5, 3)),
+    np.random.default_rng(1).standard_normal((3, 4)).astype(np.float32),
+    np.array([[-np.inf, -np.inf], [1.0, 2.0]]),
+    np.array([[np.inf, -np.inf], [np.nan, 2.0]]),
+    np.array([[np.inf, 1.0], [-1.0, 700.0]]),
+    np.zeros((0, 3)),
+    np.array(3.0),
+]
+
+
+AXES = [None, 0, -1, (0, -1)]  # a 0-d array has only axis=None
+
+
+@pytest.mark.parametrize(
+    "x, axis",
+    [(x, a) for x in CASES for a in AXES if x.ndim or a is None],
+    ids=[f"{i}-{a}" for i, x in enumerate(CASES) for a in AXES if x.ndim or a is None],
+)
+@pytest.mark.parametrize("keepdims", [False, True])
+def test_runtime_logsumexp_is_scipys(x, axis, keepdims):
+    try:
+        expected = scipy.special.logsumexp(x, axis=axis, keepdims=keepdims)
+    except Exception as refused:  # scipy refuses an empty array without an axis
+        with pytest.raises(type(refused)):
+            logsumexp(x, axis=axis, keepdims=keepdims)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scipy is silent about rows of -inf: so is this
+        got = logsumexp(x, axis=axis, keepdims=keepdims)
+    assert type(got) is type(expected) and np.shape(got) == np.shape(expected)
+    assert np.result_type(got) == np.result_type(expected)
+    tolerance = 1e-6 if np.result_type(expected) == np.float32 else 1e-14
+    np.testing.assert_allclose(got, expected, rtol=tolerance)
+
+
+LAYERS = """
+import numpy as np
+from adgen import shapes
+
+@shapes(X="batch 5", W1="5 4", W2="4 3")
+def loss(X, W1, W2):
+    h = np.tanh(X @ W1)
+    return np.sum((h @ W2) ** 2)
+"""
+
+
+def test_grad_frees_matrices_at_their_last_use(compile_text):
+    m = compile_text(LAYERS)
+    grad = m.__source__.split("def grad_loss")[1]
+    others = m.__source__.split("def grad_loss")[0]
+    assert (
+        "del " in grad and "del " not in others
+    )  # forward_/backward_: the tape holds them
+    body = grad.split('"""')[2]
+    freed = [ln.strip() for ln in body.splitlines() if ln.strip().startswith("del ")]
+    assert not any(n in ln for ln in freed for n in ("X", "W1_bar", "W2_bar"))
+    rng = np.random.default_rng(0)
+    X, W1, W2 = (
+        rng.standard_normal((6, 5)),
+        rng.standard_normal((5, 4)),
+        rng.standard_normal((4, 3)),
+    )
+
+    def loss(X, W1, W2):
+        return np.sum((np.tanh(X @ W1) @ W2) ** 2)
+
+    _, W1_bar, W2_bar = m.grad_loss(X, W1, W2)
+    for bar, i in ((W1_bar, 1), (W2_bar, 2)):
+        for index in [(0, 0), (1, 2), (3, 1)]:
+            up, down = [X, W1, W2], [X, W1, W2]
+            up[i], down[i] = up[i].copy(), down[i].copy()
+            up[i][index] += 1e-6
+            down[i][index] -= 1e-6
+            assert bar[index] == pytest.approx(
+                (loss(*up) - loss(*down)) / 2e-6, rel=1e-6
+            )
+
+
+LECTURE_G = """
+import numpy as np
+
+def g(x1: float, x2: float):
+    return np.log(x1) + x1 * x2 - np.sin(x2)
+"""
+
+
+def test_grad_spells_math_on_declared_scalars_and_the_lecture_code_stays(compile_text):
+    m = compile_text(LECTURE_G)
+    before, grad = m.__source__.split("def grad_g")
+    assert "scalar_math.cos(x2)" in grad and "np.cos" not in grad
+    lecture = before.split("def forward_g")[1]  # forward_g and backward_g
+    assert "np.cos(x2)" in lecture and "scalar_math" not in lecture
+    for x1, x2 in [(2.0, 5.0), (0.3, -1.0)]:
+        x1_bar, x2_bar = m.grad_g(x1, x2)  # closed form: 1/x1 + x2, x1 - cos x2
+        assert type(x2_bar) is float
+        assert x1_bar == pytest.approx(1 / x1 + x2, rel=1e-15)
+        assert x2_bar == pytest.approx(x1 - np.cos(x2), rel=1e-15)
+    # an array for a parameter declared float: numpy, elementwise, as before
+    x2 = np.array([5.0, 0.5])
+    np.testing.assert_allclose(m.grad_g(2.0, x2)[1], 2.0 - np.cos(x2), rtol=1e-15)
+
+
+EDGES = [0.0, -0.0, -1.0, 1e-300, 1000.0, -1000.0, 2.0, np.inf, -np.inf, np.nan]
+
+
+@pytest.mark.parametrize(
+    "name", sorted(vars(__import__("adgen.runtime").runtime.scalar_math))
+)
+def test_scalar_math_gives_numpys_values_inf_and_nan(name):
+    from adgen.runtime import scalar_math
+
+    fast, numpy_function = getattr(scalar_math, name), getattr(np, name)
+    with np.errstate(all="ignore"):
+        for x in EDGES:
+            got, expected = fast(x), numpy_function(x)
+            assert np.isnan(got) == np.isnan(expected), (name, x, got, expected)
+            if not np.isnan(expected):
+                assert got == pytest.approx(expected, rel=1e-15), (name, x)
+        x32 = np.float32(0.5)
+        assert fast(x32).dtype == np.float32  # float32 goes to numpy: stays float32
+        np.testing.assert_array_equal(
+            fast(np.array([0.5, 2.0])), numpy_function(np.array([0.5, 2.0]))
+        )
+
+
+IN_A_LOOP = """
+import numpy as np
+from adgen import shapes
+
+@shapes(x="n")
+def f(x, w: float, b: float):
+    s = 0.0
+    for i in range(3):
+        s = s + np.mean(np.tanh(w * x + b))
+        if s > 0:
+            w = w * 0.5
+    return s
+"""
+
+
+def test_respelling_reaches_inside_loops_and_branches(compile_text):
+    m = compile_text(IN_A_LOOP, wrt=["w", "b"])
+    assert "np.vdot(" in m.__source__ and ".sum()" in m.__source__
+
+    def f(x, w, b):
+        s = 0.0
+        for _ in range(3):
+            s = s + np.mean(np.tanh(w * x + b))
+            if s > 0:
+                w = w * 0.5
+        return s
+
+    args = (np.linspace(-1.0, 2.0, 5), 0.8, 0.1)
+    w_bar, b_bar = m.grad_f(*args)
+    assert w_bar == pytest.approx(central(f, args, 1), rel=1e-7)
+    assert b_bar == pytest.approx(central(f, args, 2), rel=1e-7)
