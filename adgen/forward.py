@@ -115,11 +115,11 @@ def tangent_expr(
     return total
 
 
-def _custom_tangent(
-    graph: Graph, eqn: Eqn, dots: dict[str, str], scalars: bool
-) -> E:
+def _custom_tangent(graph: Graph, eqn: Eqn, dots: dict[str, str], scalars: bool) -> E:
     """A user's rule: its @adgen.defjvp, or its VJP rule where the Jacobian is diagonal."""
-    tangents = [name(dots[a]) if isinstance(a, str) and a in dots else None for a in eqn.args]
+    tangents = [
+        name(dots[a]) if isinstance(a, str) and a in dots else None for a in eqn.args
+    ]
     rule = eqn.kwargs["rule"]
     found = rule.tangent(tangents, name(eqn.out), [_atom(a) for a in eqn.args], scalars)
     if found is None:
@@ -235,7 +235,9 @@ def emit_jvp(c: Compiled) -> str:
     )
 
 
-def jvp_lines(graph: Graph, dots: dict[str, str], body: list[Stmt] | None = None) -> list[str]:
+def jvp_lines(
+    graph: Graph, dots: dict[str, str], body: list[Stmt] | None = None
+) -> list[str]:
     """Primal and tangent statements, each group under a comment with the user's
     statement; branches and loops keep their shape (forward mode needs no stacks)."""
     lines: list[str] = []

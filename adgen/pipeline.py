@@ -22,6 +22,7 @@ from .check import check_function
 from .emit import Compiled, Provenance, emit_function, emit_module
 from .errors import SourceFile
 from .forward import emit_jvp
+from .fuse import forward_copies
 from .graph import Graph, build_graph, describe
 from .ir import Break, Eqn, Function, If, Stmt
 from .liveness import free_dead_arrays
@@ -82,6 +83,7 @@ def run(
         origin or Provenance(source.path, source_hash(source.text)),
         MODES[mode],
     )
+    emitted = forward_copies(emitted, stages.graphs)
     emitted = free_dead_arrays(emitted, stages.graphs)
     stages.emitted = spell_scalar_math(emitted, stages.graphs)
     stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)

@@ -4,7 +4,7 @@ Rules are written generally (``g * (y * x ** (y - 1))``); with a constant
 exponent ``y = 2`` that would read ``g * (2 * x ** (2 - 1))``.  This pass folds
 constants and drops identities so the emitted code reads as if written by hand:
 
-    2 - 1 -> 1     x ** 1 -> x     1 * g, g * 1, g / 1 -> g
+    2 - 1 -> 1     x ** 1 -> x     1 * g, g * 1, g / 1 -> g     -1 * g -> -g
     g + 0, 0 + g, g - 0 -> g       -(-g) -> g       -(2) -> -2
     a + -b -> a - b                a - -b -> a + b
 
@@ -44,6 +44,8 @@ class _Simplify(ast.NodeTransformer):
             return _constant(FOLD[op](left, right))
         if op is ast.Mult and left == 1:
             return node.right
+        if op is ast.Mult and left == -1:  # -1 * g -> -g (the seed of a difference)
+            return ast.UnaryOp(ast.USub(), node.right)
         if op in (ast.Mult, ast.Div, ast.Pow) and right == 1:
             return node.left
         if op is ast.Add and left == 0:

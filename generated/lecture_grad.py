@@ -40,16 +40,11 @@ def backward_f(tape, n5_bar=1.0):
 
 def grad_f(x1, x2):
     """Gradient of `f` with respect to x1, x2: both sweeps fused, no tape."""
-    n5_bar = 1.0
-    # n5 = n3 + n4
-    n3_bar = n5_bar
-    n4_bar = n5_bar
     # n4 = np.sin(x1)
-    x1_bar = n4_bar * scalar_math.cos(x1)
+    x1_bar = scalar_math.cos(x1)
     # n3 = x1 * x2
-    x1_bar = x1_bar + n3_bar * x2
-    x2_bar = n3_bar * x1
-    return x1_bar, x2_bar
+    x1_bar = x1_bar + x2
+    return (x1_bar, x1)
 
 
 def forward_g(x1, x2):
@@ -84,18 +79,11 @@ def backward_g(tape, n7_bar=1.0):
 
 def grad_g(x1, x2):
     """Gradient of `g` with respect to x1, x2: both sweeps fused, no tape."""
-    n7_bar = 1.0
-    # n7 = n5 - n6
-    n5_bar = n7_bar
-    n6_bar = -n7_bar
     # n6 = np.sin(x2)
-    x2_bar = n6_bar * scalar_math.cos(x2)
-    # n5 = n3 + n4
-    n3_bar = n5_bar
-    n4_bar = n5_bar
+    x2_bar = -scalar_math.cos(x2)
     # n4 = x1 * x2
-    x1_bar = n4_bar * x2
-    x2_bar = x2_bar + n4_bar * x1
+    x1_bar = x2
+    x2_bar = x2_bar + x1
     # n3 = np.log(x1)
-    x1_bar = x1_bar + n3_bar / x1
+    x1_bar = x1_bar + 1.0 / x1
     return x1_bar, x2_bar

@@ -403,7 +403,6 @@ def save_regression(
 # the day its rule is fixed and the entry must go.  (007-015, found by fuzzing,
 # are fixed; these two were found by hand.)
 FLOAT32_GAPS = {
-    "016_float32_scalar_mask_into_dot": "the Python-float seed times a numpy bool scalar is float64",
     "017_float32_pow_python_float_base": "np.log/np.where of a Python-float base is float64",
 }
 

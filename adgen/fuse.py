@@ -1,0 +1,126 @@
+"""Stage 6a, fuse: in each straight-line ``grad_f``, forward the seed and adjoint copies.
+
+``backward_f`` spells out every step the lecture does (``n5_bar = n7_bar``,
+``n3_bar = n5_bar``); ``grad_f`` is the fast path for training, so there a name
+assigned once from another name or a number is replaced by what it holds, the
+seed ``1.0`` is folded into the expressions that read it, and the simplifier
+tidies the result (``1.0 * x2`` -> ``x2``, ``-1.0 * np.cos(x2)`` ->
+``-np.cos(x2)``).  For the lecture's function the backward part of ``grad_g``
+becomes four statements, the hand-derived gradient:
+
+    x2_bar = -np.cos(x2)
+    x1_bar = x2
+    x2_bar = x2_bar + x1
+    x1_bar = x1_bar + 1.0 / x1
+
+Values do not change (the simplifier keeps inf and nan as they are).  Functions
+with loops or branches are left as they are, and so are ``forward_f`` and
+``backward_f``.  Visible in ``adgen compile --dump emit``.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+
+from .graph import Graph
+from .simplify import simplify
+
+SIMPLE = (ast.Assign, ast.Return, ast.Pass, ast.Expr, ast.If, ast.Raise)
+
+
+def forward_copies(module: str, graphs: list[Graph]) -> str:
+    """``module`` (emitted text, one statement per line) with each straight-line
+    ``grad_f``'s copies forwarded."""
+    lines = module.split("\n")
+    tree = ast.parse(module)
+    names = {f"grad_{g.fn.name}" for g in graphs if g.straight_line}
+    edits: dict[int, str | None] = {}  # line (1-based) -> new text, None: delete
+    for fn in tree.body:
+        if isinstance(fn, ast.FunctionDef) and fn.name in names:
+            edits.update(_function_edits(fn, lines))
+            edits.update(_orphan_comments(fn, lines, edits))
+    for line in sorted(edits, reverse=True):
+        if edits[line] is None:
+            del lines[line - 1]
+        else:
+            lines[line - 1] = edits[line]  # type: ignore[assignment]
+    return "\n".join(lines)
+
+
+def _function_edits(fn: ast.FunctionDef, lines: list[str]) -> dict[int, str | None]:
+    assigned = Counter(
+        t.id
+        for s in fn.body
+        if isinstance(s, ast.Assign)
+        for t in s.targets
+        if isinstance(t, ast.Name)
+    )
+    indexed = {  # g[i], g.sum(): a number is not put there
+        n.value.id
+        for n in ast.walk(fn)
+        if isinstance(n, ast.Subscript | ast.Attribute)
+        and isinstance(n.value, ast.Name)
+    }
+    replace: dict[str, ast.expr] = {}
+    edits: dict[int, str | None] = {}
+    for stmt in fn.body:
+        if (
+            not isinstance(stmt, ast.Assign | ast.Return)
+            or stmt.lineno != stmt.end_lineno
+        ):
+            continue  # the guard's `if ... raise` spans lines; it reads the primal only
+        new = _Substitute(replace).visit(simplify(stmt)) if replace else stmt
+        new = simplify(new)
+        if isinstance(new, ast.Assign) and _is_copy(new, assigned, indexed):
+            replace[new.targets[0].id] = new.value  # type: ignore[union-attr]
+            edits[stmt.lineno] = None
+        elif ast.dump(new) != ast.dump(stmt):
+            indent = lines[stmt.lineno - 1][: stmt.col_offset]
+            edits[stmt.lineno] = indent + ast.unparse(new)
+    return edits
+
+
+def _is_copy(stmt: ast.Assign, assigned: Counter, indexed: set[str]) -> bool:
+    """``a = b`` or ``a = 1.0`` with ``a`` and ``b`` each assigned only here (or never)."""
+    target, value = stmt.targets[0], stmt.value
+    if len(stmt.targets) != 1 or not isinstance(target, ast.Name):
+        return False
+    if assigned[target.id] != 1:
+        return False
+    if isinstance(value, ast.Name):
+        return assigned[value.id] <= 1
+    return _is_number(value) and target.id not in indexed
+
+
+def _is_number(node: ast.expr) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
+class _Substitute(ast.NodeTransformer):
+    def __init__(self, replace: dict[str, ast.expr]):
+        self.replace = replace
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        if isinstance(node.ctx, ast.Load) and node.id in self.replace:
+            return self.replace[node.id]
+        return node
+
+
+def _orphan_comments(
+    fn: ast.FunctionDef, lines: list[str], edits: dict[int, str | None]
+) -> dict[int, None]:
+    """Comments whose statements were all forwarded: deleted with them."""
+    orphans: dict[int, None] = {}
+    comment = None
+    for number in range(fn.lineno, (fn.end_lineno or fn.lineno) + 1):
+        text = lines[number - 1].strip()
+        if text.startswith("#") or text.startswith("return "):
+            if comment is not None:
+                orphans[comment] = None
+            comment = number if text.startswith("#") else None
+        elif text and not (number in edits and edits[number] is None):
+            comment = None
+    return orphans
