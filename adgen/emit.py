@@ -125,17 +125,23 @@ def emit_function(c: Compiled) -> str:
         *_indent(backward),
         f"    return {results}",
     ]
-    return "\n".join(parts + _grad_function(c, writer))
+    return "\n".join(
+        parts + _grad_function(c, writer) + _grad_function(c, writer, with_value=True)
+    )
 
 
-def _grad_function(c: Compiled, writer: _Writer) -> list[str]:
+def _grad_function(c: Compiled, writer: _Writer, with_value: bool = False) -> list[str]:
     """``grad_f``: both sweeps fused, computing only the primal values the backward
     sweep reads (the tape's, and what they need). It needs a scalar output: where
     the output's shape is not known statically it checks at run time; where it is
-    known not to be a scalar there is no ``grad_f`` (``backward_f`` takes a seed)."""
+    known not to be a scalar there is no ``grad_f`` (``backward_f`` takes a seed).
+    ``value_and_grad_f`` is the same, returning the value too (a training step's
+    loss and gradient)."""
     fn = c.graph.fn
     shape = c.graph.shapes.get(fn.output) if isinstance(fn.output, str) else SCALAR
     if isinstance(shape, tuple) and shape != SCALAR:
+        if with_value:
+            return []
         return [
             "",
             "",
@@ -152,18 +158,38 @@ def _grad_function(c: Compiled, writer: _Writer) -> list[str]:
     )
     forward = writer.forward
     if c.graph.straight_line:
-        needed = _needed(c.graph, set(writer.tape) | ({fn.output} if check else set()))
+        wanted = (
+            {fn.output}
+            if (check or with_value) and isinstance(fn.output, str)
+            else set()
+        )
+        needed = _needed(c.graph, set(writer.tape) | wanted)
         forward = writer.forward_lines(c.graph.body, keep=needed)
+    wrt = ", ".join(fn.wrt) or "no parameter"
+    results = _tuple_text(c.backward.results)
+    name, doc, returned = (
+        (
+            f"value_and_grad_{fn.name}",
+            f"Value of `{fn.name}` and its gradient with respect to {wrt}",
+            f"{_atom_text(fn.output)}, {_paren(results)}",
+        )
+        if with_value
+        else (
+            f"grad_{fn.name}",
+            f"Gradient of `{fn.name}` with respect to {wrt}",
+            results,
+        )
+    )
     return [
         "",
         "",
-        f"def grad_{fn.name}({', '.join(fn.params)}):",
-        f'    """Gradient of `{fn.name}` with respect to {", ".join(fn.wrt) or "no parameter"}: both sweeps fused, no tape."""',
+        f"def {name}({', '.join(fn.params)}):",
+        f'    """{doc}: both sweeps fused, no tape."""',
         *_indent(forward),
         *check,
         f"    {c.backward.seed} = 1.0",
         *_indent(writer.backward),
-        f"    return {_tuple_text(c.backward.results)}",
+        f"    return {returned}",
     ]
 
 

@@ -34,7 +34,12 @@ def forward_copies(module: str, graphs: list[Graph]) -> str:
     ``grad_f``'s copies forwarded."""
     lines = module.split("\n")
     tree = ast.parse(module)
-    names = {f"grad_{g.fn.name}" for g in graphs if g.straight_line}
+    names = {
+        f"{prefix}{g.fn.name}"
+        for g in graphs
+        if g.straight_line
+        for prefix in ("grad_", "value_and_grad_")
+    }
     edits: dict[int, str | None] = {}  # line (1-based) -> new text, None: delete
     for fn in tree.body:
         if isinstance(fn, ast.FunctionDef) and fn.name in names:

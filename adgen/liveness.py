@@ -36,10 +36,11 @@ def free_dead_arrays(module: str, graphs: list[Graph]) -> str:
     }
     inserts: dict[int, list[str]] = {}  # after line number (1-based) -> names to free
     for graph in graphs:
-        fn = functions.get(f"grad_{graph.fn.name}")
-        if fn is not None and all(isinstance(s, SIMPLE) for s in fn.body):
-            for line, names in _last_uses(fn, _matrices(graph)).items():
-                inserts.setdefault(line, []).extend(names)
+        for prefix in ("grad_", "value_and_grad_"):
+            fn = functions.get(f"{prefix}{graph.fn.name}")
+            if fn is not None and all(isinstance(s, SIMPLE) for s in fn.body):
+                for line, names in _last_uses(fn, _matrices(graph)).items():
+                    inserts.setdefault(line, []).extend(names)
     for line in sorted(inserts, reverse=True):
         indent = lines[line - 1][: len(lines[line - 1]) - len(lines[line - 1].lstrip())]
         lines.insert(line, f"{indent}del {', '.join(sorted(inserts[line]))}")

@@ -33,9 +33,10 @@ def spell_scalar_math(module: str, graphs: list[Graph]) -> str:
     functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
     edits: list[ast.Attribute] = []
     for graph in graphs:
-        fn = functions.get(f"grad_{graph.fn.name}")
-        if fn is not None:
-            edits += _scalar_calls(fn, _scalars(graph))
+        for prefix in ("grad_", "value_and_grad_"):
+            fn = functions.get(f"{prefix}{graph.fn.name}")
+            if fn is not None:
+                edits += _scalar_calls(fn, _scalars(graph))
     if not edits:
         return module
     for func in sorted(edits, key=lambda f: (f.lineno, f.col_offset), reverse=True):

@@ -156,8 +156,7 @@ def build(small: bool = False, seed: int = 0) -> list[Workload]:
     args = {key: arguments(key, small, seed) for key in SOURCES}
 
     def adgen_value_and_grad(*a):
-        value, tape = gen["lecture"].forward_lecture(*a)
-        return value, gen["lecture"].backward_lecture(tape)
+        return gen["lecture"].value_and_grad_lecture(*a)
 
     def workload(key, title, model, with_value, adgen, hand_grad, hand_forward):
         return Workload(

@@ -123,6 +123,58 @@ def grad_rnn(xs, W, U, h0):
     return W_bar, U_bar, h0_bar
 
 
+def value_and_grad_rnn(xs, W, U, h0):
+    """Value of `rnn` and its gradient with respect to W, U, h0: both sweeps fused, no tape."""
+    # for t in range(xs.shape[0]):
+    n5 = np.shape(xs)
+    n6 = n5[0]
+    h = h0
+    h_stack = []
+    n8_stack = []
+    h_2_stack = []
+    for t in range(n6):
+        h_stack.append(h)
+        # h = np.tanh(W @ h + U @ xs[t])
+        n7 = W @ h
+        n8 = xs[t]
+        n8_stack.append(n8)
+        n9 = U @ n8
+        n10 = n7 + n9
+        h_2 = np.tanh(n10)
+        h_2_stack.append(h_2)
+        h = h_2
+    # return np.sum(h**2)
+    n12 = h**2
+    n13 = np.sum(n12)
+    n13_bar = 1.0
+    # n13 = np.sum(n12)
+    n12_bar = np.full_like(n12, n13_bar)
+    # n12 = h ** 2
+    h_bar = n12_bar * (2 * h)
+    U_bar = np.zeros_like(U)
+    W_bar = np.zeros_like(W)
+    # for t in range(xs.shape[0]): (backwards)
+    for t in reversed(range(n6)):
+        h = h_stack.pop()
+        n8 = n8_stack.pop()
+        h_2 = h_2_stack.pop()
+        # h = h_2
+        h_2_bar = h_bar
+        # h_2 = np.tanh(n10)
+        n10_bar = h_2_bar * (1 - h_2**2)
+        # n10 = n7 + n9
+        n7_bar = n10_bar
+        n9_bar = n10_bar
+        # n9 = U @ n8
+        U_bar = U_bar + np.outer(n9_bar, n8)
+        # n7 = W @ h
+        W_bar = W_bar + np.outer(n7_bar, h)
+        h_bar = W.T @ n7_bar
+    # h = h0
+    h0_bar = h_bar
+    return n13, (W_bar, U_bar, h0_bar)
+
+
 def forward_newton_sqrt(a):
     """Forward sweep of `newton_sqrt` (examples/control_flow.py): its value, and the tape backward_newton_sqrt reads."""
     # while err > 1e-12:
@@ -214,6 +266,50 @@ def grad_newton_sqrt(a):
     # x = a
     a_bar = a_bar + x_bar
     return (a_bar,)
+
+
+def value_and_grad_newton_sqrt(a):
+    """Value of `newton_sqrt` and its gradient with respect to a: both sweeps fused, no tape."""
+    # while err > 1e-12:
+    err = 1.0
+    x = a
+    x_stack = []
+    loop1_trips = 0
+    # while err > 1e-12:
+    n2 = err > 1e-12
+    while n2:
+        loop1_trips += 1
+        x_stack.append(x)
+        # x_new = 0.5 * (x + a / x)
+        n3 = a / x
+        n4 = x + n3
+        x_new = 0.5 * n4
+        # err = abs(x_new - x)
+        n6 = x_new - x
+        err_2 = abs(n6)
+        err = err_2
+        # x = x_new
+        x = x_new
+        # while err > 1e-12:
+        n2 = err > 1e-12
+    x_bar = 1.0
+    a_bar = 0.0
+    # while err > 1e-12: (backwards)
+    for _ in range(loop1_trips):
+        x = x_stack.pop()
+        # x = x_new
+        x_new_bar = x_bar
+        # x_new = 0.5 * n4
+        n4_bar = x_new_bar * 0.5
+        # n4 = x + n3
+        x_bar = n4_bar
+        n3_bar = n4_bar
+        # n3 = a / x
+        a_bar = a_bar + n3_bar / x
+        x_bar = x_bar + -n3_bar * a / x**2
+    # x = a
+    a_bar = a_bar + x_bar
+    return x, (a_bar,)
 
 
 def forward_huber(r, delta):
@@ -309,3 +405,48 @@ def grad_huber(r, delta):
         # n7 = abs(r)
         r_bar = n7_bar * np.sign(r)
     return r_bar, delta_bar
+
+
+def value_and_grad_huber(r, delta):
+    """Value of `huber` and its gradient with respect to r, delta: both sweeps fused, no tape."""
+    # if abs(r) <= delta:
+    n3 = abs(r)
+    n4 = n3 <= delta
+    n5_stack = []
+    n9_stack = []
+    if n4:
+        # return 0.5 * r * r
+        n5 = 0.5 * r
+        n5_stack.append(n5)
+        n6 = n5 * r
+    else:
+        # return delta * (abs(r) - 0.5 * delta)
+        n7 = abs(r)
+        n8 = 0.5 * delta
+        n9 = n7 - n8
+        n9_stack.append(n9)
+        n6 = delta * n9
+    n6_bar = 1.0
+    # if abs(r) <= delta:
+    if n4:
+        n5 = n5_stack.pop()
+        # n6 = n5 * r
+        n5_bar = n6_bar * r
+        r_bar = n6_bar * n5
+        # n5 = 0.5 * r
+        r_bar = r_bar + n5_bar * 0.5
+        # delta: no contribution on this path
+        delta_bar = 0.0
+    else:
+        n9 = n9_stack.pop()
+        # n6 = delta * n9
+        delta_bar = n6_bar * n9
+        n9_bar = n6_bar * delta
+        # n9 = n7 - n8
+        n7_bar = n9_bar
+        n8_bar = -n9_bar
+        # n8 = 0.5 * delta
+        delta_bar = delta_bar + n8_bar * 0.5
+        # n7 = abs(r)
+        r_bar = n7_bar * np.sign(r)
+    return n6, (r_bar, delta_bar)

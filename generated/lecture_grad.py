@@ -47,6 +47,19 @@ def grad_f(x1, x2):
     return (x1_bar, x1)
 
 
+def value_and_grad_f(x1, x2):
+    """Value of `f` and its gradient with respect to x1, x2: both sweeps fused, no tape."""
+    # return x1 * x2 + np.sin(x1)
+    n3 = x1 * x2
+    n4 = scalar_math.sin(x1)
+    n5 = n3 + n4
+    # n4 = np.sin(x1)
+    x1_bar = scalar_math.cos(x1)
+    # n3 = x1 * x2
+    x1_bar = x1_bar + x2
+    return (n5, (x1_bar, x1))
+
+
 def forward_g(x1, x2):
     """Forward sweep of `g` (examples/lecture.py): its value, and the tape backward_g reads."""
     # return np.log(x1) + x1 * x2 - np.sin(x2)
@@ -87,3 +100,21 @@ def grad_g(x1, x2):
     # n3 = np.log(x1)
     x1_bar = x1_bar + 1.0 / x1
     return x1_bar, x2_bar
+
+
+def value_and_grad_g(x1, x2):
+    """Value of `g` and its gradient with respect to x1, x2: both sweeps fused, no tape."""
+    # return np.log(x1) + x1 * x2 - np.sin(x2)
+    n3 = scalar_math.log(x1)
+    n4 = x1 * x2
+    n5 = n3 + n4
+    n6 = scalar_math.sin(x2)
+    n7 = n5 - n6
+    # n6 = np.sin(x2)
+    x2_bar = -scalar_math.cos(x2)
+    # n4 = x1 * x2
+    x1_bar = x2
+    x2_bar = x2_bar + x1
+    # n3 = np.log(x1)
+    x1_bar = x1_bar + 1.0 / x1
+    return n7, (x1_bar, x2_bar)

@@ -138,6 +138,59 @@ def grad_net(x1, x2, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
     return x1_bar, x2_bar
 
 
+def value_and_grad_net(
+    x1, x2, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
+):
+    """Value of `net` and its gradient with respect to x1, x2: both sweeps fused, no tape."""
+    # h1 = relu(w11 * x1 + w12 * x2 + b1)
+    n16 = w11 * x1
+    n17 = w12 * x2
+    n18 = n16 + n17
+    n19 = n18 + b1
+    # in relu: return np.maximum(z, 0)
+    h1 = np.maximum(n19, 0)
+    # h2 = relu(w21 * x1 + w22 * x2 + b2)
+    n21 = w21 * x1
+    n22 = w22 * x2
+    n23 = n21 + n22
+    n24 = n23 + b2
+    # in relu: return np.maximum(z, 0)
+    h2 = np.maximum(n24, 0)
+    # h3 = relu(w31 * x1 + w32 * x2 + b3)
+    n26 = w31 * x1
+    n27 = w32 * x2
+    n28 = n26 + n27
+    n29 = n28 + b3
+    # in relu: return np.maximum(z, 0)
+    h3 = np.maximum(n29, 0)
+    # y1 = w41 * h1 + w42 * h2 + w43 * h3 + b4
+    n31 = w41 * h1
+    n32 = w42 * h2
+    n33 = n31 + n32
+    n34 = w43 * h3
+    n35 = n33 + n34
+    y1 = n35 + b4
+    # h3 = np.maximum(n29, 0)
+    n29_bar = w43 * (n29 > 0)
+    # n27 = w32 * x2
+    x2_bar = n29_bar * w32
+    # n26 = w31 * x1
+    x1_bar = n29_bar * w31
+    # h2 = np.maximum(n24, 0)
+    n24_bar = w42 * (n24 > 0)
+    # n22 = w22 * x2
+    x2_bar = x2_bar + n24_bar * w22
+    # n21 = w21 * x1
+    x1_bar = x1_bar + n24_bar * w21
+    # h1 = np.maximum(n19, 0)
+    n19_bar = w41 * (n19 > 0)
+    # n17 = w12 * x2
+    x2_bar = x2_bar + n19_bar * w12
+    # n16 = w11 * x1
+    x1_bar = x1_bar + n19_bar * w11
+    return y1, (x1_bar, x2_bar)
+
+
 def forward_loss(
     x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
 ):
@@ -330,6 +383,98 @@ def grad_loss(x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3
     # n17 = w11 * x1
     w11_bar = np.vdot(n20_bar, x1)
     return (
+        w11_bar,
+        w12_bar,
+        w21_bar,
+        w22_bar,
+        w31_bar,
+        w32_bar,
+        w41_bar,
+        w42_bar,
+        w43_bar,
+        b1_bar,
+        b2_bar,
+        b3_bar,
+        b4_bar,
+    )
+
+
+def value_and_grad_loss(
+    x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
+):
+    """Value of `loss` and its gradient with respect to w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4: both sweeps fused, no tape."""
+    # in net: h1 = relu(w11 * x1 + w12 * x2 + b1)
+    n17 = w11 * x1
+    n18 = w12 * x2
+    n19 = n17 + n18
+    n20 = n19 + b1
+    # in relu: return np.maximum(z, 0)
+    h1 = np.maximum(n20, 0)
+    # in net: h2 = relu(w21 * x1 + w22 * x2 + b2)
+    n22 = w21 * x1
+    n23 = w22 * x2
+    n24 = n22 + n23
+    n25 = n24 + b2
+    # in relu: return np.maximum(z, 0)
+    h2 = np.maximum(n25, 0)
+    # in net: h3 = relu(w31 * x1 + w32 * x2 + b3)
+    n27 = w31 * x1
+    n28 = w32 * x2
+    n29 = n27 + n28
+    n30 = n29 + b3
+    # in relu: return np.maximum(z, 0)
+    h3 = np.maximum(n30, 0)
+    # in net: y1 = w41 * h1 + w42 * h2 + w43 * h3 + b4
+    n32 = w41 * h1
+    n33 = w42 * h2
+    n34 = n32 + n33
+    n35 = w43 * h3
+    n36 = n34 + n35
+    y1 = n36 + b4
+    # return np.mean((y1 - t) ** 2)
+    n38 = y1 - t
+    n39 = n38**2
+    n40 = np.mean(n39)
+    # n40 = np.mean(n39)
+    n39_bar = np.full_like(n39, 1.0 / np.size(n39))
+    # n39 = n38 ** 2
+    n38_bar = n39_bar * (2 * n38)
+    # y1 = n36 + b4
+    b4_bar = n38_bar.sum()
+    # n35 = w43 * h3
+    w43_bar = np.vdot(n38_bar, h3)
+    h3_bar = n38_bar * w43
+    # n33 = w42 * h2
+    w42_bar = np.vdot(n38_bar, h2)
+    h2_bar = n38_bar * w42
+    # n32 = w41 * h1
+    w41_bar = np.vdot(n38_bar, h1)
+    h1_bar = n38_bar * w41
+    # h3 = np.maximum(n30, 0)
+    n30_bar = h3_bar * (n30 > 0)
+    # n30 = n29 + b3
+    b3_bar = n30_bar.sum()
+    # n28 = w32 * x2
+    w32_bar = np.vdot(n30_bar, x2)
+    # n27 = w31 * x1
+    w31_bar = np.vdot(n30_bar, x1)
+    # h2 = np.maximum(n25, 0)
+    n25_bar = h2_bar * (n25 > 0)
+    # n25 = n24 + b2
+    b2_bar = n25_bar.sum()
+    # n23 = w22 * x2
+    w22_bar = np.vdot(n25_bar, x2)
+    # n22 = w21 * x1
+    w21_bar = np.vdot(n25_bar, x1)
+    # h1 = np.maximum(n20, 0)
+    n20_bar = h1_bar * (n20 > 0)
+    # n20 = n19 + b1
+    b1_bar = n20_bar.sum()
+    # n18 = w12 * x2
+    w12_bar = np.vdot(n20_bar, x2)
+    # n17 = w11 * x1
+    w11_bar = np.vdot(n20_bar, x1)
+    return n40, (
         w11_bar,
         w12_bar,
         w21_bar,

@@ -92,3 +92,42 @@ def grad_loss(X, T, W1, b1, W2, b2):
     # n7 = X @ W1
     W1_bar = X.T @ n8_bar
     return W1_bar, b1_bar, W2_bar, b2_bar
+
+
+def value_and_grad_loss(X, T, W1, b1, W2, b2):
+    """Value of `loss` and its gradient with respect to W1, b1, W2, b2: both sweeps fused, no tape."""
+    # H = relu(X @ W1 + b1)
+    n7 = X @ W1
+    n8 = n7 + b1
+    del n7
+    # in relu: return np.maximum(z, 0)
+    H = np.maximum(n8, 0)
+    # Y = H @ W2 + b2
+    n10 = H @ W2
+    Y = n10 + b2
+    del n10
+    # return np.mean((Y - T) ** 2)
+    n12 = Y - T
+    del Y
+    n13 = n12**2
+    n14 = np.mean(n13)
+    # n14 = np.mean(n13)
+    n13_bar = np.full_like(n13, 1.0 / np.size(n13))
+    del n13
+    # n13 = n12 ** 2
+    n12_bar = n13_bar * (2 * n12)
+    del n12, n13_bar
+    # Y = n10 + b2
+    b2_bar = np.sum(n12_bar, axis=0)
+    # n10 = H @ W2
+    H_bar = n12_bar @ W2.T
+    W2_bar = H.T @ n12_bar
+    del H, n12_bar
+    # H = np.maximum(n8, 0)
+    n8_bar = H_bar * (n8 > 0)
+    del H_bar, n8
+    # n8 = n7 + b1
+    b1_bar = np.sum(n8_bar, axis=0)
+    # n7 = X @ W1
+    W1_bar = X.T @ n8_bar
+    return n14, (W1_bar, b1_bar, W2_bar, b2_bar)

@@ -72,3 +72,11 @@ def test_network_gradients_match_backward(compile_text):
     _, tape = module.forward_f(*args)
     for fused, plain in zip(module.grad_f(*args), module.backward_f(tape), strict=True):
         np.testing.assert_allclose(fused, plain, rtol=1e-14, atol=1e-15)
+
+
+def test_value_and_grad_is_the_value_and_the_gradient(compile_text):
+    module = compile_text(LECTURE)
+    x1, x2 = 2.0, 5.0
+    value, grads = module.value_and_grad_g(x1, x2)
+    assert value == pytest.approx(math.log(x1) + x1 * x2 - math.sin(x2), rel=1e-15)
+    assert grads == pytest.approx((1 / x1 + x2, x1 - math.cos(x2)), rel=1e-15)

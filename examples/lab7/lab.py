@@ -72,12 +72,13 @@ def predict(theta: np.ndarray, x1: np.ndarray, x2: np.ndarray) -> np.ndarray:
 def loss_and_grad(
     theta: np.ndarray, X: np.ndarray, t: np.ndarray, model: str = "vector"
 ) -> tuple[float, np.ndarray]:
-    """Mean squared error and its gradient in theta, from one of the generated ``grad_loss``."""
+    """Mean squared error and its gradient in theta, from one of the generated
+    ``value_and_grad_loss`` (both sweeps in one function, no tape)."""
     if model == "scalar":
-        value, tape = net_scalar_grad.forward_loss(
+        value, grads = net_scalar_grad.value_and_grad_loss(
             X[:, 0], X[:, 1], t, *as_scalars(theta)
         )
-        return float(value), np.array(net_scalar_grad.backward_loss(tape))
+        return float(value), np.array(grads)
     W1, b1, W2, b2 = as_arrays(theta)
-    value, tape = net_vector_grad.forward_loss(X, t[:, None], W1, b1, W2, b2)
-    return float(value), from_arrays(*net_vector_grad.backward_loss(tape))
+    value, grads = net_vector_grad.value_and_grad_loss(X, t[:, None], W1, b1, W2, b2)
+    return float(value), from_arrays(*grads)
