@@ -61,12 +61,20 @@ def _function_edits(fn: ast.FunctionDef, lines: list[str]) -> dict[int, str | No
         for t in s.targets
         if isinstance(t, ast.Name)
     )
-    indexed = {  # g[i], g.sum(): a number is not put there
+    indexed = {  # g[i], g.sum(): a number is not put there (nor forwarded from there)
         n.value.id
         for n in ast.walk(fn)
         if isinstance(n, ast.Subscript | ast.Attribute)
         and isinstance(n.value, ast.Name)
     }
+    returned = {  # the gradients keep their names: x1_bar, not what it copies
+        n.id
+        for s in fn.body
+        if isinstance(s, ast.Return)
+        for n in ast.walk(s)
+        if isinstance(n, ast.Name)
+    }
+    indexed |= returned
     replace: dict[str, ast.expr] = {}
     edits: dict[int, str | None] = {}
     for stmt in fn.body:
@@ -93,9 +101,11 @@ def _is_copy(stmt: ast.Assign, assigned: Counter, indexed: set[str]) -> bool:
         return False
     if assigned[target.id] != 1:
         return False
+    if target.id in indexed:
+        return False
     if isinstance(value, ast.Name):
         return assigned[value.id] <= 1
-    return _is_number(value) and target.id not in indexed
+    return _is_number(value)
 
 
 def _is_number(node: ast.expr) -> bool:

@@ -25,6 +25,11 @@ class Graph:
     body: list[Stmt]  # the live statements, with their control flow
 
     @property
+    def producers(self) -> dict[str, Eqn]:
+        """Each value's equation (the last, for a name assigned on several paths)."""
+        return {e.out: e for e in self.eqns}
+
+    @property
     def straight_line(self) -> bool:
         return all(isinstance(s, Eqn) for s in self.body)
 

@@ -182,6 +182,8 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
     prim = PRIMITIVES[eqn.prim]
     partials = RULES[eqn.prim]
     operands = [_atom(a) for a in eqn.args]
+    if eqn.prim in SHAPE_ONLY and isinstance(eqn.args[0], str):
+        operands[0] = name(shape_donor(graph, eqn.args[0]))
     statics = rule_parameters(graph, eqn)
     found = []
     for i, arg in enumerate(eqn.args):
@@ -202,6 +204,27 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
             contribution = unbroadcast(contribution, arg, eqn.out, graph, exact=False)
         found.append((arg, contribution))
     return found
+
+
+# Rules that read their operand only for its shape (np.full_like(x, g)).
+SHAPE_ONLY = {"sum", "mean"}
+
+
+def shape_donor(graph: Graph, x: str) -> str:
+    """A value of ``x``'s known shape that the gradient needs anyway: for ``np.sum(a * b)``
+    the rule can spread ``g`` over ``a`` instead of ``a * b``, which then need not be
+    computed in ``grad_f`` at all.  Only an active operand of ``x``'s elementwise node
+    (a float, so the adjoint keeps a float dtype); else ``x`` itself."""
+    shape = graph.shapes.get(x)
+    if shape is None or (isinstance(shape, tuple) and None in shape):
+        return x
+    eqn = graph.producers.get(x)
+    if eqn is None or eqn.prim == "copy" or not PRIMITIVES[eqn.prim].elementwise:
+        return x  # a copy: a merge or carried name, whose operand differs by path
+    for a in eqn.args:
+        if isinstance(a, str) and a in graph.active and graph.shapes.get(a) == shape:
+            return a
+    return x
 
 
 def rule_parameters(graph: Graph, eqn: Eqn) -> dict:

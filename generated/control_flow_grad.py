@@ -37,14 +37,14 @@ def forward_rnn(xs, W, U, h0):
     # return np.sum(h**2)
     n12 = h**2
     n13 = np.sum(n12)
-    return n13, (W, U, n6, h, h_stack, n8_stack, h_2_stack, n12)
+    return n13, (W, U, n6, h, h_stack, n8_stack, h_2_stack)
 
 
 def backward_rnn(tape, n13_bar=1.0):
     """Reverse sweep of `rnn`: adjoints of W, U, h0, given n13_bar."""
-    W, U, n6, h, h_stack, n8_stack, h_2_stack, n12 = tape
+    W, U, n6, h, h_stack, n8_stack, h_2_stack = tape
     # n13 = np.sum(n12)
-    n12_bar = np.full_like(n12, n13_bar)
+    n12_bar = np.full_like(h, n13_bar)
     # n12 = h ** 2
     h_bar = n12_bar * (2 * h)
     U_bar = np.zeros_like(U)
@@ -96,7 +96,7 @@ def grad_rnn(xs, W, U, h0):
     n13 = np.sum(n12)
     n13_bar = 1.0
     # n13 = np.sum(n12)
-    n12_bar = np.full_like(n12, n13_bar)
+    n12_bar = np.full_like(h, n13_bar)
     # n12 = h ** 2
     h_bar = n12_bar * (2 * h)
     U_bar = np.zeros_like(U)
@@ -148,7 +148,7 @@ def value_and_grad_rnn(xs, W, U, h0):
     n13 = np.sum(n12)
     n13_bar = 1.0
     # n13 = np.sum(n12)
-    n12_bar = np.full_like(n12, n13_bar)
+    n12_bar = np.full_like(h, n13_bar)
     # n12 = h ** 2
     h_bar = n12_bar * (2 * h)
     U_bar = np.zeros_like(U)

@@ -44,7 +44,8 @@ def grad_f(x1, x2):
     x1_bar = scalar_math.cos(x1)
     # n3 = x1 * x2
     x1_bar = x1_bar + x2
-    return (x1_bar, x1)
+    x2_bar = x1
+    return x1_bar, x2_bar
 
 
 def value_and_grad_f(x1, x2):
@@ -57,7 +58,8 @@ def value_and_grad_f(x1, x2):
     x1_bar = scalar_math.cos(x1)
     # n3 = x1 * x2
     x1_bar = x1_bar + x2
-    return (n5, (x1_bar, x1))
+    x2_bar = x1
+    return n5, (x1_bar, x2_bar)
 
 
 def forward_g(x1, x2):

@@ -227,14 +227,14 @@ def forward_loss(
     n38 = y1 - t
     n39 = n38**2
     n40 = np.mean(n39)
-    return n40, (x1, x2, w41, w42, w43, n20, h1, n25, h2, n30, h3, n38, n39)
+    return n40, (x1, x2, w41, w42, w43, n20, h1, n25, h2, n30, h3, n38)
 
 
 def backward_loss(tape, n40_bar=1.0):
     """Reverse sweep of `loss`: adjoints of w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4, given n40_bar."""
-    x1, x2, w41, w42, w43, n20, h1, n25, h2, n30, h3, n38, n39 = tape
+    x1, x2, w41, w42, w43, n20, h1, n25, h2, n30, h3, n38 = tape
     # n40 = np.mean(n39)
-    n39_bar = np.full_like(n39, n40_bar / np.size(n39))
+    n39_bar = np.full_like(n38, n40_bar / np.size(n38))
     # n39 = n38 ** 2
     n38_bar = n39_bar * (2 * n38)
     # n38 = y1 - t
@@ -342,22 +342,23 @@ def grad_loss(x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3
     y1 = n36 + b4
     # return np.mean((y1 - t) ** 2)
     n38 = y1 - t
-    n39 = n38**2
     # n40 = np.mean(n39)
-    n39_bar = np.full_like(n39, 1.0 / np.size(n39))
+    n39_bar = np.full_like(n38, 1.0 / np.size(n38))
     # n39 = n38 ** 2
     n38_bar = n39_bar * (2 * n38)
+    # n38 = y1 - t
+    y1_bar = n38_bar
     # y1 = n36 + b4
-    b4_bar = n38_bar.sum()
+    b4_bar = y1_bar.sum()
     # n35 = w43 * h3
-    w43_bar = np.vdot(n38_bar, h3)
-    h3_bar = n38_bar * w43
+    w43_bar = np.vdot(y1_bar, h3)
+    h3_bar = y1_bar * w43
     # n33 = w42 * h2
-    w42_bar = np.vdot(n38_bar, h2)
-    h2_bar = n38_bar * w42
+    w42_bar = np.vdot(y1_bar, h2)
+    h2_bar = y1_bar * w42
     # n32 = w41 * h1
-    w41_bar = np.vdot(n38_bar, h1)
-    h1_bar = n38_bar * w41
+    w41_bar = np.vdot(y1_bar, h1)
+    h1_bar = y1_bar * w41
     # h3 = np.maximum(n30, 0)
     n30_bar = h3_bar * (n30 > 0)
     # n30 = n29 + b3
@@ -436,20 +437,22 @@ def value_and_grad_loss(
     n39 = n38**2
     n40 = np.mean(n39)
     # n40 = np.mean(n39)
-    n39_bar = np.full_like(n39, 1.0 / np.size(n39))
+    n39_bar = np.full_like(n38, 1.0 / np.size(n38))
     # n39 = n38 ** 2
     n38_bar = n39_bar * (2 * n38)
+    # n38 = y1 - t
+    y1_bar = n38_bar
     # y1 = n36 + b4
-    b4_bar = n38_bar.sum()
+    b4_bar = y1_bar.sum()
     # n35 = w43 * h3
-    w43_bar = np.vdot(n38_bar, h3)
-    h3_bar = n38_bar * w43
+    w43_bar = np.vdot(y1_bar, h3)
+    h3_bar = y1_bar * w43
     # n33 = w42 * h2
-    w42_bar = np.vdot(n38_bar, h2)
-    h2_bar = n38_bar * w42
+    w42_bar = np.vdot(y1_bar, h2)
+    h2_bar = y1_bar * w42
     # n32 = w41 * h1
-    w41_bar = np.vdot(n38_bar, h1)
-    h1_bar = n38_bar * w41
+    w41_bar = np.vdot(y1_bar, h1)
+    h1_bar = y1_bar * w41
     # h3 = np.maximum(n30, 0)
     n30_bar = h3_bar * (n30 > 0)
     # n30 = n29 + b3

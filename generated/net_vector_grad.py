@@ -28,14 +28,14 @@ def forward_loss(X, T, W1, b1, W2, b2):
     n12 = Y - T
     n13 = n12**2
     n14 = np.mean(n13)
-    return n14, (X, W2, n8, H, n12, n13)
+    return n14, (X, W2, n8, H, n12)
 
 
 def backward_loss(tape, n14_bar=1.0):
     """Reverse sweep of `loss`: adjoints of W1, b1, W2, b2, given n14_bar."""
-    X, W2, n8, H, n12, n13 = tape
+    X, W2, n8, H, n12 = tape
     # n14 = np.mean(n13)
-    n13_bar = np.full_like(n13, n14_bar / np.size(n13))
+    n13_bar = np.full_like(n12, n14_bar / np.size(n12))
     # n13 = n12 ** 2
     n12_bar = n13_bar * (2 * n12)
     # n12 = Y - T
@@ -71,10 +71,8 @@ def grad_loss(X, T, W1, b1, W2, b2):
     # return np.mean((Y - T) ** 2)
     n12 = Y - T
     del Y
-    n13 = n12**2
     # n14 = np.mean(n13)
-    n13_bar = np.full_like(n13, 1.0 / np.size(n13))
-    del n13
+    n13_bar = np.full_like(n12, 1.0 / np.size(n12))
     # n13 = n12 ** 2
     n12_bar = n13_bar * (2 * n12)
     del n12, n13_bar
@@ -111,9 +109,9 @@ def value_and_grad_loss(X, T, W1, b1, W2, b2):
     del Y
     n13 = n12**2
     n14 = np.mean(n13)
-    # n14 = np.mean(n13)
-    n13_bar = np.full_like(n13, 1.0 / np.size(n13))
     del n13
+    # n14 = np.mean(n13)
+    n13_bar = np.full_like(n12, 1.0 / np.size(n12))
     # n13 = n12 ** 2
     n12_bar = n13_bar * (2 * n12)
     del n12, n13_bar

@@ -80,3 +80,26 @@ def test_value_and_grad_is_the_value_and_the_gradient(compile_text):
     value, grads = module.value_and_grad_g(x1, x2)
     assert value == pytest.approx(math.log(x1) + x1 * x2 - math.sin(x2), rel=1e-15)
     assert grads == pytest.approx((1 / x1 + x2, x1 - math.cos(x2)), rel=1e-15)
+
+
+def test_mean_spreads_over_an_operand_so_the_square_is_not_computed(compile_text):
+    """np.mean((Y - T) ** 2): the mean's adjoint takes the shape of Y - T, so grad_f
+    never computes the square (reverse.shape_donor); the gradient is the closed form."""
+    module = compile_text("""
+        import numpy as np
+        from adgen import shapes
+
+        @shapes(Y="n 1", T="n 1")
+        def f(Y, T):
+            return np.mean((Y - T) ** 2)
+        """)
+    source = module.__source__
+    grad_source = source[
+        source.index("def grad_f") : source.index("def value_and_grad_f")
+    ]
+    assert "n4 = n3**2" in source and "n4 = n3**2" not in grad_source
+    rng = np.random.default_rng(5)
+    Y, T = rng.standard_normal((6, 1)), rng.standard_normal((6, 1))
+    gY, gT = module.grad_f(Y, T)
+    np.testing.assert_allclose(gY, 2 * (Y - T) / 6, rtol=1e-14)
+    np.testing.assert_allclose(gT, -2 * (Y - T) / 6, rtol=1e-14)
