@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .errors import BadWrt, NonScalarOutput, SourceFile
-from .higher import GradientModel, gradient_model
+from .higher import GradientModel, gradient_model, tangent_model
 from .pipeline import compile_source
 
 Wrt = int | str | Sequence[int | str]
@@ -273,6 +273,16 @@ def gradient_model_of(f: Callable, names: list[str]) -> GradientModel:
     if key not in _MODELS:
         code = compile_source(SourceFile(path, text), [f.__name__], names)
         _MODELS[key] = gradient_model(code, f.__name__, names, path, text)
+    return _MODELS[key]
+
+
+def tangent_model_of(f: Callable, names: list[str]) -> GradientModel:
+    """``f``'s forward-mode code along ``names``, returning the tangent, as a model."""
+    path, text = _source_text(f)
+    key = (text, f.__name__, tuple(names), "tangent")
+    if key not in _MODELS:
+        code = compile_source(SourceFile(path, text), [f.__name__], names, "forward")
+        _MODELS[key] = tangent_model(code, f.__name__, names, path, text)
     return _MODELS[key]
 
 

@@ -27,9 +27,10 @@ from .api import (
     _wrt_names,
     compiled_text,
     gradient_model_of,
+    tangent_model_of,
     vjp,
 )
-from .errors import NonScalarOutput
+from .errors import NonScalarOutput, NotSupportedYet
 
 
 def jvp(f: Callable, wrt: Wrt | None = None) -> Callable[..., tuple[Any, Any]]:
@@ -116,7 +117,10 @@ def hvp(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
     (one per ``wrt`` parameter, of its shape), as forward mode of adgen's gradient code.
     """
     names, single = _wrt_names(f, wrt)
-    model = gradient_model_of(f, names)
+    try:
+        model = gradient_model_of(f, names)
+    except NotSupportedYet:  # a gradient with stacks (loops): reverse-over-forward
+        return _hvp_reverse_over_forward(f, names, single)
     emitted = [model.params[p] for p in _positions(f, names)]
     namespace = compiled_text(
         model.path, model.text, model.functions, emitted, "forward"
@@ -131,6 +135,28 @@ def hvp(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
         if check is not None:
             check(*values[: len(args)])
         results = [row(*values)[1] for row in rows]
+        return results[0] if single else tuple(results)
+
+    product.__name__ = f"hvp_{f.__name__}"
+    return product
+
+
+def _hvp_reverse_over_forward(
+    f: Callable, names: list[str], single: bool
+) -> Callable[..., Any]:
+    """H·v as the gradient of ``jvp_f``'s tangent output: loops and branches need no
+    stacks in forward mode, so that code is read back and differentiated in reverse."""
+    model = tangent_model_of(f, names)
+    emitted = [model.params[p] for p in _positions(f, names)]
+    namespace = compiled_text(
+        model.path, model.text, model.functions, emitted, "reverse"
+    )
+    grad = namespace[f"grad_{model.functions[0]}"]
+    split = _splitter(f, len(names), "vector")
+
+    def product(*args_and_vectors: Any) -> Any:
+        args, vectors = split(args_and_vectors)
+        results = grad(*_numpy_scalars((*args, *vectors)))
         return results[0] if single else tuple(results)
 
     product.__name__ = f"hvp_{f.__name__}"

@@ -91,12 +91,12 @@ def _refuse_stacks(grad: ast.FunctionDef, name: str, path: str) -> None:
     for node in ast.walk(grad):
         if isinstance(node, ast.Attribute) and node.attr in ("append", "pop"):
             raise NotSupportedYet(
-                f"second derivatives of `{name}` are not supported yet: its gradient "
+                f"`grad` of the gradient of `{name}` is not supported: its gradient "
                 "code records values on stacks (a loop or a branch computes what "
                 "the backward sweep reads)",
                 Location(path),
-                hint="take first derivatives (adgen.grad, adgen.jvp, adgen.jacobian), "
-                "or differentiate a straight-line version",
+                hint="use adgen.hessian or adgen.hvp, which go through loops "
+                "(reverse mode of the forward-mode code)",
             )
 
 
@@ -184,3 +184,44 @@ def _is_guard(statement: ast.stmt) -> bool:
 
 def _imported(statement: ast.ImportFrom) -> set[str]:
     return {alias.name for alias in statement.names}
+
+
+def tangent_model(
+    code: str, name: str, wrt: list[str], path: str, model_text: str
+) -> GradientModel:
+    """The model ``jvp_<name>_dot(*args, *tangents)``: ``jvp_<name>`` from ``code`` (a
+    module adgen generated in forward mode) returning only the derivative along the
+    tangents.  Its gradient with respect to the arguments is the Hessian times the
+    tangents (reverse-over-forward): the way through loops and branches, whose
+    forward-mode code keeps no stacks."""
+    tree = ast.parse(code)
+    jvp = _function(tree, f"jvp_{name}")
+    assert jvp is not None, f"no jvp_{name} in the forward-mode code"
+    imports = [
+        s
+        for s in tree.body
+        if isinstance(s, ast.Import)
+        or (isinstance(s, ast.ImportFrom) and "warn_if_stale" not in _imported(s))
+    ]
+    original = _function(ast.parse(model_text), name)
+    _declare_shapes(jvp, original)
+    tangents = jvp.args.args[len(jvp.args.args) - len(wrt) :]
+    params = jvp.args.args[: len(jvp.args.args) - len(wrt)]
+    by_name = {a.arg: a for a in params}
+    for tangent, param in zip(tangents, wrt, strict=True):
+        tangent.annotation = copy.deepcopy(by_name[param].annotation)
+    function = copy.deepcopy(jvp)
+    function.name = f"jvp_{name}_dot"
+    ret = function.body[-1]
+    assert isinstance(ret, ast.Return) and isinstance(ret.value, ast.Tuple)
+    function.body[-1] = ast.Return(ret.value.elts[1])
+    function.decorator_list = []
+    header = f"# The forward mode of `{name}` that adgen wrote, returning the tangent, to differentiate again.\n"
+    text = header + ast.unparse(ast.Module([*imports, function], [])) + "\n"
+    return GradientModel(
+        f"{path} (forward mode of {name})",
+        text,
+        [function.name],
+        [a.arg for a in function.args.args],
+        checks_scalar=False,
+    )
