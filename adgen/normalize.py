@@ -448,6 +448,7 @@ class _Normalizer:
         self.loop_count += 1
         label = f"loop{self.loop_count}"
         self.origin = origin
+        self.refuse_updates_in_loop(stmt)
         carried = {}
         for key in _assigned_names(stmt.body):
             if key in self.env and key != _loop_variable(stmt):
@@ -523,6 +524,44 @@ class _Normalizer:
         prefix = f"in {helper}: " if helper else ""
         text = self.module.source.line(stmt.lineno)[stmt.col_offset :].strip()
         return Origin(stmt.lineno, stmt.col_offset, prefix + text)
+
+    def refuse_updates_in_loop(self, loop: ast.For | ast.While) -> None:
+        """``x += y`` in a loop: refused wherever numpy might share ``x``'s array with
+        another name at some trip, as ``refuse_shared_update`` does in straight-line
+        code: an alias or a view made before the loop, one the body makes (it lives on
+        into the next trip), or the array the loop iterates over."""
+        updates = [
+            n
+            for n in _walk_statements(loop.body)
+            if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)
+        ]
+        if not updates:
+            return
+        iterated = (
+            loop.iter.id
+            if isinstance(loop, ast.For) and isinstance(loop.iter, ast.Name)
+            else None
+        )
+        sharers = _names_sharing_arrays(loop.body)
+        for update in updates:
+            name, op = update.target.id, _op_symbol(update)  # type: ignore[attr-defined]
+            hint = f"write `{name} = {name} {op} ...` to make a new array"
+            if name == iterated:
+                self.fail(
+                    update,
+                    f"`{name} {op}= ...` would change `{name}`, the array this loop goes through",
+                    hint,
+                    MutationNotSupported,
+                )
+            if name in sharers:
+                other, line = sharers[name]
+                self.fail(
+                    update,
+                    f"`{name} {op}= ...` in a loop would also change `{other}`, which line {line} makes the same array (or a view of it)",
+                    hint,
+                    MutationNotSupported,
+                )
+            self.refuse_shared_update(update)  # names sharing it before the loop
 
     def refuse_shared_update(self, stmt: ast.AugAssign) -> None:
         """``x += y`` updates an array in place: numpy changes every other name for
@@ -1056,6 +1095,53 @@ def _breaks_out(block: list[Stmt]) -> bool:
     if isinstance(last, Break):
         return True
     return isinstance(last, If) and _breaks_out(last.then) and _breaks_out(last.orelse)
+
+
+def _walk_statements(stmts: list[ast.stmt]):
+    for stmt in stmts:
+        yield from ast.walk(stmt)
+
+
+def _names_sharing_arrays(stmts: list[ast.stmt]) -> dict[str, tuple[str, int]]:
+    """name -> (another name, line) where the block binds that other name to the same
+    array as ``name`` or to a view of it (``t = s``, ``t = s[:2]``, ``t = s.T``)."""
+    found: dict[str, tuple[str, int]] = {}
+    for node in _walk_statements(stmts):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            pairs = (
+                zip(target.elts, node.value.elts, strict=False)
+                if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple)
+                else [(target, node.value)]
+            )
+            for t, value in pairs:
+                if isinstance(t, ast.Name):
+                    for shared in _arrays_of(value):
+                        found.setdefault(shared, (t.id, node.lineno))
+    return found
+
+
+def _arrays_of(value: ast.expr) -> set[str]:
+    """Names whose array ``value`` may be, or be a view of."""
+    if isinstance(value, ast.Name):
+        return {value.id}
+    if isinstance(value, ast.IfExp):
+        return _arrays_of(value.body) | _arrays_of(value.orelse)
+    if isinstance(value, ast.Subscript | ast.Attribute):
+        return _arrays_of(value.value)
+    if isinstance(value, ast.Call):
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr in (
+            "reshape",
+            "transpose",
+            "ravel",
+            "squeeze",
+            "view",
+        ):
+            base = _arrays_of(func.value)
+            return base | (_arrays_of(value.args[0]) if value.args else set())
+    return set()
 
 
 def _loop_variable(stmt: ast.For | ast.While) -> str | None:
