@@ -96,6 +96,28 @@ def test_newton_sqrt_closed_form():
         )
 
 
+def test_pullback_runs_again_on_the_same_tape():
+    """A vjp pullback sweeps one tape back once per seed: the stacks it pops
+    must still be whole the second time (fuzz: backward_f(tape) then
+    backward_f(tape, 2.0))."""
+    import adgen
+
+    x, w = np.array([0.3, -0.2]), np.array([0.5, 0.9])
+    _, pullback = adgen.vjp(cf.for_range, wrt=(0, 1))(x, w, 4)
+    first, second = pullback(1.0), pullback(2.0)
+    for k, arg in enumerate((x, w)):
+        fd = np.zeros(2)
+        for i in range(2):
+            step = np.zeros(2)
+            step[i] = 1e-6
+            up = [x, w, 4]
+            down = [x, w, 4]
+            up[k], down[k] = arg + step, arg - step
+            fd[i] = (cf.for_range(*up) - cf.for_range(*down)) / 2e-6
+        np.testing.assert_allclose(first[k], fd, rtol=1e-6)
+        np.testing.assert_allclose(second[k], 2 * fd, rtol=1e-6)
+
+
 def test_long_loop_has_no_recursion_and_bounded_memory():
     """10,000 iterations: no recursion limit, and the tape grows with what is recorded."""
     import adgen
@@ -143,6 +165,9 @@ def forward_f(x, w, n):
 def backward_f(tape, h_bar=1.0):
     """Reverse sweep of `f`: adjoints of w, given h_bar."""
     w, n, h_stack, h_2_stack = tape
+    # pop from copies: the tape may be swept back again
+    h_stack = list(h_stack)
+    h_2_stack = list(h_2_stack)
     w_bar = 0.0
     # for i in range(n): (backwards)
     for i in reversed(range(n)):
