@@ -502,8 +502,12 @@ class _Normalizer:
     def carry(
         self, loop: _LoopContext, env: dict, block: list[Stmt] | None = None
     ) -> None:
-        """Copy each carried variable's current value into its carried name."""
+        """Copy each carried variable's current value into its carried name.
+
+        The copies happen at once, as in ``x, y = y, x``: a carried name that an
+        earlier copy overwrites is read through a temporary saved before them."""
         block = self.eqns if block is None else block
+        copies = []
         for key, name in loop.carried.items():
             value = env[key]
             if isinstance(value, tuple):
@@ -513,10 +517,26 @@ class _Normalizer:
                     "keep tuples out of loops: use separate names",
                 )
             if value != name:
-                copy_ = Eqn(
-                    name, "copy", (value,), (), self.bound_at.get(key, self.origin)
+                copies.append((key, name, value))
+        overwritten: set[Atom] = set()
+        saved: dict[Atom, str] = {}
+        for key, name, value in copies:
+            if value in overwritten and value not in saved:
+                saved[value] = self.names.user(key)
+                origin = self.bound_at.get(key, self.origin)
+                _append_on_arriving_path(
+                    block, Eqn(saved[value], "copy", (value,), (), origin)
                 )
-                _append_on_arriving_path(block, copy_)
+            overwritten.add(name)
+        for key, name, value in copies:
+            copy_ = Eqn(
+                name,
+                "copy",
+                (saved.get(value, value),),
+                (),
+                self.bound_at.get(key, self.origin),
+            )
+            _append_on_arriving_path(block, copy_)
 
     def header_origin(self, stmt: ast.stmt, helper: str | None) -> Origin:
         """``for i in range(n):``: the first line of a compound statement, for comments."""

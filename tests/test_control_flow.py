@@ -67,6 +67,17 @@ CASES = [
     ),
     (cf.copy_merge, (1.5, 0.5), (0, 1)),
     (cf.copy_merge, (0.5, 1.5), (0, 1)),
+    # the carried copies are a parallel assignment: x_2 = z_2 must not feed y_2
+    (
+        cf.rotate_in_loop,
+        (np.array([0.3, 0.1]), np.array([0.7, 0.2]), np.array([-0.4, 0.9])),
+        (0, 1, 2),
+    ),
+    (
+        cf.rotate_in_loop,
+        (np.array([0.3, 0.1]), np.array([0.7, 0.2]), np.array([0.4, 0.9])),
+        (0, 1, 2),
+    ),
 ]
 
 

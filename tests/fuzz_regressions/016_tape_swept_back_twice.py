@@ -6,12 +6,11 @@
 # check: gradients
 """A generated program (tests/fuzz_programs.py)."""
 
-# ruff: noqa: F401, F841
 import numpy as np
 
 
 def f(x):
     h = x
-    for it in range(2):
+    for _ in range(2):
         h = np.sin(h) * x
     return np.sum(h)

@@ -207,3 +207,12 @@ def copy_merge(x, y):
     else:
         z = y
     return z * z
+
+
+def rotate_in_loop(x, y, z):
+    for i in range(4):
+        x, y, z = z, x, np.sin(y)
+        if np.sum(x) > 1.0:
+            y, x = x, y
+            break
+    return np.sum(x + 2.0 * y + 4.0 * z)
