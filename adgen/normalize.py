@@ -286,15 +286,21 @@ class _Normalizer:
         cond = self.atom(node.test)
         key = f"<{name or 'value'} if>"
         then = self.block_of(
-            lambda: self.env.__setitem__(key, self.expr(node.body, name))
+            lambda: self.set_env(key, lambda: self.expr(node.body, name))
         )
         orelse = self.block_of(
-            lambda: self.env.__setitem__(key, self.expr(node.orelse))
+            lambda: self.set_env(key, lambda: self.expr(node.orelse))
         )
         self.bound_at[key] = origin
         self.join(cond, then, orelse, origin)
         value = self.env.pop(key)
         return value
+
+    def set_env(self, key: str, compute: Any) -> None:
+        """``self.env[key] = compute()``, the environment read *after* computing:
+        a conditional expression inside ``compute`` replaces ``self.env`` (its join)."""
+        value = compute()
+        self.env[key] = value
 
     def block(self, stmts: list[ast.stmt], helper: str | None) -> _Branch:
         def run() -> None:
@@ -466,7 +472,7 @@ class _Normalizer:
         test_block: list[Stmt] = []
         if test is not None:
             tested = self.block_of(
-                lambda: self.env.__setitem__("<test>", self.atom(test))
+                lambda: self.set_env("<test>", lambda: self.atom(test))
             )
             test_block, cond = tested.block, tested.env["<test>"]
         self.loops.append(context)

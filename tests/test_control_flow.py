@@ -67,6 +67,13 @@ CASES = [
     ),
     (cf.copy_merge, (1.5, 0.5), (0, 1)),
     (cf.copy_merge, (0.5, 1.5), (0, 1)),
+    # a conditional expression inside another, or in a while test, replaces the
+    # environment while the outer value is being bound
+    (cf.nested_conditional_expressions, (0.7,), 0),
+    (cf.nested_conditional_expressions, (-0.4,), 0),
+    (cf.nested_conditional_expressions, (-1.6,), 0),
+    (cf.conditional_in_while_test, (np.array([0.3, 0.2]),), 0),
+    (cf.conditional_in_while_test, (np.array([-0.3, 0.25]),), 0),
     # the carried copies are a parallel assignment: x_2 = z_2 must not feed y_2
     (
         cf.rotate_in_loop,
