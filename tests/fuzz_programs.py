@@ -1498,6 +1498,7 @@ class Gen:
             ("range(1, 3)", [1, 2]),
             ("range(0, 3, 2)", [0, 2]),
             ("range(2, -1, -1)", [2, 1, 0]),
+            ("range(3, 3)", []),  # no trip at all
         ]
         if "K" in self.constants:
             options.append(("range(K)", list(range(self.constants["K"]))))
@@ -1506,12 +1507,14 @@ class Gen:
                 options.append((f"range(len({n}))", list(range(v.shape[0]))))
                 options.append((f"range({n}.shape[-1])", list(range(v.shape[-1]))))
         text, values = self.pick(options)
+        if not values:
+            self.tag("loop_without_trips")
         name = "_" if self.chance(0.15) else self.loop_variable(RANGE_NAMES)
 
         def setup() -> list[str]:
             if name != "_":
                 self.readonly = self.readonly | {name}
-                self.loop_ints = [*self.loop_ints, (name, max(values))]
+                self.loop_ints = [*self.loop_ints, (name, max(values, default=0))]
             return []
 
         return self.loop(depth, [f"for {name} in {text}:"], setup)
@@ -1552,7 +1555,7 @@ class Gen:
         the point (a jump where it changes, which the tests keep away from)."""
         name = self.fresh_name(LOCALS)
         start = self.bounded((), max(depth - 1, 1), 1.0)
-        limit = self.pick([1.0, 2.0, 1.5])
+        limit = self.pick([1.0, 2.0, 1.5, 0.0])  # 0.0: sometimes no trip
         self.bind(name, start)
         self.env[name].bound = max(start.bound, limit) + 3.0
 
