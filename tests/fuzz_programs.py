@@ -437,7 +437,8 @@ class Gen:
         if kind == "loop_int":  # a loop's counter, an inactive Python int
             self.tag("loop_variable_in_expression")
             name, top = self.pick(self.loop_ints)
-            return Ex(name, (), float(top))
+            # adgen refuses `r = count; r += 1` as it does for arrays (regression 023)
+            return Ex(name, (), float(top), alias=frozenset([name]))
         if kind == "list":
             name = self.pick(lists)
             self.tag("list_constant")
