@@ -963,7 +963,7 @@ class Gen:
             if same:
                 self.tag("shape_attr")
                 target = f"{self.pick(same)}.shape"
-        if how == "varargs" and len(shape) >= 2:
+        if how == "varargs" and len(shape) >= 2 and t:  # (-0.25).reshape(1, 1) fails
             return Ex(
                 f"{par(e, ATOM)}.reshape({', '.join(map(str, shape))})",
                 shape,
