@@ -122,12 +122,23 @@ def emit_function(c: Compiled) -> str:
         f"def backward_{fn.name}(tape, {c.backward.seed}=1.0):",
         f'    """Reverse sweep of `{fn.name}`: adjoints of {", ".join(fn.wrt) or "no parameter"}, given {c.backward.seed}."""',
         *([f"    {_tuple_text(tape)} = tape"] if tape else []),
+        *_indent(_copied_stacks(writer)),
         *_indent(backward),
         f"    return {results}",
     ]
     return "\n".join(
         parts + _grad_function(c, writer) + _grad_function(c, writer, with_value=True)
     )
+
+
+def _copied_stacks(writer: _Writer) -> list[str]:
+    """``backward_f`` pops its own copies of the tape's stacks: a tape may be swept
+    back more than once (a ``vjp`` pullback called for several seeds)."""
+    stacks = [n for n in writer.tape if n in writer.stacks]
+    if not stacks:
+        return []
+    comment = "# pop from copies: the tape may be swept back again"
+    return [comment, *(f"{n} = list({n})" for n in stacks)]
 
 
 def _grad_function(c: Compiled, writer: _Writer, with_value: bool = False) -> list[str]:
@@ -228,6 +239,11 @@ class _Writer:
         ]
         self.reads = _loaded(self.backward)
         self.forward = self.forward_lines(graph.body)
+        self.stacks = {
+            self.stack(n)
+            for stmt in _structures(graph.body)
+            for n in self.stacked(stmt)
+        }
         self.tape = self.tape_names()
 
     # --- names ---------------------------------------------------------------
@@ -423,6 +439,11 @@ def _joins(body: list[Stmt]) -> set[str]:
         elif isinstance(stmt, Loop):
             names |= set(stmt.carried) | _joins(stmt.body)
     return names
+
+
+def _structures(body: list[Stmt]) -> list[If | Loop]:
+    """The ifs and loops at the top level of a function (they own the stacks)."""
+    return [stmt for stmt in body if isinstance(stmt, (If, Loop))]
 
 
 def _loops(body: list[Stmt]) -> list[Loop]:

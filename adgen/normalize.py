@@ -286,15 +286,21 @@ class _Normalizer:
         cond = self.atom(node.test)
         key = f"<{name or 'value'} if>"
         then = self.block_of(
-            lambda: self.env.__setitem__(key, self.expr(node.body, name))
+            lambda: self.set_env(key, lambda: self.expr(node.body, name))
         )
         orelse = self.block_of(
-            lambda: self.env.__setitem__(key, self.expr(node.orelse))
+            lambda: self.set_env(key, lambda: self.expr(node.orelse))
         )
         self.bound_at[key] = origin
         self.join(cond, then, orelse, origin)
         value = self.env.pop(key)
         return value
+
+    def set_env(self, key: str, compute: Any) -> None:
+        """``self.env[key] = compute()``, the environment read *after* computing:
+        a conditional expression inside ``compute`` replaces ``self.env`` (its join)."""
+        value = compute()
+        self.env[key] = value
 
     def block(self, stmts: list[ast.stmt], helper: str | None) -> _Branch:
         def run() -> None:
@@ -467,7 +473,7 @@ class _Normalizer:
         test_block: list[Stmt] = []
         if test is not None:
             tested = self.block_of(
-                lambda: self.env.__setitem__("<test>", self.atom(test))
+                lambda: self.set_env("<test>", lambda: self.atom(test))
             )
             test_block, cond = tested.block, tested.env["<test>"]
         self.loops.append(context)
@@ -503,8 +509,12 @@ class _Normalizer:
     def carry(
         self, loop: _LoopContext, env: dict, block: list[Stmt] | None = None
     ) -> None:
-        """Copy each carried variable's current value into its carried name."""
+        """Copy each carried variable's current value into its carried name.
+
+        The copies happen at once, as in ``x, y = y, x``: a carried name that an
+        earlier copy overwrites is read through a temporary saved before them."""
         block = self.eqns if block is None else block
+        copies = []
         for key, name in loop.carried.items():
             value = env[key]
             if isinstance(value, tuple):
@@ -514,10 +524,26 @@ class _Normalizer:
                     "keep tuples out of loops: use separate names",
                 )
             if value != name:
-                copy_ = Eqn(
-                    name, "copy", (value,), (), self.bound_at.get(key, self.origin)
+                copies.append((key, name, value))
+        overwritten: set[Atom] = set()
+        saved: dict[Atom, str] = {}
+        for key, name, value in copies:
+            if value in overwritten and value not in saved:
+                saved[value] = self.names.user(key)
+                origin = self.bound_at.get(key, self.origin)
+                _append_on_arriving_path(
+                    block, Eqn(saved[value], "copy", (value,), (), origin)
                 )
-                _append_on_arriving_path(block, copy_)
+            overwritten.add(name)
+        for key, name, value in copies:
+            copy_ = Eqn(
+                name,
+                "copy",
+                (saved.get(value, value),),
+                (),
+                self.bound_at.get(key, self.origin),
+            )
+            _append_on_arriving_path(block, copy_)
 
     def header_origin(self, stmt: ast.stmt, helper: str | None) -> Origin:
         """``for i in range(n):``: the first line of a compound statement, for comments."""

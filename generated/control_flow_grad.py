@@ -43,6 +43,10 @@ def forward_rnn(xs, W, U, h0):
 def backward_rnn(tape, n13_bar=1.0):
     """Reverse sweep of `rnn`: adjoints of W, U, h0, given n13_bar."""
     W, U, n6, h, h_stack, n8_stack, h_2_stack = tape
+    # pop from copies: the tape may be swept back again
+    h_stack = list(h_stack)
+    n8_stack = list(n8_stack)
+    h_2_stack = list(h_2_stack)
     # n13 = np.sum(n12)
     n12_bar = np.full_like(h, n13_bar)
     # n12 = h ** 2
@@ -205,6 +209,8 @@ def forward_newton_sqrt(a):
 def backward_newton_sqrt(tape, x_bar=1.0):
     """Reverse sweep of `newton_sqrt`: adjoints of a, given x_bar."""
     a, x_stack, loop1_trips = tape
+    # pop from copies: the tape may be swept back again
+    x_stack = list(x_stack)
     a_bar = 0.0
     # while err > 1e-12: (backwards)
     for _ in range(loop1_trips):
@@ -337,6 +343,9 @@ def forward_huber(r, delta):
 def backward_huber(tape, n6_bar=1.0):
     """Reverse sweep of `huber`: adjoints of r, delta, given n6_bar."""
     r, delta, n4, n5_stack, n9_stack = tape
+    # pop from copies: the tape may be swept back again
+    n5_stack = list(n5_stack)
+    n9_stack = list(n9_stack)
     # if abs(r) <= delta:
     if n4:
         n5 = n5_stack.pop()

@@ -3,8 +3,7 @@
 ``programs()`` is a Hypothesis strategy.  Each example is a ``Program``: the text
 of a small model module (imports, literal module constants, helper functions,
 and a target ``def f(...)`` returning a scalar) and a point to evaluate it at.
-Programs stay inside adgen's supported, straight-line language (README,
-"Supported language"):
+Programs stay inside adgen's supported language (README, "Supported language"):
 
 * 1-4 parameters, each a scalar (``s`` or ``s: float``) or an array of shape
   (3,), (2, 3), (3, 1), (1, 3) or (2, 1, 3), sometimes declared with a *correct*
@@ -14,17 +13,29 @@ Programs stay inside adgen's supported, straight-line language (README,
   helpers returning two values), calls to helpers (helpers call helpers);
 * every operator and function adgen differentiates, with numpy broadcasting,
   reductions with ``axis``/``keepdims``, matmul/dot/outer/trace, transpose,
-  reshape, indexing and slicing, concatenate/stack.
+  reshape, indexing and slicing, concatenate/stack;
+* control flow, nested two deep, in ``f`` and in helpers: ``if``/``elif``/``else``
+  and ``a if c else b`` on scalar tests (``np.sum(a) > 0.3``, ``it == 1``);
+  ``for`` over ``range`` of small constants or of a dimension, and over the rows
+  of an array; ``while count < 3`` and ``while z < 2.0`` (``z`` grows by at
+  least 0.36 a trip); ``break``, ``continue`` and early ``return`` ending a
+  branch (or a loop body); loop variables in expressions and indexes (``x[it]``).
+  Every name keeps one shape wherever it is live; a name a loop carries keeps
+  one bound trip after trip (what the body assigns to it is squashed below it),
+  so no loop blows values up.  Not drawn: in-place updates (``x += ...``) of a
+  name a loop carries before the body rebinds it, which adgen does not check
+  yet (tests/fuzz_regressions/018-021).
 
 The generator tracks the shape of every value, so every program is valid
 numpy, and an upper bound on its magnitude, so that ``exp`` never overflows:
 arguments are squashed (``np.tanh(e)``) where a bound would be exceeded, and
 functions with a restricted domain get arguments inside it (``np.log(e * e +
 0.5)``, ``np.arcsin(0.5 * np.tanh(e))``, division by ``np.abs(e) + 0.5``).
-Kinks (abs, maximum, clip, where, max, %, ...) are generated freely: the
-points are generic (a grid plus an irrational jitter) and the tests reject the
-rare point that lies within ~1e-3 of a kink by a finite-difference smoothness
-check that does not involve adgen.
+Kinks (abs, maximum, clip, where, max, %, ...) and branch switches are
+generated freely: the points are generic (a grid plus an irrational jitter) and
+the tests reject the rare point that lies within ~2e-3 of a kink or of a switch
+(by a finite-difference smoothness check, and by comparing the branches taken
+at every point the differences evaluate), without involving adgen.
 
 Hypothesis shrinks a failing program by shrinking the choices that built it:
 the simplest choice in every list comes first.
@@ -196,7 +207,7 @@ def transposes_to(shape: Shape) -> list[tuple[Shape, tuple[int, ...] | None]]:
 # --------------------------------------------------------------------------
 # expressions
 # --------------------------------------------------------------------------
-ATOM, POW, UNARY, MUL, ADD, CMP = 100, 14, 13, 12, 11, 6
+ATOM, POW, UNARY, MUL, ADD, CMP, IFEXP = 100, 14, 13, 12, 11, 6, 1
 
 
 @dataclass(frozen=True)
@@ -317,6 +328,10 @@ CLASHING = [
 ]
 CLASHING_PARAMS = ["tape", "n2", "x_bar", "scipy", "y_2", "index_adjoint"]
 HELPER_PARAMS = ["u", "v", "x", "a"]
+RANGE_NAMES = ["it", "jt"]  # loop variables (never rebound, never in LOCALS)
+ROW_NAMES = ["row", "xr"]
+COUNTER_NAMES = ["count", "trips"]
+EXITED = "# <exited>"  # marks a block that ends in return/break/continue
 INT_NAMES = ["i", "j"]
 UNARY_ANY = ["sin", "cos", "tanh", "arctan", "expit", "square", "abs", "neg"]
 UNARY_EXP = ["exp", "sinh", "cosh", "expm1", "exp2"]  # need bounded arguments
@@ -339,6 +354,15 @@ class Gen:
         self.in_helper = False
         self.nodes = 0  # operations generated, counting inlined helper bodies
         self.ints: list[str] = []  # local names bound to the integer 1 (for indexes)
+        # control flow (see "control flow" below)
+        self.depth_cf = 0  # how many if/for/while enclose the statement being drawn
+        self.loops: list[str] = []  # the enclosing loops, innermost last
+        self.frozen: dict[str, Shape] = {}  # names whose shape a block must keep
+        self.limits: dict[str, float] = {}  # loop-carried names: bound kept per trip
+        self.readonly: set[str] = set()  # loop variables: read, never rebound
+        self.loop_ints: list[tuple[str, int]] = []  # integer loop variables, max value
+        self.ret_shape: Shape | None = ()  # what an early `return` returns (None: none)
+        self.ret_bound = 0.0  # the largest bound an early return of a helper gave
 
     # --- choices ---------------------------------------------------------
     def pick(self, options):
@@ -396,6 +420,8 @@ class Gen:
             options.append("const")
             if self.ints and self.chance(0.2):
                 options.append("int")
+            if self.loop_ints and self.chance(0.3):
+                options.append("loop_int")
         if not options or self.chance(0.15):
             options.append("derive")
         lists = [n for n, v in self.constants.items() if isinstance(v, list)]
@@ -408,6 +434,11 @@ class Gen:
             return self.constant()
         if kind == "int":
             return Ex(self.pick(self.ints), (), 1.0, low=1.0)
+        if kind == "loop_int":  # a loop's counter, an inactive Python int
+            self.tag("loop_variable_in_expression")
+            name, top = self.pick(self.loop_ints)
+            # adgen refuses `r = count; r += 1` as it does for arrays (regression 023)
+            return Ex(name, (), float(top), alias=frozenset([name]))
         if kind == "list":
             name = self.pick(lists)
             self.tag("list_constant")
@@ -588,6 +619,8 @@ class Gen:
             (1, "mod"),
             (1, "step"),
             (1, "constant_array"),
+            (1, "ifexp"),
+            (2 if self.loop_ints and len(shape) <= 2 else 0, "loop_index"),
         ]
         kind = self.weighted([(w, k) for w, k in options if k])
         e = getattr(self, "g_" + kind)(shape, d) if kind != "leaf" else self.leaf(shape)
@@ -930,7 +963,7 @@ class Gen:
             if same:
                 self.tag("shape_attr")
                 target = f"{self.pick(same)}.shape"
-        if how == "varargs" and len(shape) >= 2:
+        if how == "varargs" and len(shape) >= 2 and t:  # (-0.25).reshape(1, 1) fails
             return Ex(
                 f"{par(e, ATOM)}.reshape({', '.join(map(str, shape))})",
                 shape,
@@ -1083,6 +1116,28 @@ class Gen:
         op = self.pick([">", "<"])
         return Ex(f"{par(e, MUL)} * ({par(c, CMP + 1)} {op} 0.2)", shape, e.bound, MUL)
 
+    def g_ifexp(self, shape: Shape, d: int) -> Ex:
+        """``a if np.sum(x) > 0.3 else b``: both values of ``shape``."""
+        self.tag("conditional_expression")
+        cond = self.condition(d)
+        a, b = self.expr(shape, d), self.expr(shape, d)
+        text = f"{par(a, IFEXP + 1)} if {cond} else {par(b, IFEXP)}"
+        return Ex(text, shape, max(a.bound, b.bound), IFEXP, a.alias | b.alias)
+
+    def g_loop_index(self, shape: Shape, d: int) -> Ex:
+        """``e[it]`` or ``e[:, it]`` with a loop's counter: a different entry each trip."""
+        self.tag("index_by_loop_variable")
+        name, top = self.pick(self.loop_ints)
+        if top >= 3:  # no axis is that long
+            return self.leaf(shape)
+        n = self.pick([k for k in (2, 3) if k > top])
+        if not shape or self.chance(0.7):
+            t, ix = (n, *shape), f"[{name}]"
+        else:
+            t, ix = (shape[0], n, *shape[1:]), f"[:, {name}]"
+        e = self.expr(t, d)
+        return Ex(f"{par(e, ATOM)}{ix}", shape, e.bound, ATOM, viewed(e, shape))
+
     def g_constant_array(self, shape: Shape, d: int) -> Ex:
         """An array of constants next to an active value: ``e + np.ones_like(e)``."""
         e = self.expr(shape, d)
@@ -1105,7 +1160,26 @@ class Gen:
             self.tag("clashing_name")
             pool = CLASHING
         unused = [n for n in pool if n not in self.env and n not in self.ints]
-        return self.pick(unused or pool)
+        # a name of the enclosing scope would have to keep its shape (and bound)
+        spare = [n for n in pool if n not in self.frozen and n not in self.readonly]
+        return self.pick(unused or spare or [f"v{len(self.env)}"])
+
+    def targets(self, shape: Shape | None = None) -> list[str]:
+        """Names a statement may rebind (to a value of ``shape``, if given)."""
+        return [
+            n
+            for n in self.env
+            if n not in self.readonly
+            and (shape is None or n not in self.frozen or self.frozen[n] == shape)
+        ]
+
+    def shape_for(self, name: str) -> Shape:
+        """The shape a value bound to ``name`` gets: the same, inside a block."""
+        return self.frozen[name] if name in self.frozen else self.target_shape()
+
+    def fit(self, name: str, e: Ex) -> Ex:
+        """``e`` squashed if ``name`` is carried by a loop and ``e`` could grow it."""
+        return self.squash(e, self.limits[name]) if name in self.limits else e
 
     def target_shape(self) -> Shape:
         known = [v.shape for v in self.env.values()]
@@ -1121,12 +1195,15 @@ class Gen:
         updatable = [n for n, v in self.env.items() if v.fresh]
         pairs = [h for h in self.helpers if len(h.outs) == 2]
         singles = [h for h in self.helpers if len(h.outs) == 1]
+        updatable = [n for n in updatable if n not in self.readonly]
+        swaps = self.swappable()
+        nest = self.depth_cf < 2 and self.nodes < NODE_BUDGET - 6
         kind = self.weighted(
             [
                 (6, "assign"),
-                (1, "int_local"),
+                (0 if self.depth_cf else 1, "int_local"),
                 (3 if singles else 0, "call"),
-                (2, "reassign"),
+                (2 if self.targets() else 0, "reassign"),
                 (3 if updatable else 0, "augment"),
                 (1, "tuple"),
                 (1 if pairs else 0, "tuple_helper"),
@@ -1138,16 +1215,24 @@ class Gen:
                     ),
                     "unpack_array",
                 ),
-                (1 if len(self.env) >= 2 else 0, "swap"),
+                (1 if swaps else 0, "swap"),
+                (3 if nest else 0, "if"),
+                (2 if nest else 0, "for_range"),
+                (1 if nest and self.rows_sources() else 0, "for_rows"),
+                (1 if nest else 0, "while_counter"),
+                (1 if nest else 0, "while_value"),
             ]
         )
+        if kind in ("if", "for_range", "for_rows", "while_counter", "while_value"):
+            self.tag("control_flow", kind)
+            return "\n".join(getattr(self, "s_" + kind)(depth))
         if kind in ("assign", "reassign"):
             name = (
                 self.fresh_name(LOCALS)
                 if kind == "assign"
-                else self.pick(list(self.env))
+                else self.pick(self.targets())
             )
-            e = self.expr(self.target_shape(), depth)
+            e = self.fit(name, self.expr(self.shape_for(name), depth))
             self.bind(name, e)
             return f"{name} = {e.text}"
         if kind == "int_local":
@@ -1165,12 +1250,14 @@ class Gen:
                 self.ints.append(name)
             return f"{name} = {self.pick(options)}"
         if kind == "call":
+            helper = self.pick(singles)
+            names = self.targets(helper.outs[0])
             name = (
                 self.fresh_name(LOCALS)
-                if self.chance(0.7)
-                else self.pick(list(self.env))
+                if not names or self.chance(0.7)
+                else self.pick(names)
             )
-            e = self.call_helper(self.pick(singles), depth - 1)
+            e = self.fit(name, self.call_helper(helper, depth - 1))
             self.bind(name, e)
             return f"{name} = {e.text}"
         if kind == "augment":
@@ -1179,40 +1266,18 @@ class Gen:
             v = self.env[name]
             square = len(v.shape) == 2 and v.shape[1] > 1
             op = self.pick(["+=", "-=", "*=", "/=", "**="] + (["@="] if square else []))
-            if op == "**=":
-                self.env[name] = Var(v.shape, min(v.bound, 6.0) ** 2, True)
-                if v.bound > 6.0:  # keep the square bounded: no **= on a large value
-                    return f"{name} = np.tanh({name})"
-                return f"{name} **= 2"
-            if op == "@=":  # (n, k) @ (k, k) keeps the shape
-                self.tag("matmul")
-                k = v.shape[1]
-                e = self.bounded((k, k), depth, 2.0)
-                self.env[name] = Var(v.shape, v.bound * e.bound * k, True)
-                line = f"{name} @= {e.text}"
-                if v.bound * e.bound * k > MAX_BOUND:
-                    self.env[name] = Var(v.shape, 1.0, True)
-                    line += f"\n{name} = np.tanh({name})"
-                return line
-            rhs_shape = self.pick([v.shape, *self.into(v.shape)])
-            if op == "/=":
-                e = self.positive(rhs_shape, depth)
-                bound = v.bound / max(e.low, 0.05)
-            else:
-                e = self.expr(rhs_shape, depth)
-                bound = v.bound * e.bound if op == "*=" else v.bound + e.bound
-            self.env[name] = Var(v.shape, bound, True)
-            line = f"{name} {op} {e.text}"
-            if bound > MAX_BOUND:
+            line = self.augment(name, v, op, depth)
+            limit = self.limits.get(name, MAX_BOUND)
+            if self.env[name].bound > limit:  # a loop may not grow it trip by trip
                 self.env[name] = Var(v.shape, 1.0, True)
                 line += f"\n{name} = np.tanh({name})"
             return line
         if kind == "tuple":
             self.tag("tuple")
-            names = [self.fresh_name(LOCALS), self.pick(list(self.env) + LOCALS)]
-            if names[0] == names[1]:
+            names = [self.fresh_name(LOCALS), self.pick(self.targets() + LOCALS)]
+            if names[0] == names[1] or names[1] in self.readonly:
                 names[1] = self.fresh_name([n for n in LOCALS if n != names[0]])
-            es = [self.expr(self.target_shape(), depth) for _ in names]
+            es = [self.fit(n, self.expr(self.shape_for(n), depth)) for n in names]
             for n, e in zip(names, es, strict=True):
                 self.bind(n, e)
             return f"{names[0]}, {names[1]} = {es[0].text}, {es[1].text}"
@@ -1243,11 +1308,267 @@ class Gen:
             return f"{names[0]}, {names[1]} = {e.text}"
         # swap two names
         self.tag("tuple", "swap")
-        a, b = self.pick(list(itertools.permutations(list(self.env), 2)))
+        a, b = self.pick(swaps)
         va, vb = self.env[a], self.env[b]
         va.fresh = vb.fresh = False
         self.env[a], self.env[b] = vb, va
         return f"{a}, {b} = {b}, {a}"
+
+    def augment(self, name: str, v: Var, op: str, depth: int) -> str:
+        """``name op= e`` (``name`` owns its array); sets its new bound."""
+        if op == "**=":
+            self.env[name] = Var(v.shape, min(v.bound, 6.0) ** 2, True)
+            if v.bound > 6.0:  # keep the square bounded: no **= on a large value
+                self.env[name] = Var(v.shape, 1.0, True)
+                return f"{name} = np.tanh({name})"
+            return f"{name} **= 2"
+        if op == "@=":  # (n, k) @ (k, k) keeps the shape
+            self.tag("matmul")
+            k = v.shape[1]
+            e = self.bounded((k, k), depth, 2.0)
+            self.env[name] = Var(v.shape, v.bound * e.bound * k, True)
+            line = f"{name} @= {e.text}"
+            if v.bound * e.bound * k > MAX_BOUND:
+                self.env[name] = Var(v.shape, 1.0, True)
+                line += f"\n{name} = np.tanh({name})"
+            return line
+        rhs_shape = self.pick([v.shape, *self.into(v.shape)])
+        if op == "/=":
+            e = self.positive(rhs_shape, depth)
+            bound = v.bound / max(e.low, 0.05)
+        else:
+            e = self.expr(rhs_shape, depth)
+            bound = v.bound * e.bound if op == "*=" else v.bound + e.bound
+        self.env[name] = Var(v.shape, bound, True)
+        line = f"{name} {op} {e.text}"
+        if bound > MAX_BOUND:
+            self.env[name] = Var(v.shape, 1.0, True)
+            line += f"\n{name} = np.tanh({name})"
+        return line
+
+    # --- control flow ---------------------------------------------------------
+    # Blocks keep the generator's bookkeeping exact on every path: a name of the
+    # enclosing scope keeps its shape in a block (``frozen``); after an ``if`` a
+    # name is known if every path that arrives bound it, with the same shape; a
+    # name a loop carries keeps a bound, trip after trip (``limits``: what the
+    # loop body assigns to it is squashed below it); a name bound in a loop body
+    # is forgotten after the loop (adgen gives it no value there).  Loops run a
+    # few times: ``range`` of small constants or of a dimension, the rows of an
+    # array, ``while`` over an integer counter, or ``while z < 2.0`` where ``z``
+    # grows by at least 0.36 a trip.  ``break``, ``continue`` and early
+    # ``return``s end branches of an ``if``; an ``else`` never exits, so the
+    # code after the ``if`` is always reachable.
+
+    def swappable(self) -> list[tuple[str, str]]:
+        """Pairs ``a, b = b, a`` may exchange without changing a frozen shape or
+        carrying a value above a loop's bound."""
+        out = []
+        for a, b in itertools.permutations(self.targets(), 2):
+            va, vb = self.env[a], self.env[b]
+            if (a in self.frozen or b in self.frozen) and va.shape != vb.shape:
+                continue
+            if vb.bound > self.limits.get(a, math.inf) or va.bound > self.limits.get(
+                b, math.inf
+            ):
+                continue
+            out.append((a, b))
+        return out
+
+    def rows_sources(self) -> list[str]:
+        return [n for n, v in self.env.items() if v.shape]
+
+    def condition(self, depth: int) -> str:
+        """A scalar test: a comparison of values (``np.sum(a) > 0.3``), or of a
+        loop's counter (``it == 1``), which no point can move."""
+        if self.loop_ints and self.chance(0.25):
+            self.tag("condition_on_loop_variable")
+            name, top = self.pick(self.loop_ints)
+            op = self.pick(["==", ">", "<", "!=", ">="])
+            return f"{name} {op} {self.pick(range(top + 1))}"
+        left = self.expr((), max(depth - 1, 1))
+        op = self.pick([">", "<", ">=", "<="])
+        if self.chance(0.6):
+            right = lit(self.pick([0.3, 0.0, -0.5, 1.0]))
+        else:
+            right = self.expr((), max(depth - 2, 0))
+        return f"{par(left, CMP + 1)} {op} {par(right, CMP + 1)}"
+
+    def copy_env(self) -> dict[str, Var]:
+        return {k: Var(v.shape, v.bound, v.fresh) for k, v in self.env.items()}
+
+    def block(
+        self, depth: int, may_exit: bool, setup=None
+    ) -> tuple[list[str], dict[str, Var]]:
+        """The statements of a branch or loop body, drawn in a copy of the scope;
+        returns them (indented) and the scope at their end."""
+        outer, frozen = self.env, self.frozen
+        self.env = self.copy_env()
+        self.frozen = {**frozen, **{k: v.shape for k, v in self.env.items()}}
+        self.depth_cf += 1
+        lines = setup() if setup else []
+        lines += self.body(self.pick([1, 2, 3]), depth)
+        if may_exit and self.chance(0.3):
+            lines += self.exit(depth)
+        self.depth_cf -= 1
+        env, self.env, self.frozen = self.env, outer, frozen
+        return [f"    {ln}" for ln in lines], env
+
+    def exit(self, depth: int) -> list[str]:
+        """A ``return``, ``break`` or ``continue`` ending a block, if one may (marked
+        by ``EXITED``, which ``s_if`` and ``loop`` strip)."""
+        options = ["return"] if self.ret_shape is not None else []
+        if self.loops:
+            options += ["break", "continue"]
+        if not options:
+            return []
+        kind = self.pick(options)
+        self.tag(f"exit_{kind}" + ("_in_loop" if self.loops else ""))
+        if kind != "return":
+            return [kind, EXITED]
+        if self.in_helper:
+            e = self.expr(self.ret_shape, 2)
+            self.ret_bound = max(self.ret_bound, e.bound)
+            return [f"return {e.text}", EXITED]
+        e = self.final(2, self.pick(list(self.env)))
+        return [f"return {e.text}", EXITED]
+
+    def merge(self, arriving: list[dict[str, Var]]) -> dict[str, Var]:
+        """The scope after an ``if``: names every arriving path bound alike."""
+        out = {}
+        for k in arriving[0]:
+            vs = [env.get(k) for env in arriving]
+            if any(v is None for v in vs) or len({v.shape for v in vs}) > 1:
+                continue
+            out[k] = Var(
+                vs[0].shape, max(v.bound for v in vs), all(v.fresh for v in vs)
+            )
+        return out
+
+    def s_if(self, depth: int) -> list[str]:
+        arms = self.pick([1, 1, 2])
+        has_else = self.chance(0.5)
+        lines, arriving = [], []
+        for i in range(arms):
+            cond = self.condition(depth)
+            body, env = self.block(depth, may_exit=True)
+            lines += [f"{'elif' if i else 'if'} {cond}:", *body]
+            if lines[-1].strip() == EXITED:
+                lines.pop()
+            else:
+                arriving.append(env)
+            if i:
+                self.tag("elif")
+        if has_else:  # never exits: the code after the if stays reachable
+            body, env = self.block(depth, may_exit=False)
+            lines += ["else:", *body]
+            arriving.append(env)
+        else:
+            arriving.append(self.copy_env())
+        self.env = self.merge(arriving)
+        return lines
+
+    def loop(self, depth: int, header: list[str], setup=None) -> list[str]:
+        """``header`` and a body; the scope afterwards keeps the names it had, with
+        the bounds the body kept them under (see above)."""
+        outer_limits, outer_readonly = self.limits, self.readonly
+        outer_ints = self.loop_ints
+        for v in self.env.values():
+            v.bound = max(v.bound, 1.0)  # squashing gives 1.0: the bound must allow it
+            v.fresh = False  # trip 2 sees the aliases of trip 1's end
+        before = self.copy_env()
+        self.limits = {**self.limits, **{k: v.bound for k, v in before.items()}}
+        self.loops.append(header[-1])
+        body, _ = self.block(depth, True, setup)
+        self.loops.pop()
+        self.limits, self.readonly, self.loop_ints = (
+            outer_limits,
+            outer_readonly,
+            outer_ints,
+        )
+        self.env = before
+        return [*header, *(ln for ln in body if ln.strip() != EXITED)]
+
+    def loop_variable(self, pool: list[str]) -> str:
+        return self.pick([n for n in pool if n not in self.readonly] or ["_"])
+
+    def s_for_range(self, depth: int) -> list[str]:
+        """``for it in range(...)``: small constant bounds, or a dimension."""
+        options: list[tuple[str, list[int]]] = [
+            ("range(2)", [0, 1]),
+            ("range(3)", [0, 1, 2]),
+            ("range(1, 3)", [1, 2]),
+            ("range(0, 3, 2)", [0, 2]),
+            ("range(2, -1, -1)", [2, 1, 0]),
+            ("range(3, 3)", []),  # no trip at all
+        ]
+        if "K" in self.constants:
+            options.append(("range(K)", list(range(self.constants["K"]))))
+        for n, v in self.env.items():
+            if v.shape:
+                options.append((f"range(len({n}))", list(range(v.shape[0]))))
+                options.append((f"range({n}.shape[-1])", list(range(v.shape[-1]))))
+        text, values = self.pick(options)
+        if not values:
+            self.tag("loop_without_trips")
+        name = "_" if self.chance(0.15) else self.loop_variable(RANGE_NAMES)
+
+        def setup() -> list[str]:
+            if name != "_":
+                self.readonly = self.readonly | {name}
+                self.loop_ints = [*self.loop_ints, (name, max(values, default=0))]
+            return []
+
+        return self.loop(depth, [f"for {name} in {text}:"], setup)
+
+    def s_for_rows(self, depth: int) -> list[str]:
+        """``for row in X``: the first axis of a variable (or of an expression)."""
+        source = self.pick(self.rows_sources())
+        v = self.env[source]
+        if self.chance(0.2):
+            e = self.expr(v.shape, max(depth - 1, 1))
+            source, v = e.text, Var(e.shape, e.bound, False)
+        name = self.loop_variable(ROW_NAMES)
+        self.tag("loop_over_rows")
+
+        def setup() -> list[str]:
+            self.readonly = self.readonly | {name}
+            self.env[name] = Var(v.shape[1:], max(v.bound, 1.0), False)
+            return []
+
+        return self.loop(depth, [f"for {name} in {source}:"], setup)
+
+    def s_while_counter(self, depth: int) -> list[str]:
+        """``while count < 3:``, the counter stepped first (so ``continue`` is safe)."""
+        name = self.loop_variable(COUNTER_NAMES)
+        n = self.pick([2, 3, "K" if "K" in self.constants else 2])
+        top = self.constants["K"] if n == "K" else n
+        step = self.pick([f"{name} += 1", f"{name} = {name} + 1"])
+
+        def setup() -> list[str]:
+            self.readonly = self.readonly | {name}
+            self.loop_ints = [*self.loop_ints, (name, top)]
+            return [step]
+
+        return self.loop(depth, [f"{name} = 0", f"while {name} < {n}:"], setup)
+
+    def s_while_value(self, depth: int) -> list[str]:
+        """``while z < 2.0: z = z + <at least 0.36>``: the trip count depends on
+        the point (a jump where it changes, which the tests keep away from)."""
+        name = self.fresh_name(LOCALS)
+        start = self.bounded((), max(depth - 1, 1), 1.0)
+        limit = self.pick([1.0, 2.0, 1.5, 0.0])  # 0.0: sometimes no trip
+        self.bind(name, start)
+        self.env[name].bound = max(start.bound, limit) + 3.0
+
+        def setup() -> list[str]:
+            self.readonly = self.readonly | {name}  # only the step changes it
+            inc = self.positive_small((), max(depth - 1, 1))
+            op = self.pick([f"{name} = {name} + ", f"{name} += "])
+            return [f"{op}{inc.text}"]
+
+        return self.loop(
+            depth, [f"{name} = {start.text}", f"while {name} < {limit}:"], setup
+        )
 
     def body(self, n: int, depth: int) -> list[str]:
         lines = []
@@ -1302,21 +1623,26 @@ class Gen:
         self.ints = []
         self.in_helper = True
         self.nodes = NODE_BUDGET - HELPER_BUDGET
+        two = self.chance(0.2)  # a helper returning two values (never early)
+        self.ret_shape = None if two else self.pick(STATEMENT_SHAPES)
+        self.ret_bound = 0.0
         lines = self.body(self.pick([0, 1, 2, 3]), 2)
         last = list(self.env)[-1]
-        if self.chance(0.2):  # a helper returning two values
+        if two:
             outs = [self.pick(STATEMENT_SHAPES), self.pick(STATEMENT_SHAPES)]
             es = [self.expr(s, 2) for s in outs]
             ret = f"{es[0].text}, {es[1].text}"
             bound = max(e.bound for e in es)
         else:
+            returns_early = any(ln.strip().startswith("return ") for ln in lines)
             shape = (
                 self.env[last].shape
-                if self.chance(0.5)
-                else self.pick(STATEMENT_SHAPES)
+                if not returns_early and self.chance(0.5)
+                else self.ret_shape
             )
             e = self.expr(shape, 2)
-            outs, ret, bound = [shape], e.text, e.bound
+            outs, ret, bound = [shape], e.text, max(e.bound, self.ret_bound)
+        self.ret_shape = ()
         self.env, self.ints = saved, saved_ints
         self.in_helper = False
         nodes, self.nodes = self.nodes - (NODE_BUDGET - HELPER_BUDGET), 0

@@ -69,6 +69,24 @@ CASES = [
     (cf.any_all_conditions, (np.array([0.7, 1.3]),), 0),
     (cf.any_all_conditions, (np.array([-0.7, 1.3]),), 0),
     (cf.copy_merge, (0.5, 1.5), (0, 1)),
+    # a conditional expression inside another, or in a while test, replaces the
+    # environment while the outer value is being bound
+    (cf.nested_conditional_expressions, (0.7,), 0),
+    (cf.nested_conditional_expressions, (-0.4,), 0),
+    (cf.nested_conditional_expressions, (-1.6,), 0),
+    (cf.conditional_in_while_test, (np.array([0.3, 0.2]),), 0),
+    (cf.conditional_in_while_test, (np.array([-0.3, 0.25]),), 0),
+    # the carried copies are a parallel assignment: x_2 = z_2 must not feed y_2
+    (
+        cf.rotate_in_loop,
+        (np.array([0.3, 0.1]), np.array([0.7, 0.2]), np.array([-0.4, 0.9])),
+        (0, 1, 2),
+    ),
+    (
+        cf.rotate_in_loop,
+        (np.array([0.3, 0.1]), np.array([0.7, 0.2]), np.array([0.4, 0.9])),
+        (0, 1, 2),
+    ),
 ]
 
 
@@ -96,6 +114,28 @@ def test_newton_sqrt_closed_form():
         assert adgen.grad(cf.while_newton)(a) == pytest.approx(
             0.5 / np.sqrt(a), rel=1e-9
         )
+
+
+def test_pullback_runs_again_on_the_same_tape():
+    """A vjp pullback sweeps one tape back once per seed: the stacks it pops
+    must still be whole the second time (fuzz: backward_f(tape) then
+    backward_f(tape, 2.0))."""
+    import adgen
+
+    x, w = np.array([0.3, -0.2]), np.array([0.5, 0.9])
+    _, pullback = adgen.vjp(cf.for_range, wrt=(0, 1))(x, w, 4)
+    first, second = pullback(1.0), pullback(2.0)
+    for k, arg in enumerate((x, w)):
+        fd = np.zeros(2)
+        for i in range(2):
+            step = np.zeros(2)
+            step[i] = 1e-6
+            up = [x, w, 4]
+            down = [x, w, 4]
+            up[k], down[k] = arg + step, arg - step
+            fd[i] = (cf.for_range(*up) - cf.for_range(*down)) / 2e-6
+        np.testing.assert_allclose(first[k], fd, rtol=1e-6)
+        np.testing.assert_allclose(second[k], 2 * fd, rtol=1e-6)
 
 
 def test_long_loop_has_no_recursion_and_bounded_memory():
@@ -145,6 +185,9 @@ def forward_f(x, w, n):
 def backward_f(tape, h_bar=1.0):
     """Reverse sweep of `f`: adjoints of w, given h_bar."""
     w, n, h_stack, h_2_stack = tape
+    # pop from copies: the tape may be swept back again
+    h_stack = list(h_stack)
+    h_2_stack = list(h_2_stack)
     w_bar = 0.0
     # for i in range(n): (backwards)
     for i in reversed(range(n)):

@@ -31,7 +31,11 @@ Points are generic (grid plus jitter, see ``fuzz_programs.jitter``); a point
 is rejected (``assume``) only when finite differences say the program is not
 smooth there: the central difference with step 1e-6 and a fourth-order one
 with step 1e-3 disagree, i.e. a kink (abs, maximum, clip, where, max, %, //)
-lies within ~2e-3 of the point.  That check does not involve adgen.
+lies within ~2e-3 of the point; or when the path changes within that distance:
+some ``if``, ``while`` or ``a if c else b`` test has another value at one of
+the points the differences evaluate (a branch switch is a jump or a kink, which
+the first check usually sees, but not always: the two branches may agree to
+first order).  Neither check involves adgen.
 """
 
 from __future__ import annotations
@@ -47,9 +51,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fuzz_programs import Program, programs
-from hypothesis import HealthCheck, assume, event, given, note, settings
+from hypothesis import (
+    HealthCheck,
+    assume,
+    currently_in_test_context,
+    event,
+    given,
+    note,
+    reject,
+    settings,
+)
 
-from adgen.errors import AdgenError, SourceFile
+from adgen.errors import AdgenError, MutationNotSupported, SourceFile
 from adgen.pipeline import compile_source
 
 EXAMPLES = int(os.environ.get("ADGEN_FUZZ_EXAMPLES", "60"))
@@ -84,14 +97,52 @@ def run_original(text: str) -> dict:
     return namespace
 
 
+class _RecordBranches(ast.NodeTransformer):
+    """Wrap every test of an ``if``, ``while`` and ``a if c else b`` in ``__branch__(...)``."""
+
+    def record(self, node):
+        self.generic_visit(node)
+        node.test = ast.Call(ast.Name("__branch__", ast.Load()), [node.test], [])
+        return node
+
+    visit_If = visit_While = visit_IfExp = record
+
+
+def run_recording_branches(text: str) -> tuple:
+    """The program's ``f`` and the list of the branches its last call took (the
+    value of every test, in order): a different list is a different path."""
+    tree = ast.fix_missing_locations(_RecordBranches().visit(ast.parse(text)))
+    taken: list[bool] = []
+
+    def branch(test):
+        taken.append(bool(test))
+        return test
+
+    namespace: dict = {"__name__": "fuzz_branches", "__branch__": branch}
+    exec(compile(tree, "fuzz.py", "exec"), namespace)
+    return namespace["f"], taken
+
+
 def compile_program(text: str, wrt: list[str]) -> str:
     return compile_source(SourceFile("fuzz.py", text), ["f"], wrt)
 
 
-@functools.lru_cache(maxsize=512)
 def compiled(text: str, wrt: tuple[str, ...]) -> str:
     """``compile_program``, cached: Hypothesis often draws a program again with
-    another point, and black dominates the cost of a compile."""
+    another point, and black dominates the cost of a compile.  A program adgen
+    refuses conservatively (an in-place update in a loop that might share its
+    array) is set aside: a located refusal is allowed, a wrong number is not."""
+    try:
+        return _compiled(text, wrt)
+    except MutationNotSupported:
+        if not currently_in_test_context():  # a saved regression: its own check
+            raise
+        event("refused: in-place update that might share an array")
+        reject()
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(text: str, wrt: tuple[str, ...]) -> str:
     return compile_program(text, list(wrt))
 
 
@@ -218,16 +269,30 @@ def check_gradients(
     text: str, args: list, params: list[str], fuzzing: bool = True
 ) -> None:
     """Properties 1 and 2 for one program at one point (also used for regressions)."""
-    f = run_original(text)["f"]
+    recorded, taken = run_recording_branches(text)
+    paths: set[tuple[bool, ...]] = set()
+
+    def f(*a):  # the program, noting the path of every evaluation
+        taken.clear()
+        out = recorded(*a)
+        paths.add(tuple(taken))
+        return out
+
     out = value(f, args)
     fds = finite_differences(f, args)
     smooth = is_smooth(fds, out)
+    one_path = len(paths) == 1  # no branch switches within 2e-3 of the point
     if fuzzing:
         if not smooth:
             event("rejected: not smooth at the point")
-        assume(smooth)
+        elif not one_path:
+            event("rejected: smooth, but a branch switches near the point")
+        if paths != {()}:
+            event("evaluates a branch or while test")
+        assume(smooth and one_path)
     else:
         assert smooth, "the point is not smooth: finite differences disagree"
+        assert one_path, "a branch switches near the point"
 
     code = compiled(text, tuple(params))
     if fuzzing:
@@ -407,15 +472,28 @@ FLOAT32_GAPS = {
 }
 
 
+# Programs adgen accepts and miscomputes, found while fuzzing control flow and not
+# fixed yet (each file's header has the diagnosis): in-place updates inside a loop
+# reach arrays through aliases that the loop-carried copies hide from
+# Normalizer.refuse_shared_update.  The generator does not draw such updates (it
+# treats every name a loop carries as shared: no `x += ...` before it is rebound).
+OPEN_BUGS: dict[str, str] = {}  # regression stem -> the wrong result it still gives
+
+
 def _regression_params() -> list:
     params = []
     for path in sorted(REGRESSIONS.glob("*.py")):
         gap = FLOAT32_GAPS.get(path.stem)
-        marks = (
-            [pytest.mark.xfail(strict=True, reason=f"known float32 gap: {gap}")]
-            if gap
-            else []
-        )
+        bug = OPEN_BUGS.get(path.stem)
+        marks = []
+        if gap:
+            marks = [pytest.mark.xfail(strict=True, reason=f"known float32 gap: {gap}")]
+        elif bug:
+            marks = [
+                pytest.mark.xfail(
+                    strict=True, reason=f"in-place update in a loop: {bug}"
+                )
+            ]
         params.append(pytest.param(path, id=path.stem, marks=marks))
     return params
 

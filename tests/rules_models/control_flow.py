@@ -216,3 +216,24 @@ def any_all_conditions(x):
     if (y > 0).all():
         return np.sum(y**2)
     return np.sum(np.sin(y))
+
+
+def rotate_in_loop(x, y, z):
+    for i in range(4):
+        x, y, z = z, x, np.sin(y)
+        if np.sum(x) > 1.0:
+            y, x = x, y
+            break
+    return np.sum(x + 2.0 * y + 4.0 * z)
+
+
+def nested_conditional_expressions(x):
+    y = 2.0 * x if x > 0 else (3.0 if x < -1 else x * x)
+    return y * x
+
+
+def conditional_in_while_test(x):
+    y = x
+    while (np.sum(y) if x[0] > 0 else 2.0 * np.sum(y)) < 3.0:
+        y = y + np.exp(x) + 0.5
+    return np.sum(y * x)
