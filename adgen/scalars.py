@@ -21,6 +21,7 @@ from .graph import Graph
 from .naming import bar
 from .primitives import MATH_SPELLING
 from .runtime import __all__ as RUNTIME_HELPERS
+from .runtime import scalar_math
 from .shapes import SCALAR
 
 HELPER = "scalar_math"
@@ -65,6 +66,7 @@ def _scalar_calls(fn: ast.FunctionDef, scalars: set[str]) -> list[ast.Attribute]
             and isinstance(node.func.value, ast.Name)
             and node.func.value.id == "np"
             and node.func.attr in MATH_SPELLING
+            and hasattr(scalar_math, node.func.attr)  # not abs: builtin abs is numpy's
             and len(node.args) == 1
             and not node.keywords
             and _is_scalar(node.args[0], scalars)
