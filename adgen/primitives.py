@@ -303,18 +303,7 @@ NONDIFFERENTIABLE = {
 
 PRIMITIVES: dict[str, Primitive] = _prims()
 
-# adgen.runtime helpers that are primitives (concatenate_part takes a list: not yet).
-GRADIENT_HELPERS = [
-    "unbroadcast",
-    "broadcast_like",
-    "extremum_adjoint",
-    "index_adjoint",
-    "trace_adjoint",
-    "matmul_adjoint_x",
-    "matmul_adjoint_y",
-    "dot_adjoint_x",
-    "dot_adjoint_y",
-]
+GRADIENT_HELPERS = runtime_module.GRADIENT_HELPERS
 
 
 def _functions() -> dict[str, str]:

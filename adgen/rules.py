@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .expr import E, Namespace
+from .runtime import GRADIENT_HELPERS
 
 np = Namespace("np")  # builds numpy calls in emitted code; not numpy itself
 math = Namespace("math")
@@ -361,15 +362,7 @@ LINEAR = {
     "outer",
     "full_like",
     "expand_dims",
-    "unbroadcast",
-    "broadcast_like",
-    "extremum_adjoint",
-    "index_adjoint",
-    "trace_adjoint",
-    "matmul_adjoint_x",
-    "matmul_adjoint_y",
-    "dot_adjoint_x",
-    "dot_adjoint_y",
+    *GRADIENT_HELPERS,
 }
 # Reductions whose rule spreads g over the reduced axes: the tangent contracts
 # the rule (seeded with ones) with the operand's tangent over those axes.

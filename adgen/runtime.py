@@ -34,6 +34,20 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
 ]
 
 
+# Helpers that are primitives with rules too, so that adgen can read its own
+# gradient code back (higher order; concatenate_part takes a list: not yet).
+GRADIENT_HELPERS = [
+    "unbroadcast",
+    "broadcast_like",
+    "extremum_adjoint",
+    "index_adjoint",
+    "trace_adjoint",
+    "matmul_adjoint_x",
+    "matmul_adjoint_y",
+    "dot_adjoint_x",
+    "dot_adjoint_y",
+]
+
 def unbroadcast(g: Any, like: Any) -> Any:
     """Sum ``g`` over the axes numpy broadcasting added to ``like``'s shape."""
     shape = np.shape(like)
