@@ -4,7 +4,7 @@ Rules are written generally (``g * (y * x ** (y - 1))``); with a constant
 exponent ``y = 2`` that would read ``g * (2 * x ** (2 - 1))``.  This pass folds
 constants and drops identities so the emitted code reads as if written by hand:
 
-    2 - 1 -> 1     x ** 1 -> x     1 * g, g * 1, g / 1 -> g     -1 * g -> -g
+    2 - 1 -> 1     x ** 1 -> x     1 * g, g * 1, g / 1 -> g     -1 * np.cos(x) -> -np.cos(x)
     g + 0, 0 + g, g - 0 -> g       -(-g) -> g       -(2) -> -2
     a + -b -> a - b                a - -b -> a + b
 
@@ -36,6 +36,20 @@ def _constant(value: float | int) -> ast.expr:
     )
 
 
+FLOAT_FUNCTIONS = {"sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh"}
+
+
+def _is_float_function(node: ast.AST) -> bool:
+    """A call such as ``np.cos(x)``: never a bool array, which unary minus rejects."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in ("np", "math", "scalar_math")
+        and node.func.attr in FLOAT_FUNCTIONS
+    )
+
+
 class _Simplify(ast.NodeTransformer):
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
         self.generic_visit(node)
@@ -44,8 +58,8 @@ class _Simplify(ast.NodeTransformer):
             return _constant(FOLD[op](left, right))
         if op is ast.Mult and left == 1:
             return node.right
-        if op is ast.Mult and left == -1:  # -1 * g -> -g (the seed of a difference)
-            return ast.UnaryOp(ast.USub(), node.right)
+        if op is ast.Mult and left == -1 and _is_float_function(node.right):
+            return ast.UnaryOp(ast.USub(), node.right)  # -1.0 * np.cos(x) -> -np.cos(x)
         if op in (ast.Mult, ast.Div, ast.Pow) and right == 1:
             return node.left
         if op is ast.Add and left == 0:
