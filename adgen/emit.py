@@ -31,7 +31,7 @@ from .custom import module_code as custom_module_code
 from .custom import module_globals as custom_module_globals
 from .expr import to_ast
 from .graph import Graph
-from .ir import Break, Const, Eqn, If, Loop, Stmt
+from .ir import Break, Const, Eqn, If, Loop, Stmt, loops
 from .naming import EMITTED_GLOBALS, suffixed
 from .primitives import primal_statement
 from .reverse import AdjointBlock, Backward, Item, ReverseIf, ReverseLoop
@@ -227,10 +227,7 @@ class _Writer:
         self.primal = {*graph.fn.params, *(e.out for e in graph.eqns)}
         self.joins = _joins(graph.body)
         self.tests = {
-            e.out
-            for loop in _loops(graph.body)
-            for e in loop.test
-            if isinstance(e, Eqn)
+            e.out for loop in loops(graph.body) for e in loop.test if isinstance(e, Eqn)
         }
         self.reads: set[str] = set()
         self.reads = _loaded(self.backward_lines(c.backward.blocks))
@@ -444,16 +441,6 @@ def _joins(body: list[Stmt]) -> set[str]:
 def _structures(body: list[Stmt]) -> list[If | Loop]:
     """The ifs and loops at the top level of a function (they own the stacks)."""
     return [stmt for stmt in body if isinstance(stmt, (If, Loop))]
-
-
-def _loops(body: list[Stmt]) -> list[Loop]:
-    found: list[Loop] = []
-    for stmt in body:
-        if isinstance(stmt, If):
-            found += _loops(stmt.then) + _loops(stmt.orelse)
-        elif isinstance(stmt, Loop):
-            found += [stmt, *_loops(stmt.body)]
-    return found
 
 
 def _loaded(lines: list[str]) -> set[str]:

@@ -54,7 +54,8 @@ def may_exit(stmts: list[ast.stmt]) -> bool:
     )
 
 
-def _walk_body(stmts: list[ast.stmt]):
+def walk_statements(stmts: list[ast.stmt]):
+    """Every node of every statement in ``stmts``."""
     for stmt in stmts:
         yield from ast.walk(stmt)
 
@@ -62,8 +63,8 @@ def _walk_body(stmts: list[ast.stmt]):
 def _returns_in_loops(body: list[ast.stmt]) -> bool:
     return any(
         isinstance(loop, (ast.For, ast.While))
-        and any(isinstance(n, ast.Return) for n in _walk_body(loop.body))
-        for loop in _walk_body(body)
+        and any(isinstance(n, ast.Return) for n in walk_statements(loop.body))
+        for loop in walk_statements(body)
     )
 
 
@@ -88,7 +89,7 @@ def _lower_loop_returns(
             stmt.body = _lower_loop_returns(stmt.body, fresh, in_loop)
             stmt.orelse = _lower_loop_returns(stmt.orelse, fresh, in_loop)
         elif isinstance(stmt, (ast.For, ast.While)):
-            returns = any(isinstance(n, ast.Return) for n in _walk_body(stmt.body))
+            returns = any(isinstance(n, ast.Return) for n in walk_statements(stmt.body))
             stmt.body = _lower_loop_returns(stmt.body, fresh, in_loop=True)
             out.append(stmt)
             if returns:

@@ -147,6 +147,17 @@ def all_eqns(body: list[Stmt]) -> list[Eqn]:
     return found
 
 
+def loops(body: list[Stmt]) -> list[Loop]:
+    """Every loop in ``body``, nested ones included, outer before inner."""
+    found: list[Loop] = []
+    for stmt in body:
+        if isinstance(stmt, If):
+            found += loops(stmt.then) + loops(stmt.orelse)
+        elif isinstance(stmt, Loop):
+            found += [stmt, *loops(stmt.body)]
+    return found
+
+
 def has_control_flow(body: list[Stmt]) -> bool:
     return any(not isinstance(s, Eqn) for s in body)
 

@@ -35,7 +35,7 @@ from .errors import (
     UnresolvedName,
     UnsupportedSyntax,
 )
-from .exits import structure_exits
+from .exits import structure_exits, walk_statements
 from .expr import to_ast
 from .ir import Atom, Break, Const, Eqn, Function, If, Loop, Origin, Stmt, rename
 from .naming import Namer, identifiers
@@ -558,7 +558,7 @@ class _Normalizer:
         into the next trip), or the array the loop iterates over."""
         updates = [
             n
-            for n in _walk_statements(loop.body)
+            for n in walk_statements(loop.body)
             if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)
         ]
         if not updates:
@@ -1123,16 +1123,11 @@ def _breaks_out(block: list[Stmt]) -> bool:
     return isinstance(last, If) and _breaks_out(last.then) and _breaks_out(last.orelse)
 
 
-def _walk_statements(stmts: list[ast.stmt]):
-    for stmt in stmts:
-        yield from ast.walk(stmt)
-
-
 def _names_sharing_arrays(stmts: list[ast.stmt]) -> dict[str, tuple[str, int]]:
     """name -> (another name, line) where the block binds that other name to the same
     array as ``name`` or to a view of it (``t = s``, ``t = s[:2]``, ``t = s.T``)."""
     found: dict[str, tuple[str, int]] = {}
-    for node in _walk_statements(stmts):
+    for node in walk_statements(stmts):
         if not isinstance(node, ast.Assign):
             continue
         for target in node.targets:

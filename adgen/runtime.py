@@ -48,6 +48,7 @@ GRADIENT_HELPERS = [
     "dot_adjoint_y",
 ]
 
+
 def unbroadcast(g: Any, like: Any) -> Any:
     """Sum ``g`` over the axes numpy broadcasting added to ``like``'s shape."""
     shape = np.shape(like)

@@ -20,7 +20,7 @@ import ast
 from dataclasses import dataclass
 from typing import Any
 
-from .ir import Const, Eqn, Function, If, Loop, all_eqns
+from .ir import Const, Eqn, Function, all_eqns, loops
 from .primitives import PRIMITIVES
 
 
@@ -71,14 +71,7 @@ def infer_shapes(fn: Function) -> dict[str, Shape]:
 
 def loop_indices(body: list) -> list[str]:
     """The variables of the ``for`` loops in ``body``, nested ones included."""
-    found = []
-    for stmt in body:
-        if isinstance(stmt, Loop):
-            found += [stmt.index] if stmt.index else []
-            found += loop_indices(stmt.body)
-        elif isinstance(stmt, If):
-            found += loop_indices(stmt.then) + loop_indices(stmt.orelse)
-    return found
+    return [loop.index for loop in loops(body) if loop.index]
 
 
 def shape_of(atom: Any, shapes: dict[str, Shape]) -> Shape:
