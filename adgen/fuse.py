@@ -67,14 +67,15 @@ def _function_edits(fn: ast.FunctionDef, lines: list[str]) -> dict[int, str | No
         if isinstance(n, ast.Subscript | ast.Attribute)
         and isinstance(n.value, ast.Name)
     }
-    returned = {  # the gradients keep their names: x1_bar, not what it copies
+    returned = {  # the gradients keep their names: x1_bar, not what it copies; so do
+        # the names a statement spanning lines reads (the run-time scalar check),
+        # which is not rewritten
         n.id
         for s in fn.body
-        if isinstance(s, ast.Return)
+        if isinstance(s, ast.Return) or s.lineno != s.end_lineno
         for n in ast.walk(s)
         if isinstance(n, ast.Name)
     }
-    indexed |= returned
     replace: dict[str, ast.expr] = {}
     edits: dict[int, str | None] = {}
     for stmt in fn.body:
@@ -85,7 +86,7 @@ def _function_edits(fn: ast.FunctionDef, lines: list[str]) -> dict[int, str | No
             continue  # the guard's `if ... raise` spans lines; it reads the primal only
         new = _Substitute(replace).visit(simplify(stmt)) if replace else stmt
         new = simplify(new)
-        if isinstance(new, ast.Assign) and _is_copy(new, assigned, indexed):
+        if isinstance(new, ast.Assign) and _is_copy(new, assigned, indexed, returned):
             replace[new.targets[0].id] = new.value  # type: ignore[union-attr]
             edits[stmt.lineno] = None
         elif ast.dump(new) != ast.dump(stmt):
@@ -94,18 +95,19 @@ def _function_edits(fn: ast.FunctionDef, lines: list[str]) -> dict[int, str | No
     return edits
 
 
-def _is_copy(stmt: ast.Assign, assigned: Counter, indexed: set[str]) -> bool:
-    """``a = b`` or ``a = 1.0`` with ``a`` and ``b`` each assigned only here (or never)."""
+def _is_copy(
+    stmt: ast.Assign, assigned: Counter, indexed: set[str], returned: set[str]
+) -> bool:
+    """``a = b`` or ``a = 1.0`` with ``a`` and ``b`` each assigned only here (or never),
+    ``a`` not returned, and no number put where ``a`` is indexed (``1.0.sum()``)."""
     target, value = stmt.targets[0], stmt.value
     if len(stmt.targets) != 1 or not isinstance(target, ast.Name):
         return False
-    if assigned[target.id] != 1:
-        return False
-    if target.id in indexed:
+    if assigned[target.id] != 1 or target.id in returned:
         return False
     if isinstance(value, ast.Name):
         return assigned[value.id] <= 1
-    return _is_number(value)
+    return _is_number(value) and target.id not in indexed
 
 
 def _is_number(node: ast.expr) -> bool:

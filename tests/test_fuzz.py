@@ -313,12 +313,26 @@ def check_gradients(
     np.testing.assert_allclose(float(fwd), out, rtol=1e-12, atol=1e-300)
     back = generated["backward_f"](tape)
     back2 = generated["backward_f"](tape, 2.0)
-    for name, g, b, b2 in zip(params, grads, back, back2, strict=True):
+    for name, g, b, b2, (central, _) in zip(
+        params, grads, back, back2, fds, strict=True
+    ):
+        # the same up to rounding: grad_f calls math where backward_f calls numpy,
+        # which may differ in the last bit, and 1 - tanh(x)**2 near 1 magnifies that
+        # (regression 028); the floor scales with the gradient, as above
+        scale = max(1.0, float(np.max(np.abs(central), initial=0.0)))
         np.testing.assert_allclose(
-            b, g, rtol=1e-12, atol=1e-300, err_msg=f"backward_f vs grad_f, {name}"
+            b,
+            g,
+            rtol=1e-12,
+            atol=1e-12 * scale,
+            err_msg=f"backward_f vs grad_f, {name}",
         )
         np.testing.assert_allclose(
-            b2, 2 * np.asarray(g), rtol=1e-12, atol=1e-300, err_msg=f"seed 2, {name}"
+            b2,
+            2 * np.asarray(g),
+            rtol=1e-12,
+            atol=1e-12 * scale,
+            err_msg=f"seed 2, {name}",
         )
 
 
