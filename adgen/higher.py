@@ -17,6 +17,7 @@ import copy
 from dataclasses import dataclass
 
 from .errors import Location, NonScalarOutput, NotSupportedYet
+from .scalars import without_float_path
 from .simplify import simplify
 
 
@@ -50,7 +51,7 @@ def gradient_model(
         or (isinstance(s, ast.ImportFrom) and "warn_if_stale" not in _imported(s))
     ]
     _refuse_stacks(grad, name, path)
-    grad = _NumpySpelling().visit(grad)
+    grad = _NumpySpelling().visit(without_float_path(grad))
     _declare_shapes(grad, _function(ast.parse(model_text), name))
     body = _without_seed(
         [s for s in grad.body if not _is_guard(s) and not isinstance(s, ast.Delete)]

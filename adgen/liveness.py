@@ -22,6 +22,7 @@ import ast
 
 from .graph import Graph
 from .naming import bar
+from .reverse import spread_adjoints
 from .shapes import Shape
 
 SIMPLE = (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Expr, ast.Return, ast.Pass)
@@ -58,7 +59,7 @@ def _matrices(graph: Graph) -> set[str]:
             found.add(bar(name, primal))
             if name in computed:
                 found.add(name)
-    return found
+    return found - spread_adjoints(graph)
 
 
 def _last_uses(fn: ast.FunctionDef, candidates: set[str]) -> dict[int, list[str]]:

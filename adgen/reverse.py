@@ -19,13 +19,13 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from .expr import E, Namespace, assign, name
+from .expr import E, Namespace, assign, name, to_ast
 from .graph import Graph
-from .ir import Atom, Const, Eqn, If, Loop, Stmt, all_eqns
+from .ir import Atom, Const, Eqn, If, Loop, Stmt, all_eqns, structure_reads
 from .naming import bar
 from .primitives import PRIMITIVES, primal_statement
 from .rules import ACTIVITY_AWARE, LIBRARY_AWARE, RANK_AWARE, RULES, library, runtime
-from .shapes import SCALAR, rank, reduction, shape_of
+from .shapes import SCALAR, Shape, broadcast, rank, reduction, shape_of
 
 np = Namespace("np")
 
@@ -182,6 +182,7 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
     prim = PRIMITIVES[eqn.prim]
     partials = RULES[eqn.prim]
     operands = [_atom(a) for a in eqn.args]
+    spread = eqn.prim in SHAPE_ONLY and _broadcast_spreads(graph, eqn)
     if eqn.prim in SHAPE_ONLY and isinstance(eqn.args[0], str):
         operands[0] = name(shape_donor(graph, eqn.args[0]))
     statics = rule_parameters(graph, eqn)
@@ -198,6 +199,8 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
             contribution = partial(g, ans, *operands, **statics)
         if contribution is None:  # a user's rule said: no gradient for this operand
             continue
+        if spread:  # np.full_like(x, g / n) -> g / n, spread later by broadcasting
+            contribution = E(to_ast(contribution).args[1])
         if prim.elementwise:
             contribution = unbroadcast(contribution, arg, eqn.out, graph)
         elif eqn.prim == "custom" and statics["rule"].elementwise:
@@ -225,6 +228,100 @@ def shape_donor(graph: Graph, x: str) -> str:
         if isinstance(a, str) and a in graph.active and graph.shapes.get(a) == shape:
             return a
     return x
+
+
+def _broadcast_spreads(graph: Graph, eqn: Eqn) -> bool:
+    """Whether the adjoint of ``x`` in ``np.sum(x)`` / ``np.mean(x)`` (all axes) can
+    stay the scalar ``g / n`` instead of ``np.full_like(x, g / n)``: the hand-written
+    ``(y - t) * (2 / n)`` of a mean squared error, one array pass fewer.
+
+    It can when ``x`` is read by nothing else and the contributions of ``x``'s own
+    (elementwise) node, computed with that scalar, have ``x``'s shape and a float
+    dtype anyway: each multiplies it by a float operand of ``x``'s full shape
+    (``g * (2 * d)`` for ``x = d ** 2``), so broadcasting spreads it there, for free.
+    """
+    x = eqn.args[0]
+    shape = graph.shapes.get(x) if isinstance(x, str) else None
+    producer = graph.producers.get(x) if isinstance(x, str) else None
+    if (
+        dict(eqn.params).get("axis") is not None
+        or not isinstance(shape, tuple)
+        or shape == SCALAR
+        or producer is None
+        or producer.prim == "copy"
+        or not PRIMITIVES[producer.prim].elementwise
+        or x in graph.fn.params
+        or x == graph.fn.output
+        or sum(e.variables().count(x) for e in graph.eqns) != 1
+        or any(x in structure_reads(s) for s in _structures(graph.body))
+    ):
+        return False
+    primal = set(graph.fn.params) | {e.out for e in graph.eqns}
+    g = bar(x, primal)
+    contributions = _contributions(graph, producer, name(g), name(producer.out))
+    carriers = {g: SCALAR} | {
+        a: graph.shapes.get(a) for a in graph.active if a != g
+    }  # float-valued names: active values (and x's adjoint, here a scalar)
+    return bool(contributions) and all(
+        graph.shapes.get(operand) == shape
+        and _float_extent(to_ast(c), carriers) == shape
+        for operand, c in contributions
+    )
+
+
+def spread_adjoints(graph: Graph) -> set[str]:
+    """The adjoints that stay scalars, spread by broadcasting (``_broadcast_spreads``)."""
+    primal = set(graph.fn.params) | {e.out for e in graph.eqns}
+    return {
+        bar(e.args[0], primal)
+        for e in graph.eqns
+        if e.prim in SHAPE_ONLY and e.out in graph.active and _broadcast_spreads(graph, e)
+    }
+
+
+def _structures(body: list[Stmt]) -> list[If | Loop]:
+    found = []
+    for s in body:
+        if isinstance(s, If):
+            found += [s, *_structures(s.then), *_structures(s.orelse)]
+        elif isinstance(s, Loop):
+            found += [s, *_structures(s.body)]
+    return found
+
+
+# numpy functions whose result has the broadcast shape and the float dtype of
+# their (float) operands; np.where's condition carries neither.
+_ELEMENTWISE_FLOAT = {
+    name for name, p in PRIMITIVES.items() if p.elementwise and name != "copy"
+} - {"gt", "lt", "ge", "le", "eq", "ne", "where"}
+
+
+def _float_extent(node: ast.expr, carriers: dict[str, Shape]) -> Shape | None:
+    """The broadcast shape of the float-valued names in an elementwise expression,
+    which the expression then has (with their dtype); None for anything else."""
+    if isinstance(node, ast.Name):
+        return carriers.get(node.id, SCALAR) if node.id in carriers else None
+    if isinstance(node, ast.Constant):
+        return SCALAR if type(node.value) in (int, float) else None
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return _float_extent(node.operand, carriers)
+    if isinstance(node, ast.BinOp) and not isinstance(node.op, ast.MatMult):
+        parts = [node.left, node.right]
+    elif isinstance(node, ast.Compare):
+        return SCALAR  # a bool mask: it scales, carries no float
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "np"
+        and node.func.attr in _ELEMENTWISE_FLOAT
+        and not node.keywords
+    ):
+        parts = node.args
+    else:
+        return None
+    extents = [_float_extent(p, carriers) for p in parts]
+    return None if None in extents else broadcast(*extents)
 
 
 def rule_parameters(graph: Graph, eqn: Eqn) -> dict:

@@ -117,17 +117,19 @@ def _scalar_function(numpy_name: str, math_name: str) -> Any:
 # which keeps the arithmetic after it fast; arrays (a declaration is only a
 # promise), float32 and the points where math raises go to numpy, so every
 # result, inf and nan included, is numpy's.
+# numpy's name of each function: math's.
+SCALAR_MATH_NAMES = {
+    "sin": "sin", "cos": "cos", "tan": "tan", "arcsin": "asin", "arccos": "acos",
+    "arctan": "atan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "exp": "exp",
+    "expm1": "expm1", "log": "log", "log2": "log2", "log10": "log10",
+    "log1p": "log1p", "sqrt": "sqrt",
+}  # fmt: skip
 scalar_math = SimpleNamespace(
     **{
         numpy_name: _scalar_function(numpy_name, math_name)
-        for numpy_name, math_name in {
-            "sin": "sin", "cos": "cos", "tan": "tan", "arcsin": "asin",
-            "arccos": "acos", "arctan": "atan", "sinh": "sinh", "cosh": "cosh",
-            "tanh": "tanh", "exp": "exp", "expm1": "expm1", "log": "log",
-            "log2": "log2", "log10": "log10", "log1p": "log1p", "sqrt": "sqrt",
-        }.items()
+        for numpy_name, math_name in SCALAR_MATH_NAMES.items()
     }
-)  # fmt: skip
+)
 
 
 def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:

@@ -1,25 +1,37 @@
-"""Stage 6c, scalar math: in each ``grad_f``, ``np.cos(x)`` on a declared scalar becomes ``scalar_math.cos(x)``.
+"""Stage 6c, scalar math: in each ``grad_f``, ``np.cos(x)`` on a declared scalar becomes ``math.cos(x)``.
 
 On a Python float, ``np.cos`` costs five times ``math.cos`` and returns a
 numpy scalar that slows every operation after it: the lecture's
-``grad_g(2.0, 5.0)`` took 2.5x the hand-written ``math`` version.
-``scalar_math`` (adgen/runtime.py) calls ``math`` on floats and numpy for
-everything else and wherever ``math`` would raise, so values, inf and nan
-are numpy's.  A value counts as scalar when the shapes declare it
-(``x: float``) or infer it from declared scalars.
+``grad_g(2.0, 5.0)`` took 2.5x the hand-written ``math`` version.  A value
+counts as scalar when the shapes declare it (``x: float``) or infer it from
+declared scalars.  Two spellings, by what the function's parameters are:
 
-Only ``grad_f``, the fast path, is respelled: ``forward_f`` and ``backward_f``
-keep the spelling the lecture reads (``x1_bar = n4_bar * np.cos(x1)``).  The
-pass edits the emitted text in place, call by call, so comments stay.
+* every parameter a declared scalar: the **float path**.  The fused body runs
+  inside ``if isinstance(x1, float) and ...: try:`` and calls ``math``
+  directly, as a hand-written version would; any other argument (an array,
+  float32, an int) and any point where ``math`` raises while numpy gives inf
+  or nan (``log(0)``, ``1 / 0``, ``exp(1000)``) go to ``backward_f(forward_f())``,
+  the plain numpy sweeps, with the floats made numpy float64.  A ``try`` costs
+  nothing until it catches, so the fast path is as fast as hand-written code.
+* some parameter an array: ``scalar_math.cos(x)`` (adgen/runtime.py), which
+  calls ``math`` on floats and numpy on everything else and wherever ``math``
+  would raise, one call at a time.
+
+Either way values, inf and nan are numpy's.  Only ``grad_f`` and
+``value_and_grad_f``, the fast paths, are respelled: ``forward_f`` and
+``backward_f`` keep the spelling the lecture reads (``x1_bar = n4_bar *
+np.cos(x1)``).  The pass edits the emitted text, so comments stay.
 """
 
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from .graph import Graph
 from .naming import bar
 from .primitives import MATH_SPELLING
+from .runtime import SCALAR_MATH_NAMES as MATH_NAMES
 from .runtime import __all__ as RUNTIME_HELPERS
 from .runtime import scalar_math
 from .shapes import SCALAR
@@ -28,26 +40,145 @@ HELPER = "scalar_math"
 
 
 def spell_scalar_math(module: str, graphs: list[Graph]) -> str:
-    """``module`` (emitted text) with scalar numpy calls in each ``grad_f`` respelled."""
+    """``module`` (emitted text) with scalar numpy calls in each ``grad_f`` respelled,
+    and the float path around the ``grad_f`` of functions of scalars only."""
     lines = module.split("\n")
     tree = ast.parse(module)
     functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-    edits: list[ast.Attribute] = []
+    edits: list[tuple[ast.Attribute, str]] = []
+    paths: list[FloatPath] = []
     for graph in graphs:
         for prefix in ("grad_", "value_and_grad_"):
             fn = functions.get(f"{prefix}{graph.fn.name}")
-            if fn is not None:
-                edits += _scalar_calls(fn, _scalars(graph))
-    if not edits:
+            if fn is None:
+                continue
+            calls = _scalar_calls(fn, _scalars(graph))
+            path = _float_path(fn, graph, set(functions)) if calls else None
+            if path is None:
+                edits += [(call, f"{HELPER}.{call.attr}") for call in calls]
+            else:
+                edits += [(call, f"math.{MATH_NAMES[call.attr]}") for call in calls]
+                paths.append(path)
+    if not edits and not paths:
         return module
-    for func in sorted(edits, key=lambda f: (f.lineno, f.col_offset), reverse=True):
+    for func, spelled in sorted(
+        edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True
+    ):
         row = func.lineno - 1
         line = lines[row].encode()  # ast offsets count UTF-8 bytes
-        spelled = f"{HELPER}.{func.attr}".encode()
         lines[row] = (
-            line[: func.col_offset] + spelled + line[func.end_col_offset :]
+            line[: func.col_offset] + spelled.encode() + line[func.end_col_offset :]
         ).decode()
-    return "\n".join(_import_helper(lines))
+    for path in sorted(paths, key=lambda p: p.first, reverse=True):
+        lines[path.first : path.last] = path.wrap(lines[path.first : path.last])
+    if any(spelled.startswith(f"{HELPER}.") for _, spelled in edits):
+        lines = _import_helper(lines)
+    if paths:
+        lines = _import_math(lines)
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class FloatPath:
+    """How one fused function of scalars gets its float path.
+
+    Its statements (after the docstring) run inside ``if <every argument is a
+    float>: try:``, with ``math`` for numpy; when an argument is something else
+    (an array, float32, an int) or ``math`` raises where numpy gives inf or nan
+    (``log(0)``, ``1 / 0``, ``exp(1000)``), the function returns what the
+    lecture's two sweeps give instead: ``backward_f(forward_f(...)[1])``, all
+    numpy, with the floats made numpy float64 so that ``1 / 0`` is inf too.
+    """
+
+    first: int  # 0-based: the first line after the docstring
+    last: int  # 0-based, exclusive: the line after the function's end
+    params: list[str]
+    fallback: list[str]  # the statements that end the function, unindented
+
+    def wrap(self, body: list[str]) -> list[str]:
+        args = ", ".join(self.params)
+        floats = " and ".join(f"isinstance({p}, float)" for p in self.params)
+        return [
+            "    # Floats: math, a fifth of numpy's time a call. Anything else, and where",
+            "    # math raises (log(0), 1 / 0), numpy's two sweeps, with numpy's inf and nan.",
+            f"    if {floats}:",
+            "        try:",
+            *[f"        {line}" if line.strip() else line for line in body],
+            "        except (ArithmeticError, ValueError):",
+            f"            {args}{',' if len(self.params) == 1 else ''} = {_as_float64(self.params)}",
+            *[f"    {line}" for line in self.fallback],
+        ]
+
+
+def without_float_path(fn: ast.FunctionDef) -> ast.FunctionDef:
+    """``fn`` as it was before the float path: the statements inside ``try``, with
+    numpy for ``math``: the plain fused code, for a reader such as adgen's
+    second-derivative model.  ``fn`` is changed in place."""
+    guard = fn.body[1] if len(fn.body) > 1 else None
+    if not (
+        isinstance(guard, ast.If)
+        and isinstance(guard.test, (ast.BoolOp, ast.Call))
+        and len(guard.body) == 1
+        and isinstance(guard.body[0], ast.Try)
+    ):
+        return fn
+    fn.body = [fn.body[0], *guard.body[0].body]
+    numpy_names = {m: n for n, m in MATH_NAMES.items()}
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "math"
+            and node.attr in numpy_names
+        ):
+            node.value.id, node.attr = "np", numpy_names[node.attr]
+    return fn
+
+
+def _as_float64(params: list[str]) -> str:
+    converted = [f"np.float64({p})" for p in params]
+    return converted[0] + "," if len(converted) == 1 else ", ".join(converted)
+
+
+def _float_path(
+    fn: ast.FunctionDef, graph: Graph, defined: set[str]
+) -> FloatPath | None:
+    """The float path for ``fn`` (``grad_f`` or ``value_and_grad_f``), if every
+    parameter is a declared scalar, the output is a known scalar (no run-time
+    check that could raise) and the module has the two sweeps to fall back on."""
+    name = graph.fn.name
+    forward, backward = f"forward_{name}", f"backward_{name}"
+    params = [a.arg for a in fn.args.args]
+    if not (
+        params
+        and all(graph.shapes.get(p) == SCALAR for p in graph.fn.params)
+        and {forward, backward} <= defined
+        and _has_docstring(fn)
+        and not any(isinstance(n, ast.Raise) for n in ast.walk(fn))
+    ):
+        return None
+    args = ", ".join(params)
+    if fn.name.startswith("grad_"):
+        fallback = [f"return {backward}({forward}({args})[1])"]
+    else:
+        returned = fn.body[-1]
+        if not (
+            isinstance(returned, ast.Return)
+            and isinstance(returned.value, ast.Tuple)
+            and isinstance(returned.value.elts[0], ast.Name)
+        ):
+            return None
+        value = returned.value.elts[0].id
+        fallback = [
+            f"{value}, tape = {forward}({args})",
+            f"return {value}, {backward}(tape)",
+        ]
+    return FloatPath(fn.body[0].end_lineno, fn.end_lineno, params, fallback)
+
+
+def _has_docstring(fn: ast.FunctionDef) -> bool:
+    first = fn.body[0]
+    return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
 
 
 def _scalars(graph: Graph) -> set[str]:
@@ -86,6 +217,13 @@ def _is_scalar(node: ast.expr, scalars: set[str]) -> bool:
     if isinstance(node, ast.BinOp):
         return _is_scalar(node.left, scalars) and _is_scalar(node.right, scalars)
     return False
+
+
+def _import_math(lines: list[str]) -> list[str]:
+    if "import math" in lines:
+        return lines
+    at = lines.index("import numpy as np")
+    return [*lines[:at], "import math", *lines[at:]]
 
 
 def _import_helper(lines: list[str]) -> list[str]:

@@ -15,8 +15,13 @@ these (``w41_bar = np.sum(n32_bar * h1)``, ``b4_bar = np.sum(y1_bar)``, 441
 points): together they made its gradient 1.5x the hand-written one.  Nothing
 is rewritten where a shape is unknown or the operands could broadcast: vdot
 flattens its operands, so it is only the sum of products for equal shapes.
-Sums along an axis keep the textbook ``np.sum(g, axis=0)``: arrays there are
-large enough that the dispatch does not show.  Visible in ``--dump reverse``.
+    np.sum(g, axis=0) -> g.sum(axis=0)   the same, along an axis (a bias adjoint)
+    s * (2 * a)     ->  2 * s * a        s a scalar: one pass over the array fewer
+
+The last one comes with a mean's adjoint, which stays a scalar where
+broadcasting spreads it (``reverse._broadcast_spreads``): ``n13_bar = 1.0 /
+np.size(n12)`` then ``n12_bar = 2 * n13_bar * n12``, the hand-written
+``(y - t) * (2 / n)``.  Visible in ``--dump reverse``.
 """
 
 from __future__ import annotations
@@ -27,8 +32,8 @@ from typing import Any
 
 from .graph import Graph
 from .naming import bar
-from .reverse import AdjointBlock, Backward
-from .shapes import Shape
+from .reverse import AdjointBlock, Backward, spread_adjoints
+from .shapes import SCALAR, Shape
 
 
 def specialize(graph: Graph, backward: Backward) -> Backward:
@@ -57,10 +62,12 @@ def _is_item(value: Any) -> bool:
 
 
 def _shapes_by_name(graph: Graph) -> dict[str, Shape]:
-    """The shape of every primal name and of its adjoint (an adjoint has its primal's shape)."""
+    """The shape of every primal name and of its adjoint (an adjoint has its primal's
+    shape, but for a spread adjoint, a scalar)."""
     primal = set(graph.fn.params) | {e.out for e in graph.eqns}
     shapes = {n: graph.shapes.get(n) for n in primal}
     shapes.update({bar(n, primal): shapes[n] for n in primal})
+    shapes.update({n: SCALAR for n in spread_adjoints(graph)})
     return shapes
 
 
@@ -78,8 +85,34 @@ class _Respell(ast.NodeTransformer):
         self.shapes = shapes
         self.computed = computed  # names the emitted code assigns: numpy results
 
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        """``s * (2 * a)``, ``s`` a scalar, ``a`` an array -> ``2 * s * a``: the constant
+        scales the scalar, not every element of the array."""
+        self.generic_visit(node)
+        inner = node.right
+        if (
+            isinstance(node.op, ast.Mult)
+            and isinstance(node.left, ast.Name)
+            and self.shapes.get(node.left.id) == SCALAR
+            and isinstance(inner, ast.BinOp)
+            and isinstance(inner.op, ast.Mult)
+            and isinstance(inner.left, ast.Constant)
+            and type(inner.left.value) in (int, float)
+        ):
+            scaled = ast.BinOp(inner.left, ast.Mult(), node.left)
+            return ast.BinOp(scaled, ast.Mult(), inner.right)
+        return node
+
     def visit_Call(self, node: ast.Call) -> ast.expr:
         self.generic_visit(node)
+        if (
+            _is_np(node.func, "sum")
+            and len(node.args) == 1
+            and [k.arg for k in node.keywords] == ["axis"]
+            and self._is_computed_array(node.args[0])
+        ):  # np.sum(g, axis=0) -> g.sum(axis=0)
+            method = ast.Attribute(node.args[0], "sum", ast.Load())
+            return ast.Call(method, [], node.keywords)
         if not (_is_np(node.func, "sum") and len(node.args) == 1 and not node.keywords):
             return node
         (summed,) = node.args
@@ -90,13 +123,16 @@ class _Respell(ast.NodeTransformer):
         ):
             vdot = ast.Attribute(ast.Name("np", ast.Load()), "vdot", ast.Load())
             return ast.Call(vdot, [summed.left, summed.right], [])
-        if (
-            isinstance(summed, ast.Name)
-            and summed.id in self.computed
-            and _is_array(self.shapes.get(summed.id))
-        ):
+        if self._is_computed_array(summed):
             return ast.Call(ast.Attribute(summed, "sum", ast.Load()), [], [])
         return node
+
+    def _is_computed_array(self, node: ast.expr) -> bool:
+        return (
+            isinstance(node, ast.Name)
+            and node.id in self.computed
+            and _is_array(self.shapes.get(node.id))
+        )
 
     def _same_array_shape(self, a: ast.expr, b: ast.expr) -> bool:
         """Both names, with one fully known shape of rank >= 1 (symbolic sizes count:

@@ -48,9 +48,9 @@ def backward_rnn(tape, n13_bar=1.0):
     n8_stack = list(n8_stack)
     h_2_stack = list(h_2_stack)
     # n13 = np.sum(n12)
-    n12_bar = np.full_like(h, n13_bar)
+    n12_bar = n13_bar
     # n12 = h ** 2
-    h_bar = n12_bar * (2 * h)
+    h_bar = 2 * n12_bar * h
     U_bar = np.zeros_like(U)
     W_bar = np.zeros_like(W)
     # for t in range(xs.shape[0]): (backwards)
@@ -100,9 +100,9 @@ def grad_rnn(xs, W, U, h0):
     n13 = np.sum(n12)
     n13_bar = 1.0
     # n13 = np.sum(n12)
-    n12_bar = np.full_like(h, n13_bar)
+    n12_bar = n13_bar
     # n12 = h ** 2
-    h_bar = n12_bar * (2 * h)
+    h_bar = 2 * n12_bar * h
     U_bar = np.zeros_like(U)
     W_bar = np.zeros_like(W)
     # for t in range(xs.shape[0]): (backwards)
@@ -152,9 +152,9 @@ def value_and_grad_rnn(xs, W, U, h0):
     n13 = np.sum(n12)
     n13_bar = 1.0
     # n13 = np.sum(n12)
-    n12_bar = np.full_like(h, n13_bar)
+    n12_bar = n13_bar
     # n12 = h ** 2
-    h_bar = n12_bar * (2 * h)
+    h_bar = 2 * n12_bar * h
     U_bar = np.zeros_like(U)
     W_bar = np.zeros_like(W)
     # for t in range(xs.shape[0]): (backwards)

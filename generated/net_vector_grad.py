@@ -35,14 +35,14 @@ def backward_loss(tape, n14_bar=1.0):
     """Reverse sweep of `loss`: adjoints of W1, b1, W2, b2, given n14_bar."""
     X, W2, n8, H, n12 = tape
     # n14 = np.mean(n13)
-    n13_bar = np.full_like(n12, n14_bar / np.size(n12))
+    n13_bar = n14_bar / np.size(n12)
     # n13 = n12 ** 2
-    n12_bar = n13_bar * (2 * n12)
+    n12_bar = 2 * n13_bar * n12
     # n12 = Y - T
     Y_bar = n12_bar
     # Y = n10 + b2
     n10_bar = Y_bar
-    b2_bar = np.sum(Y_bar, axis=0)
+    b2_bar = Y_bar.sum(axis=0)
     # n10 = H @ W2
     H_bar = n10_bar @ W2.T
     W2_bar = H.T @ n10_bar
@@ -50,7 +50,7 @@ def backward_loss(tape, n14_bar=1.0):
     n8_bar = H_bar * (n8 > 0)
     # n8 = n7 + b1
     n7_bar = n8_bar
-    b1_bar = np.sum(n8_bar, axis=0)
+    b1_bar = n8_bar.sum(axis=0)
     # n7 = X @ W1
     W1_bar = X.T @ n7_bar
     return W1_bar, b1_bar, W2_bar, b2_bar
@@ -72,12 +72,12 @@ def grad_loss(X, T, W1, b1, W2, b2):
     n12 = Y - T
     del Y
     # n14 = np.mean(n13)
-    n13_bar = np.full_like(n12, 1.0 / np.size(n12))
+    n13_bar = 1.0 / np.size(n12)
     # n13 = n12 ** 2
-    n12_bar = n13_bar * (2 * n12)
-    del n12, n13_bar
+    n12_bar = 2 * n13_bar * n12
+    del n12
     # Y = n10 + b2
-    b2_bar = np.sum(n12_bar, axis=0)
+    b2_bar = n12_bar.sum(axis=0)
     # n10 = H @ W2
     H_bar = n12_bar @ W2.T
     W2_bar = H.T @ n12_bar
@@ -86,7 +86,7 @@ def grad_loss(X, T, W1, b1, W2, b2):
     n8_bar = H_bar * (n8 > 0)
     del H_bar, n8
     # n8 = n7 + b1
-    b1_bar = np.sum(n8_bar, axis=0)
+    b1_bar = n8_bar.sum(axis=0)
     # n7 = X @ W1
     W1_bar = X.T @ n8_bar
     return W1_bar, b1_bar, W2_bar, b2_bar
@@ -111,12 +111,12 @@ def value_and_grad_loss(X, T, W1, b1, W2, b2):
     n14 = np.mean(n13)
     del n13
     # n14 = np.mean(n13)
-    n13_bar = np.full_like(n12, 1.0 / np.size(n12))
+    n13_bar = 1.0 / np.size(n12)
     # n13 = n12 ** 2
-    n12_bar = n13_bar * (2 * n12)
-    del n12, n13_bar
+    n12_bar = 2 * n13_bar * n12
+    del n12
     # Y = n10 + b2
-    b2_bar = np.sum(n12_bar, axis=0)
+    b2_bar = n12_bar.sum(axis=0)
     # n10 = H @ W2
     H_bar = n12_bar @ W2.T
     W2_bar = H.T @ n12_bar
@@ -125,7 +125,7 @@ def value_and_grad_loss(X, T, W1, b1, W2, b2):
     n8_bar = H_bar * (n8 > 0)
     del H_bar, n8
     # n8 = n7 + b1
-    b1_bar = np.sum(n8_bar, axis=0)
+    b1_bar = n8_bar.sum(axis=0)
     # n7 = X @ W1
     W1_bar = X.T @ n8_bar
     return n14, (W1_bar, b1_bar, W2_bar, b2_bar)

@@ -156,17 +156,40 @@ def g(x1: float, x2: float):
 def test_grad_spells_math_on_declared_scalars_and_the_lecture_code_stays(compile_text):
     m = compile_text(LECTURE_G)
     before, grad = m.__source__.split("def grad_g")
-    assert "scalar_math.cos(x2)" in grad and "np.cos" not in grad
+    fast = grad.split("except")[0]  # the float path, inside try
+    fast = "\n".join(line.split("#")[0] for line in fast.splitlines())  # code only
+    assert "math.cos(x2)" in fast and "np." not in fast
     lecture = before.split("def forward_g")[1]  # forward_g and backward_g
-    assert "np.cos(x2)" in lecture and "scalar_math" not in lecture
+    assert "np.cos(x2)" in lecture and "math." not in lecture
     for x1, x2 in [(2.0, 5.0), (0.3, -1.0)]:
         x1_bar, x2_bar = m.grad_g(x1, x2)  # closed form: 1/x1 + x2, x1 - cos x2
-        assert type(x2_bar) is float
+        assert type(x1_bar) is float and type(x2_bar) is float
         assert x1_bar == pytest.approx(1 / x1 + x2, rel=1e-15)
         assert x2_bar == pytest.approx(x1 - np.cos(x2), rel=1e-15)
-    # an array for a parameter declared float: numpy, elementwise, as before
+        value, grads = m.value_and_grad_g(x1, x2)
+        assert value == pytest.approx(np.log(x1) + x1 * x2 - np.sin(x2), rel=1e-15)
+        assert grads == pytest.approx((1 / x1 + x2, x1 - np.cos(x2)), rel=1e-15)
+    # an array for a parameter declared float: numpy, elementwise
     x2 = np.array([5.0, 0.5])
     np.testing.assert_allclose(m.grad_g(2.0, x2)[1], 2.0 - np.cos(x2), rtol=1e-15)
+
+
+def test_float_path_falls_back_to_numpy_where_math_raises(compile_text):
+    """log(0) and 1 / 0 on Python floats: numpy's -inf and inf, not an exception."""
+    m = compile_text(LECTURE_G)
+    with np.errstate(divide="ignore"):
+        x1_bar, x2_bar = m.grad_g(0.0, 5.0)
+        value, _ = m.value_and_grad_g(0.0, 5.0)
+    assert x1_bar == np.inf and x2_bar == pytest.approx(-np.cos(5.0), rel=1e-15)
+    assert value == -np.inf
+
+
+def test_float_path_keeps_float32(compile_text):
+    m = compile_text(LECTURE_G)
+    x1, x2 = np.float32(2.0), np.float32(5.0)
+    grads = m.grad_g(x1, x2)
+    assert [g.dtype for g in grads] == [np.float32, np.float32]
+    np.testing.assert_allclose(grads, (1 / 2 + 5, 2 - np.cos(5)), rtol=1e-6)
 
 
 EDGES = [0.0, -0.0, -1.0, 1e-300, 1000.0, -1000.0, 2.0, np.inf, -np.inf, np.nan]
@@ -223,3 +246,70 @@ def test_respelling_reaches_inside_loops_and_branches(compile_text):
     w_bar, b_bar = m.grad_f(*args)
     assert w_bar == pytest.approx(central(f, args, 1), rel=1e-7)
     assert b_bar == pytest.approx(central(f, args, 2), rel=1e-7)
+
+
+SPREAD = """
+import numpy as np
+from adgen import shapes
+
+@shapes(X="n 2", T="n 1", W="2 1", M="n 1")
+def mse(X, T, W, M):
+    return np.mean((X @ W - T) ** 2)
+
+@shapes(X="n 2", T="n 1", W="2 1", M="n 1")
+def masked(X, T, W, M):
+    return np.sum((X @ W) * M)
+
+@shapes(X="n 2", T="n 1", W="2 1", M="n 1")
+def plus(X, T, W, M):
+    return np.mean(X @ W + T)
+
+@shapes(X="n 2", T="n 1", W="2 1", M="n 1")
+def relu_sum(X, T, W, M):
+    return np.sum(np.maximum(X @ W, 0))
+"""
+
+
+def _spread_args(dtype=np.float64):
+    rng = np.random.default_rng(7)
+    X, T = rng.normal(size=(5, 2)), rng.normal(size=(5, 1))
+    W, M = rng.normal(size=(2, 1)), rng.normal(size=(5, 1))
+    return [a.astype(dtype) for a in (X, T, W, M)]
+
+
+def test_mean_adjoint_stays_a_scalar_that_broadcasting_spreads(compile_text):
+    """The mean squared error's adjoint is the hand-written (y - t) * (2 / n)."""
+    from adgen.testing import numerical_grad
+
+    m = compile_text(SPREAD, functions=["mse"], wrt=["W"])
+    grad = m.__source__.split("def grad_mse")[1]
+    assert "np.full_like" not in grad
+    assert "n7_bar = 1.0 / np.size(n6)" in grad
+    assert "n6_bar = 2 * n7_bar * n6" in grad
+    args = _spread_args()
+    f = lambda *a: float(np.mean((a[0] @ a[2] - a[1]) ** 2))  # noqa: E731
+    expected = numerical_grad(f, args, 2)
+    np.testing.assert_allclose(m.grad_mse(*args)[0], expected, rtol=1e-7)
+    _, tape = m.forward_mse(*args)
+    np.testing.assert_allclose(m.backward_mse(tape)[0], expected, rtol=1e-7)
+    assert m.grad_mse(*_spread_args(np.float32))[0].dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "name, closed_form",
+    [
+        ("masked", lambda X, T, W, M: X.T @ M),  # data M: could be ints, keep full_like
+        ("plus", lambda X, T, W, M: X.T @ np.full_like(T, 1 / T.size)),  # no factor
+        ("relu_sum", lambda X, T, W, M: X.T @ (X @ W > 0)),  # a bool mask only
+    ],
+)
+def test_sum_adjoint_is_spread_where_broadcasting_would_not(
+    compile_text, name, closed_form
+):
+    m = compile_text(SPREAD, functions=[name], wrt=["W"])
+    assert "np.full_like" in m.__source__.split(f"def grad_{name}")[1]
+    args = _spread_args()
+    (W_bar,) = getattr(m, f"grad_{name}")(*args)
+    np.testing.assert_allclose(W_bar, closed_form(*args))
+    (W_bar,) = getattr(m, f"grad_{name}")(*_spread_args(np.float32))
+    assert W_bar.dtype == np.float32
