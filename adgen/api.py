@@ -19,6 +19,7 @@ import numpy as np
 from .errors import BadWrt, NonScalarOutput, SourceFile
 from .higher import GradientModel, gradient_model, tangent_model
 from .pipeline import compile_source
+from .runtime import numpy_floats
 
 Wrt = int | str | Sequence[int | str]
 
@@ -96,7 +97,7 @@ def value_and_grad(
 
     def value_and_gradient(*args: Any) -> tuple[Any, Any]:
         check(*args)
-        out, tape = forward(*_numpy_scalars(args))
+        out, tape = forward(*numpy_floats(*args))
         if np.ndim(out) != 0:
             raise NonScalarOutput(
                 f"`{f.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar"
@@ -119,7 +120,7 @@ def vjp(
     )
 
     def primal_and_pullback(*args: Any) -> tuple[Any, Callable[[Any], Any]]:
-        out, tape = forward(*_numpy_scalars(args))
+        out, tape = forward(*numpy_floats(*args))
 
         def pullback(out_bar: Any) -> Any:
             if np.shape(out_bar) != np.shape(out):
@@ -132,15 +133,6 @@ def vjp(
         return out, pullback
 
     return primal_and_pullback
-
-
-def _numpy_scalars(args: tuple) -> tuple:
-    """Python floats as numpy float64 (a float subclass): then ``1.0 / 0.0`` in a
-    gradient gives inf, as numpy computes it, instead of raising ZeroDivisionError.
-    Not beside arrays of another dtype, which a float64 scalar would promote."""
-    if any(isinstance(a, np.ndarray) and a.dtype != np.float64 for a in args):
-        return args  # a float64 scalar would promote float32 arrays: leave Python floats weak
-    return tuple(np.float64(a) if type(a) is float else a for a in args)
 
 
 def source(f: Callable, wrt: Wrt | None = None, mode: str = "reverse") -> str:
@@ -300,7 +292,7 @@ def _scalar_check(f: Callable) -> Callable[..., None]:
 
     def check(*args: Any) -> None:
         inner_check(*args)
-        out, _ = forward(*_numpy_scalars(args))
+        out, _ = forward(*numpy_floats(*args))
         if np.ndim(out) != 0:
             raise NonScalarOutput(
                 f"`{inner.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar"

@@ -23,7 +23,6 @@ import numpy as np
 from .api import (
     Wrt,
     _compiled,
-    _numpy_scalars,
     _wrt_names,
     compiled_text,
     gradient_model_of,
@@ -31,6 +30,7 @@ from .api import (
     vjp,
 )
 from .errors import NonScalarOutput, NotSupportedYet
+from .runtime import numpy_floats
 
 
 def jvp(f: Callable, wrt: Wrt | None = None) -> Callable[..., tuple[Any, Any]]:
@@ -42,7 +42,7 @@ def jvp(f: Callable, wrt: Wrt | None = None) -> Callable[..., tuple[Any, Any]]:
 
     def primal_and_tangent(*args_and_tangents: Any) -> tuple[Any, Any]:
         args, tangents = split(args_and_tangents)
-        return forward(*_numpy_scalars((*args, *tangents)))
+        return forward(*numpy_floats(*args, *tangents))
 
     primal_and_tangent.__name__ = f"jvp_{f.__name__}"
     return primal_and_tangent
@@ -131,7 +131,7 @@ def hvp(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
 
     def product(*args_and_vectors: Any) -> Any:
         args, vectors = split(args_and_vectors)
-        values = _numpy_scalars((*args, *vectors))
+        values = numpy_floats(*args, *vectors)
         if check is not None:
             check(*values[: len(args)])
         results = [row(*values)[1] for row in rows]
@@ -156,7 +156,7 @@ def _hvp_reverse_over_forward(
 
     def product(*args_and_vectors: Any) -> Any:
         args, vectors = split(args_and_vectors)
-        results = grad(*_numpy_scalars((*args, *vectors)))
+        results = grad(*numpy_floats(*args, *vectors))
         return results[0] if single else tuple(results)
 
     product.__name__ = f"hvp_{f.__name__}"

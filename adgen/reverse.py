@@ -275,7 +275,9 @@ def spread_adjoints(graph: Graph) -> set[str]:
     return {
         bar(e.args[0], primal)
         for e in graph.eqns
-        if e.prim in SHAPE_ONLY and e.out in graph.active and _broadcast_spreads(graph, e)
+        if e.prim in SHAPE_ONLY
+        and e.out in graph.active
+        and _broadcast_spreads(graph, e)
     }
 
 

@@ -27,6 +27,7 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "logsumexp",
     "matmul_adjoint_x",
     "matmul_adjoint_y",
+    "numpy_floats",
     "scalar_math",
     "trace_adjoint",
     "unbroadcast",
@@ -130,6 +131,16 @@ scalar_math = SimpleNamespace(
         for numpy_name, math_name in SCALAR_MATH_NAMES.items()
     }
 )
+
+
+def numpy_floats(*args: Any) -> tuple:
+    """Python floats as numpy float64 (a float subclass): then ``1.0 / 0.0`` gives
+    inf, as numpy computes it, instead of raising ZeroDivisionError.  Not beside
+    arrays of another dtype, which a float64 scalar would promote (float32 stays
+    float32 next to a Python float, not next to a float64)."""
+    if any(isinstance(a, np.ndarray) and a.dtype != np.float64 for a in args):
+        return args
+    return tuple(np.float64(a) if type(a) is float else a for a in args)
 
 
 def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:

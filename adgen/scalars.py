@@ -37,6 +37,7 @@ from .runtime import scalar_math
 from .shapes import SCALAR
 
 HELPER = "scalar_math"
+FLOATS = "numpy_floats"  # the fallback's conversion of Python floats
 
 
 def spell_scalar_math(module: str, graphs: list[Graph]) -> str:
@@ -53,7 +54,7 @@ def spell_scalar_math(module: str, graphs: list[Graph]) -> str:
             if fn is None:
                 continue
             calls = _scalar_calls(fn, _scalars(graph))
-            path = _float_path(fn, graph, set(functions)) if calls else None
+            path = _float_path(fn, graph, set(functions), calls) if calls else None
             if path is None:
                 edits += [(call, f"{HELPER}.{call.attr}") for call in calls]
             else:
@@ -74,7 +75,7 @@ def spell_scalar_math(module: str, graphs: list[Graph]) -> str:
     if any(spelled.startswith(f"{HELPER}.") for _, spelled in edits):
         lines = _import_helper(lines)
     if paths:
-        lines = _import_math(lines)
+        lines = _import_helper(_import_math(lines), FLOATS)
     return "\n".join(lines)
 
 
@@ -82,30 +83,36 @@ def spell_scalar_math(module: str, graphs: list[Graph]) -> str:
 class FloatPath:
     """How one fused function of scalars gets its float path.
 
-    Its statements (after the docstring) run inside ``if <every argument is a
-    float>: try:``, with ``math`` for numpy; when an argument is something else
-    (an array, float32, an int) or ``math`` raises where numpy gives inf or nan
+    Its statements (after the docstring) run inside ``if isinstance(x2, float):
+    try:``, with ``math`` for numpy; the test covers the parameters that the
+    ``math`` calls' arguments depend on (math.cos of a float32 would return a
+    float64, of a one-element array a float).  When one is something else (an
+    array, float32, an int) or ``math`` raises where numpy gives inf or nan
     (``log(0)``, ``1 / 0``, ``exp(1000)``), the function returns what the
     lecture's two sweeps give instead: ``backward_f(forward_f(...)[1])``, all
-    numpy, with the floats made numpy float64 so that ``1 / 0`` is inf too.
+    numpy, with the Python floats made numpy float64 so that ``1 / 0`` is inf too.
     """
 
     first: int  # 0-based: the first line after the docstring
     last: int  # 0-based, exclusive: the line after the function's end
     params: list[str]
+    tested: list[str]  # the parameters math's arguments depend on
     fallback: list[str]  # the statements that end the function, unindented
 
     def wrap(self, body: list[str]) -> list[str]:
         args = ", ".join(self.params)
-        floats = " and ".join(f"isinstance({p}, float)" for p in self.params)
+        targets = f"({args},)" if len(self.params) == 1 else args
+        floats = " and ".join(f"isinstance({p}, float)" for p in self.tested)
+        extra = "        " if self.tested else "    "  # inside `if` and `try`, or `try`
+        block = "    " + extra[4:]  # where `try` and `except` stand
         return [
             "    # Floats: math, a fifth of numpy's time a call. Anything else, and where",
             "    # math raises (log(0), 1 / 0), numpy's two sweeps, with numpy's inf and nan.",
-            f"    if {floats}:",
-            "        try:",
-            *[f"        {line}" if line.strip() else line for line in body],
-            "        except (ArithmeticError, ValueError):",
-            f"            {args}{',' if len(self.params) == 1 else ''} = {_as_float64(self.params)}",
+            *([f"    if {floats}:"] if self.tested else []),
+            f"{block}try:",
+            *[f"{extra}{line}" if line.strip() else line for line in body],
+            f"{block}except (ArithmeticError, ValueError):",
+            f"{block}    {targets} = {FLOATS}({args})",
             *[f"    {line}" for line in self.fallback],
         ]
 
@@ -135,13 +142,8 @@ def without_float_path(fn: ast.FunctionDef) -> ast.FunctionDef:
     return fn
 
 
-def _as_float64(params: list[str]) -> str:
-    converted = [f"np.float64({p})" for p in params]
-    return converted[0] + "," if len(converted) == 1 else ", ".join(converted)
-
-
 def _float_path(
-    fn: ast.FunctionDef, graph: Graph, defined: set[str]
+    fn: ast.FunctionDef, graph: Graph, defined: set[str], calls: list[ast.Attribute]
 ) -> FloatPath | None:
     """The float path for ``fn`` (``grad_f`` or ``value_and_grad_f``), if every
     parameter is a declared scalar, the output is a known scalar (no run-time
@@ -173,7 +175,47 @@ def _float_path(
             f"{value}, tape = {forward}({args})",
             f"return {value}, {backward}(tape)",
         ]
-    return FloatPath(fn.body[0].end_lineno, fn.end_lineno, params, fallback)
+    tested = _math_inputs(fn, set(params), calls)
+    return FloatPath(fn.body[0].end_lineno, fn.end_lineno, params, tested, fallback)
+
+
+def _math_inputs(
+    fn: ast.FunctionDef, params: set[str], calls: list[ast.Attribute]
+) -> list[str]:
+    """The parameters that the arguments of ``calls`` (to become ``math``) depend on, in
+    order.  Dependencies flow through assignments, iterated to a fixed point so
+    that a loop's later statements reach its earlier ones."""
+    depends = {p: {p} for p in params}
+    assignments = [
+        n for n in ast.walk(fn) if isinstance(n, (ast.Assign, ast.AugAssign, ast.For))
+    ]
+    changed = True
+    while changed:
+        changed = False
+        for node in assignments:
+            value = node.iter if isinstance(node, ast.For) else node.value
+            sources = _depends(value, depends)
+            if isinstance(node, ast.AugAssign):
+                sources |= _depends(node.target, depends)
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for t in ast.walk(target):
+                    if isinstance(t, ast.Name) and not sources <= depends.get(
+                        t.id, set()
+                    ):
+                        depends[t.id] = depends.get(t.id, set()) | sources
+                        changed = True
+    reached = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Call) and any(node.func is c for c in calls):
+            reached |= set().union(*(_depends(a, depends) for a in node.args))
+    return [a.arg for a in fn.args.args if a.arg in reached]
+
+
+def _depends(node: ast.AST, depends: dict[str, set[str]]) -> set[str]:
+    return set().union(
+        *(depends.get(n.id, set()) for n in ast.walk(node) if isinstance(n, ast.Name))
+    )
 
 
 def _has_docstring(fn: ast.FunctionDef) -> bool:
@@ -226,16 +268,16 @@ def _import_math(lines: list[str]) -> list[str]:
     return [*lines[:at], "import math", *lines[at:]]
 
 
-def _import_helper(lines: list[str]) -> list[str]:
-    """Import ``scalar_math`` with the other runtime helpers (their line, in their order)."""
+def _import_helper(lines: list[str], helper: str = HELPER) -> list[str]:
+    """Import ``helper`` with the other runtime helpers (their line, in their order)."""
     for i, line in enumerate(lines):
         if (
             line.startswith("from adgen.runtime import ")
             and "warn_if_stale" not in line
         ):
-            names = {n.strip() for n in line.split(" import ")[1].split(",")} | {HELPER}
+            names = {n.strip() for n in line.split(" import ")[1].split(",")} | {helper}
             ordered = [h for h in RUNTIME_HELPERS if h in names]
             lines[i] = f"from adgen.runtime import {', '.join(ordered)}"
             return lines
     at = lines.index("import numpy as np") + 1
-    return [*lines[:at], f"from adgen.runtime import {HELPER}", *lines[at:]]
+    return [*lines[:at], f"from adgen.runtime import {helper}", *lines[at:]]

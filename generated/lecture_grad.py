@@ -4,6 +4,7 @@
 
 import math
 import numpy as np
+from adgen.runtime import numpy_floats
 from adgen.runtime import warn_if_stale
 
 # On import, warn if examples/lecture.py has changed since this file was written.
@@ -42,7 +43,7 @@ def grad_f(x1, x2):
     """Gradient of `f` with respect to x1, x2: both sweeps fused, no tape."""
     # Floats: math, a fifth of numpy's time a call. Anything else, and where
     # math raises (log(0), 1 / 0), numpy's two sweeps, with numpy's inf and nan.
-    if isinstance(x1, float) and isinstance(x2, float):
+    if isinstance(x1, float):
         try:
             # n4 = np.sin(x1)
             x1_bar = math.cos(x1)
@@ -51,7 +52,7 @@ def grad_f(x1, x2):
             x2_bar = x1
             return x1_bar, x2_bar
         except (ArithmeticError, ValueError):
-            x1, x2 = np.float64(x1), np.float64(x2)
+            x1, x2 = numpy_floats(x1, x2)
     return backward_f(forward_f(x1, x2)[1])
 
 
@@ -59,7 +60,7 @@ def value_and_grad_f(x1, x2):
     """Value of `f` and its gradient with respect to x1, x2: both sweeps fused, no tape."""
     # Floats: math, a fifth of numpy's time a call. Anything else, and where
     # math raises (log(0), 1 / 0), numpy's two sweeps, with numpy's inf and nan.
-    if isinstance(x1, float) and isinstance(x2, float):
+    if isinstance(x1, float):
         try:
             # return x1 * x2 + np.sin(x1)
             n3 = x1 * x2
@@ -72,7 +73,7 @@ def value_and_grad_f(x1, x2):
             x2_bar = x1
             return n5, (x1_bar, x2_bar)
         except (ArithmeticError, ValueError):
-            x1, x2 = np.float64(x1), np.float64(x2)
+            x1, x2 = numpy_floats(x1, x2)
     n5, tape = forward_f(x1, x2)
     return n5, backward_f(tape)
 
@@ -111,7 +112,7 @@ def grad_g(x1, x2):
     """Gradient of `g` with respect to x1, x2: both sweeps fused, no tape."""
     # Floats: math, a fifth of numpy's time a call. Anything else, and where
     # math raises (log(0), 1 / 0), numpy's two sweeps, with numpy's inf and nan.
-    if isinstance(x1, float) and isinstance(x2, float):
+    if isinstance(x2, float):
         try:
             # n6 = np.sin(x2)
             x2_bar = -math.cos(x2)
@@ -122,7 +123,7 @@ def grad_g(x1, x2):
             x1_bar = x1_bar + 1.0 / x1
             return x1_bar, x2_bar
         except (ArithmeticError, ValueError):
-            x1, x2 = np.float64(x1), np.float64(x2)
+            x1, x2 = numpy_floats(x1, x2)
     return backward_g(forward_g(x1, x2)[1])
 
 
@@ -147,6 +148,6 @@ def value_and_grad_g(x1, x2):
             x1_bar = x1_bar + 1.0 / x1
             return n7, (x1_bar, x2_bar)
         except (ArithmeticError, ValueError):
-            x1, x2 = np.float64(x1), np.float64(x2)
+            x1, x2 = numpy_floats(x1, x2)
     n7, tape = forward_g(x1, x2)
     return n7, backward_g(tape)

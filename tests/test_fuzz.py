@@ -7,6 +7,8 @@ language, compiles each with ``adgen.pipeline.compile_source`` and checks:
    (exec'd from the same text), for every parameter, at a smooth point;
 2. ``backward_f(forward_f(...)[1])`` equals ``grad_f(...)`` (and scales with
    the seed), and ``forward_f(...)[0]`` equals the original function's value;
+   forward mode too: ``jvp_f`` along a random tangent matches the finite
+   differences and the reverse gradient along it (``check_forward_mode``);
 3. the generated module is byte-identical when compiled twice (and in another
    process, under another hash seed);
 4. float32 arrays give gradients of the parameters' shapes, and float32 ones
@@ -124,7 +126,8 @@ def run_recording_branches(text: str) -> tuple:
 
 
 def compile_program(text: str, wrt: list[str]) -> str:
-    return compile_source(SourceFile("fuzz.py", text), ["f"], wrt)
+    """Both modes: forward_f, backward_f, grad_f and jvp_f."""
+    return compile_source(SourceFile("fuzz.py", text), ["f"], wrt, mode="both")
 
 
 def compiled(text: str, wrt: tuple[str, ...]) -> str:
@@ -334,6 +337,38 @@ def check_gradients(
             atol=1e-12 * scale,
             err_msg=f"seed 2, {name}",
         )
+    check_forward_mode(generated["jvp_f"], args, grads, fds, out)
+
+
+def check_forward_mode(jvp, args: list, grads: tuple, fds: list, out: float) -> None:
+    """Property 5: jvp_f along a tangent v gives f's value and the derivative
+    along v, which must match the finite differences' sum(central * v) and
+    reverse mode's sum(grad * v)."""
+    rng = np.random.default_rng(len(args))
+    tangents = [
+        (
+            float(rng.uniform(-1, 1))
+            if np.ndim(a) == 0
+            else rng.uniform(-1, 1, np.shape(a))
+        )
+        for a in args
+    ]
+    value, derivative = jvp(*copies(args), *tangents)
+    np.testing.assert_allclose(float(value), out, rtol=1e-12, atol=1e-300)
+    by_fd = sum(float(np.sum(c * v)) for (c, _), v in zip(fds, tangents, strict=True))
+    by_reverse = sum(
+        float(np.sum(np.asarray(g) * v)) for g, v in zip(grads, tangents, strict=True)
+    )
+    scale = max([1.0] + [float(np.sum(np.abs(c))) for c, _ in fds])
+    bad = mismatch(derivative, np.asarray(by_fd), scale, out)
+    assert bad is None, f"jvp_f along the tangents: {bad}"
+    np.testing.assert_allclose(
+        float(derivative),
+        by_reverse,
+        rtol=1e-9,
+        atol=1e-12 * scale,
+        err_msg="jvp_f vs grad_f along the tangents",
+    )
 
 
 def check_float32(
@@ -422,7 +457,7 @@ def test_compilation_is_deterministic_across_processes(tmp_path):
         "    t = p.read_text()\n"
         "    f = [n for n in ast.parse(t).body if getattr(n, 'name', '') == 'f'][0]\n"
         "    wrt = [a.arg for a in f.args.args]\n"
-        "    (p.parent / (p.stem + '.out')).write_text(compile_source(SourceFile('fuzz.py', t), ['f'], wrt))\n"
+        "    (p.parent / (p.stem + '.out')).write_text(compile_source(SourceFile('fuzz.py', t), ['f'], wrt, mode='both'))\n"
     )
     for seed in ("1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}

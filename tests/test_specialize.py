@@ -184,6 +184,16 @@ def test_float_path_falls_back_to_numpy_where_math_raises(compile_text):
     assert value == -np.inf
 
 
+def test_float_path_tests_only_what_math_reads(compile_text):
+    """grad_g calls math.cos(x2) only: x1 may be anything numpy takes."""
+    m = compile_text(LECTURE_G)
+    assert "if isinstance(x2, float):" in m.__source__.split("def grad_g")[1]
+    x1 = np.array([0.5, 2.0])
+    x1_bar, x2_bar = m.grad_g(x1, 5.0)
+    np.testing.assert_allclose(x1_bar, 1 / x1 + 5.0, rtol=1e-15)
+    np.testing.assert_allclose(x2_bar, x1 - np.cos(5.0), rtol=1e-15)
+
+
 def test_float_path_keeps_float32(compile_text):
     m = compile_text(LECTURE_G)
     x1, x2 = np.float32(2.0), np.float32(5.0)
