@@ -121,15 +121,16 @@ def without_float_path(fn: ast.FunctionDef) -> ast.FunctionDef:
     """``fn`` as it was before the float path: the statements inside ``try``, with
     numpy for ``math``: the plain fused code, for a reader such as adgen's
     second-derivative model.  ``fn`` is changed in place."""
-    guard = fn.body[1] if len(fn.body) > 1 else None
-    if not (
-        isinstance(guard, ast.If)
-        and isinstance(guard.test, (ast.BoolOp, ast.Call))
-        and len(guard.body) == 1
-        and isinstance(guard.body[0], ast.Try)
+    first = fn.body[1] if len(fn.body) > 1 else None
+    if (  # `if isinstance(x, float): try:`, or `try:` alone
+        isinstance(first, ast.If)
+        and isinstance(first.test, (ast.BoolOp, ast.Call))
+        and len(first.body) == 1
     ):
+        first = first.body[0]
+    if not isinstance(first, ast.Try):
         return fn
-    fn.body = [fn.body[0], *guard.body[0].body]
+    fn.body = [fn.body[0], *first.body]
     numpy_names = {m: n for n, m in MATH_NAMES.items()}
     for node in ast.walk(fn):
         if (

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -110,25 +111,18 @@ def test_same_bytes_on_other_python_versions(version, tmp_path):
     if probe.returncode != 0:
         pytest.skip(f"Python {version} lacks numpy/scipy/black (.ci/run installs them)")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    models = ["examples/lab7/net_scalar.py", "examples/lecture.py"]  # + the float path
     outputs = []
     for exe in (sys.executable, interpreter):
-        out = tmp_path / "gen"
+        out = tmp_path / "gen"  # one folder: the header names it
         subprocess.run(
-            [
-                exe,
-                "-m",
-                "adgen",
-                "compile",
-                "examples/lab7/net_scalar.py",
-                "-o",
-                str(out),
-            ],
+            [exe, "-m", "adgen", "compile", *models, "-o", str(out)],
             check=True,
             cwd=ROOT,
             env=env,
             capture_output=True,
         )
-        outputs.append((out / "net_scalar_grad.py").read_bytes())
+        outputs.append([(out / f"{Path(m).stem}_grad.py").read_bytes() for m in models])
     assert outputs[0] == outputs[1]
 
 
