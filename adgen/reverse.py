@@ -221,13 +221,20 @@ def shape_donor(graph: Graph, x: str) -> str:
     shape = graph.shapes.get(x)
     if shape is None or (isinstance(shape, tuple) and None in shape):
         return x
-    eqn = graph.producers.get(x)
+    eqn = sole_producer(graph, x)
     if eqn is None or eqn.prim == "copy" or not PRIMITIVES[eqn.prim].elementwise:
-        return x  # a copy: a merge or carried name, whose operand differs by path
+        return x  # a merge or carried name: its operand differs by path
     for a in eqn.args:
         if isinstance(a, str) and a in graph.active and graph.shapes.get(a) == shape:
             return a
     return x
+
+
+def sole_producer(graph: Graph, x: str) -> Eqn | None:
+    """The one equation that computes ``x``; None for a parameter, and for a name
+    assigned on several paths (a merge after an ``if``, a loop-carried name)."""
+    found = [e for e in graph.eqns if e.out == x]
+    return found[0] if len(found) == 1 else None
 
 
 def _broadcast_spreads(graph: Graph, eqn: Eqn) -> bool:
@@ -242,7 +249,7 @@ def _broadcast_spreads(graph: Graph, eqn: Eqn) -> bool:
     """
     x = eqn.args[0]
     shape = graph.shapes.get(x) if isinstance(x, str) else None
-    producer = graph.producers.get(x) if isinstance(x, str) else None
+    producer = sole_producer(graph, x) if isinstance(x, str) else None
     if (
         dict(eqn.params).get("axis") is not None
         or not isinstance(shape, tuple)
