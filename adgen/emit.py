@@ -176,13 +176,17 @@ def _grad_function(c: Compiled, writer: _Writer, with_value: bool = False) -> li
         )
         needed = _needed(c.graph, set(writer.tape) | wanted)
         forward = writer.forward_lines(c.graph.body, keep=needed)
+    value, kept = _atom_text(fn.output), []
+    if with_value and value in _stored(writer.backward):  # s = s_stack.pop()
+        kept = [f"{suffixed(value, 'value', writer.primal)} = {value}"]
+        value = suffixed(value, "value", writer.primal)
     wrt = ", ".join(fn.wrt) or "no parameter"
     results = _tuple_text(c.backward.results)
     name, doc, returned = (
         (
             f"value_and_grad_{fn.name}",
             f"Value of `{fn.name}` and its gradient with respect to {wrt}",
-            f"{_atom_text(fn.output)}, {_paren(results)}",
+            f"{value}, {_paren(results)}",
         )
         if with_value
         else (
@@ -198,10 +202,21 @@ def _grad_function(c: Compiled, writer: _Writer, with_value: bool = False) -> li
         f'    """{doc}: both sweeps fused, no tape."""',
         *_indent(forward),
         *check,
+        *_indent(kept),  # the value, before the backward sweep's pops restore its name
         f"    {c.backward.seed} = 1.0",
         *_indent(writer.backward),
         f"    return {returned}",
     ]
+
+
+def _stored(lines: list[str]) -> set[str]:
+    """The names ``lines`` assign."""
+    tree = ast.parse("\n".join(lines) or "pass")
+    return {
+        n.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
 
 
 def _needed(graph: Graph, wanted: set[str]) -> set[str]:

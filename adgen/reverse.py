@@ -183,7 +183,7 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
     partials = RULES[eqn.prim]
     operands = [_atom(a) for a in eqn.args]
     spread = eqn.prim in SHAPE_ONLY and _broadcast_spreads(graph, eqn)
-    if eqn.prim in SHAPE_ONLY and isinstance(eqn.args[0], str):
+    if spread:  # only np.size(x) is read: any value of x's shape will do
         operands[0] = name(shape_donor(graph, eqn.args[0]))
     statics = rule_parameters(graph, eqn)
     found = []
@@ -209,15 +209,16 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
     return found
 
 
-# Rules that read their operand only for its shape (np.full_like(x, g)).
+# Rules that read their operand only for its shape and dtype (np.full_like(x, g)).
 SHAPE_ONLY = {"sum", "mean"}
 
 
 def shape_donor(graph: Graph, x: str) -> str:
-    """A value of ``x``'s known shape that the gradient needs anyway: for ``np.sum(a * b)``
-    the rule can spread ``g`` over ``a`` instead of ``a * b``, which then need not be
-    computed in ``grad_f`` at all.  Only an active operand of ``x``'s elementwise node
-    (a float, so the adjoint keeps a float dtype); else ``x`` itself."""
+    """A value of ``x``'s known shape that the gradient needs anyway, for a spread
+    adjoint's ``np.size(x)``: for ``np.mean(d ** 2)`` that is ``d``, and ``d ** 2``
+    need not be computed in ``grad_f`` at all.  An active operand of ``x``'s
+    elementwise node; else ``x`` itself.  Only for the size: ``np.full_like(d, g)``
+    would take ``d``'s dtype, not ``x``'s (an int ``d`` in ``d * 0.5`` gave zeros)."""
     shape = graph.shapes.get(x)
     if shape is None or (isinstance(shape, tuple) and None in shape):
         return x
@@ -243,9 +244,12 @@ def _broadcast_spreads(graph: Graph, eqn: Eqn) -> bool:
     ``(y - t) * (2 / n)`` of a mean squared error, one array pass fewer.
 
     It can when ``x`` is read by nothing else and the contributions of ``x``'s own
-    (elementwise) node, computed with that scalar, have ``x``'s shape and a float
-    dtype anyway: each multiplies it by a float operand of ``x``'s full shape
-    (``g * (2 * d)`` for ``x = d ** 2``), so broadcasting spreads it there, for free.
+    (elementwise) node, computed with that scalar, have ``x``'s shape and the
+    right dtype anyway: each contribution to an operand ``d`` multiplies it by
+    ``d`` itself or by ``x`` (``g * (2 * d)`` for ``x = d ** 2``, ``g * x`` for
+    ``x = np.exp(d)``), so broadcasting spreads it there, for free, in ``d``'s
+    dtype.  Another factor would not do: for ``x = d * m`` with a bool mask
+    ``m``, ``g * m`` is neither ``d``'s dtype nor, from a sum, even a float.
     """
     x = eqn.args[0]
     shape = graph.shapes.get(x) if isinstance(x, str) else None
@@ -266,12 +270,9 @@ def _broadcast_spreads(graph: Graph, eqn: Eqn) -> bool:
     primal = set(graph.fn.params) | {e.out for e in graph.eqns}
     g = bar(x, primal)
     contributions = _contributions(graph, producer, name(g), name(producer.out))
-    carriers = {g: SCALAR} | {
-        a: graph.shapes.get(a) for a in graph.active if a != g
-    }  # float-valued names: active values (and x's adjoint, here a scalar)
     return bool(contributions) and all(
         graph.shapes.get(operand) == shape
-        and _float_extent(to_ast(c), carriers) == shape
+        and _float_extent(to_ast(c), {g: SCALAR, operand: shape, x: shape}) == shape
         for operand, c in contributions
     )
 
@@ -306,8 +307,9 @@ _ELEMENTWISE_FLOAT = {
 
 
 def _float_extent(node: ast.expr, carriers: dict[str, Shape]) -> Shape | None:
-    """The broadcast shape of the float-valued names in an elementwise expression,
-    which the expression then has (with their dtype); None for anything else."""
+    """The broadcast shape of the ``carriers`` in an elementwise expression, which
+    the expression then has, with their dtype; None where another name is a
+    factor (bool masks, ``x > 0``, only scale) or the expression is not elementwise."""
     if isinstance(node, ast.Name):
         return carriers.get(node.id, SCALAR) if node.id in carriers else None
     if isinstance(node, ast.Constant):

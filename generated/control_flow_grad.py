@@ -298,6 +298,7 @@ def value_and_grad_newton_sqrt(a):
         x = x_new
         # while err > 1e-12:
         n2 = err > 1e-12
+    x_value = x
     x_bar = 1.0
     a_bar = 0.0
     # while err > 1e-12: (backwards)
@@ -315,7 +316,7 @@ def value_and_grad_newton_sqrt(a):
         x_bar = x_bar + -n3_bar * a / x**2
     # x = a
     a_bar = a_bar + x_bar
-    return x, (a_bar,)
+    return x_value, (a_bar,)
 
 
 def forward_huber(r, delta):

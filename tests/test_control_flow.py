@@ -303,6 +303,9 @@ def test_committed_example_gradients():
     for a in (0.3, 2.0, 50.0):
         (g,) = generated.grad_newton_sqrt(a)
         assert g == pytest.approx(0.5 / np.sqrt(a), rel=1e-9)
+        value, (g,) = generated.value_and_grad_newton_sqrt(a)  # x is carried: the
+        assert value == pytest.approx(np.sqrt(a), rel=1e-12)  # pops must not clobber it
+        assert g == pytest.approx(0.5 / np.sqrt(a), rel=1e-9)
     for r, delta in ((0.3, 1.0), (-2.5, 1.0)):
         closed = (r, 0.0) if abs(r) <= delta else (delta * np.sign(r), abs(r) - delta)
         np.testing.assert_allclose(generated.grad_huber(r, delta), closed, rtol=1e-12)

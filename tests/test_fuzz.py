@@ -7,6 +7,7 @@ language, compiles each with ``adgen.pipeline.compile_source`` and checks:
    (exec'd from the same text), for every parameter, at a smooth point;
 2. ``backward_f(forward_f(...)[1])`` equals ``grad_f(...)`` (and scales with
    the seed), and ``forward_f(...)[0]`` equals the original function's value;
+   ``value_and_grad_f`` gives that value and ``grad_f``'s gradient;
    forward mode too: ``jvp_f`` along a random tangent matches the finite
    differences and the reverse gradient along it (``check_forward_mode``);
 3. the generated module is byte-identical when compiled twice (and in another
@@ -336,6 +337,12 @@ def check_gradients(
             rtol=1e-12,
             atol=1e-12 * scale,
             err_msg=f"seed 2, {name}",
+        )
+    fused_value, fused = generated["value_and_grad_f"](*copies(args))
+    np.testing.assert_allclose(float(fused_value), out, rtol=1e-12, atol=1e-300)
+    for name, g, v in zip(params, grads, fused, strict=True):
+        np.testing.assert_array_equal(
+            v, g, err_msg=f"value_and_grad_f vs grad_f, {name}"
         )
     check_forward_mode(generated["jvp_f"], args, grads, fds, out)
 

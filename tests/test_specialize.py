@@ -323,3 +323,50 @@ def test_sum_adjoint_is_spread_where_broadcasting_would_not(
     np.testing.assert_allclose(W_bar, closed_form(*args))
     (W_bar,) = getattr(m, f"grad_{name}")(*_spread_args(np.float32))
     assert W_bar.dtype == np.float32
+
+
+INT_AND_BOOL_DATA = """
+import numpy as np
+from adgen import shapes
+
+@shapes(x="n", m="n")
+def masked_sum(x, m):
+    return np.sum(x * m)
+
+@shapes(x="n", m="n")
+def masked_mean(x, m):
+    return np.mean(x * m)
+
+@shapes(c="n")
+def half_mean(c):
+    return np.mean(c * 0.5)
+
+@shapes(Y="b 3", Z="b 3")
+def cross_entropy(Y, Z):
+    return -np.mean(Y * np.log(Z))
+"""
+
+
+def test_sum_and_mean_adjoints_with_int_and_bool_data(compile_text):
+    """A mask or one-hot labels among the parameters (wrt is every parameter by
+    default): the gradients are floats of the right values, in float32 where the
+    model computes in float32, and never the caller's own array.  The adjoint
+    used to be spread with np.full_like over an int or bool operand: zeros."""
+    m = compile_text(INT_AND_BOOL_DATA)
+    x = np.array([0.5, -1.0, 2.0, 0.25, 1.5], np.float32)
+    mask = np.array([1, 0, 1, 1, 0], bool)
+    x_bar, m_bar = m.grad_masked_sum(x, mask)
+    assert x_bar is not mask and x_bar.dtype == np.float32
+    np.testing.assert_array_equal(x_bar, mask.astype(np.float32))  # d/dx sum(x m) = m
+    np.testing.assert_array_equal(m_bar, x)
+    x_bar, m_bar = m.grad_masked_mean(x, mask)
+    assert x_bar.dtype == np.float32
+    np.testing.assert_allclose(x_bar, mask / 5, rtol=1e-6)
+    np.testing.assert_allclose(m_bar, x / 5, rtol=1e-6)
+    (c_bar,) = m.grad_half_mean(np.array([1, 2, 3, 4]))
+    np.testing.assert_allclose(c_bar, [0.125] * 4)  # 0.5 / n, not np.full_like(c, ...)
+    Y = np.array([[1, 0, 0], [0, 1, 0]])
+    Z = np.array([[0.2, 0.3, 0.5], [0.1, 0.6, 0.3]])
+    Y_bar, Z_bar = m.grad_cross_entropy(Y, Z)
+    np.testing.assert_allclose(Z_bar, -Y / Z / 6)
+    np.testing.assert_allclose(Y_bar, -np.log(Z) / 6)
