@@ -76,7 +76,25 @@ def gradient_model(
 
 
 class _NumpySpelling(ast.NodeTransformer):
-    """``scalar_math.cos(x)`` (grad_f's fast spelling on scalars) read back as ``np.cos(x)``."""
+    """``scalar_math.cos(x)`` (grad_f's fast spelling on scalars) read back as
+    ``np.cos(x)``, and ``np.vdot(a, b)`` (specialize.py's, for equal shapes) as
+    ``np.sum(a * b)``, which have rules."""
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        self.generic_visit(node)
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "vdot"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "np"
+            and len(node.args) == 2
+            and not node.keywords
+        ):
+            product = ast.BinOp(node.args[0], ast.Mult(), node.args[1])
+            total = ast.Attribute(ast.Name("np", ast.Load()), "sum", ast.Load())
+            return ast.copy_location(ast.Call(total, [product], []), node)
+        return node
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
         if isinstance(node.value, ast.Name) and node.value.id == "scalar_math":

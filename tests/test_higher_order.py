@@ -168,6 +168,11 @@ def vector_valued(x):
     return np.sin(x) * 2.0
 
 
+@adgen.shapes(x="n")
+def scalar_weight(w: float, x):
+    return np.sum(np.sin(w * x))  # w_bar = np.vdot(n3_bar, x) in grad_f
+
+
 # =============================================================================
 # Hessians against closed forms
 # =============================================================================
@@ -182,6 +187,18 @@ def test_hessian_of_the_lecture_function(f, x1, x2):
         (-np.sin(x1), 1.0, 1.0, 0.0), abs=1e-14
     )
     assert adgen.hessian(f)(x1, x2) == pytest.approx(-np.sin(x1), abs=1e-14)
+
+
+def test_second_derivative_through_a_vdot():
+    """grad_f sums w's products with np.vdot (specialize.py), read back as np.sum(a * b):
+    d²/dw² sum sin(w x) = -sum x² sin(w x), by hand."""
+    x, w = np.array([1.0, -2.0, 0.5]), 0.3
+    expected = -np.sum(x**2 * np.sin(w * x))
+    assert adgen.hessian(scalar_weight, wrt=0)(w, x) == pytest.approx(
+        expected, rel=1e-12
+    )
+    second = adgen.grad(adgen.grad(scalar_weight, wrt=0), wrt=0)(w, x)
+    assert second == pytest.approx(expected, rel=1e-12)
 
 
 def test_hessian_of_a_quadratic_form():
