@@ -49,7 +49,7 @@ import workloads
 HAND, ADGEN = (
     "hand-written numpy",
     "adgen",
-)  # adgen: grad_f (forward_f + backward_f for value+grad)
+)  # adgen: grad_f (value_and_grad_f for value+grad), called directly like the others
 
 
 class Disagreement(SystemExit):

@@ -155,9 +155,6 @@ def build(small: bool = False, seed: int = 0) -> list[Workload]:
     gen = {key: compile_model(*source) for key, source in SOURCES.items()}
     args = {key: arguments(key, small, seed) for key in SOURCES}
 
-    def adgen_value_and_grad(*a):
-        return gen["lecture"].value_and_grad_lecture(*a)
-
     def workload(key, title, model, with_value, adgen, hand_grad, hand_forward):
         return Workload(
             key,
@@ -177,7 +174,8 @@ def build(small: bool = False, seed: int = 0) -> list[Workload]:
         workload("lecture", "lecture f(x1,x2), gradient", "lecture", False,
                  gen["lecture"].grad_lecture, hand.lecture_grad, hand.lecture_forward),
         workload("lecture_value", "lecture f(x1,x2), value+grad", "lecture", True,
-                 adgen_value_and_grad, hand.lecture_value_and_grad, hand.lecture_forward),
+                 gen["lecture"].value_and_grad_lecture, hand.lecture_value_and_grad,
+                 hand.lecture_forward),
         workload("net_vector", f"lab net 2-3-1, vectorized, {len(args['net_vector'][0])} pts",
                  "net_vector", False, gen["net_vector"].grad_loss,
                  hand.net_vector_grad, hand.net_vector_forward),
