@@ -177,7 +177,7 @@ def _grad_function(c: Compiled, writer: _Writer, with_value: bool = False) -> li
         needed = _needed(c.graph, set(writer.tape) | wanted)
         forward = writer.forward_lines(c.graph.body, keep=needed)
     value, kept = _atom_text(fn.output), []
-    if with_value and value in _stored(writer.backward):  # s = s_stack.pop()
+    if with_value and value in _loaded(writer.backward, ast.Store):  # s = s_stack.pop()
         kept = [f"{suffixed(value, 'value', writer.primal)} = {value}"]
         value = suffixed(value, "value", writer.primal)
     wrt = ", ".join(fn.wrt) or "no parameter"
@@ -207,16 +207,6 @@ def _grad_function(c: Compiled, writer: _Writer, with_value: bool = False) -> li
         *_indent(writer.backward),
         f"    return {returned}",
     ]
-
-
-def _stored(lines: list[str]) -> set[str]:
-    """The names ``lines`` assign."""
-    tree = ast.parse("\n".join(lines) or "pass")
-    return {
-        n.id
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    }
 
 
 def _needed(graph: Graph, wanted: set[str]) -> set[str]:
@@ -458,12 +448,13 @@ def _structures(body: list[Stmt]) -> list[If | Loop]:
     return [stmt for stmt in body if isinstance(stmt, (If, Loop))]
 
 
-def _loaded(lines: list[str]) -> set[str]:
+def _loaded(lines: list[str], context: type[ast.expr_context] = ast.Load) -> set[str]:
+    """The names ``lines`` read (or, with ``ast.Store``, assign)."""
     tree = ast.parse("\n".join(lines) or "pass")
     return {
         n.id
         for n in ast.walk(tree)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, context)
     }
 
 

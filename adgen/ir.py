@@ -147,15 +147,20 @@ def all_eqns(body: list[Stmt]) -> list[Eqn]:
     return found
 
 
-def loops(body: list[Stmt]) -> list[Loop]:
-    """Every loop in ``body``, nested ones included, outer before inner."""
-    found: list[Loop] = []
+def structures(body: list[Stmt]) -> list[If | Loop]:
+    """Every ``if`` and loop in ``body``, nested ones included, outer before inner."""
+    found: list[If | Loop] = []
     for stmt in body:
         if isinstance(stmt, If):
-            found += loops(stmt.then) + loops(stmt.orelse)
+            found += [stmt, *structures(stmt.then), *structures(stmt.orelse)]
         elif isinstance(stmt, Loop):
-            found += [stmt, *loops(stmt.body)]
+            found += [stmt, *structures(stmt.body)]
     return found
+
+
+def loops(body: list[Stmt]) -> list[Loop]:
+    """Every loop in ``body``, nested ones included, outer before inner."""
+    return [s for s in structures(body) if isinstance(s, Loop)]
 
 
 def has_control_flow(body: list[Stmt]) -> bool:

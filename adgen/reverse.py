@@ -21,7 +21,17 @@ from dataclasses import dataclass, field
 
 from .expr import E, Namespace, assign, name, to_ast
 from .graph import Graph
-from .ir import Atom, Const, Eqn, If, Loop, Stmt, all_eqns, structure_reads
+from .ir import (
+    Atom,
+    Const,
+    Eqn,
+    If,
+    Loop,
+    Stmt,
+    all_eqns,
+    structure_reads,
+    structures,
+)
 from .naming import bar
 from .primitives import PRIMITIVES, primal_statement
 from .rules import ACTIVITY_AWARE, LIBRARY_AWARE, RANK_AWARE, RULES, library, runtime
@@ -264,7 +274,7 @@ def _broadcast_spreads(graph: Graph, eqn: Eqn) -> bool:
         or x in graph.fn.params
         or x == graph.fn.output
         or sum(e.variables().count(x) for e in graph.eqns) != 1
-        or any(x in structure_reads(s) for s in _structures(graph.body))
+        or any(x in structure_reads(s) for s in structures(graph.body))
     ):
         return False
     primal = set(graph.fn.params) | {e.out for e in graph.eqns}
@@ -287,16 +297,6 @@ def spread_adjoints(graph: Graph) -> set[str]:
         and e.out in graph.active
         and _broadcast_spreads(graph, e)
     }
-
-
-def _structures(body: list[Stmt]) -> list[If | Loop]:
-    found = []
-    for s in body:
-        if isinstance(s, If):
-            found += [s, *_structures(s.then), *_structures(s.orelse)]
-        elif isinstance(s, Loop):
-            found += [s, *_structures(s.body)]
-    return found
 
 
 # numpy functions whose result has the broadcast shape and the float dtype of
