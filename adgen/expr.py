@@ -195,6 +195,19 @@ class Function(Namespace):
         return self.expr().call(*args, **kwargs)
 
 
+def numpy_function(node: ast.AST) -> str | None:
+    """``"cos"`` for a call ``np.cos(...)``, else None: how the passes that read
+    emitted code back recognise what the rules wrote."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "np"
+    ):
+        return node.func.attr
+    return None
+
+
 def assign(target: str, value: E) -> ast.Assign:
     """The statement ``target = value``."""
     return ast.Assign([ast.Name(target, ast.Store())], value.node, lineno=0)

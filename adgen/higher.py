@@ -17,6 +17,7 @@ import copy
 from dataclasses import dataclass
 
 from .errors import Location, NonScalarOutput, NotSupportedYet
+from .expr import numpy_function
 from .scalars import without_float_path
 from .simplify import simplify
 
@@ -82,15 +83,7 @@ class _NumpySpelling(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
         self.generic_visit(node)
-        func = node.func
-        if (
-            isinstance(func, ast.Attribute)
-            and func.attr == "vdot"
-            and isinstance(func.value, ast.Name)
-            and func.value.id == "np"
-            and len(node.args) == 2
-            and not node.keywords
-        ):
+        if numpy_function(node) == "vdot" and len(node.args) == 2 and not node.keywords:
             product = ast.BinOp(node.args[0], ast.Mult(), node.args[1])
             total = ast.Attribute(ast.Name("np", ast.Load()), "sum", ast.Load())
             return ast.copy_location(ast.Call(total, [product], []), node)

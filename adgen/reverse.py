@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from .expr import E, Namespace, assign, name, to_ast
+from .expr import E, Namespace, assign, name, numpy_function, to_ast
 from .graph import Graph
 from .ir import (
     Atom,
@@ -320,14 +320,7 @@ def _float_extent(node: ast.expr, carriers: dict[str, Shape]) -> Shape | None:
         parts = [node.left, node.right]
     elif isinstance(node, ast.Compare):
         return SCALAR  # a bool mask: it scales, carries no float
-    elif (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == "np"
-        and node.func.attr in _ELEMENTWISE_FLOAT
-        and not node.keywords
-    ):
+    elif numpy_function(node) in _ELEMENTWISE_FLOAT and not node.keywords:
         parts = node.args
     else:
         return None

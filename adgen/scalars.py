@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from .expr import numpy_function
 from .graph import Graph
 from .naming import bar
 from .primitives import MATH_SPELLING
@@ -235,11 +236,7 @@ def _scalar_calls(fn: ast.FunctionDef, scalars: set[str]) -> list[ast.Attribute]
     found = []
     for node in ast.walk(fn):
         if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == "np"
-            and node.func.attr in MATH_SPELLING
+            numpy_function(node) in MATH_SPELLING
             and hasattr(scalar_math, node.func.attr)  # not abs: builtin abs is numpy's
             and len(node.args) == 1
             and not node.keywords

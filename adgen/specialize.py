@@ -30,6 +30,7 @@ import ast
 from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
+from .expr import numpy_function
 from .graph import Graph
 from .naming import bar
 from .reverse import AdjointBlock, Backward, spread_adjoints
@@ -71,15 +72,6 @@ def _shapes_by_name(graph: Graph) -> dict[str, Shape]:
     return shapes
 
 
-def _is_np(node: ast.expr, function: str) -> bool:
-    return (
-        isinstance(node, ast.Attribute)
-        and node.attr == function
-        and isinstance(node.value, ast.Name)
-        and node.value.id == "np"
-    )
-
-
 class _Respell(ast.NodeTransformer):
     def __init__(self, shapes: dict[str, Shape], computed: set[str]):
         self.shapes = shapes
@@ -106,14 +98,16 @@ class _Respell(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.expr:
         self.generic_visit(node)
         if (
-            _is_np(node.func, "sum")
+            numpy_function(node) == "sum"
             and len(node.args) == 1
             and [k.arg for k in node.keywords] == ["axis"]
             and self._is_computed_array(node.args[0])
         ):  # np.sum(g, axis=0) -> g.sum(axis=0)
             method = ast.Attribute(node.args[0], "sum", ast.Load())
             return ast.Call(method, [], node.keywords)
-        if not (_is_np(node.func, "sum") and len(node.args) == 1 and not node.keywords):
+        if not (
+            numpy_function(node) == "sum" and len(node.args) == 1 and not node.keywords
+        ):
             return node
         (summed,) = node.args
         if (
