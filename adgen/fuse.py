@@ -13,6 +13,10 @@ becomes four statements, the hand-derived gradient:
     x2_bar = x2_bar + x1
     x1_bar = x1_bar + 1.0 / x1
 
+On the float path (``scalars.py``, functions of Python floats) each value read
+once is then folded into its reader (``fold_single_uses``), and those four
+become two: ``x2_bar = x1 - math.cos(x2)``, ``x1_bar = x2 + 1.0 / x1``.
+
 Values do not change (the simplifier keeps inf and nan as they are).  Functions
 with loops or branches are left as they are, and so are ``forward_f`` and
 ``backward_f``.  Visible in ``adgen compile --dump emit``.
@@ -21,6 +25,7 @@ with loops or branches are left as they are, and so are ``forward_f`` and
 from __future__ import annotations
 
 import ast
+import copy
 from collections import Counter
 
 from .graph import Graph
@@ -124,6 +129,73 @@ class _Substitute(ast.NodeTransformer):
         if isinstance(node.ctx, ast.Load) and node.id in self.replace:
             return self.replace[node.id]
         return node
+
+
+def fold_single_uses(body: list[ast.stmt], width: int = 60) -> list[ast.stmt]:
+    """``body`` (straight-line statements) with each name that is read once folded
+    into the statement that reads it, while that statement's value stays within
+    ``width`` characters: ``n3 = math.log(x1); n5 = n3 + n4`` -> ``n5 =
+    math.log(x1) + n4``.  For scalar code, where a statement costs as much as an
+    operation; the names ``return`` reads are kept.  Values do not change: the
+    same operations run in the same order on the same operands (``ast.unparse``
+    parenthesizes what a fold nests)."""
+    body = list(body)
+    folded = True
+    while folded:
+        folded = False
+        for i, stmt in enumerate(body):
+            j = _sole_reader(body, i)
+            if j is None:
+                continue
+            name, value = stmt.targets[0].id, stmt.value  # type: ignore[attr-defined]
+            reader = simplify(_Substitute({name: value}).visit(copy.deepcopy(body[j])))
+            if len(ast.unparse(reader.value)) <= width:  # type: ignore[attr-defined]
+                body[j] = reader
+                del body[i]
+                folded = True
+                break
+    return body
+
+
+def _sole_reader(body: list[ast.stmt], i: int) -> int | None:
+    """The index of the one assignment after ``body[i]`` that reads the name
+    ``body[i]`` assigns, if nothing in between reassigns what ``body[i]`` reads."""
+    stmt = body[i]
+    if not (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+    ):
+        return None
+    name, reads = stmt.targets[0].id, set(_loads(stmt.value))
+    readers = []
+    for j in range(i + 1, len(body)):
+        if name in _loads(body[j]):
+            readers += [j] * Counter(_loads(body[j]))[name]
+        stored = _stores(body[j])
+        if name in stored:
+            break
+        if stored & reads and not readers:
+            return None
+    if len(readers) != 1 or not isinstance(body[readers[0]], ast.Assign):
+        return None
+    return readers[0]
+
+
+def _loads(node: ast.AST) -> list[str]:
+    return [
+        n.id
+        for n in ast.walk(node)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    ]
+
+
+def _stores(node: ast.AST) -> set[str]:
+    return {
+        n.id
+        for n in ast.walk(node)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
 
 
 def _orphan_comments(

@@ -85,6 +85,9 @@ class Function:
         default_factory=dict
     )  # declared by annotations
     path: str = ""
+    numbers: list[str] = field(
+        default_factory=list
+    )  # the parameters annotated `float` or `int`: Python numbers
 
 
 @dataclass

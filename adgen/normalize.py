@@ -48,7 +48,7 @@ from .primitives import (
     METHODS,
     PRIMITIVES,
 )
-from .shapes import declared_shape
+from .shapes import declared_shape, is_python_number
 
 Value = Atom | tuple  # a tuple only for tuple expressions and helpers returning them
 
@@ -108,14 +108,17 @@ class _Normalizer:
 
     # --- driver -------------------------------------------------------------
     def run(self, wrt: list[str] | None) -> Function:
-        params = []
+        params, numbers = [], []
         shapes = {}
         declared = self.declared_shapes()
         for arg in [*self.fn.args.posonlyargs, *self.fn.args.args]:
             name = self.names.param(arg.arg)
             self.env[arg.arg] = name
             params.append(name)
-            shapes[name] = declared_shape(declared.get(arg.arg, arg.annotation), name)
+            annotation = declared.get(arg.arg, arg.annotation)
+            shapes[name] = declared_shape(annotation, name)
+            if is_python_number(annotation):
+                numbers.append(name)
         output = self.body(self.fn.body)
         if isinstance(output, tuple):
             self.fail(
@@ -131,6 +134,7 @@ class _Normalizer:
             wrt=self.resolve_wrt(wrt, params),
             shapes=shapes,
             path=self.module.source.path,
+            numbers=numbers,
         )
 
     def resolve_wrt(self, wrt: list[str] | None, params: list[str]) -> list[str]:

@@ -6,29 +6,34 @@ numpy scalar that slows every operation after it: the lecture's
 counts as scalar when the shapes declare it (``x: float``) or infer it from
 declared scalars.  Two spellings, by what the function's parameters are:
 
-* every parameter a declared scalar: the **float path**.  The fused body runs
-  inside ``if isinstance(x1, float) and ...: try:`` and calls ``math``
-  directly, as a hand-written version would; any other argument (an array,
-  float32, an int) and any point where ``math`` raises while numpy gives inf
-  or nan (``log(0)``, ``1 / 0``, ``exp(1000)``) go to ``backward_f(forward_f())``,
-  the plain numpy sweeps, with the floats made numpy float64.  A ``try`` costs
-  nothing until it catches, so the fast path is as fast as hand-written code.
-* some parameter an array: ``scalar_math.cos(x)`` (adgen/runtime.py), which
+* every parameter declared a Python number (``x: float``): the **float
+  path**.  The fused body runs inside ``try:`` and calls ``math`` directly, as
+  a hand-written version would, with each value read once folded into its
+  reader (``x2_bar = x1 - math.cos(x2)``); an array, and any point where
+  ``math`` raises while numpy gives inf or nan (``log(0)``, ``1 / 0``,
+  ``exp(1000)``), go to ``backward_f(forward_f())``, the plain numpy sweeps,
+  with the floats made numpy float64.  A ``try`` costs nothing until it
+  catches, so the fast path is as fast as hand-written code.
+* otherwise (an array parameter, or a scalar declared ``"()"``, which may be
+  any numpy scalar): ``scalar_math.cos(x)`` (adgen/runtime.py), which
   calls ``math`` on floats and numpy on everything else and wherever ``math``
   would raise, one call at a time.
 
-Either way values, inf and nan are numpy's.  Only ``grad_f`` and
+Either way inf and nan are numpy's.  Only ``grad_f`` and
 ``value_and_grad_f``, the fast paths, are respelled: ``forward_f`` and
 ``backward_f`` keep the spelling the lecture reads (``x1_bar = n4_bar *
-np.cos(x1)``).  The pass edits the emitted text, so comments stay.
+np.cos(x1)``).  The pass edits the emitted text, so comments stay, except in
+a folded float path, which says what it folds.
 """
 
 from __future__ import annotations
 
 import ast
+import textwrap
 from dataclasses import dataclass
 
 from .expr import numpy_function
+from .fuse import fold_single_uses
 from .graph import Graph
 from .naming import bar
 from .primitives import MATH_SPELLING
@@ -55,7 +60,7 @@ def spell_scalar_math(module: str, graphs: list[Graph]) -> str:
             if fn is None:
                 continue
             calls = _scalar_calls(fn, _scalars(graph))
-            path = _float_path(fn, graph, set(functions), calls) if calls else None
+            path = _float_path(fn, graph, set(functions)) if calls else None
             if path is None:
                 edits += [(call, f"{HELPER}.{call.attr}") for call in calls]
             else:
@@ -82,40 +87,65 @@ def spell_scalar_math(module: str, graphs: list[Graph]) -> str:
 
 @dataclass(frozen=True)
 class FloatPath:
-    """How one fused function of scalars gets its float path.
+    """How one fused function of Python numbers gets its float path.
 
-    Its statements (after the docstring) run inside ``if isinstance(x2, float):
-    try:``, with ``math`` for numpy; the test covers the parameters that the
-    ``math`` calls' arguments depend on (math.cos of a float32 would return a
-    float64, of a one-element array a float).  When one is something else (an
-    array, float32, an int) or ``math`` raises where numpy gives inf or nan
-    (``log(0)``, ``1 / 0``, ``exp(1000)``), the function returns what the
-    lecture's two sweeps give instead: ``backward_f(forward_f(...)[1])``, all
-    numpy, with the Python floats made numpy float64 so that ``1 / 0`` is inf too.
+    Its statements (after the docstring) run inside ``try:``, with ``math`` for
+    numpy and, in straight-line code, each value read once folded into its
+    reader (``fuse.fold_single_uses``: on floats a statement costs as much as an
+    operation).  ``math`` reads a numpy scalar as ``float(x)`` does (as Cython
+    reads a parameter declared ``double``) and returns a Python float, which
+    numpy's arithmetic with a float32 operand keeps float32.  An array raises
+    TypeError there, and
+    where ``math`` raises while numpy gives inf or nan (``log(0)``, ``1 / 0``,
+    ``exp(1000)``), the function returns what the lecture's two sweeps give
+    instead: ``backward_f(forward_f(...)[1])``, all numpy, with the Python
+    floats made numpy float64 so that ``1 / 0`` is inf too.  No type test runs
+    first: on the lecture's function it cost as much as the gradient's
+    arithmetic.
     """
 
     first: int  # 0-based: the first line after the docstring
     last: int  # 0-based, exclusive: the line after the function's end
     params: list[str]
-    tested: list[str]  # the parameters math's arguments depend on
     fallback: list[str]  # the statements that end the function, unindented
+    fold: bool  # straight-line: fold the values read once
 
     def wrap(self, body: list[str]) -> list[str]:
         args = ", ".join(self.params)
         targets = f"({args},)" if len(self.params) == 1 else args
-        floats = " and ".join(f"isinstance({p}, float)" for p in self.tested)
-        extra = "        " if self.tested else "    "  # inside `if` and `try`, or `try`
-        block = "    " + extra[4:]  # where `try` and `except` stand
+        if self.fold:
+            body = _folded(body)
+            comment = [
+                "    # Floats: math (a fifth of numpy's time a call), each value read once",
+                "    # folded into its reader. Arrays, and where math raises (log(0), 1 / 0),",
+                "    # numpy's two sweeps, with numpy's inf and nan.",
+            ]
+        else:
+            comment = [
+                "    # Floats: math, a fifth of numpy's time a call. Arrays, and where math",
+                "    # raises (log(0), 1 / 0), numpy's two sweeps, with numpy's inf and nan.",
+            ]
         return [
-            "    # Floats: math, a fifth of numpy's time a call. Anything else, and where",
-            "    # math raises (log(0), 1 / 0), numpy's two sweeps, with numpy's inf and nan.",
-            *([f"    if {floats}:"] if self.tested else []),
-            f"{block}try:",
-            *[f"{extra}{line}" if line.strip() else line for line in body],
-            f"{block}except (ArithmeticError, ValueError):",
-            f"{block}    {targets} = {FLOATS}({args})",
+            *comment,
+            "    try:",
+            *[f"    {line}" if line.strip() else line for line in body],
+            "    except (ArithmeticError, TypeError, ValueError):",
+            f"        {targets} = {FLOATS}({args})",
             *[f"    {line}" for line in self.fallback],
         ]
+
+
+def _folded(body: list[str]) -> list[str]:
+    """The lines of a function body with its values read once folded; a statement
+    no fold changed keeps its text."""
+    source = textwrap.dedent("\n".join(body))
+    statements = ast.parse(source).body
+    kept = {id(s) for s in statements}
+    text = "\n".join(
+        ast.get_source_segment(source, s) if id(s) in kept else ast.unparse(s)
+        for s in fold_single_uses(statements)
+    )
+    return textwrap.indent(text, "    ").split("\n")
 
 
 def without_float_path(fn: ast.FunctionDef) -> ast.FunctionDef:
@@ -123,12 +153,6 @@ def without_float_path(fn: ast.FunctionDef) -> ast.FunctionDef:
     numpy for ``math``: the plain fused code, for a reader such as adgen's
     second-derivative model.  ``fn`` is changed in place."""
     first = fn.body[1] if len(fn.body) > 1 else None
-    if (  # `if isinstance(x, float): try:`, or `try:` alone
-        isinstance(first, ast.If)
-        and isinstance(first.test, (ast.BoolOp, ast.Call))
-        and len(first.body) == 1
-    ):
-        first = first.body[0]
     if not isinstance(first, ast.Try):
         return fn
     fn.body = [fn.body[0], *first.body]
@@ -145,17 +169,18 @@ def without_float_path(fn: ast.FunctionDef) -> ast.FunctionDef:
 
 
 def _float_path(
-    fn: ast.FunctionDef, graph: Graph, defined: set[str], calls: list[ast.Attribute]
+    fn: ast.FunctionDef, graph: Graph, defined: set[str]
 ) -> FloatPath | None:
     """The float path for ``fn`` (``grad_f`` or ``value_and_grad_f``), if every
-    parameter is a declared scalar, the output is a known scalar (no run-time
-    check that could raise) and the module has the two sweeps to fall back on."""
+    parameter is declared a Python number (``x: float``), the output is a known
+    scalar (no run-time check that could raise) and the module has the two
+    sweeps to fall back on."""
     name = graph.fn.name
     forward, backward = f"forward_{name}", f"backward_{name}"
     params = [a.arg for a in fn.args.args]
     if not (
         params
-        and all(graph.shapes.get(p) == SCALAR for p in graph.fn.params)
+        and set(graph.fn.params) <= set(graph.fn.numbers)
         and {forward, backward} <= defined
         and _has_docstring(fn)
         and not any(isinstance(n, ast.Raise) for n in ast.walk(fn))
@@ -177,46 +202,8 @@ def _float_path(
             f"{value}, tape = {forward}({args})",
             f"return {value}, {backward}(tape)",
         ]
-    tested = _math_inputs(fn, set(params), calls)
-    return FloatPath(fn.body[0].end_lineno, fn.end_lineno, params, tested, fallback)
-
-
-def _math_inputs(
-    fn: ast.FunctionDef, params: set[str], calls: list[ast.Attribute]
-) -> list[str]:
-    """The parameters that the arguments of ``calls`` (to become ``math``) depend on, in
-    order.  Dependencies flow through assignments, iterated to a fixed point so
-    that a loop's later statements reach its earlier ones."""
-    depends = {p: {p} for p in params}
-    assignments = [
-        n for n in ast.walk(fn) if isinstance(n, (ast.Assign, ast.AugAssign, ast.For))
-    ]
-    changed = True
-    while changed:
-        changed = False
-        for node in assignments:
-            value = node.iter if isinstance(node, ast.For) else node.value
-            sources = _depends(value, depends)
-            if isinstance(node, ast.AugAssign):
-                sources |= _depends(node.target, depends)
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                for t in ast.walk(target):
-                    if isinstance(t, ast.Name) and not sources <= depends.get(
-                        t.id, set()
-                    ):
-                        depends[t.id] = depends.get(t.id, set()) | sources
-                        changed = True
-    reached = set()
-    for node in ast.walk(fn):
-        if isinstance(node, ast.Call) and any(node.func is c for c in calls):
-            reached |= set().union(*(_depends(a, depends) for a in node.args))
-    return [a.arg for a in fn.args.args if a.arg in reached]
-
-
-def _depends(node: ast.AST, depends: dict[str, set[str]]) -> set[str]:
-    return set().union(
-        *(depends.get(n.id, set()) for n in ast.walk(node) if isinstance(n, ast.Name))
+    return FloatPath(
+        fn.body[0].end_lineno, fn.end_lineno, params, fallback, graph.straight_line
     )
 
 

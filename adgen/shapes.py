@@ -38,13 +38,19 @@ SCALAR: tuple = ()
 
 def declared_shape(annotation: ast.expr | None, param: str) -> Shape:
     """``float``/``int`` -> scalar; ``"n 3"`` or ``"(n, 3)"`` -> dims; else ``Same(param)``."""
-    if isinstance(annotation, ast.Name) and annotation.id in ("float", "int"):
+    if is_python_number(annotation):
         return SCALAR
     if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
         text = annotation.value.strip().strip("()[]")
         dims = [d for d in text.replace(",", " ").split() if d]
         return tuple(int(d) if d.isdigit() else d for d in dims)
     return Same(param)
+
+
+def is_python_number(annotation: ast.expr | None) -> bool:
+    """``x: float`` or ``x: int``: a scalar, and a Python number (``"()"`` is a
+    scalar of any numpy type)."""
+    return isinstance(annotation, ast.Name) and annotation.id in ("float", "int")
 
 
 def infer_shapes(fn: Function) -> dict[str, Shape]:

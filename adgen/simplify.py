@@ -6,7 +6,7 @@ constants and drops identities so the emitted code reads as if written by hand:
 
     2 - 1 -> 1     x ** 1 -> x     1 * g, g * 1, g / 1 -> g     -1 * np.cos(x) -> -np.cos(x)
     g + 0, 0 + g, g - 0 -> g       -(-g) -> g       -(2) -> -2
-    a + -b -> a - b                a - -b -> a + b
+    a + -b -> a - b                a - -b -> a + b                -a + b -> b - a
 
 Nothing here changes a value, not even for inf and nan (``0 * g`` is kept).
 """
@@ -73,6 +73,13 @@ class _Simplify(ast.NodeTransformer):
         ):
             flipped = ast.Sub() if op is ast.Add else ast.Add()
             return ast.BinOp(node.left, flipped, node.right.operand)
+        if (
+            op is ast.Add
+            and isinstance(node.left, ast.UnaryOp)
+            and isinstance(node.left.op, ast.USub)
+            and _number(node.left) is None
+        ):  # exact: b + (-a) is b - a, one operation fewer
+            return ast.BinOp(node.right, ast.Sub(), node.left.operand)
         return node
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:

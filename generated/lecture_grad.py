@@ -41,39 +41,30 @@ def backward_f(tape, n5_bar=1.0):
 
 def grad_f(x1, x2):
     """Gradient of `f` with respect to x1, x2: both sweeps fused, no tape."""
-    # Floats: math, a fifth of numpy's time a call. Anything else, and where
-    # math raises (log(0), 1 / 0), numpy's two sweeps, with numpy's inf and nan.
-    if isinstance(x1, float):
-        try:
-            # n4 = np.sin(x1)
-            x1_bar = math.cos(x1)
-            # n3 = x1 * x2
-            x1_bar = x1_bar + x2
-            x2_bar = x1
-            return x1_bar, x2_bar
-        except (ArithmeticError, ValueError):
-            x1, x2 = numpy_floats(x1, x2)
+    # Floats: math (a fifth of numpy's time a call), each value read once
+    # folded into its reader. Arrays, and where math raises (log(0), 1 / 0),
+    # numpy's two sweeps, with numpy's inf and nan.
+    try:
+        x1_bar = math.cos(x1) + x2
+        x2_bar = x1
+        return x1_bar, x2_bar
+    except (ArithmeticError, TypeError, ValueError):
+        x1, x2 = numpy_floats(x1, x2)
     return backward_f(forward_f(x1, x2)[1])
 
 
 def value_and_grad_f(x1, x2):
     """Value of `f` and its gradient with respect to x1, x2: both sweeps fused, no tape."""
-    # Floats: math, a fifth of numpy's time a call. Anything else, and where
-    # math raises (log(0), 1 / 0), numpy's two sweeps, with numpy's inf and nan.
-    if isinstance(x1, float):
-        try:
-            # return x1 * x2 + np.sin(x1)
-            n3 = x1 * x2
-            n4 = math.sin(x1)
-            n5 = n3 + n4
-            # n4 = np.sin(x1)
-            x1_bar = math.cos(x1)
-            # n3 = x1 * x2
-            x1_bar = x1_bar + x2
-            x2_bar = x1
-            return n5, (x1_bar, x2_bar)
-        except (ArithmeticError, ValueError):
-            x1, x2 = numpy_floats(x1, x2)
+    # Floats: math (a fifth of numpy's time a call), each value read once
+    # folded into its reader. Arrays, and where math raises (log(0), 1 / 0),
+    # numpy's two sweeps, with numpy's inf and nan.
+    try:
+        n5 = x1 * x2 + math.sin(x1)
+        x1_bar = math.cos(x1) + x2
+        x2_bar = x1
+        return n5, (x1_bar, x2_bar)
+    except (ArithmeticError, TypeError, ValueError):
+        x1, x2 = numpy_floats(x1, x2)
     n5, tape = forward_f(x1, x2)
     return n5, backward_f(tape)
 
@@ -110,44 +101,29 @@ def backward_g(tape, n7_bar=1.0):
 
 def grad_g(x1, x2):
     """Gradient of `g` with respect to x1, x2: both sweeps fused, no tape."""
-    # Floats: math, a fifth of numpy's time a call. Anything else, and where
-    # math raises (log(0), 1 / 0), numpy's two sweeps, with numpy's inf and nan.
-    if isinstance(x2, float):
-        try:
-            # n6 = np.sin(x2)
-            x2_bar = -math.cos(x2)
-            # n4 = x1 * x2
-            x1_bar = x2
-            x2_bar = x2_bar + x1
-            # n3 = np.log(x1)
-            x1_bar = x1_bar + 1.0 / x1
-            return x1_bar, x2_bar
-        except (ArithmeticError, ValueError):
-            x1, x2 = numpy_floats(x1, x2)
+    # Floats: math (a fifth of numpy's time a call), each value read once
+    # folded into its reader. Arrays, and where math raises (log(0), 1 / 0),
+    # numpy's two sweeps, with numpy's inf and nan.
+    try:
+        x2_bar = x1 - math.cos(x2)
+        x1_bar = x2 + 1.0 / x1
+        return x1_bar, x2_bar
+    except (ArithmeticError, TypeError, ValueError):
+        x1, x2 = numpy_floats(x1, x2)
     return backward_g(forward_g(x1, x2)[1])
 
 
 def value_and_grad_g(x1, x2):
     """Value of `g` and its gradient with respect to x1, x2: both sweeps fused, no tape."""
-    # Floats: math, a fifth of numpy's time a call. Anything else, and where
-    # math raises (log(0), 1 / 0), numpy's two sweeps, with numpy's inf and nan.
-    if isinstance(x1, float) and isinstance(x2, float):
-        try:
-            # return np.log(x1) + x1 * x2 - np.sin(x2)
-            n3 = math.log(x1)
-            n4 = x1 * x2
-            n5 = n3 + n4
-            n6 = math.sin(x2)
-            n7 = n5 - n6
-            # n6 = np.sin(x2)
-            x2_bar = -math.cos(x2)
-            # n4 = x1 * x2
-            x1_bar = x2
-            x2_bar = x2_bar + x1
-            # n3 = np.log(x1)
-            x1_bar = x1_bar + 1.0 / x1
-            return n7, (x1_bar, x2_bar)
-        except (ArithmeticError, ValueError):
-            x1, x2 = numpy_floats(x1, x2)
+    # Floats: math (a fifth of numpy's time a call), each value read once
+    # folded into its reader. Arrays, and where math raises (log(0), 1 / 0),
+    # numpy's two sweeps, with numpy's inf and nan.
+    try:
+        n7 = math.log(x1) + x1 * x2 - math.sin(x2)
+        x2_bar = x1 - math.cos(x2)
+        x1_bar = x2 + 1.0 / x1
+        return n7, (x1_bar, x2_bar)
+    except (ArithmeticError, TypeError, ValueError):
+        x1, x2 = numpy_floats(x1, x2)
     n7, tape = forward_g(x1, x2)
     return n7, backward_g(tape)

@@ -312,6 +312,7 @@ def check_gradients(
         if bad:
             problems.append(f"d f / d {name}: {bad}")
     assert not problems, "gradient mismatch:\n" + "\n".join(problems)
+    check_float_path(code, args, grads)
 
     fwd, tape = generated["forward_f"](*copies(args))
     np.testing.assert_allclose(float(fwd), out, rtol=1e-12, atol=1e-300)
@@ -345,6 +346,21 @@ def check_gradients(
             v, g, err_msg=f"value_and_grad_f vs grad_f, {name}"
         )
     check_forward_mode(generated["jvp_f"], args, grads, fds, out)
+
+
+FALLBACK = "except (ArithmeticError, TypeError, ValueError):"
+
+
+def check_float_path(code: str, args: list, grads: tuple) -> None:
+    """On Python floats the float path must not fall back for a TypeError: that
+    would be a scalar misread, hidden behind the numpy sweeps' right answer."""
+    if FALLBACK not in code or not all(type(a) is float for a in args):
+        return
+    strict = run_generated(
+        code.replace(FALLBACK, "except (ArithmeticError, ValueError):")
+    )
+    for got, g in zip(strict["grad_f"](*copies(args)), grads, strict=True):
+        np.testing.assert_array_equal(got, g, err_msg="the float path")
 
 
 def check_forward_mode(jvp, args: list, grads: tuple, fds: list, out: float) -> None:

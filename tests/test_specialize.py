@@ -10,6 +10,7 @@ helper against scipy itself, edge cases (inf, nan, float32) included.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -184,22 +185,42 @@ def test_float_path_falls_back_to_numpy_where_math_raises(compile_text):
     assert value == -np.inf
 
 
-def test_float_path_tests_only_what_math_reads(compile_text):
-    """grad_g calls math.cos(x2) only: x1 may be anything numpy takes."""
+def test_float_path_runs_no_type_test(compile_text):
+    """No isinstance test before the float path: an array for x1, read by arithmetic
+    only, stays an array; an array for x2 makes math.cos raise TypeError, and
+    numpy's sweeps run instead.  Either way the values are the closed form."""
     m = compile_text(LECTURE_G)
-    assert "if isinstance(x2, float):" in m.__source__.split("def grad_g")[1]
+    assert "isinstance" not in m.__source__.split("def grad_g")[1]
     x1 = np.array([0.5, 2.0])
     x1_bar, x2_bar = m.grad_g(x1, 5.0)
     np.testing.assert_allclose(x1_bar, 1 / x1 + 5.0, rtol=1e-15)
     np.testing.assert_allclose(x2_bar, x1 - np.cos(5.0), rtol=1e-15)
+    for x2 in (np.array([5.0, 0.5]), np.array([0.5])):  # a one-element array too
+        x1_bar, x2_bar = m.grad_g(2.0, x2)
+        assert x2_bar.shape == x2.shape
+        np.testing.assert_allclose(x1_bar, 0.5 + x2, rtol=1e-15)
+        np.testing.assert_allclose(x2_bar, 2.0 - np.cos(x2), rtol=1e-15)
 
 
-def test_float_path_keeps_float32(compile_text):
+def test_float32_scalars_on_the_float_path_and_declared_0d(compile_text):
+    """On the float path ``math.cos`` reads a float32 as ``float(x)`` does and
+    returns a Python float, which numpy's arithmetic with the float32 operands
+    then keeps float32 (a weak scalar).  Declared ``"()"`` (any numpy scalar),
+    every call is numpy's: float32 throughout."""
     m = compile_text(LECTURE_G)
     x1, x2 = np.float32(2.0), np.float32(5.0)
-    grads = m.grad_g(x1, x2)
+    grads = m.grad_g(x1, x2)  # x2 + 1.0 / x1, x1 - math.cos(x2)
     assert [g.dtype for g in grads] == [np.float32, np.float32]
     np.testing.assert_allclose(grads, (1 / 2 + 5, 2 - np.cos(5)), rtol=1e-6)
+    numpy_scalars = compile_text(LECTURE_G.replace(": float", ': "()"'))
+    grad_source = numpy_scalars.__source__.split("def grad_g")[1]
+    assert "scalar_math.cos(x2)" in grad_source and "try:" not in grad_source
+    grads = numpy_scalars.grad_g(x1, x2)
+    assert [g.dtype for g in grads] == [np.float32, np.float32]
+    np.testing.assert_allclose(grads, (1 / 2 + 5, 2 - np.cos(5)), rtol=1e-6)
+    assert numpy_scalars.grad_g(2.0, 5.0) == pytest.approx(
+        (1 / 2 + 5, 2 - math.cos(5)), rel=1e-15
+    )
 
 
 EDGES = [0.0, -0.0, -1.0, 1e-300, 1000.0, -1000.0, 2.0, np.inf, -np.inf, np.nan]
