@@ -138,28 +138,29 @@ def fold_single_uses(body: list[ast.stmt], width: int = 60) -> list[ast.stmt]:
     math.log(x1) + n4``.  For scalar code, where a statement costs as much as an
     operation; the names ``return`` reads are kept.  Values do not change: the
     same operations run in the same order on the same operands (``ast.unparse``
-    parenthesizes what a fold nests)."""
+    parenthesizes what a fold nests).  One pass from the last statement up: a
+    statement's readers below it are final when it is considered."""
     body = list(body)
-    folded = True
-    while folded:
-        folded = False
-        for i, stmt in enumerate(body):
-            j = _sole_reader(body, i)
-            if j is None:
-                continue
-            name, value = stmt.targets[0].id, stmt.value  # type: ignore[attr-defined]
-            reader = simplify(_Substitute({name: value}).visit(copy.deepcopy(body[j])))
-            if len(ast.unparse(reader.value)) <= width:  # type: ignore[attr-defined]
-                body[j] = reader
-                del body[i]
-                folded = True
-                break
+    reads = [Counter(_loads(s)) for s in body]
+    writes = [_stores(s) for s in body]
+    for i in range(len(body) - 1, -1, -1):
+        j = _sole_reader(body, reads, writes, i)
+        if j is None:
+            continue
+        name, value = body[i].targets[0].id, body[i].value  # type: ignore[attr-defined]
+        reader = simplify(_Substitute({name: value}).visit(copy.deepcopy(body[j])))
+        if len(ast.unparse(reader.value)) <= width:  # type: ignore[attr-defined]
+            body[j], reads[j] = reader, Counter(_loads(reader))
+            del body[i], reads[i], writes[i]
     return body
 
 
-def _sole_reader(body: list[ast.stmt], i: int) -> int | None:
+def _sole_reader(
+    body: list[ast.stmt], reads: list[Counter], writes: list[set[str]], i: int
+) -> int | None:
     """The index of the one assignment after ``body[i]`` that reads the name
-    ``body[i]`` assigns, if nothing in between reassigns what ``body[i]`` reads."""
+    ``body[i]`` assigns, if nothing in between reassigns (or deletes) a name
+    ``body[i]`` reads."""
     stmt = body[i]
     if not (
         isinstance(stmt, ast.Assign)
@@ -167,15 +168,13 @@ def _sole_reader(body: list[ast.stmt], i: int) -> int | None:
         and isinstance(stmt.targets[0], ast.Name)
     ):
         return None
-    name, reads = stmt.targets[0].id, set(_loads(stmt.value))
+    name, operands = stmt.targets[0].id, set(reads[i])
     readers = []
     for j in range(i + 1, len(body)):
-        if name in _loads(body[j]):
-            readers += [j] * Counter(_loads(body[j]))[name]
-        stored = _stores(body[j])
-        if name in stored:
+        readers += [j] * reads[j][name]
+        if name in writes[j] or len(readers) > 1:
             break
-        if stored & reads and not readers:
+        if writes[j] & operands and not readers:
             return None
     if len(readers) != 1 or not isinstance(body[readers[0]], ast.Assign):
         return None
@@ -183,19 +182,25 @@ def _sole_reader(body: list[ast.stmt], i: int) -> int | None:
 
 
 def _loads(node: ast.AST) -> list[str]:
+    """The names ``node`` reads; ``del x`` counts as a read (and a store) of x."""
     return [
         n.id
         for n in ast.walk(node)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load | ast.Del)
     ]
 
 
 def _stores(node: ast.AST) -> set[str]:
-    return {
-        n.id
-        for n in ast.walk(node)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    }
+    """The names ``node`` rebinds, deletes or changes in place (``x[i] = v``)."""
+    stored = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del):
+            stored.add(n.id)
+        elif isinstance(n, ast.Subscript | ast.Attribute) and isinstance(
+            n.ctx, ast.Store | ast.Del
+        ):
+            stored |= {m.id for m in ast.walk(n.value) if isinstance(m, ast.Name)}
+    return stored
 
 
 def _orphan_comments(

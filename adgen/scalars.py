@@ -94,14 +94,15 @@ class FloatPath:
     reader (``fuse.fold_single_uses``: on floats a statement costs as much as an
     operation).  ``math`` reads a numpy scalar as ``float(x)`` does (as Cython
     reads a parameter declared ``double``) and returns a Python float, which
-    numpy's arithmetic with a float32 operand keeps float32.  An array raises
-    TypeError there, and
-    where ``math`` raises while numpy gives inf or nan (``log(0)``, ``1 / 0``,
-    ``exp(1000)``), the function returns what the lecture's two sweeps give
-    instead: ``backward_f(forward_f(...)[1])``, all numpy, with the Python
-    floats made numpy float64 so that ``1 / 0`` is inf too.  No type test runs
-    first: on the lecture's function it cost as much as the gradient's
-    arithmetic.
+    numpy's arithmetic with a float32 operand keeps float32.
+
+    Where ``math`` raises, the function returns what the lecture's two sweeps
+    give instead, ``backward_f(forward_f(...)[1])``, all numpy, with the Python
+    floats made numpy float64 so that ``1 / 0`` is inf too: TypeError for an
+    array (numpy 2.4 and later raise it for one element too), ArithmeticError
+    or ValueError where numpy gives inf or nan (``log(0)``, ``1 / 0``,
+    ``exp(1000)``).  No type test runs first: on the lecture's function it
+    cost as much as the gradient's arithmetic.
     """
 
     first: int  # 0-based: the first line after the docstring
@@ -139,10 +140,14 @@ def _folded(body: list[str]) -> list[str]:
     """The lines of a function body with its values read once folded; a statement
     no fold changed keeps its text."""
     source = textwrap.dedent("\n".join(body))
-    statements = ast.parse(source).body
+    lines, statements = source.split("\n"), ast.parse(source).body
     kept = {id(s) for s in statements}
     text = "\n".join(
-        ast.get_source_segment(source, s) if id(s) in kept else ast.unparse(s)
+        (
+            "\n".join(lines[s.lineno - 1 : s.end_lineno])
+            if id(s) in kept
+            else ast.unparse(s)
+        )
         for s in fold_single_uses(statements)
     )
     return textwrap.indent(text, "    ").split("\n")

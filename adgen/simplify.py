@@ -6,7 +6,8 @@ constants and drops identities so the emitted code reads as if written by hand:
 
     2 - 1 -> 1     x ** 1 -> x     1 * g, g * 1, g / 1 -> g     -1 * np.cos(x) -> -np.cos(x)
     g + 0, 0 + g, g - 0 -> g       -(-g) -> g       -(2) -> -2
-    a + -b -> a - b                a - -b -> a + b                -a + b -> b - a
+    a + -b -> a - b                a - -b -> a + b
+    -np.cos(x) + b -> b - np.cos(x)   (a float function's value: never a bool or an int)
 
 Nothing here changes a value, not even for inf and nan (``0 * g`` is kept).
 """
@@ -77,8 +78,8 @@ class _Simplify(ast.NodeTransformer):
             op is ast.Add
             and isinstance(node.left, ast.UnaryOp)
             and isinstance(node.left.op, ast.USub)
-            and _number(node.left) is None
-        ):  # exact: b + (-a) is b - a, one operation fewer
+            and _is_float_function(node.left.operand)
+        ):  # -np.cos(x) + b -> b - np.cos(x): exact on floats, one operation fewer
             return ast.BinOp(node.right, ast.Sub(), node.left.operand)
         return node
 

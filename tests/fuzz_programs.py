@@ -7,7 +7,8 @@ Programs stay inside adgen's supported language (README, "Supported language"):
 
 * 1-4 parameters, each a scalar (``s`` or ``s: float``) or an array of shape
   (3,), (2, 3), (3, 1), (1, 3) or (2, 1, 3), sometimes declared with a *correct*
-  ``@shapes(...)`` decorator or string annotation;
+  ``@shapes(...)`` decorator or string annotation; one program in five has
+  scalars only (with ``float``, the float path of ``grad_f``);
 * assignments, re-assignments, augmented assignments (on scalars, and on arrays
   that nothing else can see), tuple unpacking (of tuples, of arrays, and of
   helpers returning two values), calls to helpers (helpers call helpers);
@@ -1678,8 +1679,11 @@ class Gen:
         if self.chance(0.1):
             self.tag("clashing_name")
             names[self.pick(range(n_params))] = self.pick(CLASHING_PARAMS)
+        scalars_only = self.chance(0.2)  # declared float: grad_f's float path
+        if scalars_only:
+            self.tag("scalars_only")
         for pname in names:
-            shape = self.pick([*PARAM_SHAPES, ()])
+            shape = () if scalars_only else self.pick([*PARAM_SHAPES, ()])
             params.append((pname, shape))
         self.env = {p: Var(s, 2.1, s == ()) for p, s in params}
         n_stmts = self.pick([1, 2, 3, 4, 5, 6])

@@ -422,6 +422,11 @@ def _huge_sources() -> dict[str, str]:
         + "def f(x):\n    y = x\n"
         + "".join(f"    y = y + x * {i}.0\n" for i in range(300))
         + "    return y\n",
+        # The same, of floats: the float path folds values read once (fuse.py)
+        "300-statement-float-function": imports
+        + "def f(x: float, w: float):\n    y = x\n"
+        + "".join(f"    y = np.sin(y) * w + x * {i}.0\n" for i in range(300))
+        + "    return y\n",
     }
 
 

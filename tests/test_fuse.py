@@ -136,6 +136,9 @@ KEPT = None  # the statements stay as they are
             "a = x * y\nx = x + 1.0\nb = a + x\nc = b * x\nreturn c",
             "a = x * y\nx = x + 1.0\nc = (a + x) * x\nreturn c",
         ),
+        ("a = x * y\ndel x\nb = a + 1.0\nreturn b", KEPT),  # x deleted first
+        ("a = x * y\nb = a + 1.0\ndel a\nreturn b", KEPT),  # del reads a too
+        ("a = x * y\nx[0] = 2.0\nb = a + 1.0\nreturn b", KEPT),  # x changed
         (  # the read is of the second a
             "a = x * y\na = 2.0 * y\nb = a + x\nreturn b",
             "a = x * y\nb = 2.0 * y + x\nreturn b",

@@ -391,3 +391,32 @@ def test_sum_and_mean_adjoints_with_int_and_bool_data(compile_text):
     Y_bar, Z_bar = m.grad_cross_entropy(Y, Z)
     np.testing.assert_allclose(Z_bar, -Y / Z / 6)
     np.testing.assert_allclose(Y_bar, -np.log(Z) / 6)
+
+
+MATRIX_OF_FLOATS = """
+import numpy as np
+
+def f(x: float, y: float) -> float:
+    v = np.stack([x, y])
+    A = np.outer(v, v)
+    B = A * np.sin(x)
+    return np.sum(B * B) + np.sin(y)
+"""
+
+
+def test_float_path_folds_nothing_past_a_del(compile_text):
+    """grad_f deletes each matrix after its last use (liveness.py); folding a value
+    read once must not move a read below that ``del`` (found by review: an
+    UnboundLocalError).  Closed form: sum(B * B) = sin(x)^2 (x^2 + y^2)^2."""
+    m = compile_text(MATRIX_OF_FLOATS)
+    assert "del " in m.__source__.split("def grad_f")[1]
+    for x, y in [(0.3, 0.7), (1.2, -0.4)]:
+        s, c, r = math.sin(x), math.cos(x), x * x + y * y
+        expected = (
+            2 * s * c * r * r + s * s * 4 * x * r,
+            s * s * 4 * y * r + math.cos(y),
+        )
+        assert m.grad_f(x, y) == pytest.approx(expected, rel=1e-13)
+        value, grads = m.value_and_grad_f(x, y)
+        assert value == pytest.approx(s * s * r * r + math.sin(y), rel=1e-13)
+        assert grads == pytest.approx(expected, rel=1e-13)
