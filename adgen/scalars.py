@@ -29,6 +29,7 @@ a folded float path, which says what it folds.
 from __future__ import annotations
 
 import ast
+import copy
 import textwrap
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ from .runtime import SCALAR_MATH_NAMES as MATH_NAMES
 from .runtime import __all__ as RUNTIME_HELPERS
 from .runtime import scalar_math
 from .shapes import SCALAR
+from .simplify import number
 
 HELPER = "scalar_math"
 FLOATS = "numpy_floats"  # the fallback's conversion of Python floats
@@ -54,6 +56,7 @@ def spell_scalar_math(module: str, graphs: list[Graph]) -> str:
     functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
     edits: list[tuple[ast.Attribute, str]] = []
     paths: list[FloatPath] = []
+    powers: list[tuple[str, set[str]]] = []  # float paths, their scalars
     for graph in graphs:
         for prefix in ("grad_", "value_and_grad_"):
             fn = functions.get(f"{prefix}{graph.fn.name}")
@@ -66,6 +69,7 @@ def spell_scalar_math(module: str, graphs: list[Graph]) -> str:
             else:
                 edits += [(call, f"math.{MATH_NAMES[call.attr]}") for call in calls]
                 paths.append(path)
+                powers.append((fn.name, _scalars(graph)))
     if not edits and not paths:
         return module
     for func, spelled in sorted(
@@ -76,6 +80,7 @@ def spell_scalar_math(module: str, graphs: list[Graph]) -> str:
         lines[row] = (
             line[: func.col_offset] + spelled.encode() + line[func.end_col_offset :]
         ).decode()
+    lines = _math_powers(lines, powers)
     for path in sorted(paths, key=lambda p: p.first, reverse=True):
         lines[path.first : path.last] = path.wrap(lines[path.first : path.last])
     if any(spelled.startswith(f"{HELPER}.") for _, spelled in edits):
@@ -155,12 +160,13 @@ def _folded(body: list[str]) -> list[str]:
 
 def without_float_path(fn: ast.FunctionDef) -> ast.FunctionDef:
     """``fn`` as it was before the float path: the statements inside ``try``, with
-    numpy for ``math``: the plain fused code, for a reader such as adgen's
+    numpy for ``math`` (and ``**`` for ``math.pow``): the plain fused code, for a reader such as adgen's
     second-derivative model.  ``fn`` is changed in place."""
     first = fn.body[1] if len(fn.body) > 1 else None
     if not isinstance(first, ast.Try):
         return fn
     fn.body = [fn.body[0], *first.body]
+    fn = _PowerOperator().visit(fn)
     numpy_names = {m: n for n, m in MATH_NAMES.items()}
     for node in ast.walk(fn):
         if (
@@ -210,6 +216,71 @@ def _float_path(
     return FloatPath(
         fn.body[0].end_lineno, fn.end_lineno, params, fallback, graph.straight_line
     )
+
+
+def _math_powers(lines: list[str], functions: list[tuple[str, set[str]]]) -> list[str]:
+    """In each float path, ``x ** y`` of scalars, where ``y`` is not a whole number,
+    spelled ``math.pow(x, y)``: a negative ``x`` then raises ValueError (and numpy
+    gives nan) where ``**`` would give a complex number.  Each statement that has
+    one is one line, written again whole."""
+    tree = ast.parse("\n".join(lines))
+    found = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    for name, scalars in functions:
+        for stmt in ast.walk(found[name]):
+            if not isinstance(stmt, ast.Assign | ast.AugAssign | ast.Return):
+                continue
+            new = _MathPow(scalars).visit(copy.deepcopy(stmt))
+            if ast.dump(new) != ast.dump(stmt) and stmt.lineno == stmt.end_lineno:
+                row = stmt.lineno - 1
+                lines[row] = lines[row][: stmt.col_offset] + ast.unparse(new)
+    return lines
+
+
+class _PowerOperator(ast.NodeTransformer):
+    """``math.pow(x, y)`` read back as ``x ** y``."""
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        self.generic_visit(node)
+        if (
+            isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and (node.func.value.id, node.func.attr) == ("math", "pow")
+        ):
+            return ast.BinOp(node.args[0], ast.Pow(), node.args[1])
+        return node
+
+
+class _MathPow(ast.NodeTransformer):
+    def __init__(self, scalars: set[str]):
+        self.scalars = scalars
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        self.generic_visit(node)
+        whole = type(number(node.right)) is int  # x ** 2, x ** -1: never complex
+        if (
+            isinstance(node.op, ast.Pow)
+            and not whole
+            and self.is_scalar(node.left)
+            and self.is_scalar(node.right)
+        ):
+            pow_ = ast.Attribute(ast.Name("math", ast.Load()), "pow", ast.Load())
+            return ast.Call(pow_, [node.left, node.right], [])
+        return node
+
+    def is_scalar(self, node: ast.expr) -> bool:
+        """A scalar expression, ``math`` calls of scalars included."""
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "math"
+        ):
+            return all(self.is_scalar(a) for a in node.args)
+        if isinstance(node, ast.BinOp):
+            return self.is_scalar(node.left) and self.is_scalar(node.right)
+        if isinstance(node, ast.UnaryOp):
+            return self.is_scalar(node.operand)
+        return _is_scalar(node, self.scalars)
 
 
 def _has_docstring(fn: ast.FunctionDef) -> bool:

@@ -20,11 +20,11 @@ import operator
 FOLD = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
 
 
-def _number(node: ast.AST) -> float | int | None:
+def number(node: ast.AST) -> float | int | None:
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        inner = _number(node.operand)
+        inner = number(node.operand)
         return None if inner is None else -inner
     return None
 
@@ -54,7 +54,7 @@ def _is_float_function(node: ast.AST) -> bool:
 class _Simplify(ast.NodeTransformer):
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
         self.generic_visit(node)
-        left, right, op = _number(node.left), _number(node.right), type(node.op)
+        left, right, op = number(node.left), number(node.right), type(node.op)
         if left is not None and right is not None and op in FOLD:
             return _constant(FOLD[op](left, right))
         if op is ast.Mult and left == 1:

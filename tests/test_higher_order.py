@@ -201,6 +201,23 @@ def test_second_derivative_through_a_vdot():
     assert second == pytest.approx(expected, rel=1e-12)
 
 
+def float_power(x: float, y: float):
+    return x**y + np.sin(x)  # grad_f's float path spells x ** (y - 1) math.pow
+
+
+def test_hessian_through_math_pow():
+    """math.pow in grad_f's float path, read back as **: the Hessian of
+    x^y + sin x, by hand."""
+    x, y = 1.3, 0.7
+    cross = x ** (y - 1) * (1 + y * np.log(x))
+    expected = (
+        (y * (y - 1) * x ** (y - 2) - np.sin(x), cross),
+        (cross, x**y * np.log(x) ** 2),
+    )
+    got = adgen.hessian(float_power, wrt=(0, 1))(x, y)
+    np.testing.assert_allclose(got, expected, rtol=1e-13)
+
+
 def test_hessian_of_a_quadratic_form():
     """½ xᵀAx: H = (A + Aᵀ)/2, by hand."""
     x, A = R(4, seed=7), R(4, 4, seed=8)

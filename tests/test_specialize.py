@@ -420,3 +420,31 @@ def test_float_path_folds_nothing_past_a_del(compile_text):
         value, grads = m.value_and_grad_f(x, y)
         assert value == pytest.approx(s * s * r * r + math.sin(y), rel=1e-13)
         assert grads == pytest.approx(expected, rel=1e-13)
+
+
+POWERS = """
+import numpy as np
+
+def f(x: float, y: float):
+    return x ** y + np.sin(x) * y ** 0.5 + x ** 2
+"""
+
+
+def test_float_path_spells_a_fractional_power_math_pow(compile_text):
+    """``x ** y`` on Python floats gives a complex number for a negative x; the
+    float path spells it ``math.pow``, which raises there, so the result is
+    numpy's nan, as from backward_f.  Whole exponents keep ``**``."""
+    m = compile_text(POWERS)
+    fast = m.__source__.split("def grad_f")[1].split("except")[0]
+    assert "math.pow(x, y - 1)" in fast and "2.0 * x" in fast
+    for x, y in [(1.3, 0.7), (2.0, 3.0)]:  # closed form
+        expected = (
+            y * x ** (y - 1) + math.cos(x) * y**0.5 + 2 * x,
+            x**y * math.log(x) + math.sin(x) * 0.5 * y**-0.5,
+        )
+        assert m.grad_f(x, y) == pytest.approx(expected, rel=1e-14)
+    with np.errstate(invalid="ignore"):
+        grads = m.grad_f(-2.0, 0.5)
+        value, _ = m.value_and_grad_f(-2.0, 0.5)
+    assert not any(isinstance(g, complex) for g in (*grads, value))
+    assert np.isnan(grads).all() and np.isnan(value)
