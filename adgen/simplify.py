@@ -9,7 +9,8 @@ constants and drops identities so the emitted code reads as if written by hand:
     a + -b -> a - b                a - -b -> a + b
     -np.cos(x) + b -> b - np.cos(x)   (a float function's value: never a bool or an int)
 
-Nothing here changes a value, not even for inf and nan (``0 * g`` is kept).
+Nothing here changes a value, not even for inf and nan (``0 * g`` is kept), nor
+makes a float a bool (``1.0 * (a < b)`` is kept).
 """
 
 from __future__ import annotations
@@ -51,17 +52,29 @@ def _is_float_function(node: ast.AST) -> bool:
     )
 
 
+def _is_mask(node: ast.AST) -> bool:
+    """A comparison such as ``a < b``: a bool, which ``1.0 * (a < b)`` makes a float
+    (negating a bool raises, tests/fuzz_regressions/033)."""
+    return isinstance(node, ast.Compare | ast.BoolOp) or (
+        isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
+    )
+
+
 class _Simplify(ast.NodeTransformer):
     def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
         self.generic_visit(node)
         left, right, op = number(node.left), number(node.right), type(node.op)
         if left is not None and right is not None and op in FOLD:
             return _constant(FOLD[op](left, right))
-        if op is ast.Mult and left == 1:
+        if op is ast.Mult and left == 1 and not _is_mask(node.right):
             return node.right
         if op is ast.Mult and left == -1 and _is_float_function(node.right):
             return ast.UnaryOp(ast.USub(), node.right)  # -1.0 * np.cos(x) -> -np.cos(x)
-        if op in (ast.Mult, ast.Div, ast.Pow) and right == 1:
+        if (
+            op in (ast.Mult, ast.Div, ast.Pow)
+            and right == 1
+            and not _is_mask(node.left)
+        ):
             return node.left
         if op is ast.Add and left == 0:
             return node.right
