@@ -448,3 +448,26 @@ def test_float_path_spells_a_fractional_power_math_pow(compile_text):
         value, _ = m.value_and_grad_f(-2.0, 0.5)
     assert not any(isinstance(g, complex) for g in (*grads, value))
     assert np.isnan(grads).all() and np.isnan(value)
+
+
+TWO_KINKS = """
+import numpy as np
+
+def f(x):
+    return np.maximum(x, 0.1) + np.maximum(x, 0.2)
+
+def g(x):
+    return np.maximum(x, 0.1)
+"""
+
+
+@pytest.mark.parametrize("x", [0.5, np.float64(0.5), np.float32(0.5)])
+def test_a_kinks_adjoint_is_a_number_not_a_bool(compile_text, x):
+    """d/dx [max(x, 0.1) + max(x, 0.2)] = 2 at 0.5, by hand.  grad_f folded the seed
+    and left the masks (x > 0.1) bare: numpy bools, whose sum is a logical or
+    (np.True_, not 2), and a bool returned as the gradient of max(x, 0.1)."""
+    m = compile_text(TWO_KINKS)
+    (x_bar,) = m.grad_f(x)
+    assert x_bar == 2.0 and not isinstance(x_bar, bool | np.bool_)
+    (x_bar,) = m.grad_g(x)
+    assert x_bar == 1.0 and not isinstance(x_bar, bool | np.bool_)

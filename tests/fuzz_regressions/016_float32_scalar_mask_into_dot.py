@@ -4,8 +4,12 @@
 # seed by a numpy bool scalar, (n2 > 0.1), which gives a float64 numpy scalar
 # (015); index_adjoint now gives x's dtype, but here the scalar meets x in the
 # rule of x @ x, g * x, which upcasts.  Same through logsumexp's and trace's
-# rules.  Closed by grad_f's copy forwarding (adgen/fuse.py): the seed 1.0 is
-# folded away, so the bool mask meets the float32 array directly.
+# rules.  Closed for a while by grad_f's copy forwarding (adgen/fuse.py), which
+# folded the seed away so that the bool mask met the float32 array directly;
+# open again since regression 033: a bare mask as an adjoint was a bool, which
+# a later rule negated (TypeError), two kinks summed as logical or (True, not
+# 2), and grad_f returned as a gradient.  grad_f now keeps 1.0 * (n2 > 0.1),
+# float64 as in backward_f: the right values, the wrong dtype.
 # point: {'x': [0.3, -0.2, 0.5]}
 # check: float32
 """A program written by hand, in the style of tests/fuzz_programs.py."""
