@@ -160,8 +160,8 @@ def _folded(body: list[str]) -> list[str]:
 
 def without_float_path(fn: ast.FunctionDef) -> ast.FunctionDef:
     """``fn`` as it was before the float path: the statements inside ``try``, with
-    numpy for ``math`` (and ``**`` for ``math.pow``): the plain fused code, for a reader such as adgen's
-    second-derivative model.  ``fn`` is changed in place."""
+    numpy for ``math`` (and ``**`` for ``math.pow``): the plain fused code, for a
+    reader such as adgen's second-derivative model.  ``fn`` is changed in place."""
     first = fn.body[1] if len(fn.body) > 1 else None
     if not isinstance(first, ast.Try):
         return fn
@@ -251,6 +251,8 @@ class _PowerOperator(ast.NodeTransformer):
 
 
 class _MathPow(ast.NodeTransformer):
+    """``x ** y`` -> ``math.pow(x, y)`` for scalars ``x`` and ``y``, ``y`` not whole."""
+
     def __init__(self, scalars: set[str]):
         self.scalars = scalars
 
@@ -260,27 +262,12 @@ class _MathPow(ast.NodeTransformer):
         if (
             isinstance(node.op, ast.Pow)
             and not whole
-            and self.is_scalar(node.left)
-            and self.is_scalar(node.right)
+            and _is_scalar(node.left, self.scalars)
+            and _is_scalar(node.right, self.scalars)
         ):
             pow_ = ast.Attribute(ast.Name("math", ast.Load()), "pow", ast.Load())
             return ast.Call(pow_, [node.left, node.right], [])
         return node
-
-    def is_scalar(self, node: ast.expr) -> bool:
-        """A scalar expression, ``math`` calls of scalars included."""
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == "math"
-        ):
-            return all(self.is_scalar(a) for a in node.args)
-        if isinstance(node, ast.BinOp):
-            return self.is_scalar(node.left) and self.is_scalar(node.right)
-        if isinstance(node, ast.UnaryOp):
-            return self.is_scalar(node.operand)
-        return _is_scalar(node, self.scalars)
 
 
 def _has_docstring(fn: ast.FunctionDef) -> bool:
@@ -311,6 +298,15 @@ def _scalar_calls(fn: ast.FunctionDef, scalars: set[str]) -> list[ast.Attribute]
 
 
 def _is_scalar(node: ast.expr, scalars: set[str]) -> bool:
+    """A scalar expression: names in ``scalars``, numbers, arithmetic of them, and
+    ``math`` calls of them (``math.cos(x) ** y``)."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "math"
+    ):
+        return all(_is_scalar(a, scalars) for a in node.args)
     if isinstance(node, ast.Name):
         return node.id in scalars
     if isinstance(node, ast.Constant):
