@@ -97,7 +97,7 @@ def tangent_trace(graph: Graph, values: dict[str, Any], seed: str) -> list[Line]
     numbers = node_numbers(graph)
     lines = []
     for p in graph.fn.params:
-        env[dots[p]] = 1.0 if p == seed else 0.0
+        env[dots[p]] = np.float64(1.0 if p == seed else 0.0)
         lines.append(Line(numbers[p], f"{dots[p]} = {env[dots[p]]:g}", env[dots[p]]))
     for eqn in graph.eqns:
         dots[eqn.out] = suffixed(eqn.out, "dot", primal)
@@ -119,7 +119,7 @@ def adjoint_trace(
     """Reverse mode: every statement of the backward sweep, with the value it assigns."""
     numbers = node_numbers(graph)
     env = dict(values)
-    env[backward.seed] = 1.0
+    env[backward.seed] = np.float64(1.0)
     lines = [Line(numbers.get(graph.fn.output, 0), f"{backward.seed} = 1", 1.0)]
     for block in backward.blocks:
         for statement in block.statements:
@@ -152,7 +152,8 @@ def _bind(graph: Graph, point: dict[str, float]) -> dict[str, Any]:
         raise TraceError(
             f"--at: {what} (parameters of `{fn.name}`: {', '.join(fn.params)})"
         )
-    return dict(point)
+    # numpy floats, as the generated code uses: 1 / 0 is inf, not ZeroDivisionError
+    return {name: np.float64(value) for name, value in point.items()}
 
 
 def _evaluate(statement: ast.Assign, env: dict[str, Any]) -> Any:

@@ -94,3 +94,26 @@ def test_check_command_fails_on_a_wrong_rule(monkeypatch, capsys):
 def test_check_needs_one_function(capsys):
     assert main(["check", LECTURE, "--at", "x1=2,x2=5"]) == 2
     assert "choose one" in capsys.readouterr().err
+
+
+# --- singular points: numpy's inf/nan in the tables, never ZeroDivisionError -----------------
+
+SINGULAR = "import numpy as np\n\n\ndef h(x, y):\n    return x / y + np.sqrt(y)\n"
+
+
+def test_trace_at_a_singular_point_shows_inf(capsys):
+    # d/dx1 log(x1) = 1/x1 is inf at x1 = 0, as numpy computes it
+    assert main(["trace", f"{LECTURE}:g", "--at", "x1=0,x2=5"]) == 0
+    out = capsys.readouterr().out
+    assert "n3 = np.log(x1)  = -inf" in out
+    assert "n3_dot = x1_dot / x1                = inf" in out
+    assert "x1_bar = x1_bar + n3_bar / x1  = inf" in out
+
+
+def test_check_at_a_singular_point_shows_inf(tmp_path, capsys):
+    model = tmp_path / "singular.py"
+    model.write_text(SINGULAR)
+    main(["check", f"{model}:h", "--at", "x=1,y=0"])  # x / 0 in the primal itself
+    rows = capsys.readouterr().out.splitlines()
+    x_row = next(r for r in rows if r.split()[:1] == ["x"])
+    assert x_row.split()[1] == "inf"  # d/dx (x / y) = 1 / y at y = 0
