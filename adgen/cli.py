@@ -9,7 +9,9 @@
 
 Exit status: 0 success; 1 ``--check`` found a stale or missing generated file,
 or ``adgen check`` found a disagreement; 2 a mistake in the input or the
-command (one located message, no traceback).
+command (one located message, no traceback); 141 the reader of stdout went away
+(``adgen trace ... | head``): the rest of the output is dropped silently, and the
+status is the 128 + SIGPIPE a shell reports for any tool stopped that way.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import argparse
 import ast
 import difflib
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -41,6 +44,7 @@ from .trace import (
 )
 
 EXIT_OK, EXIT_STALE, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE if hasattr(signal, "SIGPIPE") else 141
 
 EXAMPLES = """examples:
   adgen compile model.py                  write generated/model_grad.py
@@ -62,10 +66,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.handler(args)
+        _refuse_dash(args)
+        status = args.handler(args)
+        sys.stdout.flush()  # here, so that a closed pipe is caught below, not at exit
+        return status
     except AdgenError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        _drop_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _drop_stdout() -> None:
+    """The reader left (``| head``): point stdout at devnull, so that the
+    interpreter's final flush of what is still buffered fails no more."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (captured in tests)
+        pass
+
+
+def _refuse_dash(args: argparse.Namespace) -> None:
+    """``-`` is not a file: a model must be a path (its generated file names it and
+    checks it for staleness), and ``compile -o`` takes a folder."""
+    targets = getattr(args, "paths", None) or [getattr(args, "target", "")]
+    if "-" in (_split_target(t)[0] for t in targets):
+        raise UsageError(
+            "adgen reads a model from a file, not from stdin (`-`)",
+            hint="save the model as a .py file and pass its path",
+        )
+    if args.command == "compile" and args.output == "-":
+        raise UsageError(
+            "`-o` takes a folder for the generated files; `-` (stdout) is not one",
+            hint="print the generated module with `adgen compile --dump format MODEL`",
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -142,7 +178,7 @@ def _add_graph(commands: argparse._SubParsersAction) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="write a picture (format from the extension); default: print DOT",
+        help="write a picture (format from the extension); default or `-`: print DOT",
     )
     g.add_argument(
         "--wrt", metavar="NAMES", help="parameters whose influence is marked active"
@@ -288,7 +324,7 @@ def _graph(args: argparse.Namespace) -> int:
 
     stages, graph = _one_function(args.target, args.wrt)
     _straight_line(stages, graph, "graph")
-    if args.output:
+    if args.output and args.output != "-":  # `-o -`: stdout, as without -o
         render(graph, args.output)
         print(f"wrote {args.output}")
     else:

@@ -236,3 +236,55 @@ def test_import_of_a_stale_generated_file_warns_with_the_refresh_command(
     model.write_text(MODEL.replace("** 2", "** 3"))
     with pytest.warns(StaleGeneratedWarning, match="adgen compile .*model.py -o"):
         load()
+
+
+# --- stdout closed early, and `-` -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["compile", "--dump", "format", str(EXAMPLES / "lecture.py")],
+        ["trace", f"{EXAMPLES / 'lecture.py'}:g", "--at", "x1=2,x2=5"],
+    ],
+    ids=["compile-dump", "trace"],
+)
+def test_a_closed_stdout_ends_quietly_with_status_141(argv):
+    """`adgen ... | head -1`: the reader is gone before adgen writes (deterministic:
+    the read end is closed first), so every write meets a broken pipe."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "adgen", *argv],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in result.stderr and "Error" not in result.stderr
+    assert result.returncode == 141, result.stderr
+
+
+def test_compile_refuses_dash_as_output_folder(model, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["compile", str(model), "-o", "-"]) == 2
+    err = capsys.readouterr().err
+    assert "`-o` takes a folder" in err and "--dump format" in err
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("command", ["compile", "trace", "check", "graph"])
+def test_dash_as_model_path_is_refused(command, capsys):
+    extra = ["--at", "x=1"] if command in ("trace", "check") else []
+    assert main([command, "-", *extra]) == 2
+    assert "not from stdin (`-`)" in capsys.readouterr().err
+
+
+def test_graph_dash_output_prints_dot(capsys):
+    assert main(["graph", f"{EXAMPLES / 'lecture.py'}:g", "-o", "-"]) == 0
+    assert capsys.readouterr().out.startswith("digraph")
