@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import BadWrt, NonScalarOutput, SourceFile
+from .errors import BadWrt, NonScalarOutput, SourceFile, SourceUnavailable
 from .higher import GradientModel, gradient_model, tangent_model
 from .pipeline import compile_source
 from .runtime import numpy_floats
@@ -183,8 +183,30 @@ def _source_text(f: Callable) -> tuple[str, str]:
     linecache.checkcache(
         path
     )  # an edited and reloaded module must not reuse stale text
-    text = "".join(linecache.getlines(path)) or inspect.getsource(f)
+    text = "".join(linecache.getlines(path)) or _getsource(f)
     return path, text + _from_other_cells(f, text)
+
+
+# co_filename of code that Python compiled from text it then discarded
+_NO_SOURCE = {
+    "<string>": "in `python -c` or by exec()",
+    "<stdin>": "in the interactive interpreter",
+}
+
+
+def _getsource(f: Callable) -> str:
+    """``inspect.getsource(f)``, with a clear error where Python kept no source."""
+    try:
+        return inspect.getsource(f)
+    except (OSError, TypeError):
+        where = _NO_SOURCE.get(
+            getattr(getattr(f, "__code__", None), "co_filename", ""),
+            "somewhere Python kept no source text for",
+        )
+        raise SourceUnavailable(
+            f"cannot read the source of `{f.__name__}`: it was defined {where}, "
+            "and adgen needs the source text of a function to differentiate it"
+        ) from None
 
 
 def _from_other_cells(f: Callable, text: str) -> str:
@@ -216,7 +238,7 @@ def _from_other_cells(f: Callable, text: str) -> str:
             if inspect.ismodule(value):
                 extra.append(f"import {value.__name__} as {name}")
             elif inspect.isfunction(value) and value.__module__ == f.__module__:
-                extra.append(textwrap.dedent(inspect.getsource(value)))
+                extra.append(textwrap.dedent(_getsource(value)))
                 todo.append(value)
             else:
                 continue

@@ -158,6 +158,15 @@ class NonScalarOutput(AdgenError):
     hint = "reduce the output to a scalar (e.g. np.sum), or use backward_*/adgen.vjp with a seed of the output's shape"
 
 
+class SourceUnavailable(AdgenError):
+    """The runtime API was given a function whose source text Python did not keep."""
+
+    hint = (
+        "adgen compiles a function from its source text: define it in a .py file "
+        "(and import or run that file), or in a Jupyter/IPython cell"
+    )
+
+
 class NoFunction(AdgenError):
     """The file (or the `file:name` selector) names no function to compile."""
 

@@ -116,3 +116,38 @@ def test_notebook_cells_see_imports_and_helpers_of_other_cells():
         exec(compile(cell, name, "exec"), scope)
     w = np.array([1.0, -2.0, 3.0])
     np.testing.assert_allclose(adgen.grad(scope["loss"])(w), 2 * np.maximum(w, 0))
+
+
+# --- functions whose source Python did not keep -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv, stdin, where",
+    [
+        (["-c", "{code}"], None, "in `python -c`"),
+        (["-i"], "{code}\n", "in the interactive interpreter"),
+    ],
+    ids=["python-c", "repl"],
+)
+def test_grad_of_a_function_without_source_says_where_source_must_be(
+    argv, stdin, where
+):
+    import subprocess
+    import sys
+
+    code = (
+        "import adgen, numpy as np\n"
+        "def f(x):\n"
+        "    return np.sin(x)\n"
+        "\n"
+        "adgen.grad(f)(1.0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, *(a.format(code=code) for a in argv)],
+        input=stdin.format(code=code) if stdin else None,
+        capture_output=True,
+        text=True,
+    )
+    assert "SourceUnavailable" in result.stderr and "OSError" not in result.stderr
+    assert f"cannot read the source of `f`: it was defined {where}" in result.stderr
+    assert "define it in a .py file" in result.stderr
