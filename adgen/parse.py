@@ -84,9 +84,22 @@ def read_source(path: str | Path) -> SourceFile:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputFileError(
-            f"{shown} is not UTF-8 text (byte {exc.start})", Location(shown)
+            f"{shown} is not UTF-8 text: byte 0x{data[exc.start]:02x} (byte {exc.start} of the file) is not valid UTF-8",
+            _byte_location(shown, data, exc.start),
+            hint="save the file as UTF-8, e.g. `iconv -f latin1 -t utf-8` for a Latin-1 file",
         ) from None
     return SourceFile(shown, text)
+
+
+def _byte_location(shown: str, data: bytes, offset: int) -> Location:
+    """Line and character column of byte ``offset``; the line shown with the bad
+    bytes replaced, so the caret display itself can be printed."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line_end = data.find(b"\n", offset)
+    line = data[line_start : line_end if line_end != -1 else len(data)]
+    before = data[line_start:offset].decode("utf-8", errors="replace")
+    text = line.decode("utf-8", errors="replace").rstrip("\r")
+    return Location(shown, data.count(b"\n", 0, offset) + 1, len(before), text)
 
 
 def parse_module(source: SourceFile) -> Module:

@@ -249,8 +249,11 @@ def test_non_utf8_file(tmp_path, capsys, monkeypatch):
     )
     rc, _out, err = compile_cli(capsys, "model.py", "-o", "out")
     assert rc == 2, err
-    assert not shape_problems(err, "model.py"), (shape_problems(err, "model.py"), err)
-    assert "UTF-8" in error_lines(err)[0], err
+    # located at the first bad byte: line 5, after the 19 characters `    return x  # caf`
+    where = "model.py:5:20: error: "
+    assert not shape_problems(err, where), (shape_problems(err, where), err)
+    assert "UTF-8" in error_lines(err)[0] and "0xe9" in error_lines(err)[0], err
+    assert err.splitlines()[2] == " " * 23 + "^", err  # the caret under that byte
     assert not files_under(tmp_path / "out")
 
 
