@@ -62,6 +62,14 @@ BINARY_OPS = {
     ast.Mod: "mod",
     ast.FloorDiv: "floordiv",
 }
+OPPOSITE_COMPARISONS = {
+    ast.Gt: ast.LtE,
+    ast.Lt: ast.GtE,
+    ast.GtE: ast.Lt,
+    ast.LtE: ast.Gt,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+}
 COMPARISONS = {
     ast.Gt: "gt",
     ast.Lt: "lt",
@@ -732,13 +740,11 @@ class _Normalizer:
         return self.emit(prim, (self.atom(left), self.atom(right)), {}, name)
 
     def expr_UnaryOp(self, node: ast.UnaryOp, name: str | None) -> Value:
+        if not isinstance(node.op, (ast.UAdd, ast.USub)):
+            self.fail(node, "`not` and `~` are not supported", _negation_hint(node))
         operand = self.atom(node.operand)
         if isinstance(node.op, ast.UAdd):
             return operand
-        if not isinstance(node.op, ast.USub):
-            self.fail(
-                node, "`not` and `~` are not supported", "use np.logical_not on masks"
-            )
         if isinstance(operand, Const):
             return Const(-operand.value)
         return self.emit("neg", (operand,), {}, name)
@@ -1222,6 +1228,24 @@ def _pairs(
             "match the counts",
         )
     return list(zip(targets.elts, values.elts, strict=False))
+
+
+def _negation_hint(node: ast.UnaryOp) -> str:
+    """What to write instead of ``not c`` / ``~c``: numpy's logical_not has no rule,
+    but a negation is never needed: swap what the condition chooses between, or,
+    for a comparison, write the opposite one."""
+    negated = ast.unparse(node.operand)
+    if isinstance(node.op, ast.Not):
+        swap = f"test `{negated}` itself and swap what it chooses between: `if {negated}:` with the `else:` part first"
+    else:
+        swap = f"swap np.where's last two arguments: `np.where({negated}, b, a)` for `np.where(~({negated}), a, b)`"
+    test = node.operand
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        flipped = ast.Compare(
+            test.left, [OPPOSITE_COMPARISONS[type(test.ops[0])]()], test.comparators
+        )
+        return f"{swap}, or write the opposite comparison `{ast.unparse(flipped)}` (it differs only where a value is nan)"
+    return swap
 
 
 def _op_symbol(node: ast.BinOp | ast.AugAssign) -> str:

@@ -1,4 +1,5 @@
-# expect: UnsupportedSyntax 6:9 | `not` and `~` are not supported
+# expect: UnsupportedSyntax 7:9 | `not` and `~` are not supported
+# not: logical_not
 import numpy as np
 
 

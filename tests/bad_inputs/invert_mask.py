@@ -1,0 +1,7 @@
+# expect: UnsupportedSyntax 7:21 | `not` and `~` are not supported
+# not: logical_not
+import numpy as np
+
+
+def f(x):
+    return np.where(~(x > 0.0), x, 0.0)
