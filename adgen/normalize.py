@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import ast
 import copy
+import difflib
+import importlib
 import operator
 from typing import Any
 
@@ -818,10 +820,7 @@ class _Normalizer:
             qualified = f"builtins.{func.id}"
         if qualified is not None:
             if qualified not in FUNCTIONS:
-                raise UnknownFunction(
-                    f"{_spelled(func, qualified)} has no derivative rule",
-                    self.module.location(node),
-                )
+                raise _unknown_function(func, qualified, self.module.location(node))
             return self.call(
                 node, FUNCTIONS[qualified], None, name, lib=qualified.split(".")[0]
             )
@@ -1299,6 +1298,50 @@ def _assert_block(block: list[Stmt], defined: set[str], joins: set[str]) -> set[
             tested = _assert_block(stmt.test, defined, inner)
             _assert_block(stmt.body, tested | {stmt.index} - {None}, inner)
     return defined
+
+
+# Libraries adgen depends on: looking a name up in them at compile time imports
+# nothing of the user's and runs no model code.
+KNOWN_LIBRARIES = ("numpy", "math", "scipy")
+# Functions people expect numpy to have, and what to write instead.
+WELL_KNOWN_ELSEWHERE = {"sigmoid": "scipy.special.expit", "expit": "scipy.special.expit"}
+
+
+def _unknown_function(func: ast.expr, qualified: str, where: Any) -> UnknownFunction:
+    """A call of ``qualified`` that has no rule: say so, or, where the library
+    has no such function at all (``np.sigmoid``), say that instead."""
+    missing = _missing_from_library(qualified)
+    if missing is None:
+        return UnknownFunction(f"{_spelled(func, qualified)} has no derivative rule", where)
+    owner, name = missing
+    supported = {f.rsplit(".", 1)[-1]: f for f in FUNCTIONS if f.startswith(owner + ".")}
+    similar = difflib.get_close_matches(name, supported, n=1, cutoff=0.75)
+    instead = WELL_KNOWN_ELSEWHERE.get(name) or (supported[similar[0]] if similar else None)
+    hint = "check the spelling; the functions adgen differentiates are listed in README, 'Supported language'"
+    if instead is not None:
+        hint = f"did you mean `{instead}`? ({hint})"
+    return UnknownFunction(
+        f"{_spelled(func, qualified)}: {owner} has no function `{name}`", where, hint
+    )
+
+
+def _missing_from_library(qualified: str) -> tuple[str, str] | None:
+    """(``numpy``, ``sigmoid``) for ``numpy.sigmoid``: the real library module, and
+    the part of ``qualified`` it lacks; None if it has it, or if it is not a library
+    adgen depends on."""
+    parts = qualified.split(".")
+    if parts[0] not in KNOWN_LIBRARIES:
+        return None
+    found: Any = importlib.import_module(parts[0])
+    for i, part in enumerate(parts[1:], start=1):
+        if hasattr(found, part):
+            found = getattr(found, part)
+            continue
+        try:  # a submodule not imported yet, e.g. scipy.special
+            found = importlib.import_module(".".join(parts[: i + 1]))
+        except ImportError:
+            return ".".join(parts[:i]), ".".join(parts[i:])
+    return None
 
 
 def _spelled(func: ast.expr, qualified: str) -> str:
