@@ -159,12 +159,13 @@ def _grad_function(c: Compiled, writer: _Writer, with_value: bool = False) -> li
             f"# No grad_{fn.name}: `{fn.name}` returns an array of shape {shape}, not a scalar;",
             f"# seed backward_{fn.name}(tape, {c.backward.seed}) with an array of that shape instead.",
         ]
+    function_name = f"value_and_grad_{fn.name}" if with_value else f"grad_{fn.name}"
     check = (
         []
         if shape == SCALAR
         else [
             f"    if np.ndim({fn.output}) != 0:",
-            f"        raise ValueError('grad_{fn.name} needs a scalar output; use backward_{fn.name} with a seed')",
+            f"        raise ValueError('{function_name} needs a scalar output; use backward_{fn.name} with a seed')",
         ]
     )
     forward = writer.forward
@@ -182,23 +183,18 @@ def _grad_function(c: Compiled, writer: _Writer, with_value: bool = False) -> li
         value = suffixed(value, "value", writer.primal)
     wrt = ", ".join(fn.wrt) or "no parameter"
     results = _tuple_text(c.backward.results)
-    name, doc, returned = (
+    doc, returned = (
         (
-            f"value_and_grad_{fn.name}",
             f"Value of `{fn.name}` and its gradient with respect to {wrt}",
             f"{value}, {_paren(results)}",
         )
         if with_value
-        else (
-            f"grad_{fn.name}",
-            f"Gradient of `{fn.name}` with respect to {wrt}",
-            results,
-        )
+        else (f"Gradient of `{fn.name}` with respect to {wrt}", results)
     )
     return [
         "",
         "",
-        f"def {name}({', '.join(fn.params)}):",
+        f"def {function_name}({', '.join(fn.params)}):",
         f'    """{doc}: both sweeps fused, no tape."""',
         *_indent(forward),
         *check,

@@ -151,3 +151,15 @@ def test_grad_of_a_function_without_source_says_where_source_must_be(
     assert "SourceUnavailable" in result.stderr and "OSError" not in result.stderr
     assert f"cannot read the source of `f`: it was defined {where}" in result.stderr
     assert "define it in a .py file" in result.stderr
+
+
+def test_each_generated_scalar_check_names_its_own_function(compile_text):
+    module = compile_text("""
+        def double(x):
+            return x * 2.0
+        """)
+    assert module.value_and_grad_double(3.0) == (6.0, (2.0,))  # d(2x)/dx = 2
+    with pytest.raises(ValueError, match="^value_and_grad_double needs a scalar"):
+        module.value_and_grad_double(np.ones(3))
+    with pytest.raises(ValueError, match="^grad_double needs a scalar"):
+        module.grad_double(np.ones(3))
