@@ -9,7 +9,9 @@
 ``hvp`` compiles ``jvp`` of the gradient code adgen wrote for ``f``
 (``higher.py``); ``hessian`` is one ``hvp`` per parameter entry.  As with
 ``grad``, an int or a name for ``wrt`` gives one result, a tuple gives a tuple
-(for ``hessian``, a tuple of rows: ``H[i][j]`` is ∂²f/∂p_i∂p_j).
+(for ``hessian``, a tuple of rows: ``H[i][j]`` is ∂²f/∂p_i∂p_j).  A tuple or list
+of numbers passed as an argument is the array it converts to, as in reverse mode:
+its gradient is an ndarray of that shape.
 """
 
 from __future__ import annotations
@@ -220,10 +222,12 @@ def _basis(
 
 
 def _zeros_like(value: Any) -> Any:
-    """A zero tangent for ``value``: 0.0 for a scalar, else a float array of its shape."""
+    """A zero tangent for ``value``: 0.0 for a scalar, else a float array of its shape.
+    A tuple or list of numbers counts as the array it converts to, as in reverse mode
+    (np.result_type would read a tuple as a dtype description)."""
     if np.ndim(value) == 0:
         return 0.0
-    return np.zeros(np.shape(value), np.result_type(value, np.float32))
+    return np.zeros(np.shape(value), np.result_type(np.asarray(value), np.float32))
 
 
 def _block(out: Any, arg: Any) -> np.ndarray:

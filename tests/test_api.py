@@ -163,3 +163,23 @@ def test_each_generated_scalar_check_names_its_own_function(compile_text):
         module.value_and_grad_double(np.ones(3))
     with pytest.raises(ValueError, match="^grad_double needs a scalar"):
         module.grad_double(np.ones(3))
+
+
+def sine_sum(x):
+    return np.sum(np.sin(x))
+
+
+@pytest.mark.parametrize("point", [(0.5, 2.0), [0.5, 2.0]], ids=["tuple", "list"])
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_tuple_or_list_argument_is_an_array_in_both_modes(point, mode):
+    """As reverse mode always did: the gradient is the array the sequence converts to."""
+    g = adgen.grad(sine_sum, mode=mode)(point)
+    assert isinstance(g, np.ndarray) and g.shape == (2,)
+    np.testing.assert_allclose(g, np.cos(point), rtol=1e-12)  # d/dx sum(sin x) = cos x
+    jac = adgen.jacobian(sine_sum, mode=mode)(point)
+    np.testing.assert_allclose(jac, np.cos(point), rtol=1e-12)
+
+
+def test_jvp_with_a_tuple_argument_and_tangent():
+    _, out_dot = adgen.jvp(sine_sum)((0.5, 2.0), (1.0, 3.0))
+    assert out_dot == pytest.approx(np.cos(0.5) + 3.0 * np.cos(2.0), rel=1e-12)
