@@ -9,7 +9,8 @@
 
 Exit status: 0 success; 1 ``--check`` found a stale or missing generated file,
 or ``adgen check`` found a disagreement; 2 a mistake in the input or the
-command (one located message, no traceback); 141 the reader of stdout went away
+command (one located message, no traceback); 3 ``adgen check`` was
+inconclusive (no reference to trust at that point: see gradcheck.py); 141 the reader of stdout went away
 (``adgen trace ... | head``): the rest of the output is dropped silently, and the
 status is the 128 + SIGPIPE a shell reports for any tool stopped that way.
 """
@@ -29,10 +30,11 @@ from pathlib import Path
 from . import __version__
 from .emit import Provenance
 from .errors import AdgenError, NoFunction, NotSupportedYet, SourceFile, UsageError
-from .gradcheck import check_at, disagreement, grad_function, report
+from .gradcheck import check_at, disagreement, grad_function, overall_verdict, report
 from .graph import Graph
 from .ir import Eqn
 from .parse import read_source
+from .testing import AGREE, DISAGREE, INCONCLUSIVE
 from .pipeline import MODES, STAGES, Stages, display_path, dump, run, source_hash
 from .trace import (
     adjoint_trace,
@@ -43,7 +45,7 @@ from .trace import (
     tangent_trace,
 )
 
-EXIT_OK, EXIT_STALE, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_STALE, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE if hasattr(signal, "SIGPIPE") else 141
 
 EXAMPLES = """examples:
@@ -56,7 +58,8 @@ EXAMPLES = """examples:
   adgen trace model.py:f --at x1=2,x2=5   the lecture's three tables
   adgen check model.py:f --at x1=2,x2=5   adgen vs finite differences vs SymPy
 
-exit status: 0 done, 1 stale or disagreeing, 2 an error in the input or command"""
+exit status: 0 done, 1 stale or disagreeing, 2 an error in the input or command,
+  3 `adgen check` inconclusive at that point, 141 stdout closed early (| head)"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -364,14 +367,24 @@ def _check(args: argparse.Namespace) -> int:
     stages, graph = _one_function(args.target, args.wrt)
     _straight_line(stages, graph, "check")
     rows = check_at(
-        graph, grad_function(stages.formatted, graph.fn.name), parse_point(args.at)
+        graph,
+        grad_function(stages.formatted, graph.fn.name),
+        parse_point(args.at),
+        args.tol,
     )
     print(f"gradient of {graph.fn.name} at {args.at}")
     print(report(rows, symbolic_available=all(r.symbolic is not None for r in rows)))
-    worst = disagreement(rows)
-    verdict = "agree" if worst <= args.tol else "DISAGREE"
-    print(f"largest relative error {worst:.2e}: {verdict} (tolerance {args.tol:g})")
-    return EXIT_OK if worst <= args.tol else EXIT_STALE
+    verdict = overall_verdict(rows)
+    print(
+        f"largest relative error {disagreement(rows):.2e}: {verdict} (tolerance {args.tol:g})"
+    )
+    if verdict == INCONCLUSIVE:
+        print(
+            "inconclusive: no reference to trust for every parameter (f is not finite "
+            "here, a reference is nan, or the finite differences' error estimate is "
+            "above the tolerance); check at another point"
+        )
+    return {AGREE: EXIT_OK, DISAGREE: EXIT_STALE}.get(verdict, EXIT_INCONCLUSIVE)
 
 
 def _names(text: str | None) -> list[str] | None:

@@ -3,11 +3,24 @@
 At a point of scalar parameters, three independent numbers per parameter:
 
 * adgen: the emitted ``grad_f``, executed;
-* central finite differences of the primal, with step ``h``;
+* finite differences of the primal by ``scipy.differentiate`` with its error
+  estimate (``adgen.testing.reference_derivative``: adaptive steps, so
+  sin at x = 1e9 is checked as well as at x = 2);
 * symbolic: the graph rebuilt as a SymPy expression and differentiated
   (optional: ``pip install sympy``; the lecture checks with MATLAB's ``syms``).
 
-They must agree within tolerance, else the command exits 1.
+Each parameter gets a verdict, with ``allowed = tol * max(1, |reference|)``:
+
+* DISAGREE if a trusted reference differs from adgen by more than ``allowed``
+  (plus the finite difference's error estimate): exit 1;
+* agree if a trusted reference is within ``allowed`` and none disagrees;
+* inconclusive otherwise: exit 3.  A reference is not trusted where f itself
+  is inf or nan at the point (log(-1), log(0)), where it is nan (a singular
+  point), or, for finite differences, where the error estimate is above
+  ``allowed`` (too noisy to tell agreement from disagreement).
+
+One DISAGREE makes the command's verdict DISAGREE; else one inconclusive
+makes it inconclusive.
 """
 
 from __future__ import annotations
@@ -17,8 +30,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .graph import Graph
 from .ir import Const
+from .testing import (
+    AGREE,
+    DISAGREE,
+    INCONCLUSIVE,
+    Reference,
+    reference_derivative,
+    verdict,
+)
 from .trace import number, primal_trace
 
 
@@ -73,25 +96,61 @@ class Row:
     param: str
     adgen: float
     finite_difference: float
+    fd_error: float  # scipy.differentiate's error estimate
     symbolic: float | None
+    verdict: str = INCONCLUSIVE
+    fd_trusted: bool = True  # finite, with an error estimate within the tolerance
 
 
 def check_at(
-    graph: Graph, grad_f: Callable[..., Any], point: dict[str, float], h: float = 1e-6
+    graph: Graph, grad_f: Callable[..., Any], point: dict[str, float], tol: float = 1e-6
 ) -> list[Row]:
-    """One row per ``wrt`` parameter: adgen, finite differences, symbolic (or None)."""
+    """One row per ``wrt`` parameter: adgen, finite differences, symbolic (or None), verdict."""
     _, values = primal_trace(graph, point)  # validates the point
     args = [values[p] for p in graph.fn.params]
-    grads = grad_f(*args)
+    with np.errstate(all="ignore"):  # inf/nan at a singular point are shown, not warned
+        grads = grad_f(*args)
     symbolic = _symbolic_gradient(graph, point)
+    f_is_finite = math.isfinite(_value(graph, point))
     rows = []
     for p, g in zip(graph.fn.wrt, grads, strict=True):
-        fd = (
-            _value(graph, {**point, p: point[p] + h})
-            - _value(graph, {**point, p: point[p] - h})
-        ) / (2 * h)
-        rows.append(Row(p, float(g), fd, None if symbolic is None else symbolic[p]))
+        fd = reference_derivative(
+            lambda t, p=p: _value(graph, {**point, p: point[p] + t}),
+            max(1.0, abs(point[p])),
+            lambda value: _allowed(value, tol),
+        )
+        row = Row(
+            p, float(g), fd.value, fd.error, None if symbolic is None else symbolic[p]
+        )
+        row.fd_trusted = math.isfinite(fd.value) and fd.error <= _allowed(fd.value, tol)
+        row.verdict = _verdict(row, tol) if f_is_finite else INCONCLUSIVE
+        rows.append(row)
     return rows
+
+
+def _allowed(reference: float, tol: float) -> float:
+    return tol * max(1.0, abs(reference))
+
+
+def _verdict(row: Row, tol: float) -> str:
+    """DISAGREE if a trusted reference disagrees; agree if one agrees; else inconclusive."""
+    fd = Reference(row.finite_difference, row.fd_error)
+    outcomes = [verdict(row.adgen, fd, _allowed(fd.value, tol))]
+    if row.symbolic is not None:  # exact: no error estimate of its own
+        symbolic = Reference(row.symbolic, 0.0)
+        outcomes.append(verdict(row.adgen, symbolic, _allowed(row.symbolic, tol)))
+    if DISAGREE in outcomes:
+        return DISAGREE
+    return AGREE if AGREE in outcomes else INCONCLUSIVE
+
+
+def overall_verdict(rows: list[Row]) -> str:
+    """DISAGREE if a parameter disagrees; else inconclusive if one is; else agree."""
+    verdicts = {r.verdict for r in rows}
+    for v in (DISAGREE, INCONCLUSIVE):
+        if v in verdicts:
+            return v
+    return AGREE
 
 
 def _value(graph: Graph, point: dict[str, float]) -> float:
@@ -136,13 +195,15 @@ def _real(value: Any) -> float:
 
 
 def disagreement(rows: list[Row]) -> float:
-    """The largest relative error between adgen and each reference."""
-    worst = 0.0
-    for r in rows:
-        for ref in (r.finite_difference, r.symbolic):
-            if ref is not None:
-                worst = max(worst, relative_error(r.adgen, ref))
-    return worst
+    """The largest relative error between adgen and each reference (finite
+    differences only where their error estimate is within the tolerance)."""
+    errors = [relative_error(r.adgen, ref) for r in rows for ref in _references(r)]
+    return max(errors, default=0.0)
+
+
+def _references(row: Row) -> list[float]:
+    fd = [row.finite_difference] if row.fd_trusted else []
+    return fd + ([] if row.symbolic is None else [row.symbolic])
 
 
 def relative_error(got: float, want: float) -> float:
@@ -155,14 +216,18 @@ def relative_error(got: float, want: float) -> float:
 
 
 def report(rows: list[Row], symbolic_available: bool) -> str:
-    header = f"  {'param':<8} {'adgen':>14} {'finite diff':>14} {'symbolic':>14} {'rel. error':>11}"
+    header = (
+        f"  {'param':<8} {'adgen':>14} {'finite diff':>14} {'± estimate':>10} "
+        f"{'symbolic':>14} {'rel. error':>11}  verdict"
+    )
     lines = [header]
     for r in rows:
-        refs = [x for x in (r.finite_difference, r.symbolic) if x is not None]
-        err = max(relative_error(r.adgen, x) for x in refs)
+        errors = [relative_error(r.adgen, x) for x in _references(r)]
+        err = f"{max(errors):11.2e}" if errors else f"{'n/a':>11}"
         sym = "n/a" if r.symbolic is None else number(r.symbolic, 9)
         lines.append(
-            f"  {r.param:<8} {number(r.adgen, 9):>14} {number(r.finite_difference, 9):>14} {sym:>14} {err:11.2e}"
+            f"  {r.param:<8} {number(r.adgen, 9):>14} {number(r.finite_difference, 9):>14} "
+            f"{r.fd_error:>10.1e} {sym:>14} {err}  {r.verdict}"
         )
     if not symbolic_available:
         lines.append(

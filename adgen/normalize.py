@@ -1304,7 +1304,10 @@ def _assert_block(block: list[Stmt], defined: set[str], joins: set[str]) -> set[
 # nothing of the user's and runs no model code.
 KNOWN_LIBRARIES = ("numpy", "math", "scipy")
 # Functions people expect numpy to have, and what to write instead.
-WELL_KNOWN_ELSEWHERE = {"sigmoid": "scipy.special.expit", "expit": "scipy.special.expit"}
+WELL_KNOWN_ELSEWHERE = {
+    "sigmoid": "scipy.special.expit",
+    "expit": "scipy.special.expit",
+}
 
 
 def _unknown_function(func: ast.expr, qualified: str, where: Any) -> UnknownFunction:
@@ -1312,11 +1315,17 @@ def _unknown_function(func: ast.expr, qualified: str, where: Any) -> UnknownFunc
     has no such function at all (``np.sigmoid``), say that instead."""
     missing = _missing_from_library(qualified)
     if missing is None:
-        return UnknownFunction(f"{_spelled(func, qualified)} has no derivative rule", where)
+        return UnknownFunction(
+            f"{_spelled(func, qualified)} has no derivative rule", where
+        )
     owner, name = missing
-    supported = {f.rsplit(".", 1)[-1]: f for f in FUNCTIONS if f.startswith(owner + ".")}
+    supported = {
+        f.rsplit(".", 1)[-1]: f for f in FUNCTIONS if f.startswith(owner + ".")
+    }
     similar = difflib.get_close_matches(name, supported, n=1, cutoff=0.75)
-    instead = WELL_KNOWN_ELSEWHERE.get(name) or (supported[similar[0]] if similar else None)
+    instead = WELL_KNOWN_ELSEWHERE.get(name) or (
+        supported[similar[0]] if similar else None
+    )
     hint = "check the spelling; the functions adgen differentiates are listed in README, 'Supported language'"
     if instead is not None:
         hint = f"did you mean `{instead}`? ({hint})"

@@ -86,7 +86,9 @@ def test_check_command_agrees_on_the_lecture(capsys):
 
 
 def test_check_command_fails_on_a_wrong_rule(monkeypatch, capsys):
-    monkeypatch.setitem(rules.RULES, "sin", (lambda g, ans, x, lib: g * (1.5 * lib.cos(x)),))
+    monkeypatch.setitem(
+        rules.RULES, "sin", (lambda g, ans, x, lib: g * (1.5 * lib.cos(x)),)
+    )
     assert main(["check", f"{LECTURE}:g", "--at", "x1=2,x2=5"]) == 1
     assert "DISAGREE" in capsys.readouterr().out
 
@@ -113,7 +115,54 @@ def test_trace_at_a_singular_point_shows_inf(capsys):
 def test_check_at_a_singular_point_shows_inf(tmp_path, capsys):
     model = tmp_path / "singular.py"
     model.write_text(SINGULAR)
-    main(["check", f"{model}:h", "--at", "x=1,y=0"])  # x / 0 in the primal itself
+    # x / 0 in the primal itself: f is inf, so nothing can be checked there
+    assert main(["check", f"{model}:h", "--at", "x=1,y=0"]) == 3
     rows = capsys.readouterr().out.splitlines()
     x_row = next(r for r in rows if r.split()[:1] == ["x"])
     assert x_row.split()[1] == "inf"  # d/dx (x / y) = 1 / y at y = 0
+
+
+# --- adgen check: no false alarms; "inconclusive" (exit 3) where nothing can be trusted ------
+
+
+def test_check_agrees_on_sin_at_a_large_x(tmp_path, capsys):
+    """A fixed step of 1e-6 is below the spacing of floats near 1e9 (1.2e-7 apart)."""
+    model = tmp_path / "wave.py"
+    model.write_text("import numpy as np\n\n\ndef s(x):\n    return np.sin(x)\n")
+    assert main(["check", f"{model}:s", "--at", "x=1e9"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "agree" in out and "0.837887181" in out
+    )  # cos(1e9), by hand: 0.8378871813639...
+
+
+def test_check_still_catches_a_wrong_rule_at_a_large_x(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(
+        rules.RULES, "sin", (lambda g, ans, x, lib: g * (1.001 * lib.cos(x)),)
+    )
+    model = tmp_path / "wave.py"
+    model.write_text("import numpy as np\n\n\ndef s(x):\n    return np.sin(x)\n")
+    assert main(["check", f"{model}:s", "--at", "x=1e9"]) == 1
+    assert "DISAGREE" in capsys.readouterr().out
+
+
+def test_check_where_f_is_nan_is_inconclusive(capsys):
+    # log(-1) is nan: finite differences are nan, and SymPy's 1/x = -1 is no check of a nan f
+    assert main(["check", f"{LECTURE}:g", "--at", "x1=-1,x2=5"]) == 3
+    out = capsys.readouterr().out
+    assert "inconclusive" in out and "DISAGREE" not in out
+
+
+def test_check_with_a_too_noisy_reference_is_inconclusive(
+    tmp_path, monkeypatch, capsys
+):
+    """sin(1e6 x): scipy's steps are far too long and its error estimate says so;
+    without the symbolic column nothing is left to trust."""
+    from adgen import gradcheck
+
+    monkeypatch.setattr(gradcheck, "_symbolic_gradient", lambda graph, point: None)
+    model = tmp_path / "fast.py"
+    model.write_text("import numpy as np\n\n\ndef s(x):\n    return np.sin(1e6 * x)\n")
+    rc = main(["check", f"{model}:s", "--at", "x=0.3"])
+    out = capsys.readouterr().out
+    assert rc == 3 and "inconclusive" in out, out
