@@ -18,7 +18,9 @@ language, compiles each with ``adgen.pipeline.compile_source`` and checks:
 
 Every file in ``tests/fuzz_regressions/`` (a shrunk failing program, with its
 point in a ``# point: {...}`` comment) goes through the check its ``# check:``
-comment names: ``gradients`` (1-2), ``float32`` (4) or ``refuse_or_correct``.
+comment names: ``gradients`` (1-2), ``float32`` (4) or ``refuse_or_correct``:
+refused with the error its ``# refusal: Class: message fragment`` line names,
+or, without that line, compiled with correct gradients (1-2).
 
 How to run::
 
@@ -533,16 +535,47 @@ def read_regression(path: Path) -> tuple[str, list, list[str], str]:
 
 
 def save_regression(
-    program: Program, name: str, why: str, check: str = "gradients"
+    program: Program, name: str, why: str, check: str = "gradients", refusal: str = ""
 ) -> Path:
-    """Write ``program`` as ``tests/fuzz_regressions/NNN_<name>.py``."""
+    """Write ``program`` as ``tests/fuzz_regressions/NNN_<name>.py``; ``refusal``
+    ("MutationNotSupported: `b += ...` would ...") for a refuse_or_correct one
+    that adgen refuses."""
     REGRESSIONS.mkdir(exist_ok=True)
     number = len(list(REGRESSIONS.glob("[0-9][0-9][0-9]_*.py"))) + 1
     path = REGRESSIONS / f"{number:03d}_{name}.py"
     why = "\n".join(f"# {ln}" for ln in why.splitlines())
     header = f"{why}\n# point: {program.point!r}\n# check: {check}\n"
+    header += f"# refusal: {refusal}\n" if refusal else ""
     path.write_text(header + program.text)
     return path
+
+
+def expected_refusal(text: str) -> tuple[str, str] | None:
+    """The ``# refusal: Class: message fragment`` line of a regression, if any."""
+    for ln in text.splitlines():
+        if ln.startswith("# refusal:"):
+            error, _, fragment = ln.removeprefix("# refusal:").strip().partition(": ")
+            return error, fragment
+    return None
+
+
+def assert_refused(text: str, params: list[str], error: str, fragment: str) -> None:
+    """adgen must refuse the program with this error class and message: another
+    refusal (a check that fires for the wrong reason, an unrelated error that
+    stops the compile first) fails, and so does a program that now compiles."""
+    try:
+        compile_program(text, params)
+    except AdgenError as refusal:
+        got = f"{type(refusal).__name__}: {refusal.message}"
+        assert (
+            type(refusal).__name__ == error and fragment in refusal.message
+        ), f"refused for another reason:\n  expected {error}: {fragment}\n  got      {got}"
+        return
+    pytest.fail(
+        f"compiled, but expected the refusal {error}: {fragment}; if adgen now "
+        "accepts this program on purpose, delete its `# refusal:` line, so that "
+        "its gradients are checked instead"
+    )
 
 
 # float32 gaps that are not fixed yet: each is a strict xfail, so the test fails
@@ -584,14 +617,17 @@ def _regression_params() -> list:
 def test_regression(path: Path):
     """Each saved program passes the check its ``# check:`` line names:
     ``gradients`` (properties 1-2), ``float32`` (property 4), or
-    ``refuse_or_correct`` (adgen may refuse the program, or must get it right)."""
+    ``refuse_or_correct``: refused as its ``# refusal:`` line says, or, without
+    one, right (properties 1-2)."""
     text, args, params, check = read_regression(path)
     if check == "float32":
         check_float32(text, args, params, fuzzing=False)
         return
-    if check == "refuse_or_correct":
-        try:
-            compiled(text, tuple(params))
-        except AdgenError:
-            return
+    refusal = expected_refusal(text)
+    assert (
+        refusal is None or check == "refuse_or_correct"
+    ), "# refusal: needs that check"
+    if refusal is not None:
+        assert_refused(text, params, *refusal)
+        return
     check_gradients(text, args, params, fuzzing=False)
