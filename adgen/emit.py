@@ -30,7 +30,7 @@ from . import __version__
 from .custom import module_code as custom_module_code
 from .custom import module_globals as custom_module_globals
 from .expr import to_ast
-from .graph import Graph
+from .graph import Graph, needed_by
 from .ir import Break, Const, Eqn, If, Loop, Stmt, loops
 from .naming import EMITTED_GLOBALS, suffixed
 from .primitives import primal_statement
@@ -168,15 +168,14 @@ def _grad_function(c: Compiled, writer: _Writer, with_value: bool = False) -> li
             f"        raise ValueError('{function_name} needs a scalar output; use backward_{fn.name} with a seed')",
         ]
     )
-    forward = writer.forward
+    wanted = (
+        {fn.output} if (check or with_value) and isinstance(fn.output, str) else set()
+    )
     if c.graph.straight_line:
-        wanted = (
-            {fn.output}
-            if (check or with_value) and isinstance(fn.output, str)
-            else set()
-        )
         needed = _needed(c.graph, set(writer.tape) | wanted)
-        forward = writer.forward_lines(c.graph.body, keep=needed)
+    else:  # every structure stays: the backward sweep replays it
+        needed = needed_by(c.graph.body, writer.reads | wanted)
+    forward = writer.forward_lines(c.graph.body, keep=needed)
     value, kept = _atom_text(fn.output), []
     if with_value and value in _loaded(writer.backward, ast.Store):  # s = s_stack.pop()
         kept = [f"{suffixed(value, 'value', writer.primal)} = {value}"]
@@ -310,7 +309,7 @@ class _Writer:
             else:
                 if not nested:
                     lines += [f"{self.stack(n)} = []" for n in self.stacked(stmt)]
-                structure = self.forward_structure(stmt)
+                structure = self.forward_structure(stmt, keep)
                 lines += (
                     structure[1:]
                     if structure[0] == f"# {_origin_text(last)}"
@@ -321,24 +320,25 @@ class _Writer:
                 lines += self.pushes([n for n in self.sites([stmt])])
         return lines
 
-    def forward_structure(self, stmt: If | Loop) -> list[str]:
+    def forward_structure(
+        self, stmt: If | Loop, keep: set[str] | None = None
+    ) -> list[str]:
         if isinstance(stmt, If):
             lines = [
                 f"# {stmt.origin.text}" if stmt.origin else "# if",
                 f"if {_atom_text(stmt.cond)}:",
             ]
-            lines += _indent(self.forward_lines(stmt.then, nested=True) or ["pass"])
-            if stmt.orelse:
-                lines += [
-                    "else:",
-                    *_indent(self.forward_lines(stmt.orelse, nested=True)),
-                ]
+            then = self.forward_lines(stmt.then, keep, nested=True)
+            lines += _indent(then or ["pass"])
+            orelse = self.forward_lines(stmt.orelse, keep, nested=True)
+            if orelse:
+                lines += ["else:", *_indent(orelse)]
             return lines
         loop = stmt
         trips = self.trips(loop)
         lines = [f"# {loop.origin.text}" if loop.origin else "# loop"]
         lines += [f"{trips} = 0"] if _counts(loop) else []
-        test = self.forward_lines(loop.test)
+        test = self.forward_lines(loop.test, keep)
         if loop.is_while:
             lines += [*test, f"while {_atom_text(loop.cond)}:"]
         else:
@@ -346,7 +346,7 @@ class _Writer:
             lines.append(f"for {loop.index} in range({bounds}):")
         body = [f"{trips} += 1"] if _counts(loop) else []
         body += self.pushes(self.top_sites(loop))
-        body += self.forward_lines(loop.body, nested=True)
+        body += self.forward_lines(loop.body, keep, nested=True)
         if loop.is_while and not (loop.body and isinstance(loop.body[-1], Break)):
             body += test
         return lines + _indent(body or ["pass"])

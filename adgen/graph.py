@@ -59,7 +59,19 @@ def eliminate_dead_code(fn: Function) -> list[Stmt]:
             return _prune(fn.eqns, needed)
 
 
-def _mark(block: list[Stmt], needed: set[str]) -> None:
+def needed_by(body: list[Stmt], wanted: set[str]) -> set[str]:
+    """The names ``wanted`` needs when every ``if`` and loop of ``body`` stays as it
+    is (their conditions and bounds included): what a ``grad_f`` with control flow
+    must compute, whose backward sweep replays each structure."""
+    needed = set(wanted)
+    while True:
+        before = len(needed)
+        _mark(body, needed, every_structure=True)
+        if len(needed) == before:
+            return needed
+
+
+def _mark(block: list[Stmt], needed: set[str], every_structure: bool = False) -> None:
     for stmt in reversed(block):
         if isinstance(stmt, Eqn):
             if stmt.out in needed:
@@ -69,11 +81,11 @@ def _mark(block: list[Stmt], needed: set[str]) -> None:
             continue
         inner = [stmt.then, stmt.orelse] if isinstance(stmt, If) else [stmt.body]
         for b in inner:
-            _mark(b, needed)
-        if _is_live(stmt, needed):
+            _mark(b, needed, every_structure)
+        if every_structure or _is_live(stmt, needed):
             needed.update(structure_reads(stmt))
             if isinstance(stmt, Loop):
-                _mark(stmt.test, needed)
+                _mark(stmt.test, needed, every_structure)
 
 
 def _is_live(stmt: If | Loop, needed: set[str]) -> bool:

@@ -95,9 +95,6 @@ def grad_rnn(xs, W, U, h0):
         h_2 = np.tanh(n10)
         h_2_stack.append(h_2)
         h = h_2
-    # return np.sum(h**2)
-    n12 = h**2
-    n13 = np.sum(n12)
     n13_bar = 1.0
     # n13 = np.sum(n12)
     n12_bar = n13_bar
@@ -383,14 +380,12 @@ def grad_huber(r, delta):
         # return 0.5 * r * r
         n5 = 0.5 * r
         n5_stack.append(n5)
-        n6 = n5 * r
     else:
         # return delta * (abs(r) - 0.5 * delta)
         n7 = abs(r)
         n8 = 0.5 * delta
         n9 = n7 - n8
         n9_stack.append(n9)
-        n6 = delta * n9
     n6_bar = 1.0
     # if abs(r) <= delta:
     if n4:

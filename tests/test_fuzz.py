@@ -14,11 +14,15 @@ language, compiles each with ``adgen.pipeline.compile_source`` and checks:
    process, under another hash seed);
 4. float32 arrays give gradients of the parameters' shapes, and float32 ones
    wherever the program itself computes in float32 (no float64 numpy value
-   anywhere in its evaluation: ``computes_in_float32``).
+   anywhere in its evaluation: ``computes_in_float32``); and their values
+   match central differences in float64 at the float32 point, to float32
+   precision (``float32_value_problems``), where the point is smooth.
 
 Every file in ``tests/fuzz_regressions/`` (a shrunk failing program, with its
 point in a ``# point: {...}`` comment) goes through the check its ``# check:``
-comment names: ``gradients`` (1-2), ``float32`` (4) or ``refuse_or_correct``.
+comment names: ``gradients`` (1-2), ``float32`` (4) or ``refuse_or_correct``:
+refused with the error its ``# refusal: Class: message fragment`` line names,
+or, without that line, compiled with correct gradients (1-2).
 
 How to run::
 
@@ -415,7 +419,55 @@ def check_float32(
             problems.append(f"d f / d {name}: shape {np.shape(g)}, not {np.shape(a)}")
         elif np.ndim(a) and keeps_float32 and np.asarray(g).dtype != np.float32:
             problems.append(f"d f / d {name}: dtype {np.asarray(g).dtype}, not float32")
+    if not problems:  # values: whether or not the program keeps float32 throughout
+        problems += float32_value_problems(text, args, params, grads, fuzzing)
     assert not problems, "float32 gradients:\n" + "\n".join(problems)
+
+
+# float32 gradient vs float64 differences: the error allowed per entry, relative to
+# the entry plus the largest one. 600 fuzzed programs stayed within 1e-6.
+F32_RTOL = 1e-4
+
+
+def float32_value_problems(
+    text: str, args: list, params: list[str], grads: tuple, fuzzing: bool
+) -> list[str]:
+    """The float32 gradient against central differences in float64 at the float32
+    point (widened to float64): the exact derivative where the float32 run is.
+    Where the program is not smooth or changes path within ~2e-3 of the point (the
+    checks of property 1), the values are not compared; the dtype check still is."""
+    point = [a.astype(np.float64) if isinstance(a, np.ndarray) else a for a in args]
+    recorded, taken = run_recording_branches(text)
+    paths: set[tuple[bool, ...]] = set()
+
+    def f(*a):
+        taken.clear()
+        out = recorded(*a)
+        paths.add(tuple(taken))
+        return out
+
+    try:
+        out = value(f, point)
+        fds = finite_differences(f, point)
+    except (ArithmeticError, AssertionError):  # overflow or a warning in float64
+        if fuzzing:
+            event("float32: values not checked (not finite around the point)")
+        return []
+    if not (is_smooth(fds, out) and len(paths) == 1):
+        if fuzzing:
+            event("float32: values not checked (a kink or branch near the point)")
+        return []
+    scale = max([1.0] + [float(np.max(np.abs(c), initial=0.0)) for c, _ in fds])
+    problems = []
+    for name, g, (central, _) in zip(params, grads, fds, strict=True):
+        got = np.asarray(g, dtype=np.float64)
+        err = np.abs(got - central)
+        if not np.all(err <= F32_RTOL * (np.abs(central) + scale)):
+            problems.append(
+                f"d f / d {name}: float32 {np.array2string(got, precision=6)}, "
+                f"float64 differences {np.array2string(central, precision=6)}"
+            )
+    return problems
 
 
 def describe(program: Program) -> None:
@@ -533,16 +585,47 @@ def read_regression(path: Path) -> tuple[str, list, list[str], str]:
 
 
 def save_regression(
-    program: Program, name: str, why: str, check: str = "gradients"
+    program: Program, name: str, why: str, check: str = "gradients", refusal: str = ""
 ) -> Path:
-    """Write ``program`` as ``tests/fuzz_regressions/NNN_<name>.py``."""
+    """Write ``program`` as ``tests/fuzz_regressions/NNN_<name>.py``; ``refusal``
+    ("MutationNotSupported: `b += ...` would ...") for a refuse_or_correct one
+    that adgen refuses."""
     REGRESSIONS.mkdir(exist_ok=True)
     number = len(list(REGRESSIONS.glob("[0-9][0-9][0-9]_*.py"))) + 1
     path = REGRESSIONS / f"{number:03d}_{name}.py"
     why = "\n".join(f"# {ln}" for ln in why.splitlines())
     header = f"{why}\n# point: {program.point!r}\n# check: {check}\n"
+    header += f"# refusal: {refusal}\n" if refusal else ""
     path.write_text(header + program.text)
     return path
+
+
+def expected_refusal(text: str) -> tuple[str, str] | None:
+    """The ``# refusal: Class: message fragment`` line of a regression, if any."""
+    for ln in text.splitlines():
+        if ln.startswith("# refusal:"):
+            error, _, fragment = ln.removeprefix("# refusal:").strip().partition(": ")
+            return error, fragment
+    return None
+
+
+def assert_refused(text: str, params: list[str], error: str, fragment: str) -> None:
+    """adgen must refuse the program with this error class and message: another
+    refusal (a check that fires for the wrong reason, an unrelated error that
+    stops the compile first) fails, and so does a program that now compiles."""
+    try:
+        compile_program(text, params)
+    except AdgenError as refusal:
+        got = f"{type(refusal).__name__}: {refusal.message}"
+        assert (
+            type(refusal).__name__ == error and fragment in refusal.message
+        ), f"refused for another reason:\n  expected {error}: {fragment}\n  got      {got}"
+        return
+    pytest.fail(
+        f"compiled, but expected the refusal {error}: {fragment}; if adgen now "
+        "accepts this program on purpose, delete its `# refusal:` line, so that "
+        "its gradients are checked instead"
+    )
 
 
 # float32 gaps that are not fixed yet: each is a strict xfail, so the test fails
@@ -584,14 +667,17 @@ def _regression_params() -> list:
 def test_regression(path: Path):
     """Each saved program passes the check its ``# check:`` line names:
     ``gradients`` (properties 1-2), ``float32`` (property 4), or
-    ``refuse_or_correct`` (adgen may refuse the program, or must get it right)."""
+    ``refuse_or_correct``: refused as its ``# refusal:`` line says, or, without
+    one, right (properties 1-2)."""
     text, args, params, check = read_regression(path)
     if check == "float32":
         check_float32(text, args, params, fuzzing=False)
         return
-    if check == "refuse_or_correct":
-        try:
-            compiled(text, tuple(params))
-        except AdgenError:
-            return
+    refusal = expected_refusal(text)
+    assert (
+        refusal is None or check == "refuse_or_correct"
+    ), "# refusal: needs that check"
+    if refusal is not None:
+        assert_refused(text, params, *refusal)
+        return
     check_gradients(text, args, params, fuzzing=False)

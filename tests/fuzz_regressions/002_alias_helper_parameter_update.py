@@ -7,6 +7,7 @@
 # refuses `z = x; x += y` (the same array under two names) but not this.
 # point: {'x': [0.3, -0.7, 1.1]}
 # check: refuse_or_correct
+# refusal: MutationNotSupported: `u += ...` would change the caller's array, which this helper parameter refers to
 import numpy as np
 
 

@@ -4,6 +4,7 @@
 # adgen makes `b` a new value and leaves `a` alone: 0.6.
 # point: {'x': [0.3, -0.7, 1.1]}
 # check: refuse_or_correct
+# refusal: MutationNotSupported: `b += ...` would write through `b`, a view of another array (made by indexing)
 import numpy as np
 
 

@@ -3,6 +3,7 @@
 # gives 1.
 # point: {'x': [[0.3, -0.7], [1.1, 0.2]]}
 # check: refuse_or_correct
+# refusal: MutationNotSupported: `b *= ...` would write through `b`, a view of another array (made by a transpose)
 import numpy as np
 
 

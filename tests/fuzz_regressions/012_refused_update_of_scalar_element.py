@@ -5,6 +5,7 @@
 # indexing)".
 # point: {'x': [1.368034, 0.622136, -0.023762], 'y': [-0.905728, -0.751626, -1.897524]}
 # check: refuse_or_correct
+# refusal: MutationNotSupported: `a += ...` would write through `a`, a view of another array (made by indexing)
 # (adgen refuses conservatively: before shape inference it cannot tell a
 # scalar element from a row view; a located refusal is allowed, a wrong number is not)
 """A generated program (tests/fuzz_programs.py)."""

@@ -5,6 +5,7 @@
 # refusal with an inaccurate message; a refusal is allowed, a wrong number not).
 # point: {'x': [0.3, 0.5, -0.2]}
 # check: refuse_or_correct
+# refusal: MutationNotSupported: `b += ...` would also change `a`, the same array
 # (`+a` is an alias to adgen but a copy to numpy: adgen refuses, conservatively)
 import numpy as np
 

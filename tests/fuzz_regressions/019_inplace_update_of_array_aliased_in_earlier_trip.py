@@ -6,6 +6,7 @@
 # Normalizer.refuse_updates_in_loop.
 # point: {'x': [0.3, 0.5]}
 # check: refuse_or_correct
+# refusal: MutationNotSupported: `s += ...` in a loop would also change `t`
 """A model written for the fuzz regressions (tests/fuzz_programs.py's language)."""
 
 import numpy as np

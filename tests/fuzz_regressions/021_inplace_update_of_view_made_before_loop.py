@@ -5,6 +5,7 @@
 # Normalizer.refuse_updates_in_loop.
 # point: {'x': [0.3, 0.5]}
 # check: refuse_or_correct
+# refusal: MutationNotSupported: `v += ...` would write through `v`, a view of another array (made by indexing)
 """A model written for the fuzz regressions (tests/fuzz_programs.py's language)."""
 
 import numpy as np
