@@ -49,10 +49,12 @@ import os
 import subprocess
 import sys
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
+from autograd_oracle import autograd_gradients, disagreement
 from fuzz_programs import Program, programs
 from hypothesis import (
     HealthCheck,
@@ -220,10 +222,13 @@ def moved(args: list, p: int, index: tuple, step: float) -> list:
     return out
 
 
-def finite_differences(f, args: list) -> list[tuple[np.ndarray, np.ndarray]]:
-    """For each parameter: (central difference, step 1e-6; fourth-order, step 1e-3)."""
+def finite_differences(
+    f, args: list, n: int | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each of the first ``n`` parameters (the active ones; the rest are
+    data): (central difference, step 1e-6; fourth-order, step 1e-3)."""
     result = []
-    for p, a in enumerate(args):
+    for p, a in enumerate(args[:n]):
         a = np.asarray(a, dtype=np.float64)
         central, fourth = np.zeros(a.shape), np.zeros(a.shape)
         for i in np.ndindex(a.shape):
@@ -271,8 +276,10 @@ def mismatch(got, expected: np.ndarray, scale: float, out: float) -> str | None:
 
 def check_gradients(
     text: str, args: list, params: list[str], fuzzing: bool = True
-) -> None:
-    """Properties 1 and 2 for one program at one point (also used for regressions)."""
+) -> str:
+    """Properties 1 and 2 for one program at one point (also used for regressions);
+    ``params`` are the active parameters, the first arguments (any others are data).
+    Returns whether the autograd oracle ran (``check_autograd``)."""
     recorded, taken = run_recording_branches(text)
     paths: set[tuple[bool, ...]] = set()
 
@@ -283,7 +290,7 @@ def check_gradients(
         return out
 
     out = value(f, args)
-    fds = finite_differences(f, args)
+    fds = finite_differences(f, args, len(params))
     smooth = is_smooth(fds, out)
     one_path = len(paths) == 1  # no branch switches within 2e-3 of the point
     if fuzzing:
@@ -312,6 +319,7 @@ def check_gradients(
         if bad:
             problems.append(f"d f / d {name}: {bad}")
     assert not problems, "gradient mismatch:\n" + "\n".join(problems)
+    peer = check_autograd(text, args, params, grads)
     check_float_path(code, args, grads)
 
     fwd, tape = generated["forward_f"](*copies(args))
@@ -346,6 +354,22 @@ def check_gradients(
             v, g, err_msg=f"value_and_grad_f vs grad_f, {name}"
         )
     check_forward_mode(generated["jvp_f"], args, grads, fds, out)
+    return peer
+
+
+def check_autograd(text: str, args: list, params: list[str], grads: tuple) -> str:
+    """The second oracle: autograd's gradient of the same source program.  Returns
+    "traced", or "untraceable: <why>" (skipped for this oracle only, and counted)."""
+    expected = autograd_gradients(text, copies(args), list(range(len(params))))
+    if isinstance(expected, str):
+        return f"untraceable: {expected}"
+    problems = []
+    for name, g, e in zip(params, grads, expected, strict=True):
+        bad = disagreement(g, e)
+        if bad:
+            problems.append(f"d f / d {name}: {bad}")
+    assert not problems, "adgen vs autograd:\n" + "\n".join(problems)
+    return "traced"
 
 
 FALLBACK = "except (ArithmeticError, TypeError, ValueError):"
@@ -374,7 +398,7 @@ def check_forward_mode(jvp, args: list, grads: tuple, fds: list, out: float) -> 
             if np.ndim(a) == 0
             else rng.uniform(-1, 1, np.shape(a))
         )
-        for a in args
+        for a in args[: len(grads)]  # the active ones
     ]
     value, derivative = jvp(*copies(args), *tangents)
     np.testing.assert_allclose(float(value), out, rtol=1e-12, atol=1e-300)
@@ -428,12 +452,39 @@ def describe(program: Program) -> None:
 # ---------------------------------------------------------------------------
 # properties
 # ---------------------------------------------------------------------------
-@FUZZ
-@given(programs())
-def test_gradients_match_finite_differences(program: Program):
-    """Properties 1 and 2: grad_f = central differences; forward/backward = grad_f."""
-    describe(program)
-    check_gradients(program.text, program.args(), program.wrt)
+# The autograd oracle must run on at least this fraction of the programs that
+# reach it; the rest use what autograd cannot trace (``//``, clip with active
+# bounds, concatenation with axis=None): without the floor it could skip them all.
+AUTOGRAD_COVERAGE = 0.5
+
+
+def test_gradients_match_finite_differences_and_autograd():
+    """Properties 1 and 2: grad_f = central differences, and autograd's gradient
+    wherever autograd can trace the program; forward/backward = grad_f."""
+    tally: Counter[str] = Counter()
+
+    @FUZZ
+    @given(programs())
+    def check(program: Program):
+        describe(program)
+        outcome = check_gradients(program.text, program.args(), program.wrt)
+        event(f"autograd oracle: {outcome}")
+        tally[outcome] += 1
+
+    check()
+    assert_oracle_coverage(tally)
+
+
+def assert_oracle_coverage(tally: Counter[str]) -> None:
+    traced = tally["traced"]
+    total = sum(tally.values())
+    print(f"\nautograd oracle ran on {traced} of {total} programs; skipped:")
+    for why, n in tally.most_common():
+        if why != "traced":
+            print(f"  {n:4d}  {why}")
+    assert (
+        total and traced >= AUTOGRAD_COVERAGE * total
+    ), f"the autograd oracle ran on {traced} of {total} programs only: {dict(tally)}"
 
 
 @FUZZ
