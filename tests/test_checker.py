@@ -16,7 +16,9 @@ def wave(x):
 @pytest.fixture
 def wrong_sin_rule(monkeypatch):
     """sin's rule patched with a wrong factor: 2 * cos instead of cos."""
-    monkeypatch.setitem(rules.RULES, "sin", (lambda g, ans, x, lib: g * (2 * lib.cos(x)),))
+    monkeypatch.setitem(
+        rules.RULES, "sin", (lambda g, ans, x, lib: g * (2 * lib.cos(x)),)
+    )
     api.clear_cache()
     yield
     api.clear_cache()

@@ -275,12 +275,20 @@ def mismatch(got, expected: np.ndarray, scale: float, out: float) -> str | None:
 
 
 def check_gradients(
-    text: str, args: list, params: list[str], fuzzing: bool = True
+    text: str,
+    args: list,
+    params: list[str],
+    fuzzing: bool = True,
+    reference: str | None = None,
+    lists: list | None = None,
 ) -> str:
     """Properties 1 and 2 for one program at one point (also used for regressions);
     ``params`` are the active parameters, the first arguments (any others are data).
+    ``reference``: the program the oracles run, if not ``text`` (known bug (a));
+    ``lists``: the arguments again with lists for arrays, for ``check_list_inputs``.
     Returns whether the autograd oracle ran (``check_autograd``)."""
-    recorded, taken = run_recording_branches(text)
+    reference = reference or text
+    recorded, taken = run_recording_branches(reference)
     paths: set[tuple[bool, ...]] = set()
 
     def f(*a):  # the program, noting the path of every evaluation
@@ -319,7 +327,7 @@ def check_gradients(
         if bad:
             problems.append(f"d f / d {name}: {bad}")
     assert not problems, "gradient mismatch:\n" + "\n".join(problems)
-    peer = check_autograd(text, args, params, grads)
+    peer = check_autograd(reference, args, params, grads)
     check_float_path(code, args, grads)
 
     fwd, tape = generated["forward_f"](*copies(args))
@@ -354,7 +362,34 @@ def check_gradients(
             v, g, err_msg=f"value_and_grad_f vs grad_f, {name}"
         )
     check_forward_mode(generated["jvp_f"], args, grads, fds, out)
+    if lists is not None:
+        check_list_inputs(generated, lists, params, fds, out)
     return peer
+
+
+def check_list_inputs(generated: dict, lists: list, params: list[str], fds, out):
+    """Nested lists where the program takes arrays: adgen may refuse them with a
+    TypeError, or must treat them as the arrays they spell (the finite differences
+    are the original program's at the arrays: on lists numpy's ``+`` concatenates)."""
+    try:
+        value, grads = generated["value_and_grad_f"](*copies(lists))
+    except Exception as error:
+        # today some lists crash inside with a TypeError: not yet a refusal
+        if known_bug("list_input"):
+            return
+        if not isinstance(error, TypeError):
+            raise
+        event("lists for arrays: refused with a TypeError")
+        return
+    problems = [] if np.isclose(float(value), out, rtol=1e-12) else [f"value {value}"]
+    for name, g, (central, _) in zip(params, grads, fds, strict=True):
+        scale = max(1.0, float(np.max(np.abs(central), initial=0.0)))
+        bad = mismatch(g, central, scale, out)
+        if bad:
+            problems.append(f"d f / d {name}: {bad}")
+    if problems and known_bug("list_input"):
+        return
+    assert not problems, "lists for arrays:\n" + "\n".join(problems)
 
 
 def check_autograd(text: str, args: list, params: list[str], grads: tuple) -> str:
@@ -434,7 +469,7 @@ def check_float32(
     if fuzzing:
         event(f"program computes in float32: {keeps_float32}")
     problems = []
-    for name, a, g in zip(params, args, grads, strict=True):
+    for name, a, g in zip(params, args[: len(params)], grads, strict=True):
         if np.shape(g) != np.shape(a):
             problems.append(f"d f / d {name}: shape {np.shape(g)}, not {np.shape(a)}")
         elif np.ndim(a) and keeps_float32 and np.asarray(g).dtype != np.float32:
@@ -452,6 +487,58 @@ def describe(program: Program) -> None:
 # ---------------------------------------------------------------------------
 # properties
 # ---------------------------------------------------------------------------
+# Bugs being fixed on another branch, which the generator produces on purpose.
+# Each check excuses exactly its failure (see where it calls known_bug) and
+# records an event; delete an entry to turn its check on.
+KNOWN_BUGS = {
+    "rebound_constant": "(a) a rebound module constant is read as its first literal",
+    "zero_exponent_at_zero": "(b) d/dx x ** 0 at x == 0 is nan, not 0",
+    "python_float_singularity": "(c) ZeroDivisionError with Python floats at log(0), 1/0",
+    "list_input": "(d) a list passed for an array gives wrong results",
+}
+
+
+EXCUSED: Counter[str] = Counter()  # failures excused as known bugs, by bug
+
+
+def known_bug(name: str) -> bool:
+    """Is ``name`` still a known bug?  (Then its failure is excused, and counted.)"""
+    if name in KNOWN_BUGS:
+        event(f"known bug {KNOWN_BUGS[name]}")
+        EXCUSED[KNOWN_BUGS[name]] += 1
+        return True
+    return False
+
+
+def print_excused() -> None:
+    for why, n in sorted(EXCUSED.items()):
+        print(f"  excused {n:4d} times: known bug {why}")
+    EXCUSED.clear()
+
+
+def check_program(program: Program) -> str:
+    """Properties 1 and 2 for a drawn program, lists for arrays included; a
+    rebound module constant must be refused, or read right."""
+    args = program.args()
+    lists = program.args(lists=True) if program.list_inputs else None
+    if program.first_literal_text is None:
+        return check_gradients(program.text, args, program.wrt, lists=lists)
+    try:
+        compiled(program.text, tuple(program.wrt))
+    except AdgenError:
+        event("refused: a rebound module constant")
+        return "refused"
+    try:
+        return check_gradients(program.text, args, program.wrt, lists=lists)
+    except AssertionError:
+        if not known_bug("rebound_constant"):
+            raise
+    # excused only if adgen got exactly the program with the first literal right
+    return check_gradients(
+        program.text, args, program.wrt, reference=program.first_literal_text
+    )
+
+
 # The autograd oracle must run on at least this fraction of the programs that
 # reach it; the rest use what autograd cannot trace (``//``, clip with active
 # bounds, concatenation with axis=None): without the floor it could skip them all.
@@ -467,11 +554,13 @@ def test_gradients_match_finite_differences_and_autograd():
     @given(programs())
     def check(program: Program):
         describe(program)
-        outcome = check_gradients(program.text, program.args(), program.wrt)
+        outcome = check_program(program)
         event(f"autograd oracle: {outcome}")
-        tally[outcome] += 1
+        if outcome != "refused":
+            tally[outcome] += 1
 
     check()
+    print_excused()
     assert_oracle_coverage(tally)
 
 

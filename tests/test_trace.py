@@ -86,7 +86,9 @@ def test_check_command_agrees_on_the_lecture(capsys):
 
 
 def test_check_command_fails_on_a_wrong_rule(monkeypatch, capsys):
-    monkeypatch.setitem(rules.RULES, "sin", (lambda g, ans, x, lib: g * (1.5 * lib.cos(x)),))
+    monkeypatch.setitem(
+        rules.RULES, "sin", (lambda g, ans, x, lib: g * (1.5 * lib.cos(x)),)
+    )
     assert main(["check", f"{LECTURE}:g", "--at", "x1=2,x2=5"]) == 1
     assert "DISAGREE" in capsys.readouterr().out
 
