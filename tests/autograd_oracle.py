@@ -106,6 +106,17 @@ def autograd_gradients(text: str, args: list, wrt: list[int]) -> tuple | str:
             return f"{type(error).__name__}: {str(error).splitlines()[0][:60]}"
 
 
+def agrees(got: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """Entrywise: equal up to rounding, or the same inf, or both nan."""
+    finite = np.isfinite(expected)
+    scale = max(1.0, float(np.max(np.abs(expected[finite]), initial=0.0)))
+    with np.errstate(invalid="ignore"):
+        close = np.abs(got - expected) <= RTOL * np.abs(expected) + ATOL * scale
+    return np.where(
+        finite, close, (got == expected) | (np.isnan(got) & np.isnan(expected))
+    )
+
+
 def disagreement(got, expected) -> str | None:
     """None if adgen's gradient ``got`` matches autograd's ``expected`` up to
     rounding (entries where both are the same inf, or both nan, agree)."""
@@ -113,13 +124,7 @@ def disagreement(got, expected) -> str | None:
     expected = np.asarray(expected, dtype=np.float64)
     if got.shape != expected.shape:
         return f"shape {got.shape}, autograd {expected.shape}"
-    finite = np.isfinite(expected)
-    scale = max(1.0, float(np.max(np.abs(expected[finite]), initial=0.0)))
-    with np.errstate(invalid="ignore"):
-        close = np.abs(got - expected) <= RTOL * np.abs(expected) + ATOL * scale
-    same = np.where(
-        finite, close, (got == expected) | (np.isnan(got) & np.isnan(expected))
-    )
+    same = agrees(got, expected)
     if np.all(same):
         return None
     worst = tuple(int(i) for i in np.unravel_index(int(np.argmin(same)), same.shape))
@@ -128,3 +133,13 @@ def disagreement(got, expected) -> str | None:
         f"(adgen {np.array2string(got, precision=6)}, "
         f"autograd {np.array2string(expected, precision=6)})"
     )
+
+
+def nan_where_not_nan(got, expected) -> bool:
+    """Is every disagreement a nan of adgen's where autograd has a number or an inf?"""
+    got = np.asarray(got, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    if got.shape != expected.shape:
+        return False
+    wrong = ~agrees(got, expected)
+    return bool(np.all(np.isnan(got[wrong]) & ~np.isnan(expected[wrong])))

@@ -1918,3 +1918,83 @@ def jitter(param: int, entry: int) -> float:
 def programs(draw) -> Program:
     """A random program with a point (see the module docstring)."""
     return Gen(draw).program()
+
+
+# --------------------------------------------------------------------------
+# singular points
+# --------------------------------------------------------------------------
+# Terms with a singularity at z == 0, each with what its derivative is there:
+# the tests compare adgen with autograd, which computes these in numpy as well.
+SINGULAR_TERMS = [
+    ("np.log(z)", "inf"),
+    ("np.sqrt(z)", "inf"),
+    ("1.0 / z", "inf"),
+    ("np.divide(2.0, z)", "inf"),
+    ("z ** -1", "inf"),
+    ("z ** -2.0", "inf"),
+    ("z ** 0.5", "inf"),
+    ("np.power(z, 1.5)", "0"),
+    ("z ** 0", "zero exponent"),
+    ("z ** 0.0", "zero exponent"),
+    ("np.power(z, 0)", "zero exponent"),
+    ("z ** P", "zero exponent"),  # P = 0 at module level
+    ("z ** deg", "zero exponent"),  # deg: data, 0 where z is
+    ("np.log(z * z)", "inf"),
+    ("np.log1p(z) / z", "nan"),
+]
+SINGULAR_FACTORS = ["", "2.0 * ", "np.sin(x) * ", "x * ", "np.exp(x) * "]
+
+
+@st.composite
+def singular_programs(draw) -> Program:
+    """``f(z, x[, deg])`` summing 1-3 terms that are singular at z == 0, times
+    smooth factors of x; z is 0 (a Python float) or an array with zeros."""
+    gen = Gen(draw)
+    shape = gen.pick([(), (3,), (2, 3)])
+    terms = [gen.pick(SINGULAR_TERMS) for _ in range(gen.pick([1, 2, 3]))]
+    uses_deg = any("deg" in t for t, _ in terms)
+    lines = []
+    for t, kind in terms:
+        if kind == "zero exponent":
+            gen.tag("zero_exponent")
+        factor = gen.pick(SINGULAR_FACTORS)
+        lines.append(f"np.sum({factor}{t})" if shape else f"{factor}{t}")
+    declared = gen.chance(0.5)  # z: float, the float path of grad_f
+    sig = ["z: float" if declared and not shape else "z", "x"]
+    if uses_deg:
+        sig.append("deg")
+    text = "\n".join(
+        [
+            '"""A generated program at a singular point (tests/fuzz_programs.py)."""',
+            "",
+            "import numpy as np",
+            "",
+            "P = 0",
+            "",
+            "",
+            f"def f({', '.join(sig)}):",
+            f"    return {' + '.join(lines)}",
+            "",
+        ]
+    )
+    n = size(shape)
+    zeros = [gen.chance(0.7) or i == 0 for i in range(n)]
+    z = [
+        0.0 if zero else round(0.3 + 0.4 * i + jitter(0, i), 6)
+        for i, zero in enumerate(zeros)
+    ]
+    x = [round(-1.0 + 0.7 * i + jitter(1, i), 6) for i in range(n)]
+    point: dict[str, object] = {
+        "z": z[0] if not shape else np.reshape(z, shape).tolist(),
+        "x": x[0] if not shape else np.reshape(x, shape).tolist(),
+    }
+    params = [("z", shape), ("x", shape)]
+    data = []
+    if uses_deg:  # 0 where z is 0, else 1 or 2
+        degs = [0 if zero else 1 + i % 2 for i, zero in enumerate(zeros)]
+        point["deg"] = (
+            degs[0] if not shape else np.reshape(degs, shape).astype(float).tolist()
+        )
+        data = [("deg", shape)]
+    gen.tag(f"singular_{'scalar' if not shape else 'array'}")
+    return Program(text, params, point, tags=gen.tags, data=data)

@@ -54,8 +54,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from autograd_oracle import autograd_gradients, disagreement
-from fuzz_programs import Program, programs
+from autograd_oracle import autograd_gradients, disagreement, nan_where_not_nan
+from fuzz_programs import Program, programs, singular_programs
 from hypothesis import (
     HealthCheck,
     assume,
@@ -574,6 +574,76 @@ def assert_oracle_coverage(tally: Counter[str]) -> None:
     assert (
         total and traced >= AUTOGRAD_COVERAGE * total
     ), f"the autograd oracle ran on {traced} of {total} programs only: {dict(tally)}"
+
+
+def test_singular_points_match_autograd():
+    """Property 6: at a singular point (log, sqrt, 1/z, z ** -1, z ** 0 at z == 0)
+    grad_f, value_and_grad_f and backward_f raise nothing (Python floats too)
+    and give autograd's gradient, infs and nans included (numpy computes both);
+    jvp_f gives the derivative along a tangent where that gradient is finite."""
+    tally: Counter[str] = Counter()
+
+    @FUZZ
+    @given(singular_programs())
+    def check(program: Program):
+        describe(program)
+        outcome = check_singular(program)
+        event(f"autograd oracle: {outcome}")
+        tally[outcome] += 1
+
+    check()
+    print_excused()
+    assert_oracle_coverage(tally)
+
+
+def check_singular(program: Program) -> str:
+    args, params = program.args(), program.wrt
+    expected = autograd_gradients(program.text, copies(args), [0, 1])
+    if isinstance(expected, str):
+        return f"untraceable: {expected}"
+    generated = run_generated(compiled(program.text, tuple(params)))
+    note(_compiled(program.text, tuple(params)))
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            sweeps = {
+                "grad_f": generated["grad_f"](*copies(args)),
+                "value_and_grad_f": generated["value_and_grad_f"](*copies(args))[1],
+                "backward_f": generated["backward_f"](
+                    generated["forward_f"](*copies(args))[1]
+                ),
+            }
+        except ZeroDivisionError:
+            if isinstance(args[0], float) and known_bug("python_float_singularity"):
+                return "traced"
+            raise
+        jvp = check_singular_jvp(generated["jvp_f"], args, expected)
+    problems = []
+    for sweep, grads in sweeps.items():
+        for name, g, e in zip(params, grads, expected, strict=True):
+            bad = disagreement(g, e)
+            zero_exponent = "zero_exponent" in program.tags and nan_where_not_nan(g, e)
+            if bad and not (zero_exponent and known_bug("zero_exponent_at_zero")):
+                problems.append(f"{sweep}, d f / d {name}: {bad}")
+    if jvp and not (
+        "zero_exponent" in program.tags and known_bug("zero_exponent_at_zero")
+    ):
+        problems.append(jvp)
+    assert not problems, "adgen vs autograd at a singular point:\n" + "\n".join(
+        problems
+    )
+    return "traced"
+
+
+def check_singular_jvp(jvp, args: list, expected: tuple) -> str | None:
+    """jvp_f along a tangent vs autograd's gradient along it, if that is finite."""
+    if not all(np.all(np.isfinite(e)) for e in expected):
+        return None
+    tangents = [np.ones(np.shape(a)) if np.ndim(a) else 0.5 for a in args[:2]]
+    _, derivative = jvp(*copies(args), *tangents)
+    along = sum(float(np.sum(e * v)) for e, v in zip(expected, tangents, strict=True))
+    bad = disagreement(derivative, along)
+    return f"jvp_f: {bad}" if bad else None
 
 
 @FUZZ
