@@ -1847,6 +1847,8 @@ class Gen:
                 point[pname] = v if self.chance(0.5) else float(v)
             else:
                 point[pname] = values.astype(float).reshape(shape).tolist()
+            if not values.all():
+                self.tag("zero_data_exponent")
         self.tags.add(f"params_{n_params}")
         lists = any(s for _, s in params) and self.chance(0.3)
         if lists:
