@@ -12,6 +12,17 @@ Programs stay inside adgen's supported language (README, "Supported language"):
 * assignments, re-assignments, augmented assignments (on scalars, and on arrays
   that nothing else can see), tuple unpacking (of tuples, of arrays, and of
   helpers returning two values), calls to helpers (helpers call helpers);
+* powers with integer (``x ** 3``, ``x ** 1``), zero (``x ** 0``, ``x ** 0.0``,
+  ``np.power(x, 0)``) and negative (``x ** -2``, over bases away from 0 of
+  either sign) exponents, exponents that are module constants (``x ** P``) or
+  data: a parameter ``deg`` after the others, not differentiated, of integer
+  values (0 included), a Python int or float when scalar;
+* module constants: literals (``SCALE``, ``K``, ``IDX``, ``P``, the list
+  ``W``), and ``GAIN``, rebound at module level (``GAIN = GAIN * 2.0``), which
+  adgen must refuse or read right (``Program.first_literal_text`` is the
+  program as adgen misreads it today, known bug (a));
+* arguments: Python floats for scalars, float64 (or float32) arrays, and in
+  ``Program.list_inputs`` programs also nested lists for the arrays;
 * every operator and function adgen differentiates, with numpy broadcasting,
   reductions with ``axis``/``keepdims``, matmul/dot/outer/trace, transpose,
   reshape, indexing and slicing, concatenate/stack;
@@ -37,6 +48,10 @@ generated freely: the points are generic (a grid plus an irrational jitter) and
 the tests reject the rare point that lies within ~2e-3 of a kink or of a switch
 (by a finite-difference smoothness check, and by comparing the branches taken
 at every point the differences evaluate), without involving adgen.
+
+``singular_programs()`` draws small programs at a *singular* point instead:
+terms such as ``np.log(z)``, ``1.0 / z``, ``z ** -1``, ``z ** 0`` at z == 0
+(a Python float, or an array with zeros), which only autograd can judge.
 
 Hypothesis shrinks a failing program by shrinking the choices that built it:
 the simplest choice in every list comes first.
