@@ -12,6 +12,17 @@ Programs stay inside adgen's supported language (README, "Supported language"):
 * assignments, re-assignments, augmented assignments (on scalars, and on arrays
   that nothing else can see), tuple unpacking (of tuples, of arrays, and of
   helpers returning two values), calls to helpers (helpers call helpers);
+* powers with integer (``x ** 3``, ``x ** 1``), zero (``x ** 0``, ``x ** 0.0``,
+  ``np.power(x, 0)``) and negative (``x ** -2``, over bases away from 0 of
+  either sign) exponents, exponents that are module constants (``x ** P``) or
+  data: a parameter ``deg`` after the others, not differentiated, of integer
+  values (0 included), a Python int or float when scalar;
+* module constants: literals (``SCALE``, ``K``, ``IDX``, ``P``, the list
+  ``W``), and ``GAIN``, rebound at module level (``GAIN = GAIN * 2.0``), which
+  adgen must refuse or read right (``Program.first_literal_text`` is the
+  program as adgen misreads it today, known bug (a));
+* arguments: Python floats for scalars, float64 (or float32) arrays, and in
+  ``Program.list_inputs`` programs also nested lists for the arrays;
 * every operator and function adgen differentiates, with numpy broadcasting,
   reductions with ``axis``/``keepdims``, matmul/dot/outer/trace, transpose,
   reshape, indexing and slicing, concatenate/stack;
@@ -37,6 +48,10 @@ generated freely: the points are generic (a grid plus an irrational jitter) and
 the tests reject the rare point that lies within ~2e-3 of a kink or of a switch
 (by a finite-difference smoothness check, and by comparing the branches taken
 at every point the differences evaluate), without involving adgen.
+
+``singular_programs()`` draws small programs at a *singular* point instead:
+terms such as ``np.log(z)``, ``1.0 / z``, ``z ** -1``, ``z ** 0`` at z == 0
+(a Python float, or an array with zeros), which only autograd can judge.
 
 Hypothesis shrinks a failing program by shrinking the choices that built it:
 the simplest choice in every list comes first.
@@ -287,18 +302,27 @@ class Program:
     """A generated model module and a point at which to evaluate its ``f``."""
 
     text: str
-    params: list[tuple[str, Shape]]
-    point: dict[str, object]  # name -> float or nested list
+    params: list[tuple[str, Shape]]  # the active parameters (``wrt``)
+    point: dict[str, object]  # name -> float or nested list (an int: a Python int)
     helpers: int = 0
     statements: int = 0
     tags: set[str] = field(default_factory=set)
+    data: list[tuple[str, Shape]] = field(default_factory=list)  # after params
+    # the program as adgen reads it while it takes a rebound module constant for
+    # its first literal (known bug (a) in test_fuzz.KNOWN_BUGS); None: no rebinding
+    first_literal_text: str | None = None
+    list_inputs: bool = False  # also call the generated code with lists for arrays
 
-    def args(self, dtype=np.float64) -> list[object]:
-        """Fresh arguments: arrays of ``dtype``; scalars stay Python floats."""
+    def args(self, dtype=np.float64, lists: bool = False) -> list[object]:
+        """Fresh arguments, the parameters' then the data's: arrays of ``dtype`` (or
+        nested lists); scalars stay Python floats (or ints, for some data)."""
         out: list[object] = []
-        for name, shape in self.params:
+        for name, shape in self.params + self.data:
             v = self.point[name]
-            out.append(float(v) if shape == () else np.array(v, dtype=dtype))
+            if shape == ():
+                out.append(v if isinstance(v, int) else float(v))
+            else:
+                out.append(v if lists else np.array(v, dtype=dtype))
         return out
 
     @property
@@ -364,6 +388,8 @@ class Gen:
         self.loop_ints: list[tuple[str, int]] = []  # integer loop variables, max value
         self.ret_shape: Shape | None = ()  # what an early `return` returns (None: none)
         self.ret_bound = 0.0  # the largest bound an early return of a helper gave
+        self.data: list[tuple[str, Shape, bool]] = []  # (name, shape, may be negative)
+        self.rebound: dict[str, list[str]] = {}  # constant -> the lines rebinding it
 
     # --- choices ---------------------------------------------------------
     def pick(self, options):
@@ -599,7 +625,7 @@ class Gen:
             (10, "arith"),
             (2, "arith_broadcast" if broadcast_pairs(shape) else ""),
             (3, "div"),
-            (3, "pow"),
+            (8 if self.data_exponents_into(shape) else 3, "pow"),
             (2, "neg"),
             (2, "maxmin"),
             (1, "where"),
@@ -751,16 +777,46 @@ class Gen:
         return binop(num, "/", den, shape, bound)
 
     def g_pow(self, shape: Shape, d: int) -> Ex:
+        data = self.data_exponents_into(shape)
         kind = self.weighted(
-            [(4, "int"), (3, "pos_float"), (2, "pos_array"), (1, "const_base")]
+            [
+                (4, "int"),
+                (3, "pos_float"),
+                (2, "pos_array"),
+                (1, "const_base"),
+                (2, "zero"),
+                (2, "neg_int"),
+                (8 if data else 0, "data"),
+            ]
         )
         if kind == "int":
             e = self.bounded(shape, d, 3.0)
-            k = self.pick([2, 3, "K" if "K" in self.constants else 2, 2.0])
-            kval = self.constants.get("K", 2) if k == "K" else k
+            p = self.exponent_constant(1, 3)
+            k = self.pick([2, 3, "K" if "K" in self.constants else 2, 2.0, 1, p or 3])
+            kval = self.constants.get(k, 2) if isinstance(k, str) else k
             if self.chance(0.2):
                 return call("np.power", e, str(k), shape=shape, bound=e.bound**kval)
             return binop(e, "**", Ex(str(k), (), kval), shape, e.bound**kval)
+        if kind == "zero":  # d/dx x ** 0 is 0, at x == 0 too (issue 12)
+            self.tag("zero_exponent")
+            e = self.expr(shape, d)
+            k = self.pick(["0", "0.0", self.exponent_constant(0, 0) or "0"])
+            if self.chance(0.3):
+                return call("np.power", e, k, shape=shape, bound=1.0)
+            return binop(e, "**", Ex(k, (), 0.0), shape, 1.0)
+        if kind == "neg_int":  # a base of either sign, away from 0
+            self.tag("negative_exponent")
+            p = self.positive_small(shape, d)
+            if self.chance(0.4):
+                p = Ex(f"-{par(p, UNARY)}", shape, p.bound, UNARY, low=0.0)
+            k = self.pick([-1, -2, -1.0, -3, self.exponent_constant(-2, -1) or -2])
+            kval = self.constants.get(k, -2) if isinstance(k, str) else k
+            bound = (1 / 0.36) ** abs(kval)
+            if self.chance(0.2):
+                return call("np.power", p, str(k), shape=shape, bound=bound)
+            return binop(p, "**", Ex(str(k), (), abs(kval), UNARY), shape, bound)
+        if kind == "data":
+            return self.g_pow_data(shape, d)
         if kind == "pos_float":
             p = self.positive(shape, d)
             if p.bound > MAX_BOUND:
@@ -789,6 +845,33 @@ class Gen:
         base = self.pick([2.0, 0.5, "np.e"])
         b = Ex(str(base), (), 2.7)
         return binop(b, "**", e, shape, 2.0**e.bound * 3.0)
+
+    def g_pow_data(self, shape: Shape, d: int) -> Ex:
+        """``base ** deg``, an exponent the caller passes and adgen does not
+        differentiate (0 included; a negative one only over a positive base)."""
+        self.tag("data_exponent")
+        name, signed = self.pick(self.data_exponents_into(shape))
+        p = self.positive_small(shape, d) if signed else self.bounded(shape, d, 3.0)
+        bound = (1 / 0.36) ** 2 if signed else max(p.bound, 1.0) ** 3
+        if self.chance(0.3):
+            return call("np.power", p, name, shape=shape, bound=bound)
+        return binop(p, "**", Ex(name, (), 3.0), shape, bound)
+
+    def exponent_constant(self, low: int, high: int) -> str | None:
+        """The module's exponent constant ``P``, if its value is in [low, high]."""
+        p = self.constants.get("P")
+        if p is not None and low <= p <= high:
+            self.tag("module_constant_exponent")
+            return "P"
+        return None
+
+    def data_exponents_into(self, shape: Shape) -> list[tuple[str, bool]]:
+        """Data parameters an exponent of ``shape`` may be: (name, may be negative)."""
+        if self.in_helper:
+            return []
+        return [
+            (n, signed) for n, s, signed in self.data if s == shape or s in into(shape)
+        ]
 
     def positive_small(self, shape: Shape, d: int) -> Ex:
         """A positive value between ~0.3 and ~3."""
@@ -1670,6 +1753,10 @@ class Gen:
             self.constants["IDX"] = 1
         if self.chance(0.15):
             self.constants["W"] = [0.5, -1.0, 2.0]
+        if self.chance(0.3):  # an exponent: x ** P
+            self.constants["P"] = self.pick([0, 2, -1, 0.0, 1, 3, -2, -1.0])
+        if self.chance(0.12):
+            self.rebind_constant()
         for i in range(self.pick([0, 1, 1, 2, 3])):
             self.helpers.append(self.helper(i))
         # parameters
@@ -1685,6 +1772,7 @@ class Gen:
         for pname in names:
             shape = () if scalars_only else self.pick([*PARAM_SHAPES, ()])
             params.append((pname, shape))
+        data = self.data_parameters(scalars_only)
         self.env = {p: Var(s, 2.1, s == ()) for p, s in params}
         n_stmts = self.pick([1, 2, 3, 4, 5, 6])
         lines = self.body(n_stmts, 3)
@@ -1692,12 +1780,17 @@ class Gen:
             ln.split("=")[0].split(",")[-1].strip().split(" ")[0] for ln in lines
         ]
         e = self.final(2, assigned[-1] if assigned else None)
+        if self.data and not any("deg" in ln for ln in lines):
+            e = self.with_data_exponent(e)
+        if self.rebound and self.chance(0.7):  # its value matters
+            gain = Ex("GAIN", (), abs(self.constants["GAIN"]))
+            e = binop(gain, "*", e, (), gain.bound * e.bound)
         # declarations (always true to the drawn shapes)
         style = self.pick(["none", "decorator", "annotation", "symbolic"])
         dims = {2: "n", 3: "m"}
         decls = []
         sig = []
-        for pname, shape in params:
+        for pname, shape in params + data:
             if shape == ():
                 sig.append(
                     f"{pname}: float" if style != "none" or self.chance(0.3) else pname
@@ -1731,19 +1824,26 @@ class Gen:
         if decls:
             module.append("from adgen import shapes")
         module.append("")
+        misread = list(module)  # a rebound constant as its first literal
         for name, value in self.constants.items():
-            module.append(f"{name} = {value!r}")
+            first = self.rebound.get(name)
+            module.append(f"{name} = {first[0] if first else repr(value)}")
+            misread.append(module[-1])
+            module.extend(first[1:] if first else [])
         module.append("")
+        misread.append("")
+        tail: list[str] = []
         for h in self.helpers:
-            module += ["", h.text, ""]
-        module += [
+            tail += ["", h.text, ""]
+        tail += [
             "",
             *head,
             *(f"    {ln}" for ln in lines),
             f"    return {e.text}",
             "",
         ]
-        text = "\n".join(module)
+        text = "\n".join(module + tail)
+        misread_text = "\n".join(misread + tail) if self.rebound else None
         # the point: a grid value plus a jitter that makes ties between entries unlikely
         # (one draw for the whole point: Hypothesis spends its effort on programs)
         rng = np.random.default_rng(draw(st.integers(0, 2**16)))
@@ -1755,8 +1855,65 @@ class Gen:
             point[pname] = (
                 vals[0] if shape == () else np.array(vals).reshape(shape).tolist()
             )
+        for (pname, shape), (_, _, signed) in zip(data, self.data, strict=True):
+            values = rng.integers(-2 if signed else 0, 4, max(size(shape), 1))
+            if shape == ():  # a Python int or float
+                v = int(values[0])
+                point[pname] = v if self.chance(0.5) else float(v)
+            else:
+                point[pname] = values.astype(float).reshape(shape).tolist()
+            if not values.all():
+                self.tag("zero_data_exponent")
         self.tags.add(f"params_{n_params}")
-        return Program(text, params, point, len(self.helpers), n_stmts, self.tags)
+        lists = any(s for _, s in params) and self.chance(0.3)
+        if lists:
+            self.tag("list_inputs")
+        return Program(
+            text,
+            params,
+            point,
+            len(self.helpers),
+            n_stmts,
+            self.tags,
+            data,
+            misread_text,
+            lists,
+        )
+
+    def rebind_constant(self) -> None:
+        """``GAIN = 3.0`` and then, at module level, ``GAIN = GAIN * 2.0`` (or
+        another rebinding): a module constant whose value is not its first literal."""
+        self.tag("rebound_constant")
+        first = self.pick([3.0, 0.5, -2.0])
+        how = self.pick(["times", "literal", "augmented", "negated"])
+        line, value = {
+            "times": ("GAIN = GAIN * 2.0", first * 2.0),
+            "literal": ("GAIN = 1.5", 1.5),
+            "augmented": ("GAIN += 0.5", first + 0.5),
+            "negated": ("GAIN = -GAIN", -first),
+        }[how]
+        self.constants["GAIN"] = value
+        self.rebound["GAIN"] = [repr(first), line]
+
+    def with_data_exponent(self, e: Ex) -> Ex:
+        """``e + np.sum(<base> ** deg)``: the data parameter used at least once."""
+        _, shape, _ = self.data[0]
+        self.nodes = min(self.nodes, NODE_BUDGET - 4)
+        term = self.g_pow_data(shape, 1)
+        if shape:
+            term = call("np.sum", term, shape=(), bound=term.bound * size(shape))
+        return binop(e, "+", term, (), e.bound + term.bound)
+
+    def data_parameters(self, scalars_only: bool) -> list[tuple[str, Shape]]:
+        """Parameters that are data, not differentiated: integer-valued exponents
+        (``x ** n``), 0 included; negative ones only over positive bases."""
+        if not self.chance(0.25):
+            return []
+        self.tag("data_parameter")
+        shape = () if scalars_only else self.pick([(), *PARAM_SHAPES])
+        signed = self.chance(0.4)
+        self.data = [("deg", shape, signed)]
+        return [("deg", shape)]
 
 
 def growth(have: Shape, want: Shape) -> int:
@@ -1778,3 +1935,83 @@ def jitter(param: int, entry: int) -> float:
 def programs(draw) -> Program:
     """A random program with a point (see the module docstring)."""
     return Gen(draw).program()
+
+
+# --------------------------------------------------------------------------
+# singular points
+# --------------------------------------------------------------------------
+# Terms with a singularity at z == 0, each with what its derivative is there:
+# the tests compare adgen with autograd, which computes these in numpy as well.
+SINGULAR_TERMS = [
+    ("np.log(z)", "inf"),
+    ("np.sqrt(z)", "inf"),
+    ("1.0 / z", "inf"),
+    ("np.divide(2.0, z)", "inf"),
+    ("z ** -1", "inf"),
+    ("z ** -2.0", "inf"),
+    ("z ** 0.5", "inf"),
+    ("np.power(z, 1.5)", "0"),
+    ("z ** 0", "zero exponent"),
+    ("z ** 0.0", "zero exponent"),
+    ("np.power(z, 0)", "zero exponent"),
+    ("z ** P", "zero exponent"),  # P = 0 at module level
+    ("z ** deg", "zero exponent"),  # deg: data, 0 where z is
+    ("np.log(z * z)", "inf"),
+    ("np.log1p(z) / z", "nan"),
+]
+SINGULAR_FACTORS = ["", "2.0 * ", "np.sin(x) * ", "x * ", "np.exp(x) * "]
+
+
+@st.composite
+def singular_programs(draw) -> Program:
+    """``f(z, x[, deg])`` summing 1-3 terms that are singular at z == 0, times
+    smooth factors of x; z is 0 (a Python float) or an array with zeros."""
+    gen = Gen(draw)
+    shape = gen.pick([(), (3,), (2, 3)])
+    terms = [gen.pick(SINGULAR_TERMS) for _ in range(gen.pick([1, 2, 3]))]
+    uses_deg = any("deg" in t for t, _ in terms)
+    lines = []
+    for t, kind in terms:
+        if kind == "zero exponent":
+            gen.tag("zero_exponent")
+        factor = gen.pick(SINGULAR_FACTORS)
+        lines.append(f"np.sum({factor}{t})" if shape else f"{factor}{t}")
+    declared = gen.chance(0.5)  # z: float, the float path of grad_f
+    sig = ["z: float" if declared and not shape else "z", "x"]
+    if uses_deg:
+        sig.append("deg")
+    text = "\n".join(
+        [
+            '"""A generated program at a singular point (tests/fuzz_programs.py)."""',
+            "",
+            "import numpy as np",
+            "",
+            "P = 0",
+            "",
+            "",
+            f"def f({', '.join(sig)}):",
+            f"    return {' + '.join(lines)}",
+            "",
+        ]
+    )
+    n = size(shape)
+    zeros = [gen.chance(0.7) or i == 0 for i in range(n)]
+    z = [
+        0.0 if zero else round(0.3 + 0.4 * i + jitter(0, i), 6)
+        for i, zero in enumerate(zeros)
+    ]
+    x = [round(-1.0 + 0.7 * i + jitter(1, i), 6) for i in range(n)]
+    point: dict[str, object] = {
+        "z": z[0] if not shape else np.reshape(z, shape).tolist(),
+        "x": x[0] if not shape else np.reshape(x, shape).tolist(),
+    }
+    params = [("z", shape), ("x", shape)]
+    data = []
+    if uses_deg:  # 0 where z is 0, else 1 or 2
+        degs = [0 if zero else 1 + i % 2 for i, zero in enumerate(zeros)]
+        point["deg"] = (
+            degs[0] if not shape else np.reshape(degs, shape).astype(float).tolist()
+        )
+        data = [("deg", shape)]
+    gen.tag(f"singular_{'scalar' if not shape else 'array'}")
+    return Program(text, params, point, tags=gen.tags, data=data)

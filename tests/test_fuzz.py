@@ -4,7 +4,12 @@ Hypothesis writes random, well-formed model modules over adgen's supported
 language, compiles each with ``adgen.pipeline.compile_source`` and checks:
 
 1. ``grad_f`` matches central finite differences of the *original* program
-   (exec'd from the same text), for every parameter, at a smooth point;
+   (exec'd from the same text), for every parameter, at a smooth point, and
+   autograd's gradient of the same source (``autograd_oracle.py``) wherever
+   autograd can trace it (the property asserts that it could for at least
+   half of the programs); with nested lists for arrays, adgen refuses with a
+   TypeError or gives the same; a rebound module constant is refused, or read
+   right;
 2. ``backward_f(forward_f(...)[1])`` equals ``grad_f(...)`` (and scales with
    the seed), and ``forward_f(...)[0]`` equals the original function's value;
    ``value_and_grad_f`` gives that value and ``grad_f``'s gradient;
@@ -16,7 +21,13 @@ language, compiles each with ``adgen.pipeline.compile_source`` and checks:
    wherever the program itself computes in float32 (no float64 numpy value
    anywhere in its evaluation: ``computes_in_float32``); and their values
    match central differences in float64 at the float32 point, to float32
-   precision (``float32_value_problems``), where the point is smooth.
+   precision (``float32_value_problems``), where the point is smooth;
+6. at singular points (``log``, ``sqrt``, ``1/z``, ``z ** -1``, ``z ** 0`` at
+   z == 0) the gradient is autograd's, infs and nans included, and nothing
+   raises, with Python floats too (``singular_programs``).
+
+Bugs being fixed elsewhere that the generator produces on purpose are excused
+narrowly and counted (``KNOWN_BUGS``; delete an entry to turn its check on).
 
 Every file in ``tests/fuzz_regressions/`` (a shrunk failing program, with its
 point in a ``# point: {...}`` comment) goes through the check its ``# check:``
@@ -27,7 +38,8 @@ or, without that line, compiled with correct gradients (1-2).
 How to run::
 
     python -m pytest tests/test_fuzz.py                         # CI: 60 examples per property
-    ADGEN_FUZZ_EXAMPLES=2000 python -m pytest tests/test_fuzz.py  # the long run (~15 min)
+    ADGEN_FUZZ_EXAMPLES=2000 python -m pytest tests/test_fuzz.py  # the long run (~25 min)
+    ADGEN_FUZZ_EXAMPLES=2000 python -m pytest tests/test_fuzz.py -k autograd -s  # + oracle coverage
     ADGEN_FUZZ_EXAMPLES=2000 python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
 
 Runs are reproducible (``derandomize=True``): the same examples every time,
@@ -53,11 +65,13 @@ import os
 import subprocess
 import sys
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
-from fuzz_programs import Program, programs
+from autograd_oracle import autograd_gradients, disagreement, nan_where_not_nan
+from fuzz_programs import Program, programs, singular_programs
 from hypothesis import (
     HealthCheck,
     assume,
@@ -224,10 +238,13 @@ def moved(args: list, p: int, index: tuple, step: float) -> list:
     return out
 
 
-def finite_differences(f, args: list) -> list[tuple[np.ndarray, np.ndarray]]:
-    """For each parameter: (central difference, step 1e-6; fourth-order, step 1e-3)."""
+def finite_differences(
+    f, args: list, n: int | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each of the first ``n`` parameters (the active ones; the rest are
+    data): (central difference, step 1e-6; fourth-order, step 1e-3)."""
     result = []
-    for p, a in enumerate(args):
+    for p, a in enumerate(args[:n]):
         a = np.asarray(a, dtype=np.float64)
         central, fourth = np.zeros(a.shape), np.zeros(a.shape)
         for i in np.ndindex(a.shape):
@@ -274,10 +291,22 @@ def mismatch(got, expected: np.ndarray, scale: float, out: float) -> str | None:
 
 
 def check_gradients(
-    text: str, args: list, params: list[str], fuzzing: bool = True
-) -> None:
-    """Properties 1 and 2 for one program at one point (also used for regressions)."""
-    recorded, taken = run_recording_branches(text)
+    text: str,
+    args: list,
+    params: list[str],
+    fuzzing: bool = True,
+    reference: str | None = None,
+    lists: list | None = None,
+    zero_exponent: bool = False,
+) -> str:
+    """Properties 1 and 2 for one program at one point (also used for regressions);
+    ``params`` are the active parameters, the first arguments (any others are data).
+    ``reference``: the program the oracles run, if not ``text`` (known bug (a));
+    ``lists``: the arguments again with lists for arrays, for ``check_list_inputs``.
+    ``zero_exponent``: the program may raise an exact 0 to the power 0 (known bug (b)).
+    Returns whether the autograd oracle ran (``check_autograd``), or "excused"."""
+    reference = reference or text
+    recorded, taken = run_recording_branches(reference)
     paths: set[tuple[bool, ...]] = set()
 
     def f(*a):  # the program, noting the path of every evaluation
@@ -287,7 +316,7 @@ def check_gradients(
         return out
 
     out = value(f, args)
-    fds = finite_differences(f, args)
+    fds = finite_differences(f, args, len(params))
     smooth = is_smooth(fds, out)
     one_path = len(paths) == 1  # no branch switches within 2e-3 of the point
     if fuzzing:
@@ -313,9 +342,13 @@ def check_gradients(
         # the absolute floor scales with this parameter's gradient, not the largest
         scale = max(1.0, float(np.max(np.abs(central), initial=0.0)))
         bad = mismatch(g, central, scale, out)
+        nans = bad and zero_exponent and nans_only(g, central, scale, out)
+        if nans and known_bug("zero_exponent_at_zero"):
+            return "excused"
         if bad:
             problems.append(f"d f / d {name}: {bad}")
     assert not problems, "gradient mismatch:\n" + "\n".join(problems)
+    peer = check_autograd(reference, args, params, grads)
     check_float_path(code, args, grads)
 
     fwd, tape = generated["forward_f"](*copies(args))
@@ -349,7 +382,63 @@ def check_gradients(
         np.testing.assert_array_equal(
             v, g, err_msg=f"value_and_grad_f vs grad_f, {name}"
         )
-    check_forward_mode(generated["jvp_f"], args, grads, fds, out)
+    derivative = check_forward_mode(generated["jvp_f"], args, grads, fds, out)
+    if np.isnan(derivative) and zero_exponent and known_bug("zero_exponent_at_zero"):
+        return "excused"
+    check_forward_mode(generated["jvp_f"], args, grads, fds, out, check=True)
+    if lists is not None:
+        check_list_inputs(generated, lists, params, fds, out)
+    return peer
+
+
+def nans_only(got, expected: np.ndarray, scale: float, out: float) -> bool:
+    """Is ``got`` right but for some nans (where ``expected`` has numbers)?"""
+    got = np.asarray(got, dtype=np.float64)
+    if got.shape != expected.shape or not np.isnan(got).any():
+        return False
+    return (
+        mismatch(np.where(np.isnan(got), expected, got), expected, scale, out) is None
+    )
+
+
+def check_list_inputs(generated: dict, lists: list, params: list[str], fds, out):
+    """Nested lists where the program takes arrays: adgen may refuse them with a
+    TypeError, or must treat them as the arrays they spell (the finite differences
+    are the original program's at the arrays: on lists numpy's ``+`` concatenates)."""
+    try:
+        value, grads = generated["value_and_grad_f"](*copies(lists))
+    except Exception as error:
+        # today some lists crash inside with a TypeError: not yet a refusal
+        if known_bug("list_input"):
+            return
+        if not isinstance(error, TypeError):
+            raise
+        event("lists for arrays: refused with a TypeError")
+        return
+    problems = [] if np.isclose(float(value), out, rtol=1e-12) else [f"value {value}"]
+    for name, g, (central, _) in zip(params, grads, fds, strict=True):
+        scale = max(1.0, float(np.max(np.abs(central), initial=0.0)))
+        bad = mismatch(g, central, scale, out)
+        if bad:
+            problems.append(f"d f / d {name}: {bad}")
+    if problems and known_bug("list_input"):
+        return
+    assert not problems, "lists for arrays:\n" + "\n".join(problems)
+
+
+def check_autograd(text: str, args: list, params: list[str], grads: tuple) -> str:
+    """The second oracle: autograd's gradient of the same source program.  Returns
+    "traced", or "untraceable: <why>" (skipped for this oracle only, and counted)."""
+    expected = autograd_gradients(text, copies(args), list(range(len(params))))
+    if isinstance(expected, str):
+        return f"untraceable: {expected}"
+    problems = []
+    for name, g, e in zip(params, grads, expected, strict=True):
+        bad = disagreement(g, e)
+        if bad:
+            problems.append(f"d f / d {name}: {bad}")
+    assert not problems, "adgen vs autograd:\n" + "\n".join(problems)
+    return "traced"
 
 
 FALLBACK = "except (ArithmeticError, TypeError, ValueError):"
@@ -367,10 +456,12 @@ def check_float_path(code: str, args: list, grads: tuple) -> None:
         np.testing.assert_array_equal(got, g, err_msg="the float path")
 
 
-def check_forward_mode(jvp, args: list, grads: tuple, fds: list, out: float) -> None:
+def check_forward_mode(
+    jvp, args: list, grads: tuple, fds: list, out: float, check: bool = False
+) -> float:
     """Property 5: jvp_f along a tangent v gives f's value and the derivative
     along v, which must match the finite differences' sum(central * v) and
-    reverse mode's sum(grad * v)."""
+    reverse mode's sum(grad * v); returns the derivative, checked if ``check``."""
     rng = np.random.default_rng(len(args))
     tangents = [
         (
@@ -378,9 +469,11 @@ def check_forward_mode(jvp, args: list, grads: tuple, fds: list, out: float) -> 
             if np.ndim(a) == 0
             else rng.uniform(-1, 1, np.shape(a))
         )
-        for a in args
+        for a in args[: len(grads)]  # the active ones
     ]
     value, derivative = jvp(*copies(args), *tangents)
+    if not check:
+        return float(derivative)
     np.testing.assert_allclose(float(value), out, rtol=1e-12, atol=1e-300)
     by_fd = sum(float(np.sum(c * v)) for (c, _), v in zip(fds, tangents, strict=True))
     by_reverse = sum(
@@ -396,6 +489,7 @@ def check_forward_mode(jvp, args: list, grads: tuple, fds: list, out: float) -> 
         atol=1e-12 * scale,
         err_msg="jvp_f vs grad_f along the tangents",
     )
+    return float(derivative)
 
 
 def check_float32(
@@ -414,7 +508,7 @@ def check_float32(
     if fuzzing:
         event(f"program computes in float32: {keeps_float32}")
     problems = []
-    for name, a, g in zip(params, args, grads, strict=True):
+    for name, a, g in zip(params, args[: len(params)], grads, strict=True):
         if np.shape(g) != np.shape(a):
             problems.append(f"d f / d {name}: shape {np.shape(g)}, not {np.shape(a)}")
         elif np.ndim(a) and keeps_float32 and np.asarray(g).dtype != np.float32:
@@ -473,6 +567,7 @@ def float32_value_problems(
 def describe(program: Program) -> None:
     """Print a failing program readably (Hypothesis prints notes of the shrunk example)."""
     note(f"program:\n{program.text}\n# point: {program.point!r}")
+    EXCUSED_NOW.clear()
     for t in sorted(program.tags):
         event(t)
 
@@ -480,12 +575,174 @@ def describe(program: Program) -> None:
 # ---------------------------------------------------------------------------
 # properties
 # ---------------------------------------------------------------------------
-@FUZZ
-@given(programs())
-def test_gradients_match_finite_differences(program: Program):
-    """Properties 1 and 2: grad_f = central differences; forward/backward = grad_f."""
-    describe(program)
-    check_gradients(program.text, program.args(), program.wrt)
+# Bugs being fixed on another branch, which the generator produces on purpose.
+# Each check excuses exactly its failure (see where it calls known_bug) and
+# records an event; delete an entry to turn its check on.
+KNOWN_BUGS = {
+    "rebound_constant": "(a) a rebound module constant is read as its first literal",
+    "zero_exponent_at_zero": "(b) d/dx x ** 0 at x == 0 is nan, not 0",
+    "python_float_singularity": "(c) ZeroDivisionError with Python floats at log(0), 1/0",
+    "list_input": "(d) a list passed for an array gives wrong results",
+}
+
+
+EXCUSED: Counter[str] = Counter()  # programs with a failure excused, by known bug
+EXCUSED_NOW: set[str] = set()  # the known bugs the current program met
+
+
+def known_bug(name: str) -> bool:
+    """Is ``name`` still a known bug?  (Then its failure is excused, and counted.)"""
+    if name not in KNOWN_BUGS:
+        return False
+    event(f"known bug {KNOWN_BUGS[name]}")
+    if name not in EXCUSED_NOW:
+        EXCUSED_NOW.add(name)
+        EXCUSED[KNOWN_BUGS[name]] += 1
+    return True
+
+
+def print_excused() -> None:
+    for why, n in sorted(EXCUSED.items()):
+        print(f"  excused in {n:4d} programs: known bug {why}")
+    EXCUSED.clear()
+
+
+def check_program(program: Program) -> str:
+    """Properties 1 and 2 for a drawn program, lists for arrays included; a
+    rebound module constant must be refused, or read right."""
+    args = program.args()
+    lists = program.args(lists=True) if program.list_inputs else None
+    zero_exponent = bool({"zero_exponent", "zero_data_exponent"} & program.tags)
+    if program.first_literal_text is None:
+        return check_gradients(
+            program.text, args, program.wrt, lists=lists, zero_exponent=zero_exponent
+        )
+    if refuses_rebound_constant(program):
+        return "refused"
+    try:
+        return check_gradients(
+            program.text, args, program.wrt, lists=lists, zero_exponent=zero_exponent
+        )
+    except AssertionError:
+        if not known_bug("rebound_constant"):
+            raise
+    # excused only if adgen got exactly the program with the first literal right
+    return check_gradients(
+        program.text,
+        args,
+        program.wrt,
+        reference=program.first_literal_text,
+        zero_exponent=zero_exponent,
+    )
+
+
+# The autograd oracle must run on at least this fraction of the programs that
+# reach it; the rest use what autograd cannot trace (``//``, clip with active
+# bounds, concatenation with axis=None): without the floor it could skip them all.
+AUTOGRAD_COVERAGE = 0.5
+
+
+def test_gradients_match_finite_differences_and_autograd():
+    """Properties 1 and 2: grad_f = central differences, and autograd's gradient
+    wherever autograd can trace the program; forward/backward = grad_f."""
+    tally: Counter[str] = Counter()
+
+    @FUZZ
+    @given(programs())
+    def check(program: Program):
+        describe(program)
+        outcome = check_program(program)
+        event(f"autograd oracle: {outcome}")
+        if outcome not in ("refused", "excused"):
+            tally[outcome] += 1
+
+    check()
+    print_excused()
+    assert_oracle_coverage(tally)
+
+
+def assert_oracle_coverage(tally: Counter[str]) -> None:
+    traced = tally["traced"]
+    total = sum(tally.values())
+    print(f"\nautograd oracle ran on {traced} of {total} programs; skipped:")
+    for why, n in tally.most_common():
+        if why != "traced":
+            print(f"  {n:4d}  {why}")
+    assert (
+        total and traced >= AUTOGRAD_COVERAGE * total
+    ), f"the autograd oracle ran on {traced} of {total} programs only: {dict(tally)}"
+
+
+def test_singular_points_match_autograd():
+    """Property 6: at a singular point (log, sqrt, 1/z, z ** -1, z ** 0 at z == 0)
+    grad_f, value_and_grad_f and backward_f raise nothing (Python floats too)
+    and give autograd's gradient, infs and nans included (numpy computes both);
+    jvp_f gives the derivative along a tangent where that gradient is finite."""
+    tally: Counter[str] = Counter()
+
+    @FUZZ
+    @given(singular_programs())
+    def check(program: Program):
+        describe(program)
+        outcome = check_singular(program)
+        event(f"autograd oracle: {outcome}")
+        tally[outcome] += 1
+
+    check()
+    print_excused()
+    assert_oracle_coverage(tally)
+
+
+def check_singular(program: Program) -> str:
+    args, params = program.args(), program.wrt
+    # autograd raises on a Python float 0.0 ** -1: give it numpy's float
+    numpy_args = [np.float64(a) if isinstance(a, float) else a for a in args]
+    expected = autograd_gradients(program.text, numpy_args, [0, 1])
+    if isinstance(expected, str):
+        return f"untraceable: {expected}"
+    generated = run_generated(compiled(program.text, tuple(params)))
+    note(_compiled(program.text, tuple(params)))
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            sweeps = {
+                "grad_f": generated["grad_f"](*copies(args)),
+                "value_and_grad_f": generated["value_and_grad_f"](*copies(args))[1],
+                "backward_f": generated["backward_f"](
+                    generated["forward_f"](*copies(args))[1]
+                ),
+            }
+        except ZeroDivisionError:
+            if isinstance(args[0], float) and known_bug("python_float_singularity"):
+                return "traced"
+            raise
+        jvp = check_singular_jvp(generated["jvp_f"], args, expected)
+    problems = []
+    for sweep, grads in sweeps.items():
+        for name, g, e in zip(params, grads, expected, strict=True):
+            bad = disagreement(g, e)
+            zero_exponent = "zero_exponent" in program.tags and nan_where_not_nan(g, e)
+            if bad and not (zero_exponent and known_bug("zero_exponent_at_zero")):
+                problems.append(f"{sweep}, d f / d {name}: {bad}")
+    if jvp and not (
+        "zero_exponent" in program.tags and known_bug("zero_exponent_at_zero")
+    ):
+        problems.append(jvp)
+    assert not problems, "adgen vs autograd at a singular point:\n" + "\n".join(
+        problems
+    )
+    return "traced"
+
+
+def check_singular_jvp(jvp, args: list, expected: tuple) -> str | None:
+    """jvp_f along a tangent vs autograd's gradient along it, if that is finite."""
+    if not all(np.all(np.isfinite(e)) for e in expected):
+        return None
+    tangents = [np.ones(np.shape(a)) if np.ndim(a) else 0.5 for a in args[:2]]
+    _, derivative = jvp(*copies(args), *tangents)
+    along = sum(float(np.sum(e * v)) for e, v in zip(expected, tangents, strict=True))
+    bad = disagreement(derivative, along)
+    return f"jvp_f: {bad}" if bad else None
 
 
 @FUZZ
@@ -507,6 +764,11 @@ def outcome(program: Program) -> str:
     except MutationNotSupported as refusal:
         event("refused: in-place update that might share an array")
         return str(refusal)
+    except AdgenError as refusal:
+        if program.first_literal_text is None:
+            raise
+        event("refused: a rebound module constant")
+        return str(refusal)
 
 
 @FUZZ
@@ -515,7 +777,21 @@ def test_float32_gradients(program: Program):
     """Property 4: float32 arrays in, gradients of the parameters' shapes out; float32
     wherever the original program computes in float32 throughout."""
     describe(program)
+    if refuses_rebound_constant(program):
+        return
     check_float32(program.text, program.args(np.float32), program.wrt)
+
+
+def refuses_rebound_constant(program: Program) -> bool:
+    """Does adgen refuse the program for a rebound module constant (as it should)?"""
+    if program.first_literal_text is None:
+        return False
+    try:
+        compiled(program.text, tuple(program.wrt))
+    except AdgenError:
+        event("refused: a rebound module constant")
+        return True
+    return False
 
 
 def test_compilation_is_deterministic_across_processes(tmp_path):
@@ -637,12 +913,14 @@ FLOAT32_GAPS = {
 }
 
 
-# Programs adgen accepts and miscomputes, found while fuzzing control flow and not
-# fixed yet (each file's header has the diagnosis): in-place updates inside a loop
-# reach arrays through aliases that the loop-carried copies hide from
-# Normalizer.refuse_shared_update.  The generator does not draw such updates (it
-# treats every name a loop carries as shared: no `x += ...` before it is rebound).
-OPEN_BUGS: dict[str, str] = {}  # regression stem -> the wrong result it still gives
+# Programs adgen accepts and miscomputes or crashes on, not fixed yet (each file's
+# header has the diagnosis).  Once, in-place updates inside a loop (018-021, now
+# refused); now a module list constant where numpy reads an array (034, 035; the
+# generator uses W only as np.sin(W) until they are fixed).
+OPEN_BUGS: dict[str, str] = {  # regression stem -> the wrong result it still gives
+    "034_list_constant_exponent": "x ** W, W a list constant: TypeError (W - 1)",
+    "035_list_constant_in_dot": "np.dot(x, W), W a list constant: TypeError",
+}
 
 
 def _regression_params() -> list:
@@ -654,11 +932,7 @@ def _regression_params() -> list:
         if gap:
             marks = [pytest.mark.xfail(strict=True, reason=f"known float32 gap: {gap}")]
         elif bug:
-            marks = [
-                pytest.mark.xfail(
-                    strict=True, reason=f"in-place update in a loop: {bug}"
-                )
-            ]
+            marks = [pytest.mark.xfail(strict=True, reason=f"open bug: {bug}")]
         params.append(pytest.param(path, id=path.stem, marks=marks))
     return params
 
