@@ -34,8 +34,8 @@ from .gradcheck import check_at, disagreement, grad_function, overall_verdict, r
 from .graph import Graph
 from .ir import Eqn
 from .parse import read_source
-from .testing import AGREE, DISAGREE, INCONCLUSIVE
 from .pipeline import MODES, STAGES, Stages, display_path, dump, run, source_hash
+from .testing import AGREE, DISAGREE, INCONCLUSIVE
 from .trace import (
     adjoint_trace,
     number,

@@ -159,9 +159,9 @@ def test_each_generated_scalar_check_names_its_own_function(compile_text):
             return x * 2.0
         """)
     assert module.value_and_grad_double(3.0) == (6.0, (2.0,))  # d(2x)/dx = 2
-    with pytest.raises(ValueError, match="^value_and_grad_double needs a scalar"):
+    with pytest.raises(ValueError, match=r"^value_and_grad_double needs a scalar"):
         module.value_and_grad_double(np.ones(3))
-    with pytest.raises(ValueError, match="^grad_double needs a scalar"):
+    with pytest.raises(ValueError, match=r"^grad_double needs a scalar"):
         module.grad_double(np.ones(3))
 
 

@@ -542,7 +542,7 @@ def float32_value_problems(
 
     try:
         out = value(f, point)
-        fds = finite_differences(f, point)
+        fds = finite_differences(f, point, len(params))
     except (ArithmeticError, AssertionError):  # overflow or a warning in float64
         if fuzzing:
             event("float32: values not checked (not finite around the point)")
