@@ -1,0 +1,466 @@
+"""The output IR: the generated module as data, from the sweeps to the printer.
+
+The sweeps (``reverse.py``, ``forward.py``) describe what the generated
+module does; the passes of ``optimize`` rewrite that description; ``emit``
+prints it, once.  No stage in between reads or writes Python text.  For the
+lecture's ``f(x1, x2) = x1 * x2 + sin(x1)`` the fused gradient is::
+
+    Function("grad_f", GRAD, ["x1", "x2"], doc, [
+        Comment("n5 = n3 + n4"),
+        Assign("n3_bar", <n5_bar>), Assign("n4_bar", <n5_bar>),
+        Comment("n4 = np.sin(x1)"),
+        Assign("x1_bar", <n4_bar * np.cos(x1)>),
+        Comment("n3 = x1 * x2"),
+        Accumulate("x1_bar", <x1_bar + n3_bar * x2>),
+        Assign("x2_bar", <n3_bar * x1>),
+        Return(<(x1_bar, x2_bar)>),
+    ])
+
+Statements are typed by what they do for the chain rule (an ``Accumulate``
+is a later contribution to an adjoint, a ``Push``/``Pop`` records a value
+for the backward sweep), so a pass asks ``isinstance``, not the shape of a
+line.  Expressions stay ``ast.expr``: the derivative rules build them
+(``expr.py``) and the simplifier rewrites them.  ``print_function`` and
+``print_statements`` give the text ``--dump`` shows and black formats.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+# --- roles: what an emitted function is for (passes choose by role, not by name)
+FORWARD = "forward"  # forward_f: the primal and the tape
+BACKWARD = "backward"  # backward_f: the adjoints, given the tape and a seed
+GRAD = "grad"  # grad_f: both sweeps fused
+VALUE_AND_GRAD = "value_and_grad"  # value_and_grad_f: the value too
+JVP = "jvp"  # jvp_f: forward mode
+FUSED = (GRAD, VALUE_AND_GRAD)
+
+
+# --- statements ------------------------------------------------------------
+@dataclass(frozen=True)
+class Comment:
+    """``# text``: the user's statement a group of lines computes, or why."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Assign:
+    """``target = value``: a primal node, or an adjoint's first contribution."""
+
+    target: str
+    value: ast.expr
+
+
+@dataclass(frozen=True)
+class Accumulate:
+    """``target = target + contribution``: a later contribution to an adjoint (the
+    lecture's v̄1 = v̄1 + v̄4 · v2), written out rather than ``+=`` so that an
+    array the caller passed is never changed in place.  ``value`` is the whole
+    right-hand side, as the simplifier left it (``x_bar - n4_bar``)."""
+
+    target: str
+    value: ast.expr
+
+
+@dataclass(frozen=True)
+class Unpack:
+    """``a, b = value``: the tape, or several results."""
+
+    targets: tuple[str, ...]
+    value: ast.expr
+
+
+@dataclass(frozen=True)
+class Push:
+    """``stack.append(name)``: a value a branch or loop computes, for the backward sweep."""
+
+    stack: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Pop:
+    """``name = stack.pop()``: the value back, in reverse order."""
+
+    name: str
+    stack: str
+
+
+@dataclass(frozen=True)
+class Increment:
+    """``name += 1``: a loop that may stop early counts its iterations."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Delete:
+    """``del a, b``: arrays freed after their last use."""
+
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Break:
+    pass
+
+
+@dataclass(frozen=True)
+class Return:
+    value: ast.expr
+
+
+@dataclass(frozen=True)
+class ScalarCheck:
+    """``if np.ndim(name) != 0: raise ValueError(message)``: a fused gradient
+    whose output's shape is only known at run time checks it is a scalar."""
+
+    name: str
+    message: str
+
+
+@dataclass(frozen=True)
+class If:
+    cond: ast.expr
+    then: tuple[Stmt, ...]
+    orelse: tuple[Stmt, ...] = ()
+
+
+@dataclass(frozen=True)
+class For:
+    """``for index in iterable:``; ``index`` is ``_`` where the body does not read it."""
+
+    index: str
+    iterable: ast.expr
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class While:
+    cond: ast.expr
+    body: tuple[Stmt, ...]
+
+
+@dataclass(frozen=True)
+class FloatPath:
+    """A fused gradient of Python floats: ``body`` runs inside ``try:`` with
+    ``math``; where it raises (an array, ``log(0)``), the floats become numpy
+    floats (``convert``) and ``fallback`` runs the two numpy sweeps."""
+
+    comment: tuple[str, ...]
+    body: tuple[Stmt, ...]
+    params: tuple[str, ...]
+    convert: str  # the runtime helper that makes them numpy floats
+    fallback: tuple[Stmt, ...]
+
+
+Stmt = (
+    Comment
+    | Assign
+    | Accumulate
+    | Unpack
+    | Push
+    | Pop
+    | Increment
+    | Delete
+    | Break
+    | Return
+    | ScalarCheck
+    | If
+    | For
+    | While
+    | FloatPath
+)
+BLOCKS = (If, For, While, FloatPath)
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter, with a default (``n5_bar=1.0``) or without."""
+
+    name: str
+    default: ast.expr | None = None
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    role: str
+    params: tuple[Param, ...]
+    doc: str
+    body: tuple[Stmt, ...]
+    model: str = ""  # the model function it is generated from
+
+
+@dataclass(frozen=True)
+class Note:
+    """Comment lines between functions (a ``grad_f`` that cannot exist says why)."""
+
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Verbatim:
+    """A definition copied from the model file (a custom rule's helpers), as text,
+    with the names it reads."""
+
+    text: str
+    reads: frozenset[str] = frozenset()
+
+
+Definition = Function | Note | Verbatim
+
+
+@dataclass(frozen=True)
+class Program:
+    """A generated module: its header, the imports custom rules need, its definitions."""
+
+    header: tuple[str, ...]
+    imports: tuple[str, ...]
+    definitions: tuple[Definition, ...]
+    stale_check: tuple[str, ...] = ()  # lines after the imports (warn_if_stale)
+
+    def functions(self, *roles: str) -> Iterator[Function]:
+        for d in self.definitions:
+            if isinstance(d, Function) and (not roles or d.role in roles):
+                yield d
+
+    def with_functions(self, rewrite) -> Program:
+        """This program with each function replaced by ``rewrite(function)``."""
+        return replace(
+            self,
+            definitions=tuple(
+                rewrite(d) if isinstance(d, Function) else d for d in self.definitions
+            ),
+        )
+
+
+# --- reading the IR ----------------------------------------------------------
+def children(stmt: Stmt) -> tuple[tuple[Stmt, ...], ...]:
+    """The blocks nested in ``stmt``."""
+    if isinstance(stmt, If):
+        return (stmt.then, stmt.orelse)
+    if isinstance(stmt, For | While):
+        return (stmt.body,)
+    if isinstance(stmt, FloatPath):
+        return (stmt.body, stmt.fallback)
+    return ()
+
+
+def walk(body: tuple[Stmt, ...]) -> Iterator[Stmt]:
+    """Every statement of ``body``, nested ones included, in order."""
+    for stmt in body:
+        yield stmt
+        for block in children(stmt):
+            yield from walk(block)
+
+
+def is_straight_line(body: tuple[Stmt, ...]) -> bool:
+    return not any(isinstance(s, BLOCKS) for s in body)
+
+
+def expressions(stmt: Stmt) -> tuple[ast.expr, ...]:
+    """The expressions ``stmt`` itself evaluates (not those of nested blocks)."""
+    if isinstance(stmt, Assign | Accumulate | Unpack | Return):
+        return (stmt.value,)
+    if isinstance(stmt, If | While):
+        return (stmt.cond,)
+    if isinstance(stmt, For):
+        return (stmt.iterable,)
+    return ()
+
+
+def reads(stmt: Stmt) -> list[str]:
+    """The names ``stmt`` itself reads, in order, repeats included (not nested blocks)."""
+    names = [
+        n.id for e in expressions(stmt) for n in ast.walk(e) if isinstance(n, ast.Name)
+    ]
+    if isinstance(stmt, Push):
+        names += [stmt.stack, stmt.name]
+    elif isinstance(stmt, Pop | Increment):
+        names.append(stmt.stack if isinstance(stmt, Pop) else stmt.name)
+    elif isinstance(stmt, Delete):
+        names += stmt.names
+    elif isinstance(stmt, ScalarCheck):
+        names.append(stmt.name)
+    elif isinstance(stmt, FloatPath):
+        names += stmt.params
+    return names
+
+
+def writes(stmt: Stmt) -> set[str]:
+    """The names ``stmt`` itself binds, rebinds, deletes or changes in place."""
+    if isinstance(stmt, Assign | Accumulate):
+        return {stmt.target}
+    if isinstance(stmt, Unpack):
+        return set(stmt.targets)
+    if isinstance(stmt, Pop):
+        return {stmt.name, stmt.stack}
+    if isinstance(stmt, Push):
+        return {stmt.stack}
+    if isinstance(stmt, Increment):
+        return {stmt.name}
+    if isinstance(stmt, Delete):
+        return set(stmt.names)
+    if isinstance(stmt, For):
+        return {stmt.index}
+    if isinstance(stmt, FloatPath):
+        return set(stmt.params)
+    return set()
+
+
+def names_used(program: Program) -> set[str]:
+    """Every name the module's code reads or binds (for its imports)."""
+    used: set[str] = set()
+    for d in program.definitions:
+        if isinstance(d, Verbatim):
+            used |= d.reads
+        elif isinstance(d, Function):
+            for stmt in walk(d.body):
+                used |= set(reads(stmt)) | writes(stmt)
+            for p in d.params:
+                if p.default is not None:
+                    used |= {
+                        n.id for n in ast.walk(p.default) if isinstance(n, ast.Name)
+                    }
+    return used
+
+
+# --- printing ----------------------------------------------------------------
+INDENT = "    "
+
+
+def print_program(program: Program) -> str:
+    """The module's text, before black formats it."""
+    header = [*program.header, *program.imports, *program.stale_check]
+    parts = [print_definition(d) for d in program.definitions]
+    return "\n".join(header) + "\n\n\n" + "\n\n\n".join(parts) + "\n"
+
+
+def print_definition(d: Definition) -> str:
+    if isinstance(d, Verbatim):
+        return d.text
+    if isinstance(d, Note):
+        return "\n".join(d.lines)
+    return "\n".join(print_function(d))
+
+
+def print_function(fn: Function) -> list[str]:
+    params = ", ".join(
+        p.name if p.default is None else f"{p.name}={ast.unparse(p.default)}"
+        for p in fn.params
+    )
+    return [
+        f"def {fn.name}({params}):",
+        f'{INDENT}"""{fn.doc}"""',
+        *indent(print_statements(fn.body)),
+    ]
+
+
+def print_statements(body: tuple[Stmt, ...]) -> list[str]:
+    lines: list[str] = []
+    for stmt in body:
+        lines += _print(stmt)
+    return lines
+
+
+def _print(stmt: Stmt) -> list[str]:
+    return _PRINTERS[type(stmt)](stmt)
+
+
+def _print_if(stmt: If) -> list[str]:
+    lines = [f"if {ast.unparse(stmt.cond)}:", *_block(stmt.then)]
+    return lines + (["else:", *_block(stmt.orelse)] if stmt.orelse else [])
+
+
+def _print_scalar_check(stmt: ScalarCheck) -> list[str]:
+    return [
+        f"if np.ndim({stmt.name}) != 0:",
+        f"{INDENT}raise ValueError({stmt.message!r})",
+    ]
+
+
+def _print_float_path(path: FloatPath) -> list[str]:
+    args = ", ".join(path.params)
+    targets = f"({args},)" if len(path.params) == 1 else args
+    return [
+        *(f"# {line}" for line in path.comment),
+        "try:",
+        *_block(path.body),
+        "except (ArithmeticError, TypeError, ValueError):",
+        f"{INDENT}{targets} = {path.convert}({args})",
+        *print_statements(path.fallback),
+    ]
+
+
+_PRINTERS = {
+    Comment: lambda s: [f"# {s.text}"],
+    Assign: lambda s: [f"{s.target} = {ast.unparse(s.value)}"],
+    Accumulate: lambda s: [f"{s.target} = {ast.unparse(s.value)}"],
+    Unpack: lambda s: [f"{', '.join(s.targets)} = {ast.unparse(s.value)}"],
+    Push: lambda s: [f"{s.stack}.append({s.name})"],
+    Pop: lambda s: [f"{s.name} = {s.stack}.pop()"],
+    Increment: lambda s: [f"{s.name} += 1"],
+    Delete: lambda s: [f"del {', '.join(s.names)}"],
+    Break: lambda s: ["break"],
+    Return: lambda s: [f"return {ast.unparse(s.value)}"],
+    ScalarCheck: _print_scalar_check,
+    If: _print_if,
+    For: lambda s: [f"for {s.index} in {ast.unparse(s.iterable)}:", *_block(s.body)],
+    While: lambda s: [f"while {ast.unparse(s.cond)}:", *_block(s.body)],
+    FloatPath: _print_float_path,
+}
+
+
+def _block(body: tuple[Stmt, ...]) -> list[str]:
+    return indent(print_statements(body) or ["pass"])
+
+
+def indent(lines: list[str]) -> list[str]:
+    return [INDENT + line if line else line for line in lines]
+
+
+__all__ = [
+    "BACKWARD",
+    "FORWARD",
+    "FUSED",
+    "GRAD",
+    "JVP",
+    "VALUE_AND_GRAD",
+    "Accumulate",
+    "Assign",
+    "Break",
+    "Comment",
+    "Definition",
+    "Delete",
+    "FloatPath",
+    "For",
+    "Function",
+    "If",
+    "Increment",
+    "Note",
+    "Param",
+    "Pop",
+    "Program",
+    "Push",
+    "Return",
+    "ScalarCheck",
+    "Stmt",
+    "Unpack",
+    "Verbatim",
+    "While",
+    "children",
+    "expressions",
+    "is_straight_line",
+    "names_used",
+    "print_function",
+    "print_program",
+    "print_statements",
+    "reads",
+    "walk",
+    "writes",
+]
