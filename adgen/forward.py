@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 import numpy
 
-from .emit import Compiled, _atom_text, _indent, _plain
+from . import program as P
 from .errors import Location, UnknownFunction
 from .expr import E, Namespace, assign, name
 from .graph import Graph
@@ -41,6 +41,7 @@ from .reverse import rule_parameters
 from .rules import LINEAR, REDUCTIONS, RULES, runtime, summed
 from .shapes import SCALAR, reduction
 from .simplify import simplify
+from .sweeps import Compiled, _statement, atom, plain
 
 np = Namespace("np")
 
@@ -211,71 +212,62 @@ def _atom(a: Atom) -> E:
     return E(a.value) if isinstance(a, Const) else name(a)
 
 
-# --- emission ----------------------------------------------------------------
-def emit_jvp(c: Compiled) -> str:
+# --- the jvp function ---------------------------------------------------------
+def jvp_functions(c: Compiled) -> list[P.Definition]:
     """``jvp_f(*args, *tangents) -> (out, out_dot)``: primal and tangent statements interleaved."""
     graph = c.graph
     fn = graph.fn
     dots = tangent_names(graph)
     out = fn.output
     out_dot = (
-        dots[out]
+        ast.Name(dots[out], ast.Load())
         if isinstance(out, str) and out in dots
-        else ast.unparse(_zero(graph, out).node)
+        else _zero(graph, out).node
     )
-    params = ", ".join([*fn.params, *(dots[p] for p in fn.wrt)])
+    params = tuple(P.Param(p) for p in [*fn.params, *(dots[p] for p in fn.wrt)])
     along = ", ".join(dots[p] for p in fn.wrt) or "no tangent"
-    return "\n".join(
-        [
-            f"def jvp_{fn.name}({params}):",
-            f'    """Forward mode of `{fn.name}` ({_plain(fn.path)}): its value, and its derivative along {along}."""',
-            *_indent(jvp_lines(graph, dots)),
-            f"    return {_atom_text(out)}, {out_dot}",
-        ]
-    )
+    returned = P.Return(ast.Tuple([atom(out), out_dot], ast.Load()))
+    doc = f"Forward mode of `{fn.name}` ({plain(fn.path)}): its value, and its derivative along {along}."
+    body = (*jvp_block(graph, dots, graph.body), returned)
+    return [P.Function(f"jvp_{fn.name}", P.JVP, params, doc, body, fn.name)]
 
 
-def jvp_lines(
-    graph: Graph, dots: dict[str, str], body: list[Stmt] | None = None
-) -> list[str]:
+def jvp_block(graph: Graph, dots: dict[str, str], body: list[Stmt]) -> list[P.Stmt]:
     """Primal and tangent statements, each group under a comment with the user's
     statement; branches and loops keep their shape (forward mode needs no stacks)."""
-    lines: list[str] = []
+    out: list[P.Stmt] = []
     last = None
-    for stmt in graph.body if body is None else body:
+    for stmt in body:
         if isinstance(stmt, Eqn):
             (step,) = tangent_steps(graph, [stmt], dots)
             if stmt.origin is not None and stmt.origin != last:
-                lines.append(f"# {stmt.origin.text}")
+                out.append(P.Comment(stmt.origin.text))
                 last = stmt.origin
-            lines.append(ast.unparse(step.primal))
-            if step.tangent is not None:
-                lines.append(ast.unparse(step.tangent))
+            out += [_statement(s) for s in (step.primal, step.tangent) if s is not None]
             continue
         if isinstance(stmt, Break):
-            lines.append("break")
+            out.append(P.Break())
             continue
         if stmt.origin is not None and stmt.origin != last:
-            lines.append(f"# {stmt.origin.text}")
+            out.append(P.Comment(stmt.origin.text))
         last = None
-        lines += _structure_lines(graph, dots, stmt)
-    return lines
+        out += _structure(graph, dots, stmt)
+    return out
 
 
-def _structure_lines(graph: Graph, dots: dict[str, str], stmt: If | Loop) -> list[str]:
+def _structure(graph: Graph, dots: dict[str, str], stmt: If | Loop) -> list[P.Stmt]:
     if isinstance(stmt, If):
-        lines = [f"if {_atom_text(stmt.cond)}:"]
-        lines += _indent(jvp_lines(graph, dots, stmt.then) or ["pass"])
-        if stmt.orelse:
-            lines += ["else:", *_indent(jvp_lines(graph, dots, stmt.orelse))]
-        return lines
-    test = jvp_lines(graph, dots, stmt.test)
-    if stmt.is_while:
-        header = [*test, f"while {_atom_text(stmt.cond)}:"]
-    else:
-        bounds = ", ".join(_atom_text(b) for b in stmt.bounds)
-        header = [f"for {stmt.index} in range({bounds}):"]
-    body = jvp_lines(graph, dots, stmt.body)
-    if stmt.is_while and not (stmt.body and isinstance(stmt.body[-1], Break)):
-        body += test
-    return header + _indent(body or ["pass"])
+        then = jvp_block(graph, dots, stmt.then)
+        orelse = jvp_block(graph, dots, stmt.orelse)
+        return [P.If(atom(stmt.cond), tuple(then), tuple(orelse))]
+    body = jvp_block(graph, dots, stmt.body)
+    if (
+        stmt.is_while
+    ):  # the test runs before the loop, and again at the end of each pass
+        test = jvp_block(graph, dots, stmt.test)
+        if not (stmt.body and isinstance(stmt.body[-1], Break)):
+            body += test
+        return [*test, P.While(atom(stmt.cond), tuple(body))]
+    bounds = [atom(b) for b in stmt.bounds]
+    iterable = ast.Call(ast.Name("range", ast.Load()), bounds, [])
+    return [P.For(stmt.index, iterable, tuple(body))]

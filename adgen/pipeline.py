@@ -19,9 +19,9 @@ from pathlib import Path
 import black
 
 from .check import check_function
-from .emit import Compiled, Provenance, emit_function, emit_module
+from .emit import Provenance, build_program, emit
 from .errors import SourceFile
-from .forward import emit_jvp
+from .forward import jvp_functions
 from .fuse import forward_copies
 from .graph import Graph, build_graph, describe
 from .ir import Break, Eqn, Function, If, Stmt
@@ -32,13 +32,14 @@ from .primitives import primal_statement
 from .reverse import AdjointBlock, Backward, ReverseIf, reverse_sweep
 from .scalars import spell_scalar_math
 from .specialize import specialize
+from .sweeps import Compiled, reverse_functions
 
 STAGES = ("parse", "check", "normalize", "graph", "reverse", "emit", "format")
 # --mode: which functions the generated module holds for each model function.
 MODES = {
-    "reverse": (emit_function,),  # forward_f, backward_f, grad_f
-    "forward": (emit_jvp,),  # jvp_f
-    "both": (emit_function, emit_jvp),
+    "reverse": (reverse_functions,),  # forward_f, backward_f, grad_f
+    "forward": (jvp_functions,),  # jvp_f
+    "both": (reverse_functions, jvp_functions),
 }
 BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
 
@@ -78,11 +79,12 @@ def run(
     compiled = [
         Compiled(g, b) for g, b in zip(stages.graphs, stages.backwards, strict=False)
     ]
-    emitted = emit_module(
+    program = build_program(
         compiled,
         origin or Provenance(source.path, source_hash(source.text)),
         MODES[mode],
     )
+    emitted = emit(program)
     emitted = forward_copies(emitted, stages.graphs)
     emitted = free_dead_arrays(emitted, stages.graphs)
     stages.emitted = spell_scalar_math(emitted, stages.graphs)

@@ -334,9 +334,10 @@ def names_used(program: Program) -> set[str]:
 INDENT = "    "
 
 
-def print_program(program: Program) -> str:
-    """The module's text, before black formats it."""
-    header = [*program.header, *program.imports, *program.stale_check]
+def print_program(program: Program, imports: tuple[str, ...] = ()) -> str:
+    """The module's text, before black formats it; ``imports`` go before the
+    ones custom rules need."""
+    header = [*program.header, *imports, *program.imports, *program.stale_check]
     parts = [print_definition(d) for d in program.definitions]
     return "\n".join(header) + "\n\n\n" + "\n\n\n".join(parts) + "\n"
 
@@ -386,7 +387,7 @@ def _print_scalar_check(stmt: ScalarCheck) -> list[str]:
 
 def _print_float_path(path: FloatPath) -> list[str]:
     args = ", ".join(path.params)
-    targets = f"({args},)" if len(path.params) == 1 else args
+    targets = _targets(path.params)
     return [
         *(f"# {line}" for line in path.comment),
         "try:",
@@ -401,19 +402,31 @@ _PRINTERS = {
     Comment: lambda s: [f"# {s.text}"],
     Assign: lambda s: [f"{s.target} = {ast.unparse(s.value)}"],
     Accumulate: lambda s: [f"{s.target} = {ast.unparse(s.value)}"],
-    Unpack: lambda s: [f"{', '.join(s.targets)} = {ast.unparse(s.value)}"],
+    Unpack: lambda s: [f"{_targets(s.targets)} = {ast.unparse(s.value)}"],
     Push: lambda s: [f"{s.stack}.append({s.name})"],
     Pop: lambda s: [f"{s.name} = {s.stack}.pop()"],
     Increment: lambda s: [f"{s.name} += 1"],
     Delete: lambda s: [f"del {', '.join(s.names)}"],
     Break: lambda s: ["break"],
-    Return: lambda s: [f"return {ast.unparse(s.value)}"],
+    Return: lambda s: [f"return {_returned(s.value)}"],
     ScalarCheck: _print_scalar_check,
     If: _print_if,
     For: lambda s: [f"for {s.index} in {ast.unparse(s.iterable)}:", *_block(s.body)],
     While: lambda s: [f"while {ast.unparse(s.cond)}:", *_block(s.body)],
     FloatPath: _print_float_path,
 }
+
+
+def _targets(names: tuple[str, ...]) -> str:
+    return f"({names[0]},)" if len(names) == 1 else ", ".join(names)
+
+
+def _returned(value: ast.expr) -> str:
+    """``a, (b, c)``: a returned tuple of two or more without its redundant
+    parentheses (black keeps what it is given)."""
+    if isinstance(value, ast.Tuple) and len(value.elts) > 1:
+        return ", ".join(ast.unparse(e) for e in value.elts)
+    return ast.unparse(value)
 
 
 def _block(body: tuple[Stmt, ...]) -> list[str]:
