@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .errors import Location, NonScalarOutput, NotSupportedYet
 from .expr import numpy_function
-from .scalars import without_float_path
+from .runtime import SCALAR_MATH_NAMES as MATH_NAMES
 from .simplify import simplify
 
 
@@ -237,3 +237,38 @@ def tangent_model(
         [a.arg for a in function.args.args],
         checks_scalar=False,
     )
+
+
+def without_float_path(fn: ast.FunctionDef) -> ast.FunctionDef:
+    """``fn`` as it was before the float path: the statements inside ``try``, with
+    numpy for ``math`` (and ``**`` for ``math.pow``): the plain fused code, for a
+    reader such as adgen's second-derivative model.  ``fn`` is changed in place."""
+    first = fn.body[1] if len(fn.body) > 1 else None
+    if not isinstance(first, ast.Try):
+        return fn
+    fn.body = [fn.body[0], *first.body]
+    fn = _PowerOperator().visit(fn)
+    numpy_names = {m: n for n, m in MATH_NAMES.items()}
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "math"
+            and node.attr in numpy_names
+        ):
+            node.value.id, node.attr = "np", numpy_names[node.attr]
+    return fn
+
+
+class _PowerOperator(ast.NodeTransformer):
+    """``math.pow(x, y)`` read back as ``x ** y``."""
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        self.generic_visit(node)
+        if (
+            isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and (node.func.value.id, node.func.attr) == ("math", "pow")
+        ):
+            return ast.BinOp(node.args[0], ast.Pow(), node.args[1])
+        return node

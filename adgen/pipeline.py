@@ -22,15 +22,13 @@ from .check import check_function
 from .emit import Provenance, build_program, emit
 from .errors import SourceFile
 from .forward import jvp_functions
-from .fuse import forward_copies
 from .graph import Graph, build_graph, describe
 from .ir import Break, Eqn, Function, If, Stmt
-from .liveness import free_dead_arrays
 from .normalize import assert_normal_form, normalize
+from .optimize import optimize
 from .parse import Module, parse_module, select_functions
 from .primitives import primal_statement
 from .reverse import AdjointBlock, Backward, ReverseIf, reverse_sweep
-from .scalars import spell_scalar_math
 from .specialize import specialize
 from .sweeps import Compiled, reverse_functions
 
@@ -84,10 +82,7 @@ def run(
         origin or Provenance(source.path, source_hash(source.text)),
         MODES[mode],
     )
-    emitted = emit(program)
-    emitted = forward_copies(emitted, stages.graphs)
-    emitted = free_dead_arrays(emitted, stages.graphs)
-    stages.emitted = spell_scalar_math(emitted, stages.graphs)
+    stages.emitted = emit(optimize(program, stages.graphs))
     stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 

@@ -27,7 +27,7 @@ line.  Expressions stay ``ast.expr``: the derivative rules build them
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 # --- roles: what an emitted function is for (passes choose by role, not by name)
@@ -288,7 +288,7 @@ def reads(stmt: Stmt) -> list[str]:
     elif isinstance(stmt, ScalarCheck):
         names.append(stmt.name)
     elif isinstance(stmt, FloatPath):
-        names += stmt.params
+        names += [*stmt.params, stmt.convert]
     return names
 
 
@@ -311,6 +311,50 @@ def writes(stmt: Stmt) -> set[str]:
     if isinstance(stmt, FloatPath):
         return set(stmt.params)
     return set()
+
+
+def assignment(target: str, value: ast.expr) -> Assign | Accumulate:
+    """``target = value``, typed: an ``Accumulate`` where ``value`` adds to (or
+    subtracts from) the target's own value."""
+    if (
+        isinstance(value, ast.BinOp)
+        and isinstance(value.op, ast.Add | ast.Sub)
+        and isinstance(value.left, ast.Name)
+        and value.left.id == target
+    ):
+        return Accumulate(target, value)
+    return Assign(target, value)
+
+
+def with_value(stmt: Assign | Accumulate, value: ast.expr) -> Assign | Accumulate:
+    return assignment(stmt.target, value)
+
+
+def map_statements(
+    body: tuple[Stmt, ...], rewrite: Callable[[Stmt], Stmt]
+) -> tuple[Stmt, ...]:
+    """``body`` with every statement that holds no block, nested ones included,
+    replaced by ``rewrite(statement)``; the blocks are rebuilt around them."""
+    out = []
+    for stmt in body:
+        if isinstance(stmt, If):
+            stmt = replace(
+                stmt,
+                then=map_statements(stmt.then, rewrite),
+                orelse=map_statements(stmt.orelse, rewrite),
+            )
+        elif isinstance(stmt, For | While):
+            stmt = replace(stmt, body=map_statements(stmt.body, rewrite))
+        elif isinstance(stmt, FloatPath):
+            stmt = replace(
+                stmt,
+                body=map_statements(stmt.body, rewrite),
+                fallback=map_statements(stmt.fallback, rewrite),
+            )
+        else:
+            stmt = rewrite(stmt)
+        out.append(stmt)
+    return tuple(out)
 
 
 def names_used(program: Program) -> set[str]:
@@ -466,14 +510,17 @@ __all__ = [
     "Unpack",
     "Verbatim",
     "While",
+    "assignment",
     "children",
     "expressions",
     "is_straight_line",
+    "map_statements",
     "names_used",
     "print_function",
     "print_program",
     "print_statements",
     "reads",
     "walk",
+    "with_value",
     "writes",
 ]

@@ -108,6 +108,13 @@ class _Simplify(ast.NodeTransformer):
         return node
 
 
+def simplify_expr(node: ast.expr) -> ast.expr:
+    """A simplified copy of the expression ``node`` (the input is left untouched)."""
+    import copy
+
+    return _Simplify().visit(copy.deepcopy(node))
+
+
 def simplify(statement: ast.stmt) -> ast.stmt:
     """A simplified copy of ``statement`` (the input is left untouched)."""
     import copy

@@ -399,18 +399,9 @@ def _written(body: Block) -> set[str]:
 
 
 def _statement(stmt: ast.stmt) -> P.Assign | P.Accumulate:
-    """An ``ast.Assign`` of the sweeps as IR: an adjoint's later contribution
-    (``x_bar = x_bar + ...``, its left operand the target) is an ``Accumulate``."""
+    """An ``ast.Assign`` the sweeps built, as IR."""
     assert isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)
-    target, value = stmt.targets[0].id, stmt.value
-    if (
-        isinstance(value, ast.BinOp)
-        and isinstance(value.op, ast.Add | ast.Sub)
-        and isinstance(value.left, ast.Name)
-        and value.left.id == target
-    ):
-        return P.Accumulate(target, value)
-    return P.Assign(target, value)
+    return P.assignment(stmt.targets[0].id, stmt.value)
 
 
 def _origin_text(origin: object) -> str:

@@ -1,0 +1,38 @@
+"""Optimize: ``Program -> Program`` passes over the output IR, chosen by role.
+
+``forward_f`` and ``backward_f`` stay as the sweeps wrote them, the lecture's
+spelling.  The fused gradients (``grad_f``, ``value_and_grad_f``), the fast
+path for training, go through, in order:
+
+1. ``copies.forward_copies``: the seed and adjoint copies forwarded (straight-line code);
+2. ``liveness.free_dead_arrays``: ``del`` of each matrix after its last use;
+3. ``scalars.spell_scalar_math``: ``math`` for numpy on scalars, and the float path.
+"""
+
+from __future__ import annotations
+
+from .. import program as P
+from ..graph import Graph
+from .copies import forward_copies
+from .liveness import free_dead_arrays
+from .scalars import spell_scalar_math
+
+
+def optimize(program: P.Program, graphs: list[Graph]) -> P.Program:
+    """``program`` with each fused gradient optimized (``graphs``: the model functions')."""
+    by_model = {g.fn.name: g for g in graphs}
+    functions = {f.name for f in program.functions()}
+
+    def fused(fn: P.Function) -> P.Function:
+        if fn.role not in P.FUSED:
+            return fn
+        graph = by_model[fn.model]
+        if graph.straight_line:
+            fn = forward_copies(fn)
+        fn = free_dead_arrays(fn, graph)
+        return spell_scalar_math(fn, graph, functions)
+
+    return program.with_functions(fused)
+
+
+__all__ = ["optimize"]
