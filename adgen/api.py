@@ -18,7 +18,7 @@ import numpy as np
 
 from .errors import BadWrt, NonScalarOutput, SourceFile, SourceUnavailable
 from .higher import GradientModel, gradient_model, tangent_model
-from .pipeline import compile_source
+from .pipeline import compile_source, run
 from .runtime import numpy_floats
 
 Wrt = int | str | Sequence[int | str]
@@ -285,8 +285,8 @@ def gradient_model_of(f: Callable, names: list[str]) -> GradientModel:
     path, text = _source_text(f)
     key = (text, f.__name__, tuple(names))
     if key not in _MODELS:
-        code = compile_source(SourceFile(path, text), [f.__name__], names)
-        _MODELS[key] = gradient_model(code, f.__name__, names, path, text)
+        stages = run(SourceFile(path, text), [f.__name__], names)
+        _MODELS[key] = gradient_model(stages, f.__name__, names, path)
     return _MODELS[key]
 
 
@@ -295,8 +295,8 @@ def tangent_model_of(f: Callable, names: list[str]) -> GradientModel:
     path, text = _source_text(f)
     key = (text, f.__name__, tuple(names), "tangent")
     if key not in _MODELS:
-        code = compile_source(SourceFile(path, text), [f.__name__], names, "forward")
-        _MODELS[key] = tangent_model(code, f.__name__, names, path, text)
+        stages = run(SourceFile(path, text), [f.__name__], names, mode="forward")
+        _MODELS[key] = tangent_model(stages, f.__name__, names, path)
     return _MODELS[key]
 
 

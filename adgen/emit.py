@@ -67,6 +67,11 @@ def build_program(
 
 def emit(program: P.Program) -> str:
     """The module's text (before black), with the imports its code uses."""
+    return P.print_program(program, imports_for(program))
+
+
+def imports_for(program: P.Program) -> tuple[str, ...]:
+    """The import lines for the modules and runtime helpers ``program`` uses."""
     used = P.names_used(program)
     lines = []
     if "math" in used:
@@ -77,4 +82,4 @@ def emit(program: P.Program) -> str:
     helpers = [h for h in RUNTIME_HELPERS if h in used]
     if helpers:
         lines.append(f"from adgen.runtime import {', '.join(helpers)}")
-    return P.print_program(program, tuple(lines))
+    return tuple(lines)

@@ -1,25 +1,36 @@
-"""Higher order: adgen's own gradient code, read back as a model to differentiate again.
+"""Higher order: adgen's own gradient code, as a model to differentiate again.
 
-The ``grad_f`` adgen emits is flat Python over numpy and the ``adgen.runtime``
-helpers, and every helper is a primitive with a rule (``rules.py``), so the
-emitted code is itself a model adgen can compile.  ``gradient_model`` turns it
-into one: each component of the gradient becomes a function returning that one
-component (the IR has one output), and the run-time scalar check (an ``if ...:
-raise``) is left to the caller.  Compiled in forward mode, the gradient model
-gives Hessian-vector products (forward-over-reverse); in reverse mode, the
-gradient of the gradient.
+The fused gradient adgen builds (``grad_f`` in the output IR, before the
+optimize passes that make it fast) is flat Python over numpy and the
+``adgen.runtime`` helpers, and every helper is a primitive with a rule
+(``rules.py``), so it is itself a model adgen can compile.  ``gradient_model``
+turns it into one: each component of the gradient becomes a function
+returning that one component (the IR has one output), with the parameter
+shapes the model declares, and the run-time scalar check is left to the
+caller.  Compiled in forward mode, the gradient model gives Hessian-vector
+products (forward-over-reverse); in reverse mode, the gradient of the
+gradient.  ``tangent_model`` does the same with forward mode's ``jvp_f``
+(reverse-over-forward, the way through loops and branches).
+
+The IR is taken before the float path, ``math`` spellings and ``del``s are
+added, so nothing has to be undone; it is printed as the text of a model,
+which the front end reads as it reads any model.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from . import program as P
+from .emit import imports_for
 from .errors import Location, NonScalarOutput, NotSupportedYet
 from .expr import numpy_function
-from .runtime import SCALAR_MATH_NAMES as MATH_NAMES
-from .simplify import simplify
+from .optimize.copies import fold_single_uses, forward_copies, substitute
+from .optimize.scalars import has_float_path
+from .pipeline import Stages
+from .simplify import simplify_expr
 
 
 @dataclass(frozen=True)
@@ -34,111 +45,132 @@ class GradientModel:
 
 
 def gradient_model(
-    code: str, name: str, wrt: list[str], path: str, model_text: str
+    stages: Stages, name: str, wrt: list[str], path: str
 ) -> GradientModel:
-    """The model made of ``grad_<name>`` from ``code`` (a module adgen generated with
-    ``wrt`` from ``model_text``): ``grad_<name>`` itself for one parameter, else
-    ``grad_<name>_<param>``, with the parameter shapes ``model_text`` declares."""
-    tree = ast.parse(code)
-    grad = _function(tree, f"grad_{name}")
+    """The model made of ``grad_<name>`` in ``stages.program`` (the unoptimized
+    output IR, compiled with ``wrt``): ``grad_<name>`` itself for one parameter,
+    else ``grad_<name>_<param>``, with the parameter shapes the model declares.
+    Where the fast ``grad_f`` has a float path, each value read once is folded
+    into its reader, as there: ``x1_bar = np.cos(x1) + x2``."""
+    program = stages.program
+    grad = _function(program, P.GRAD, name)
     if grad is None:
         raise NonScalarOutput(
             f"`{name}` returns an array, not a scalar: its gradient has no second derivative here"
         )
-    imports = [
-        s
-        for s in tree.body
-        if isinstance(s, ast.Import)
-        or (isinstance(s, ast.ImportFrom) and "warn_if_stale" not in _imported(s))
-    ]
     _refuse_stacks(grad, name, path)
-    grad = _NumpySpelling().visit(without_float_path(grad))
-    _declare_shapes(grad, _function(ast.parse(model_text), name))
-    body = _without_seed(
-        [s for s in grad.body if not _is_guard(s) and not isinstance(s, ast.Delete)]
-    )  # the `del`s free memory early; the model read back needs none
-    *statements, ret = body
-    assert isinstance(ret, ast.Return) and ret.value is not None
-    components = ret.value.elts if isinstance(ret.value, ast.Tuple) else [ret.value]
+    checks_scalar = any(isinstance(s, P.ScalarCheck) for s in grad.body)
+    graph = next(g for g in stages.graphs if g.fn.name == name)
+    fold = graph.straight_line and has_float_path(
+        grad, graph, {f.name for f in program.functions()}
+    )
+    if graph.straight_line:
+        grad = forward_copies(grad)  # the seed and the adjoint copies, forwarded
+    body = [s for s in grad.body if not isinstance(s, P.ScalarCheck | P.Comment)]
+    body = _without_seed(body)
+    *statements, ret = fold_single_uses(body) if fold else body
+    assert isinstance(ret, P.Return)
+    value = ret.value
+    components = value.elts if isinstance(value, ast.Tuple) else [value]
     names = [grad.name] if len(wrt) == 1 else [f"{grad.name}_{param}" for param in wrt]
+    params = _declared(grad.params, stages.module.functions.get(name))
     functions = [
-        _component(grad, statements, component, fname)
+        replace(
+            grad,
+            name=fname,
+            params=params,
+            body=_sum_spelling((*statements, P.Return(component))),
+        )
         for component, fname in zip(components, names, strict=True)
     ]
-    header = f"# The gradient of `{name}` that adgen wrote, one function per component, to differentiate again.\n"
-    text = header + ast.unparse(ast.Module([*imports, *functions], [])) + "\n"
+    header = f"# The gradient of `{name}` that adgen wrote, one function per component, to differentiate again."
     return GradientModel(
         f"{path} (gradient of {name})",
-        text,
+        _model_text(header, program, functions),
         names,
-        [a.arg for a in grad.args.args],
-        checks_scalar=any(_is_guard(s) for s in grad.body),
+        [p.name for p in grad.params],
+        checks_scalar,
     )
 
 
-class _NumpySpelling(ast.NodeTransformer):
-    """``scalar_math.cos(x)`` (grad_f's fast spelling on scalars) read back as
-    ``np.cos(x)``, and ``np.vdot(a, b)`` (specialize.py's, for equal shapes) as
-    ``np.sum(a * b)``, which have rules."""
+def tangent_model(
+    stages: Stages, name: str, wrt: list[str], path: str
+) -> GradientModel:
+    """The model ``jvp_<name>_dot(*args, *tangents)``: ``jvp_<name>`` from
+    ``program`` (forward mode of ``module``) returning only the derivative along
+    the tangents.  Its gradient with respect to the arguments is the Hessian times
+    the tangents (reverse-over-forward): the way through loops and branches, whose
+    forward-mode code keeps no stacks."""
+    program = stages.program
+    jvp = _function(program, P.JVP, name)
+    assert jvp is not None, f"no jvp_{name} in the forward-mode code"
+    count = len(jvp.params) - len(wrt)
+    params = _declared(jvp.params[:count], stages.module.functions.get(name))
+    by_name = {p.name: p for p in params}
+    tangents = tuple(
+        replace(t, annotation=by_name[p].annotation)
+        for t, p in zip(jvp.params[count:], wrt, strict=True)
+    )
+    *statements, ret = jvp.body
+    assert isinstance(ret, P.Return) and isinstance(ret.value, ast.Tuple)
+    function = replace(
+        jvp,
+        name=f"jvp_{name}_dot",
+        params=(*params, *tangents),
+        body=(*statements, P.Return(ret.value.elts[1])),
+    )
+    header = f"# The forward mode of `{name}` that adgen wrote, returning the tangent, to differentiate again."
+    return GradientModel(
+        f"{path} (forward mode of {name})",
+        _model_text(header, program, [function]),
+        [function.name],
+        [p.name for p in function.params],
+        checks_scalar=False,
+    )
 
-    def visit_Call(self, node: ast.Call) -> ast.expr:
-        self.generic_visit(node)
-        if numpy_function(node) == "vdot" and len(node.args) == 2 and not node.keywords:
-            product = ast.BinOp(node.args[0], ast.Mult(), node.args[1])
-            total = ast.Attribute(ast.Name("np", ast.Load()), "sum", ast.Load())
-            return ast.copy_location(ast.Call(total, [product], []), node)
-        return node
 
-    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
-        if isinstance(node.value, ast.Name) and node.value.id == "scalar_math":
-            return ast.copy_location(
-                ast.Attribute(ast.Name("np", ast.Load()), node.attr, ast.Load()), node
-            )
-        return self.generic_visit(node)
+def _function(program: P.Program, role: str, name: str) -> P.Function | None:
+    return next((f for f in program.functions(role) if f.model == name), None)
 
 
-def _refuse_stacks(grad: ast.FunctionDef, name: str, path: str) -> None:
+def _model_text(header: str, program: P.Program, functions: list[P.Function]) -> str:
+    model = P.Program((), program.imports, tuple(functions))
+    imports = [*imports_for(model), *program.imports]
+    body = "\n\n\n".join("\n".join(P.print_function(f)) for f in functions)
+    return "\n".join([header, *imports, "", "", body]) + "\n"
+
+
+def _refuse_stacks(grad: P.Function, name: str, path: str) -> None:
     """A gradient that records values on stacks (a loop, a branch) is not a model
     adgen reads back: second derivatives stop there with a clear message."""
-    for node in ast.walk(grad):
-        if isinstance(node, ast.Attribute) and node.attr in ("append", "pop"):
-            raise NotSupportedYet(
-                f"`grad` of the gradient of `{name}` is not supported: its gradient "
-                "code records values on stacks (a loop or a branch computes what "
-                "the backward sweep reads)",
-                Location(path),
-                hint="use adgen.hessian or adgen.hvp, which go through loops "
-                "(reverse mode of the forward-mode code)",
-            )
+    if any(isinstance(s, P.Push | P.Pop) for s in P.walk(grad.body)):
+        raise NotSupportedYet(
+            f"`grad` of the gradient of `{name}` is not supported: its gradient "
+            "code records values on stacks (a loop or a branch computes what "
+            "the backward sweep reads)",
+            Location(path),
+            hint="use adgen.hessian or adgen.hvp, which go through loops "
+            "(reverse mode of the forward-mode code)",
+        )
 
 
-def _component(
-    grad: ast.FunctionDef, statements: list[ast.stmt], value: ast.expr, fname: str
-) -> ast.FunctionDef:
-    function = copy.deepcopy(grad)
-    function.name = fname
-    function.body = [*copy.deepcopy(statements), ast.Return(copy.deepcopy(value))]
-    return ast.fix_missing_locations(function)
-
-
-def _function(tree: ast.Module, name: str) -> ast.FunctionDef | None:
-    return next(
-        (s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == name),
-        None,
-    )
-
-
-def _declare_shapes(grad: ast.FunctionDef, original: ast.FunctionDef | None) -> None:
-    """Give ``grad``'s parameters the shapes declared for the original function's
+def _declared(
+    params: tuple[P.Param, ...], original: ast.FunctionDef | None
+) -> tuple[P.Param, ...]:
+    """``params`` with the shapes declared for the original function's parameters
     (``x: float``, ``@shapes(W="3 4")``), so that the code read back knows them too."""
     if original is None:
-        return
+        return params
     declared = {}
     for decorator in original.decorator_list:
         if isinstance(decorator, ast.Call) and _called(decorator) == "shapes":
             declared.update({k.arg: k.value for k in decorator.keywords})
-    for arg, source in zip(grad.args.args, original.args.args, strict=False):
-        arg.annotation = declared.get(source.arg, source.annotation)
+    annotations = [declared.get(a.arg, a.annotation) for a in original.args.args] + [
+        None
+    ] * len(params)
+    return tuple(
+        replace(p, annotation=a) for p, a in zip(params, annotations, strict=False)
+    )
 
 
 def _called(call: ast.Call) -> str | None:
@@ -146,129 +178,57 @@ def _called(call: ast.Call) -> str | None:
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
 
 
-def _without_seed(body: list[ast.stmt]) -> list[ast.stmt]:
+def _without_seed(body: list[P.Stmt]) -> list[P.Stmt]:
     """``n5_bar = 1.0`` (and ``n3_bar = n5_bar``, which becomes ``n3_bar = 1.0``)
     dropped and 1.0 written where they are read, then ``1.0 * g`` tidied: the code
     read back says ``x1_bar = np.cos(x1)``."""
-    for i, statement in enumerate(body):
-        seed = _one_assigned(statement)
-        if seed is not None and not any(seed in _assigned(s) for s in body[i + 1 :]):
-            later = [
-                simplify(_Substitute(seed).visit(copy.deepcopy(s)))
-                for s in body[i + 1 :]
-            ]
+    for i, stmt in enumerate(body):
+        seed = _seed(stmt)
+        later = P.walk(tuple(body[i + 1 :]))  # nested statements too
+        if seed is not None and not any(seed in P.writes(s) for s in later):
+            later = [_with_one(s, seed) for s in body[i + 1 :]]
             return [*body[:i], *_without_seed(later)]
     return body
 
 
-def _one_assigned(statement: ast.stmt) -> str | None:
-    """``name`` if ``statement`` is ``name = 1.0``."""
+def _with_one(stmt: P.Stmt, seed: str) -> P.Stmt:
+    one = {seed: ast.Constant(1.0)}
+    return _rewritten(stmt, lambda e: simplify_expr(substitute(e, one)))
+
+
+def _seed(stmt: P.Stmt) -> str | None:
+    """``name`` if ``stmt`` is ``name = 1.0``."""
     if (
-        isinstance(statement, ast.Assign)
-        and len(statement.targets) == 1
-        and isinstance(statement.targets[0], ast.Name)
-        and isinstance(statement.value, ast.Constant)
-        and statement.value.value == 1.0
-        and type(statement.value.value) is float
+        isinstance(stmt, P.Assign)
+        and isinstance(stmt.value, ast.Constant)
+        and type(stmt.value.value) is float
+        and stmt.value.value == 1.0
     ):
-        return statement.targets[0].id
+        return stmt.target
     return None
 
 
-def _assigned(statement: ast.stmt) -> set[str]:
-    return {t.id for t in getattr(statement, "targets", []) if isinstance(t, ast.Name)}
+def _rewritten(stmt: P.Stmt, rewrite) -> P.Stmt:
+    if isinstance(stmt, P.Assign | P.Accumulate):
+        return P.with_value(stmt, rewrite(stmt.value))
+    if isinstance(stmt, P.Return):
+        return replace(stmt, value=rewrite(stmt.value))
+    return stmt
 
 
-class _Substitute(ast.NodeTransformer):
-    def __init__(self, seed: str):
-        self.seed = seed
-
-    def visit_Name(self, node: ast.Name) -> ast.expr:
-        return ast.Constant(1.0) if node.id == self.seed else node
-
-
-def _is_guard(statement: ast.stmt) -> bool:
-    """``if np.ndim(out) != 0: raise ValueError(...)``: grad_f's run-time scalar check."""
-    return isinstance(statement, ast.If) and all(
-        isinstance(s, ast.Raise) for s in statement.body
+def _sum_spelling(body: tuple[P.Stmt, ...]) -> tuple[P.Stmt, ...]:
+    """``np.vdot(a, b)`` (specialize.py's spelling, for equal shapes) read back as
+    ``np.sum(a * b)``, which has a rule."""
+    return tuple(
+        _rewritten(s, lambda e: _SumOfProducts().visit(copy.deepcopy(e))) for s in body
     )
 
 
-def _imported(statement: ast.ImportFrom) -> set[str]:
-    return {alias.name for alias in statement.names}
-
-
-def tangent_model(
-    code: str, name: str, wrt: list[str], path: str, model_text: str
-) -> GradientModel:
-    """The model ``jvp_<name>_dot(*args, *tangents)``: ``jvp_<name>`` from ``code`` (a
-    module adgen generated in forward mode) returning only the derivative along the
-    tangents.  Its gradient with respect to the arguments is the Hessian times the
-    tangents (reverse-over-forward): the way through loops and branches, whose
-    forward-mode code keeps no stacks."""
-    tree = ast.parse(code)
-    jvp = _function(tree, f"jvp_{name}")
-    assert jvp is not None, f"no jvp_{name} in the forward-mode code"
-    imports = [
-        s
-        for s in tree.body
-        if isinstance(s, ast.Import)
-        or (isinstance(s, ast.ImportFrom) and "warn_if_stale" not in _imported(s))
-    ]
-    original = _function(ast.parse(model_text), name)
-    _declare_shapes(jvp, original)
-    tangents = jvp.args.args[len(jvp.args.args) - len(wrt) :]
-    params = jvp.args.args[: len(jvp.args.args) - len(wrt)]
-    by_name = {a.arg: a for a in params}
-    for tangent, param in zip(tangents, wrt, strict=True):
-        tangent.annotation = copy.deepcopy(by_name[param].annotation)
-    function = copy.deepcopy(jvp)
-    function.name = f"jvp_{name}_dot"
-    ret = function.body[-1]
-    assert isinstance(ret, ast.Return) and isinstance(ret.value, ast.Tuple)
-    function.body[-1] = ast.Return(ret.value.elts[1])
-    function.decorator_list = []
-    header = f"# The forward mode of `{name}` that adgen wrote, returning the tangent, to differentiate again.\n"
-    text = header + ast.unparse(ast.Module([*imports, function], [])) + "\n"
-    return GradientModel(
-        f"{path} (forward mode of {name})",
-        text,
-        [function.name],
-        [a.arg for a in function.args.args],
-        checks_scalar=False,
-    )
-
-
-def without_float_path(fn: ast.FunctionDef) -> ast.FunctionDef:
-    """``fn`` as it was before the float path: the statements inside ``try``, with
-    numpy for ``math`` (and ``**`` for ``math.pow``): the plain fused code, for a
-    reader such as adgen's second-derivative model.  ``fn`` is changed in place."""
-    first = fn.body[1] if len(fn.body) > 1 else None
-    if not isinstance(first, ast.Try):
-        return fn
-    fn.body = [fn.body[0], *first.body]
-    fn = _PowerOperator().visit(fn)
-    numpy_names = {m: n for n, m in MATH_NAMES.items()}
-    for node in ast.walk(fn):
-        if (
-            isinstance(node, ast.Attribute)
-            and isinstance(node.value, ast.Name)
-            and node.value.id == "math"
-            and node.attr in numpy_names
-        ):
-            node.value.id, node.attr = "np", numpy_names[node.attr]
-    return fn
-
-
-class _PowerOperator(ast.NodeTransformer):
-    """``math.pow(x, y)`` read back as ``x ** y``."""
-
+class _SumOfProducts(ast.NodeTransformer):
     def visit_Call(self, node: ast.Call) -> ast.expr:
         self.generic_visit(node)
-        if (
-            isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and (node.func.value.id, node.func.attr) == ("math", "pow")
-        ):
-            return ast.BinOp(node.args[0], ast.Pow(), node.args[1])
+        if numpy_function(node) == "vdot" and len(node.args) == 2 and not node.keywords:
+            product = ast.BinOp(node.args[0], ast.Mult(), node.args[1])
+            total = ast.Attribute(ast.Name("np", ast.Load()), "sum", ast.Load())
+            return ast.Call(total, [product], [])
         return node

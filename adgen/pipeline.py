@@ -28,6 +28,7 @@ from .normalize import assert_normal_form, normalize
 from .optimize import optimize
 from .parse import Module, parse_module, select_functions
 from .primitives import primal_statement
+from .program import Program
 from .reverse import AdjointBlock, Backward, ReverseIf, reverse_sweep
 from .specialize import specialize
 from .sweeps import Compiled, reverse_functions
@@ -50,6 +51,7 @@ class Stages:
     functions: list[Function] = field(default_factory=list)
     graphs: list[Graph] = field(default_factory=list)
     backwards: list[Backward] = field(default_factory=list)
+    program: Program | None = None  # the output IR, before the optimize passes
     emitted: str = ""
     formatted: str = ""
 
@@ -82,6 +84,7 @@ def run(
         origin or Provenance(source.path, source_hash(source.text)),
         MODES[mode],
     )
+    stages.program = program
     stages.emitted = emit(optimize(program, stages.graphs))
     stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages

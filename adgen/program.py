@@ -184,6 +184,9 @@ class Param:
 
     name: str
     default: ast.expr | None = None
+    annotation: ast.expr | None = (
+        None  # a declared shape, for code read back as a model
+    )
 
 
 @dataclass(frozen=True)
@@ -395,15 +398,17 @@ def print_definition(d: Definition) -> str:
 
 
 def print_function(fn: Function) -> list[str]:
-    params = ", ".join(
-        p.name if p.default is None else f"{p.name}={ast.unparse(p.default)}"
-        for p in fn.params
-    )
+    params = ", ".join(_param(p) for p in fn.params)
     return [
         f"def {fn.name}({params}):",
         f'{INDENT}"""{fn.doc}"""',
         *indent(print_statements(fn.body)),
     ]
+
+
+def _param(p: Param) -> str:
+    text = p.name if p.annotation is None else f"{p.name}: {ast.unparse(p.annotation)}"
+    return text if p.default is None else f"{text}={ast.unparse(p.default)}"
 
 
 def print_statements(body: tuple[Stmt, ...]) -> list[str]:

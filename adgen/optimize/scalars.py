@@ -67,6 +67,20 @@ def spell_scalar_math(fn: P.Function, graph: Graph, sweeps: set[str]) -> P.Funct
     return replace(fn, body=(_float_path(fn, body, fallback, graph.straight_line),))
 
 
+def has_float_path(fn: P.Function, graph: Graph, sweeps: set[str]) -> bool:
+    """Does ``spell_scalar_math`` give ``fn`` a float path?"""
+    return (
+        _has_scalar_calls(fn, _scalars(graph))
+        and _fallback(fn, graph, sweeps) is not None
+    )
+
+
+def _has_scalar_calls(fn: P.Function, scalars: set[str]) -> bool:
+    return any(
+        _scalar_calls(e, scalars) for s in P.walk(fn.body) for e in P.expressions(s)
+    )
+
+
 def _float_path(
     fn: P.Function, body: tuple[P.Stmt, ...], fallback: tuple[P.Stmt, ...], fold: bool
 ) -> P.FloatPath:
