@@ -29,6 +29,7 @@ import copy
 from collections import Counter
 
 from .graph import Graph
+from .naming import bar
 from .simplify import simplify
 
 SIMPLE = (ast.Assign, ast.Return, ast.Pass, ast.Expr, ast.If, ast.Raise)
@@ -39,16 +40,16 @@ def forward_copies(module: str, graphs: list[Graph]) -> str:
     ``grad_f``'s copies forwarded."""
     lines = module.split("\n")
     tree = ast.parse(module)
-    names = {
-        f"{prefix}{g.fn.name}"
+    fused = {
+        f"{prefix}{g.fn.name}": g
         for g in graphs
         if g.straight_line
         for prefix in ("grad_", "value_and_grad_")
     }
     edits: dict[int, str | None] = {}  # line (1-based) -> new text, None: delete
     for fn in tree.body:
-        if isinstance(fn, ast.FunctionDef) and fn.name in names:
-            edits.update(_function_edits(fn, lines))
+        if isinstance(fn, ast.FunctionDef) and fn.name in fused:
+            edits.update(_function_edits(fn, lines, _typed_gradients(fused[fn.name])))
             edits.update(_orphan_comments(fn, lines, edits))
     for line in sorted(edits, reverse=True):
         if edits[line] is None:
@@ -58,7 +59,16 @@ def forward_copies(module: str, graphs: list[Graph]) -> str:
     return "\n".join(lines)
 
 
-def _function_edits(fn: ast.FunctionDef, lines: list[str]) -> dict[int, str | None]:
+def _typed_gradients(graph: Graph) -> dict[str, str]:
+    """``x_bar`` -> ``x`` for the ``wrt`` parameters not declared Python numbers:
+    a gradient the seed folds to a number (d(-x)/dx = -1.0) takes their dtype."""
+    primal = set(graph.fn.params) | {e.out for e in graph.eqns}
+    return {bar(p, primal): p for p in graph.fn.wrt if p not in set(graph.fn.numbers)}
+
+
+def _function_edits(
+    fn: ast.FunctionDef, lines: list[str], typed: dict[str, str]
+) -> dict[int, str | None]:
     assigned = Counter(
         t.id
         for s in fn.body
@@ -83,6 +93,7 @@ def _function_edits(fn: ast.FunctionDef, lines: list[str]) -> dict[int, str | No
     }
     replace: dict[str, ast.expr] = {}
     edits: dict[int, str | None] = {}
+    remaining = Counter(assigned)  # assignments of each name still to come
     for stmt in fn.body:
         if (
             not isinstance(stmt, ast.Assign | ast.Return)
@@ -91,6 +102,10 @@ def _function_edits(fn: ast.FunctionDef, lines: list[str]) -> dict[int, str | No
             continue  # the guard's `if ... raise` spans lines; it reads the primal only
         new = _Substitute(replace).visit(simplify(stmt)) if replace else stmt
         new = simplify(new)
+        if isinstance(new, ast.Assign) and isinstance(new.targets[0], ast.Name):
+            remaining[new.targets[0].id] -= 1
+            if not remaining[new.targets[0].id]:
+                new = _typed_constant(new, typed)
         if isinstance(new, ast.Assign) and _is_copy(new, assigned, indexed, returned):
             replace[new.targets[0].id] = new.value  # type: ignore[union-attr]
             edits[stmt.lineno] = None
@@ -113,6 +128,29 @@ def _is_copy(
     if isinstance(value, ast.Name):
         return assigned[value.id] <= 1
     return _is_number(value) and target.id not in indexed
+
+
+def _typed_constant(stmt: ast.Assign, typed: dict[str, str]) -> ast.Assign:
+    """The last assignment of a gradient ``x_bar`` in ``typed``: if its value is a
+    number (the folded seed 1.0 times constants, or numbers added to ``x_bar``),
+    ``np.full_like(x, value)``, which has ``x``'s dtype, where the Python float
+    would make a float32 gradient a Python float."""
+    target = stmt.targets[0].id  # type: ignore[attr-defined]
+    names = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+    if target not in typed or not names <= {target} or not _is_arithmetic(stmt.value):
+        return stmt
+    full_like = ast.Attribute(ast.Name("np", ast.Load()), "full_like", ast.Load())
+    value = ast.Call(full_like, [ast.Name(typed[target], ast.Load()), stmt.value], [])
+    return ast.Assign(stmt.targets, value, lineno=stmt.lineno)
+
+
+def _is_arithmetic(node: ast.expr) -> bool:
+    """Numbers and names combined by arithmetic operators only (no calls)."""
+    if isinstance(node, ast.BinOp):
+        return _is_arithmetic(node.left) and _is_arithmetic(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return _is_arithmetic(node.operand)
+    return isinstance(node, ast.Name) or _is_number(node)
 
 
 def _is_number(node: ast.expr) -> bool:

@@ -145,7 +145,8 @@ def _varied(fn: Function, eqns: list[Eqn]) -> set[str]:
         before = len(varied)
         for eqn in eqns:
             if eqn.prim not in NONDIFFERENTIABLE and any(
-                a in varied and partial is not None for a, partial in _partials(eqn)
+                isinstance(a, str) and a in varied and partial is not None
+                for a, partial in _partials(eqn)
             ):
                 varied.add(eqn.out)
         if len(varied) == before:
