@@ -19,7 +19,8 @@ Conventions at kinks (documented in the README): the derivative of
 ``maximum(x, y)`` goes to the larger operand, split at a tie between two
 active operands and given to neither when the other is constant, so
 relu'(0) = 0 however relu is written; d|x|/dx at 0 is 0; ``clip`` passes the gradient on its closed
-interval [lo, hi], like PyTorch's ``clamp``.
+interval [lo, hi], like PyTorch's ``clamp``; d x**y / dx is 0 where y == 0, at
+x == 0 too, and d x**y / dy at x == 0 is log(1) x**y, as autograd has them.
 
 To add a primitive: a row in ``primitives.py`` and one ``defvjp`` line here.
 """
@@ -77,7 +78,7 @@ def _pow_exponent(g: E, ans: E, x: E, y: E, active: tuple[bool, ...]) -> E:
     base = _positive_number(x)
     if base is not None:
         return g * ans * math.log(base)
-    return g * ans * np.log(np.where(x.eq(0), 1.0, x))  # 0 ** y: d/dy is 0 for y > 0
+    return g * ans * np.log(np.where(x.eq(0), 1.0, x))  # 0 ** y: 0 for y >= 0
 
 
 def _pow_base(g: E, ans: E, x: E, y: E, active: tuple[bool, ...]) -> E | None:
