@@ -102,10 +102,18 @@ def value_and_grad(
             raise NonScalarOutput(
                 f"`{f.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar"
             )
-        grads = backward(tape, 1.0)
+        grads = backward(tape, unit_seed(out))
         return out, grads[0] if single else grads
 
     return value_and_gradient
+
+
+def unit_seed(out: Any) -> Any:
+    """The seed 1 in the output's float type (``np.float32(1.0)``): with the Python
+    float 1.0, a gradient that is a constant, d(-x)/dx = -1.0, would be a Python
+    float for a 0-d float32 ``x``."""
+    dtype = np.result_type(out)
+    return dtype.type(1.0) if dtype.kind == "f" else 1.0
 
 
 def vjp(

@@ -87,7 +87,7 @@ def tangent_expr(
     """The tangent of node ``eqn``, given the tangents ``dots`` of its operands (absent:
     zero); ``scalars``: every value is a scalar (the lecture's trace tables)."""
     if eqn.prim in NONDIFFERENTIABLE:
-        return _zero(graph, eqn.out)
+        return _zero_tangent(graph, eqn)
     if eqn.prim == "custom":
         return _custom_tangent(graph, eqn, dots, scalars)
     active = _differentiable_operands(eqn, dots)
@@ -98,14 +98,15 @@ def tangent_expr(
     elif eqn.prim in REDUCTIONS:
         terms = [_reduction_term(eqn, operands, dots, statics)] if active else []
     else:
-        terms = [
+        partials = [
             RULES[eqn.prim][i](
                 name(dots[eqn.args[i]]), name(eqn.out), *operands, **statics
             )
             for i in active
         ]
+        terms = [t for t in partials if t is not None]  # None: no derivative (x ** 0)
     if not terms:
-        return _zero(graph, eqn.out)
+        return _zero_tangent(graph, eqn)
     total = terms[0]
     for term in terms[1:]:
         total = total + term
@@ -199,6 +200,17 @@ def _has_output_shape(
     }
     variables = {a for a in eqn.args if isinstance(a, str)}
     return eqn.out in covered or variables <= covered
+
+
+def _zero_tangent(graph: Graph, eqn: Eqn) -> E:
+    """The zero tangent of node ``eqn``.  A copy of a number (``s = 0.0`` before a
+    loop that accumulates into ``s``) is a Python number, and so is its tangent:
+    ``np.zeros_like(0.0)`` would be a float64 array, which makes a float32 sum
+    float64 in numpy's promotion."""
+    source = eqn.args[0] if eqn.prim == "copy" else None
+    if isinstance(source, Const) and type(source.value) in (int, float):
+        return E(0.0)
+    return _zero(graph, eqn.out)
 
 
 def _zero(graph: Graph, atom: Atom) -> E:

@@ -145,7 +145,8 @@ def _varied(fn: Function, eqns: list[Eqn]) -> set[str]:
         before = len(varied)
         for eqn in eqns:
             if eqn.prim not in NONDIFFERENTIABLE and any(
-                a in varied for a in eqn.args if isinstance(a, str)
+                isinstance(a, str) and a in varied and partial is not None
+                for a, partial in _partials(eqn)
             ):
                 varied.add(eqn.out)
         if len(varied) == before:
@@ -175,7 +176,16 @@ def _partials(eqn: Eqn) -> list[tuple]:
         return list(zip(eqn.args, eqn.kwargs["rule"].partials, strict=True))
     if PRIMITIVES[eqn.prim].operands == ("*",):
         return [(a, partials[0]) for a in eqn.args]
+    if eqn.prim == "pow" and _is_zero(eqn.args[1]):  # x ** 0 is 1: no gradient for x
+        return [(eqn.args[0], None), (eqn.args[1], partials[1])]
     return list(zip(eqn.args, partials, strict=True))
+
+
+def _is_zero(atom) -> bool:
+    """Is ``atom`` the literal number 0 (or 0.0)?"""
+    return (
+        isinstance(atom, Const) and type(atom.value) in (int, float) and atom.value == 0
+    )
 
 
 def describe(graph: Graph) -> str:

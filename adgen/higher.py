@@ -27,7 +27,12 @@ from . import program as P
 from .emit import imports_for
 from .errors import Location, NonScalarOutput, NotSupportedYet
 from .expr import numpy_function
-from .optimize.copies import fold_single_uses, forward_copies, substitute
+from .optimize.copies import (
+    fold_single_uses,
+    forward_copies,
+    substitute,
+    typed_gradients,
+)
 from .optimize.scalars import has_float_path
 from .pipeline import Stages
 from .simplify import simplify_expr
@@ -65,7 +70,8 @@ def gradient_model(
         grad, graph, {f.name for f in program.functions()}
     )
     if graph.straight_line:
-        grad = forward_copies(grad)  # the seed and the adjoint copies, forwarded
+        # the seed and the adjoint copies forwarded, as in the fast grad_f
+        grad = forward_copies(grad, typed_gradients(graph))
     body = [s for s in grad.body if not isinstance(s, P.ScalarCheck | P.Comment)]
     body = _without_seed(body)
     *statements, ret = fold_single_uses(body) if fold else body

@@ -19,7 +19,8 @@ Conventions at kinks (documented in the README): the derivative of
 ``maximum(x, y)`` goes to the larger operand, split at a tie between two
 active operands and given to neither when the other is constant, so
 relu'(0) = 0 however relu is written; d|x|/dx at 0 is 0; ``clip`` passes the gradient on its closed
-interval [lo, hi], like PyTorch's ``clamp``.
+interval [lo, hi], like PyTorch's ``clamp``; d x**y / dx is 0 where y == 0, at
+x == 0 too, and d x**y / dy at x == 0 is log(1) x**y, as autograd has them.
 
 To add a primitive: a row in ``primitives.py`` and one ``defvjp`` line here.
 """
@@ -32,6 +33,7 @@ from typing import Any
 
 from .expr import E, Namespace
 from .runtime import GRADIENT_HELPERS
+from .simplify import number
 
 np = Namespace("np")  # builds numpy calls in emitted code; not numpy itself
 math = Namespace("math")
@@ -69,17 +71,40 @@ def _positive_number(x: E) -> float | None:
     return None
 
 
-def _pow_exponent(g: E, ans: E, x: E, y: E) -> E:
+def _pow_exponent(g: E, ans: E, x: E, y: E, active: tuple[bool, ...]) -> E:
     """d x**y / dy = x**y log x.  A constant base's log is a Python float
     (``math.log(2.0)``, like exp2's rule), which keeps float32: numpy's log of
     the Python float would be a float64 numpy scalar."""
     base = _positive_number(x)
     if base is not None:
         return g * ans * math.log(base)
-    return g * ans * np.log(np.where(x.eq(0), 1.0, x))  # 0 ** y: d/dy is 0 for y > 0
+    return g * ans * np.log(np.where(x.eq(0), 1.0, x))  # 0 ** y: 0 for y >= 0
 
 
-defvjp("pow", lambda g, ans, x, y: g * (y * x ** (y - 1)), _pow_exponent)
+def _pow_base(g: E, ans: E, x: E, y: E, active: tuple[bool, ...]) -> E | None:
+    """d x**y / dx = y x**(y-1), which is 0 where y == 0, at x == 0 too: written
+    plainly, 0 * 0**-1 would be nan there (polynomial features ``x ** i``, i = 0).
+
+    * a literal exponent is folded by the simplifier (``x ** 2`` -> ``2 * x``);
+      a literal 0 gives no contribution at all;
+    * an exponent that is data, not differentiated: ``x ** (y - 1 + (y == 0))``,
+      exponent 1 where y == 0 (autograd's ``x ** where(y, y - 1, 1)``); a scalar
+      ``y`` stays a Python number, which keeps float32 and costs no array pass;
+    * a differentiated exponent: the base is 1 where x == y == 0 instead, so the
+      expression's own derivative in y is still x**(y-1) (1 + y log x) at y == 0,
+      x != 0 (second derivatives read this code back), and an array base keeps
+      its dtype whatever the exponent's."""
+    exponent = number(y.node)
+    if exponent == 0:
+        return None
+    if exponent is not None:
+        return g * (y * x ** (y - 1))
+    if active[1]:
+        return g * (y * (x + x.eq(0) * y.eq(0)) ** (y - 1))
+    return g * (y * x ** (y - 1 + y.eq(0)))
+
+
+defvjp("pow", _pow_base, _pow_exponent)
 defvjp("mod", lambda g, ans, x, y: g, lambda g, ans, x, y: -g * np.floor(x / y))
 defvjp("neg", lambda g, ans, x: -g)
 defvjp("copy", lambda g, ans, x: g)
@@ -371,7 +396,7 @@ REDUCTIONS = {"max", "min", "logsumexp"}
 # Primitives whose rules take the operands' ranks as ``ndims``.
 RANK_AWARE = {"matmul", "dot", "outer", "trace", "logsumexp"}
 # Primitives whose rules take which operands are active, as ``active``.
-ACTIVITY_AWARE = {"maximum", "minimum"}
+ACTIVITY_AWARE = {"maximum", "minimum", "pow"}
 # Primitives whose rules take the library of the call, as ``lib`` (see sin).
 LIBRARY_AWARE = {"sin", "cos", "sinh", "cosh"}
 

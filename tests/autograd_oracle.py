@@ -133,13 +133,3 @@ def disagreement(got, expected) -> str | None:
         f"(adgen {np.array2string(got, precision=6)}, "
         f"autograd {np.array2string(expected, precision=6)})"
     )
-
-
-def nan_where_not_nan(got, expected) -> bool:
-    """Is every disagreement a nan of adgen's where autograd has a number or an inf?"""
-    got = np.asarray(got, dtype=np.float64)
-    expected = np.asarray(expected, dtype=np.float64)
-    if got.shape != expected.shape:
-        return False
-    wrong = ~agrees(got, expected)
-    return bool(np.all(np.isnan(got[wrong]) & ~np.isnan(expected[wrong])))

@@ -16,6 +16,9 @@ gradients are checked by value only, as the program itself may make them float64
 
 from __future__ import annotations
 
+import runpy
+from pathlib import Path
+
 import numpy as np
 import pytest
 import test_rules as rules
@@ -30,6 +33,7 @@ from rules_models.arithmetic import (
 )
 
 import adgen
+from adgen.cli import main
 from adgen.testing import numerical_grad
 
 RTOL = 1e-5
@@ -66,11 +70,6 @@ PYTHON_FLOAT_BASE = pytest.mark.xfail(
     raises=NotFloat32,
     strict=True,
     reason="known float32 gap (regression 017): np.log of a Python-float base is float64",
-)
-CONSTANT_GRADIENT = pytest.mark.xfail(
-    raises=NotFloat32,
-    strict=True,
-    reason="known float32 gap: d(-x)/dx is the seed's -1.0, a Python float, for a 0-d float32 x",
 )
 
 
@@ -138,21 +137,7 @@ def test_unary_array_forward_mode(f, gen):
     np.testing.assert_allclose(out_dot, expected, rtol=RTOL, atol=ATOL * scale)
 
 
-def with_marks(params: list, marks: dict) -> list:
-    """``params`` (pytest.param rows) with the marks ``marks`` gives their ids."""
-    return [
-        pytest.param(*p.values, id=p.id, marks=[*p.marks, *marks.get(p.id, [])])
-        for p in params
-    ]
-
-
-@pytest.mark.parametrize(
-    "f, gen",
-    with_marks(
-        rules.UNARY,
-        {"unary-minus": [CONSTANT_GRADIENT], "negative": [CONSTANT_GRADIENT]},
-    ),
-)
+@pytest.mark.parametrize("f, gen", rules.UNARY)
 def test_unary_float32_scalar(f, gen):
     """A 0-d float32 (np.float32) in: grad_f's float path must keep it float32."""
     x = np.float32(gen((), 2))
@@ -221,3 +206,108 @@ def test_clip():
 def test_copy_of_loop_carried_values():
     x, w = rules.R(4, seed=80), rules.R(4, seed=81)
     check_grad32(control_flow.for_range, (x, w, 3), (0, 1))
+
+
+# --- constant gradients of a 0-d float32 (issue 12, item 11) ---------------------------
+CONSTANT_GRADIENTS = """
+import numpy as np
+
+
+def negated(x):
+    return -x
+
+
+def negative(x):
+    return np.negative(x)
+
+
+def same(x):
+    return x
+
+
+def scaled(x):
+    return 2.0 * x - x / 4.0
+
+
+def shifted(x):
+    return 1.0 - x
+"""
+
+
+@pytest.fixture(scope="module")
+def constant_gradients(tmp_path_factory):
+    """The models above, as the command line compiles them (grad_f is fused, and
+    its seed 1.0 folded: d(-x)/dx would be the Python float -1.0)."""
+    folder = tmp_path_factory.mktemp("constant_gradients")
+    model = folder / "constant_gradients.py"
+    model.write_text(CONSTANT_GRADIENTS)
+    assert main(["compile", str(model), "-o", str(folder), "--mode", "both"]) == 0
+    generated = runpy.run_path(str(folder / "constant_gradients_grad.py"))
+    return runpy.run_path(str(model)), generated
+
+
+@pytest.mark.parametrize("name", ["negated", "negative", "same", "scaled", "shifted"])
+def test_constant_gradient_of_a_float32_scalar(name, constant_gradients):
+    """grad_f and value_and_grad_f of the compiled module keep a 0-d float32's dtype."""
+    model, generated = constant_gradients
+    for x in (np.float32(0.75), np.array(0.75, np.float32)):
+        expected = numerical_grad(model[name], (float(x),), 0)
+        for sweep in (generated[f"grad_{name}"], generated[f"value_and_grad_{name}"]):
+            result = sweep(x)
+            (g,) = result if sweep.__name__.startswith("grad_") else result[1]
+            assert_float32_gradient(g, x, expected, sweep.__name__)
+        _, derivative = generated[f"jvp_{name}"](x, np.float32(1.0))
+        assert_float32_gradient(derivative, x, expected, "jvp_f")
+
+
+# --- forward mode through a loop that starts at a Python float (issue 12, item 11) ----
+LOOPS = [
+    pytest.param(control_flow.for_range_index, (rules.R(5, seed=90),), id="s=0.0"),
+    pytest.param(
+        control_flow.for_rows,
+        (rules.R(3, 4, seed=91), rules.R(4, seed=92)),
+        id="total=0.0",
+    ),
+]
+
+
+@pytest.mark.parametrize("f, args64", LOOPS)
+def test_forward_mode_of_a_sum_started_at_a_python_float(f, args64):
+    """``s = 0.0; for ...: s = s + ...``: the tangent of the Python float 0.0 is
+    0.0, so the float32 tangents the loop adds stay float32 (np.zeros_like(0.0)
+    would be a float64 array).  The values: float64 central differences."""
+    args = tuple(to_float32(a) for a in args64)
+    wrt = tuple(range(len(args)))
+    rng = np.random.default_rng(93)
+    tangents = [rng.standard_normal(np.shape(a)).astype(np.float32) for a in args]
+    out, out_dot = adgen.jvp(f, wrt=wrt)(*args, *tangents)
+    assert np.asarray(out).dtype == np.asarray(out_dot).dtype == np.float32
+    point, h = widened(args), 1e-6
+    moved = [
+        [
+            p + sign * h * t.astype(np.float64)
+            for p, t in zip(point, tangents, strict=True)
+        ]
+        for sign in (1, -1)
+    ]
+    expected = (f(*moved[0]) - f(*moved[1])) / (2 * h)
+    np.testing.assert_allclose(out_dot, expected, rtol=RTOL, atol=ATOL)
+    grads = adgen.grad(f, wrt=wrt, mode="forward")(*args)
+    for k, g in enumerate(grads):
+        expected = numerical_grad(f, point, k)
+        assert_float32_gradient(g, args[k], expected, f"forward gradient {k}")
+
+
+def test_compiled_jvp_of_a_sum_started_at_a_python_float(tmp_path):
+    """The same through ``adgen compile --mode forward``."""
+    source = Path(control_flow.__file__)
+    assert main(["compile", str(source), "-o", str(tmp_path), "--mode", "forward"]) == 0
+    generated = runpy.run_path(str(tmp_path / "control_flow_grad.py"))
+    for f, args64 in (p.values for p in LOOPS):
+        args = tuple(to_float32(a) for a in args64)
+        tangents = [np.ones_like(a) for a in args]
+        _, out_dot = generated[f"jvp_{f.__name__}"](*args, *tangents)
+        assert np.asarray(out_dot).dtype == np.float32, f.__name__
+        point = widened(args)
+        expected = sum(np.sum(numerical_grad(f, point, k)) for k in range(len(args)))
+        np.testing.assert_allclose(out_dot, expected, rtol=RTOL, atol=ATOL)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .. import program as P
 from ..graph import Graph
-from .copies import forward_copies
+from .copies import forward_copies, typed_gradients
 from .liveness import free_dead_arrays
 from .scalars import spell_scalar_math
 
@@ -28,7 +28,7 @@ def optimize(program: P.Program, graphs: list[Graph]) -> P.Program:
             return fn
         graph = by_model[fn.model]
         if graph.straight_line:
-            fn = forward_copies(fn)
+            fn = forward_copies(fn, typed_gradients(graph))
         fn = free_dead_arrays(fn, graph)
         return spell_scalar_math(fn, graph, functions)
 

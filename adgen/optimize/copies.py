@@ -30,11 +30,16 @@ from collections import Counter
 from dataclasses import replace
 
 from .. import program as P
+from ..graph import Graph
+from ..naming import bar
 from ..simplify import simplify_expr
 
 
-def forward_copies(fn: P.Function) -> P.Function:
-    """``fn`` (a straight-line fused gradient) with its copies forwarded."""
+def forward_copies(fn: P.Function, typed: dict[str, str] | None = None) -> P.Function:
+    """``fn`` (a straight-line fused gradient) with its copies forwarded.  ``typed``
+    (``x_bar`` -> ``x``): gradients that keep their parameter's dtype where the
+    seed folds them to a number (``typed_gradients``)."""
+    typed = typed or {}
     assigned = Counter(
         s.target for s in fn.body if isinstance(s, P.Assign | P.Accumulate)
     )
@@ -48,14 +53,13 @@ def forward_copies(fn: P.Function) -> P.Function:
     }
     replacements: dict[str, ast.expr] = {}
     body: list[P.Stmt] = []
+    remaining = Counter(assigned)  # assignments of each name still to come
     for stmt in fn.body:
         if not isinstance(stmt, P.Assign | P.Accumulate | P.Return):
             body.append(stmt)
             continue
         value = stmt.value
-        if (
-            replacements
-        ):  # simplified before and after (as a name, n_bar in 1.0 * n_bar goes)
+        if replacements:  # simplified before too: as a name, n_bar in 1.0 * n_bar goes
             value = substitute(simplify_expr(value), replacements)
         value = simplify_expr(value)
         new = (
@@ -63,11 +67,49 @@ def forward_copies(fn: P.Function) -> P.Function:
             if isinstance(stmt, P.Return)
             else P.with_value(stmt, value)
         )
+        if isinstance(new, P.Assign | P.Accumulate):
+            remaining[new.target] -= 1
+            if not remaining[new.target]:
+                new = _typed_constant(new, typed)
         if isinstance(new, P.Assign) and _is_copy(new, assigned, indexed, returned):
             replacements[new.target] = new.value
         else:
             body.append(new)
     return replace(fn, body=tuple(_without_orphan_comments(body)))
+
+
+def typed_gradients(graph: Graph) -> dict[str, str]:
+    """``x_bar`` -> ``x`` for the ``wrt`` parameters not declared Python numbers:
+    a gradient the seed folds to a number (d(-x)/dx = -1.0) takes their dtype."""
+    primal = set(graph.fn.params) | {e.out for e in graph.eqns}
+    numbers = set(graph.fn.numbers)
+    return {bar(p, primal): p for p in graph.fn.wrt if p not in numbers}
+
+
+def _typed_constant(stmt: P.Assign | P.Accumulate, typed: dict[str, str]) -> P.Stmt:
+    """The last assignment of a gradient ``x_bar`` in ``typed``: if its value is a
+    number (the folded seed 1.0 times constants, or numbers added to ``x_bar``),
+    ``np.full_like(x, value)``, which has ``x``'s dtype, where the Python float
+    would make a float32 gradient a Python float."""
+    names = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+    if (
+        stmt.target not in typed
+        or not names <= {stmt.target}
+        or not _is_arithmetic(stmt.value)
+    ):
+        return stmt
+    full_like = ast.Attribute(ast.Name("np", ast.Load()), "full_like", ast.Load())
+    like = ast.Name(typed[stmt.target], ast.Load())
+    return P.Assign(stmt.target, ast.Call(full_like, [like, stmt.value], []))
+
+
+def _is_arithmetic(node: ast.expr) -> bool:
+    """Numbers and names combined by arithmetic operators only (no calls)."""
+    if isinstance(node, ast.BinOp):
+        return _is_arithmetic(node.left) and _is_arithmetic(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return _is_arithmetic(node.operand)
+    return isinstance(node, ast.Name) or _is_number(node)
 
 
 def _indexed(body: tuple[P.Stmt, ...]) -> set[str]:

@@ -236,8 +236,8 @@ def _is_scalar_call(node: ast.AST, scalars: set[str]) -> bool:
 
 
 def _is_scalar(node: ast.expr, scalars: set[str]) -> bool:
-    """A scalar expression: names in ``scalars``, numbers, arithmetic of them, and
-    ``math`` calls of them (``math.cos(x) ** y``)."""
+    """A scalar expression: names in ``scalars``, numbers, arithmetic and
+    comparisons of them, and ``math`` calls of them (``math.cos(x) ** y``)."""
     if (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
@@ -253,4 +253,6 @@ def _is_scalar(node: ast.expr, scalars: set[str]) -> bool:
         return _is_scalar(node.operand, scalars)
     if isinstance(node, ast.BinOp):
         return _is_scalar(node.left, scalars) and _is_scalar(node.right, scalars)
+    if isinstance(node, ast.Compare):  # a bool: the power rule's (y == 0)
+        return all(_is_scalar(n, scalars) for n in [node.left, *node.comparators])
     return False
