@@ -437,6 +437,7 @@ class _Normalizer:
                 )
             bounds = tuple(self.atom(a) for a in it.args)  # type: ignore[attr-defined]
             index = self.names.user(target)
+            self.numbers.add(index)  # an int
             prelude = lambda: self.env.__setitem__(target, index)  # noqa: E731
         else:  # the first axis of an array: for row in X
             array = self.atom(it)

@@ -336,6 +336,15 @@ def looped(a: float, n: int):
     return s * a
 
 
+def counter_alias(x, n: int):
+    s = 0.0
+    for i in range(n):
+        r = i
+        r += 1
+        s = s + np.sum(x * r)
+    return s
+
+
 def array_alias(a, c):
     b = a
     b += c
@@ -384,6 +393,12 @@ def test_augmented_assignment_of_an_alias_of_a_number(tmp_path):
     for mode in ("reverse", "forward"):
         assert adgen.grad(module.looped, mode=mode)(a, n) == pytest.approx(
             want, rel=1e-12
+        )
+    # counter_alias: sum over i < n of (i + 1) x, so (1 + 2 + 3) per entry for n = 3
+    x = np.array([0.3, -1.2])
+    for mode in ("reverse", "forward"):
+        np.testing.assert_allclose(
+            adgen.grad(module.counter_alias, mode=mode)(x, n), [6.0, 6.0]
         )
     differences = numerical_grad(module.looped, (a, n), 0)
     assert adgen.grad(module.looped)(a, n) == pytest.approx(
