@@ -627,7 +627,7 @@ class _Normalizer:
         """
         name = stmt.target.id  # the check stage allows only names here
         current = self.env.get(name)
-        if not isinstance(current, str) or current in self.numbers:
+        if current is None or self.is_number(current):
             return  # a number: `x += y` makes a new one, as adgen does
         op = _op_symbol(stmt)
         shared = sorted(
@@ -1110,13 +1110,15 @@ class _Normalizer:
         return out
 
     def is_number(self, atom: Atom) -> bool:
-        return isinstance(atom, Const) or atom in self.numbers
+        if isinstance(atom, Const):  # not a list constant: float64 + list is an array
+            return isinstance(atom.value, (int, float))
+        return atom in self.numbers
 
     def numbers_in_loop(self, loop: ast.For | ast.While) -> set[str]:
         """The names the body of ``loop`` assigns that hold numbers on every trip:
         a number before the loop (or not bound before it), and every value the
         body assigns to them arithmetic on numbers, given the same of the others
-        (the largest such set; ``loop_numbers`` reads the syntax)."""
+        (the largest such set, read from the syntax)."""
         assigned = _assigned_values(loop)
         before = {
             k

@@ -14,8 +14,8 @@ keep only what a function body may refer to:
   name bound under a top-level ``if``/``for``/``with``/``try``, a ``for``
   target, a walrus, ``del``, an import or ``def`` rebinding a constant, a
   ``global`` assignment in any function).  Their value when a function runs is
-  not known from the text, so a function reading one is refused (the reason is
-  kept here, for the message).
+  not known from the text, so a function reading one is refused (``bindings.py``
+  decides, and keeps the reason for the message).
 
 Everything else at top level (data loading, training code, prints) is ignored.
 """
