@@ -8,16 +8,26 @@ code is cached per (source text, function, wrt).
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import linecache
+import reprlib
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from .errors import BadWrt, NonScalarOutput, SourceFile, SourceUnavailable
+from .bindings import module_variable_hint
+from .errors import (
+    BadWrt,
+    NonScalarOutput,
+    SourceFile,
+    SourceUnavailable,
+    UnresolvedName,
+)
 from .higher import GradientModel, gradient_model, tangent_model
+from .parse import Module, scan_module
 from .pipeline import compile_source, run
 from .runtime import numpy_floats
 
@@ -192,7 +202,66 @@ def _source_text(f: Callable) -> tuple[str, str]:
         path
     )  # an edited and reloaded module must not reuse stale text
     text = "".join(linecache.getlines(path)) or _getsource(f)
-    return path, text + _from_other_cells(f, text)
+    text += _from_other_cells(f, text)
+    _check_live_constants(f, path, text)
+    return path, text
+
+
+def _check_live_constants(f: Callable, path: str, text: str) -> None:
+    """Refuse where a constant ``f`` reads has another value in the running module
+    than the one the file binds it to once: something adgen cannot see rebound it
+    (another notebook cell, ``exec``, ``globals()``, another module's assignment)."""
+    module = _scanned(path, text)
+    for name in sorted(_global_names(f) & module.constants.keys()):
+        if name not in f.__globals__:  # not bound yet: the file binds it later
+            continue
+        written = module.constants[name]
+        expected, live = ast.literal_eval(written), f.__globals__[name]
+        if not _same_constant(live, expected):
+            raise UnresolvedName(
+                f"`{name}` is {reprlib.repr(live)} where `{f.__name__}` runs, but the "
+                f"file binds it once, to {expected!r}: something adgen cannot see "
+                "rebound it (another notebook cell, exec, globals(), another module)",
+                module.location(written),
+                hint=module_variable_hint(name),
+            )
+
+
+@functools.lru_cache(maxsize=32)
+def _scanned(path: str, text: str) -> Module:
+    return scan_module(SourceFile(path, text))
+
+
+def _global_names(f: Callable) -> set[str]:
+    """The global names ``f`` reads, and those the functions of its module it uses read."""
+    names: set[str] = set()
+    todo, seen = [f], set()
+    while todo:
+        fn = todo.pop()
+        codes = [getattr(fn, "__code__", None)]
+        while codes:
+            code = codes.pop()
+            if code is None or id(code) in seen:
+                continue
+            seen.add(id(code))
+            names.update(code.co_names)
+            codes += [c for c in code.co_consts if inspect.iscode(c)]
+            for name in code.co_names:
+                value = fn.__globals__.get(name)
+                if inspect.isfunction(value) and value.__module__ == f.__module__:
+                    todo.append(value)
+    return names
+
+
+def _same_constant(live: Any, expected: Any) -> bool:
+    """The same number, or list or tuple of numbers, of the same types."""
+    if type(live) is not type(expected):
+        return False
+    if isinstance(expected, (list, tuple)):
+        return len(live) == len(expected) and all(
+            _same_constant(a, b) for a, b in zip(live, expected, strict=True)
+        )
+    return bool(live == expected)
 
 
 # co_filename of code that Python compiled from text it then discarded

@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .bindings import module_variable_hint, module_variable_message
 from .errors import (
     DuplicateRule,
     RuleArityMismatch,
@@ -419,6 +420,13 @@ class _Space:
         if sibling is not None:
             if attr in sibling.module.constants:
                 return to_ast(ast.literal_eval(sibling.module.constants[attr]))
+            if attr in sibling.module.variables:
+                raise UnresolvedRuleName(
+                    f"{module_variable_message(sibling.module, attr)} "
+                    f"(in {sibling.module.source.path})",
+                    self.location(node),
+                    hint=module_variable_hint(attr),
+                )
             raise UnresolvedRuleName(
                 f"`{qualified}` is not a function or literal constant of {sibling.module.source.path}",
                 self.location(node),
@@ -486,6 +494,12 @@ class _Carry(ast.NodeTransformer):
             return copy.deepcopy(self.bound[node.id])
         if node.id in self.local:
             return node
+        if node.id in module.variables:
+            raise UnresolvedRuleName(
+                module_variable_message(module, node.id),
+                self.space.location(node),
+                hint=module_variable_hint(node.id),
+            )
         if node.id in module.constants:
             return to_ast(ast.literal_eval(module.constants[node.id]))
         if node.id in module.functions:
@@ -498,13 +512,8 @@ class _Carry(ast.NodeTransformer):
             )
         if node.id in dir(builtins):
             return node
-        computed = node.id in module.variables
         raise UnresolvedRuleName(
-            (
-                f"`{node.id}` is a module-level variable computed when the file runs; adgen cannot copy its value"
-                if computed
-                else f"name `{node.id}` is not defined here (adgen reads rules without running them)"
-            ),
+            f"name `{node.id}` is not defined here (adgen reads rules without running them)",
             self.space.location(node),
         )
 

@@ -28,6 +28,9 @@ import importlib
 import operator
 from typing import Any
 
+import numpy as np
+
+from .bindings import module_variable_hint, module_variable_message
 from .custom import call_operands, rule_for
 from .errors import (
     AdgenError,
@@ -114,6 +117,9 @@ class _Normalizer:
         self.helper_params: dict[str, Value] = (
             {}
         )  # the inlined helper's parameters, as bound by the call
+        # variables known to hold numbers (Python's, or numpy scalars): immutable,
+        # so `x += y` cannot change another name for the same value
+        self.numbers: set[str] = set()
         self.next_index = len(fn.args.args) + len(fn.args.posonlyargs) + 1
 
     # --- driver -------------------------------------------------------------
@@ -129,6 +135,7 @@ class _Normalizer:
             shapes[name] = declared_shape(annotation, name)
             if is_python_number(annotation):
                 numbers.append(name)
+        self.numbers.update(numbers)
         output = self.body(self.fn.body)
         if isinstance(output, tuple):
             self.fail(
@@ -430,6 +437,7 @@ class _Normalizer:
                 )
             bounds = tuple(self.atom(a) for a in it.args)  # type: ignore[attr-defined]
             index = self.names.user(target)
+            self.numbers.add(index)  # an int
             prelude = lambda: self.env.__setitem__(target, index)  # noqa: E731
         else:  # the first axis of an array: for row in X
             array = self.atom(it)
@@ -468,7 +476,8 @@ class _Normalizer:
         self.loop_count += 1
         label = f"loop{self.loop_count}"
         self.origin = origin
-        self.refuse_updates_in_loop(stmt)
+        numbers = self.numbers_in_loop(stmt)
+        self.refuse_updates_in_loop(stmt, numbers)
         carried = {}
         for key in _assigned_names(stmt.body):
             if key in self.env and key != _loop_variable(stmt):
@@ -482,6 +491,8 @@ class _Normalizer:
                 carried[key] = self.names.user(key)
                 self.eqns.append(Eqn(carried[key], "copy", (value,), (), origin))
                 self.env[key] = carried[key]
+                if key in numbers:
+                    self.numbers.add(carried[key])
         context = _LoopContext(carried)
         cond = None
         test_block: list[Stmt] = []
@@ -565,15 +576,20 @@ class _Normalizer:
         text = self.module.source.line(stmt.lineno)[stmt.col_offset :].strip()
         return Origin(stmt.lineno, stmt.col_offset, prefix + text)
 
-    def refuse_updates_in_loop(self, loop: ast.For | ast.While) -> None:
+    def refuse_updates_in_loop(
+        self, loop: ast.For | ast.While, numbers: set[str]
+    ) -> None:
         """``x += y`` in a loop: refused wherever numpy might share ``x``'s array with
         another name at some trip, as ``refuse_shared_update`` does in straight-line
         code: an alias or a view made before the loop, one the body makes (it lives on
-        into the next trip), or the array the loop iterates over."""
+        into the next trip), or the array the loop iterates over.  A name that holds
+        a number throughout the loop (``numbers``) is no array: its updates are safe."""
         updates = [
             n
             for n in walk_statements(loop.body)
-            if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)
+            if isinstance(n, ast.AugAssign)
+            and isinstance(n.target, ast.Name)
+            and n.target.id not in numbers
         ]
         if not updates:
             return
@@ -611,6 +627,8 @@ class _Normalizer:
         """
         name = stmt.target.id  # the check stage allows only names here
         current = self.env.get(name)
+        if current is None or self.is_number(current):
+            return  # a number: `x += y` makes a new one, as adgen does
         op = _op_symbol(stmt)
         shared = sorted(
             k
@@ -694,16 +712,11 @@ class _Normalizer:
             return self.env[node.id]
         if node.id in self.module.constants:
             return Const(ast.literal_eval(self.module.constants[node.id]))
+        if node.id in self.module.variables:
+            raise self.module_variable(node)
         qualified = self.module.imports.get(node.id)
         if qualified in CONSTANTS:
             return Const(CONSTANTS[qualified])
-        if node.id in self.module.variables:
-            raise UnresolvedName(
-                f"`{node.id}` is a module-level variable computed when the file runs; "
-                "adgen reads the file without running it, so its value is unknown",
-                self.module.location(node),
-                hint=f"pass `{node.id}` to the function as a parameter",
-            )
         if node.id in self.module.functions or qualified:
             self.fail(
                 node,
@@ -720,6 +733,14 @@ class _Normalizer:
         raise UnresolvedName(
             f"name `{node.id}` is not defined in the function or at the top of the file",
             self.module.location(node),
+        )
+
+    def module_variable(self, node: ast.Name) -> UnresolvedName:
+        """The refusal of a module-level name whose value is known only at run time."""
+        return UnresolvedName(
+            module_variable_message(self.module, node.id),
+            self.module.location(node),
+            hint=module_variable_hint(node.id),
         )
 
     def expr_Tuple(self, node: ast.Tuple, name: str | None) -> Value:
@@ -763,6 +784,15 @@ class _Normalizer:
         )
 
     def expr_Subscript(self, node: ast.Subscript, name: str | None) -> Value:
+        keyed = _indexed_by_string(node)
+        if keyed is not None:
+            subscript, key = keyed
+            self.fail(
+                key,
+                f"`{self.module.source.segment(subscript)}` is indexed by a string: "
+                "containers of parameters (dicts, objects) are not supported yet",
+                CONTAINER_HINT,
+            )
         base = self.expr(node.value)
         if isinstance(
             base, tuple
@@ -790,6 +820,7 @@ class _Normalizer:
                 "call it, or use a supported constant (np.pi, np.e, np.inf)",
             )
         if node.attr not in ATTRIBUTES:
+            self.refuse_container(node, f"`{ast.unparse(node)}`")
             self.fail(
                 node,
                 f"the attribute `.{node.attr}` is not supported",
@@ -809,6 +840,8 @@ class _Normalizer:
             and func.id in self.module.functions
             and func.id not in self.env
         ):
+            if func.id in self.module.variables:  # rebound: which one runs is unknown
+                raise self.module_variable(func)
             return self.inline(node, self.module.functions[func.id], name)
         qualified = self.module.qualified_name(func)
         if (
@@ -837,6 +870,8 @@ class _Normalizer:
             )
         if isinstance(func, ast.Attribute) and func.attr in METHODS:
             return self.call(node, METHODS[func.attr], func.value, name, lib="method")
+        if isinstance(func, ast.Attribute):
+            self.refuse_container(func, f"`{ast.unparse(func)}(...)`")
         if isinstance(func, ast.Name):
             raise UnresolvedName(
                 f"cannot resolve the function `{func.id}` statically",
@@ -845,6 +880,19 @@ class _Normalizer:
             )
         raise UnknownFunction(
             f"`{ast.unparse(func)}` has no derivative rule", self.module.location(node)
+        )
+
+    def refuse_container(self, node: ast.Attribute, what: str) -> None:
+        """``params.W``, ``params.get("W")``: a name of the function that no array
+        has this attribute of, so it holds something else (a dict, an object)."""
+        root = _root_name(node)
+        if root is None or root.id not in self.env or hasattr(np.ndarray, node.attr):
+            return
+        self.fail(
+            node,
+            f"{what}: an array has no attribute `.{node.attr}`, and containers of "
+            "parameters (dicts, objects) are not supported yet",
+            CONTAINER_HINT,
         )
 
     # --- calls --------------------------------------------------------------
@@ -1055,7 +1103,44 @@ class _Normalizer:
         }  # every static, defaults included
         self.eqns.append(Eqn(out, prim, args, tuple(params.items()), self.origin))
         self.producers[out] = prim
+        if params.get("lib") == "math" or (
+            prim in NUMBER_ARITHMETIC and all(self.is_number(a) for a in args)
+        ):
+            self.numbers.add(out)
         return out
+
+    def is_number(self, atom: Atom) -> bool:
+        if isinstance(atom, Const):  # not a list constant: float64 + list is an array
+            return isinstance(atom.value, (int, float))
+        return atom in self.numbers
+
+    def numbers_in_loop(self, loop: ast.For | ast.While) -> set[str]:
+        """The names the body of ``loop`` assigns that hold numbers on every trip:
+        a number before the loop (or not bound before it), and every value the
+        body assigns to them arithmetic on numbers, given the same of the others
+        (the largest such set, read from the syntax)."""
+        assigned = _assigned_values(loop)
+        before = {
+            k
+            for k, v in self.env.items()
+            if not isinstance(v, tuple) and self.is_number(v)
+        }
+        constants = {
+            k
+            for k, v in self.module.constants.items()
+            if isinstance(ast.literal_eval(v), (int, float))
+        }
+        numbers = {k for k in assigned if k in before or k not in self.env}
+        changed = True
+        while changed:
+            known = numbers | (before - assigned.keys()) | (constants - self.env.keys())
+            kept = {
+                k
+                for k in numbers
+                if all(_is_arithmetic(v, known, self.module) for v in assigned[k])
+            }
+            changed, numbers = kept != numbers, kept
+        return numbers
 
     def origin_of(self, stmt: ast.stmt, helper: str | None = None) -> Origin:
         """The user's statement, as written; inside an inlined helper, prefixed by its name."""
@@ -1190,8 +1275,11 @@ class _RenameStatic(ast.NodeTransformer):
         self.n = normalizer
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
-        if node.id in self.n.env or node.id in self.n.module.constants:
+        module = self.n.module
+        if node.id in self.n.env or node.id in module.constants:
             return _atom_ast(self.n.expr_Name(node, None))
+        if node.id in module.variables:
+            raise self.n.module_variable(node)
         if node.id == "None":
             return ast.Constant(None)
         raise UnresolvedName(
@@ -1211,6 +1299,109 @@ class _RenameStatic(ast.NodeTransformer):
             self.n.module.location(node),
             hint="compute the value in its own statement first",
         )
+
+
+# Primitives that make a number of numbers (Python's, or a numpy scalar).
+NUMBER_ARITHMETIC = {
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "pow",
+    "neg",
+    "mod",
+    "floordiv",
+    "copy",
+}
+ARITHMETIC_OPERATORS = (
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.Pow,
+    ast.Mod,
+    ast.FloorDiv,
+)
+
+
+def _assigned_values(loop: ast.For | ast.While) -> dict[str, list[ast.expr | None]]:
+    """name -> every value the loop's body (and its header) assigns it; None: a
+    value not written out (an element of an unpacked array, a row)."""
+    found: dict[str, list[ast.expr | None]] = {}
+
+    def bind(target: ast.expr, value: ast.expr | None) -> None:
+        if isinstance(target, ast.Name):
+            found.setdefault(target.id, []).append(value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else []
+            for i, element in enumerate(target.elts):
+                bind(element, values[i] if len(values) == len(target.elts) else None)
+
+    for node in walk_statements([loop]):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                bind(target, node.value)
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            bind(node.target, node.value)
+        elif isinstance(node, ast.AugAssign):
+            bind(node.target, ast.BinOp(node.target, node.op, node.value))
+        elif isinstance(node, ast.For):
+            counts = _is_range(node.iter)  # range gives ints; rows are arrays
+            bind(node.target, ast.Constant(0) if counts else None)
+    return found
+
+
+def _is_range(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "range"
+    )
+
+
+def _is_arithmetic(node: ast.expr | None, numbers: set[str], module: Module) -> bool:
+    """Is ``node`` a number for sure, ``numbers`` being names that hold numbers:
+    arithmetic on literals, those names, and ``math`` functions?"""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float))
+    if isinstance(node, ast.Name):
+        return node.id in numbers
+    if isinstance(node, ast.UnaryOp):
+        return isinstance(node.op, (ast.USub, ast.UAdd)) and _is_arithmetic(
+            node.operand, numbers, module
+        )
+    if isinstance(node, ast.BinOp):
+        return isinstance(node.op, ARITHMETIC_OPERATORS) and all(
+            _is_arithmetic(side, numbers, module) for side in (node.left, node.right)
+        )
+    if isinstance(node, ast.IfExp):
+        return all(
+            _is_arithmetic(side, numbers, module) for side in (node.body, node.orelse)
+        )
+    if isinstance(node, ast.Call):
+        qualified = module.qualified_name(node.func) or ""
+        return qualified.startswith("math.") and qualified in FUNCTIONS
+    return False
+
+
+CONTAINER_HINT = (
+    "pass the arrays as separate parameters, e.g. `def loss(W, b, x)` "
+    'instead of `def loss(params, x)` with `params["W"]`'
+)
+
+
+def _indexed_by_string(
+    node: ast.Subscript,
+) -> tuple[ast.Subscript, ast.Constant] | None:
+    """The innermost subscript in ``node`` with a string in its index, and the string."""
+    found = None
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Subscript):
+            for key in ast.walk(sub.slice):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    found = (sub, key)
+                    break
+    return found
 
 
 def _target_name(target: ast.expr) -> str | None:

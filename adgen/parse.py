@@ -6,7 +6,16 @@ keep only what a function body may refer to:
 * imports, as a map from local alias to qualified name
   (``np`` -> ``numpy``, ``expit`` -> ``scipy.special.expit``);
 * top-level functions (targets to compile, and helpers to inline);
-* module constants whose value is a literal (``SCALE = 0.5``).
+* module constants: names bound exactly once, by a plain top-level assignment,
+  to a number known without running anything: a literal (``SCALE = 0.5``,
+  ``W = [0.5, -1.0]``), or arithmetic on numbers, earlier constants and
+  ``np.pi``/``math.e`` (``TWO_PI = 2 * np.pi``);
+* module variables: every other name the module binds (``GAIN = GAIN * 2``, a
+  name bound under a top-level ``if``/``for``/``with``/``try``, a ``for``
+  target, a walrus, ``del``, an import or ``def`` rebinding a constant, a
+  ``global`` assignment in any function).  Their value when a function runs is
+  not known from the text, so a function reading one is refused (``bindings.py``
+  decides, and keeps the reason for the message).
 
 Everything else at top level (data loading, training code, prints) is ignored.
 """
@@ -18,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .bindings import classify_names
 from .errors import (
     InputFileError,
     Location,
@@ -42,9 +52,8 @@ class Module:
     functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
     constants: dict[str, ast.expr] = field(default_factory=dict)
     async_functions: dict[str, ast.AsyncFunctionDef] = field(default_factory=dict)
-    variables: set[str] = field(
-        default_factory=set
-    )  # top-level names computed at run time
+    # top-level names whose value is known only when the file runs -> why (bindings.py)
+    variables: dict[str, str] = field(default_factory=dict)
     # Functions with a custom derivative rule (custom.py), by local or qualified name,
     # and the rule functions themselves: neither is compiled nor inlined.
     custom: dict[str, Any] = field(default_factory=dict)
@@ -103,7 +112,7 @@ def _byte_location(shown: str, data: bytes, offset: int) -> Location:
 
 
 def parse_module(source: SourceFile) -> Module:
-    """Parse ``source`` and collect its imports, functions, literal constants and custom rules."""
+    """Parse ``source`` and collect its imports, functions, constants and custom rules."""
     from .custom import read_rules  # custom.py parses the modules next to this one
 
     module = scan_module(source)
@@ -112,7 +121,7 @@ def parse_module(source: SourceFile) -> Module:
 
 
 def scan_module(source: SourceFile) -> Module:
-    """Parse ``source`` and collect its imports, functions and literal constants."""
+    """Parse ``source`` and collect its imports, functions, constants and variables."""
     if not source.text.strip():
         raise NoFunction("the file is empty", Location(source.path))
     tree = _parse_tree(source)
@@ -124,13 +133,7 @@ def scan_module(source: SourceFile) -> Module:
             module.functions[stmt.name] = stmt
         elif isinstance(stmt, ast.AsyncFunctionDef):
             module.async_functions[stmt.name] = stmt
-        elif _is_literal_constant(stmt):
-            module.constants[stmt.targets[0].id] = stmt.value
-        elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            module.variables |= {
-                n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)
-            }
+    classify_names(module)
     return module
 
 
@@ -187,28 +190,6 @@ def _import_aliases(stmt: ast.Import | ast.ImportFrom) -> dict[str, str]:
         for a in stmt.names
         if a.name != "*"
     }
-
-
-def _is_literal_constant(stmt: ast.stmt) -> bool:
-    """``SCALE = 0.5``, ``SHAPE = (2, 3)``, ``W = [0.5, -1.0]``: numbers, written literally."""
-    if not (
-        isinstance(stmt, ast.Assign)
-        and len(stmt.targets) == 1
-        and isinstance(stmt.targets[0], ast.Name)
-    ):
-        return False
-    try:
-        value = ast.literal_eval(stmt.value)
-    except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
-        return False
-    return _is_numeric(value)
-
-
-def _is_numeric(value: object) -> bool:
-    """A number, or a (nested) list or tuple of numbers."""
-    if isinstance(value, (list, tuple)):
-        return all(_is_numeric(v) for v in value)
-    return isinstance(value, (int, float))
 
 
 # Decorators the compiler reads statically (adgen/api.py gives them a no-op run-time meaning).

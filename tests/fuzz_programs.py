@@ -19,8 +19,8 @@ Programs stay inside adgen's supported language (README, "Supported language"):
   values (0 included), a Python int or float when scalar;
 * module constants: literals (``SCALE``, ``K``, ``IDX``, ``P``, the list
   ``W``), and ``GAIN``, rebound at module level (``GAIN = GAIN * 2.0``), which
-  adgen must refuse or read right (``Program.first_literal_text`` is the
-  program as adgen misreads it today, known bug (a));
+  adgen must refuse wherever ``f`` reads it (``Program.first_literal_text`` is
+  not None in those programs);
 * arguments: Python floats for scalars, float64 (or float32) arrays, and in
   ``Program.list_inputs`` programs also nested lists for the arrays;
 * every operator and function adgen differentiates, with numpy broadcasting,
@@ -308,8 +308,8 @@ class Program:
     statements: int = 0
     tags: set[str] = field(default_factory=set)
     data: list[tuple[str, Shape]] = field(default_factory=list)  # after params
-    # the program as adgen reads it while it takes a rebound module constant for
-    # its first literal (known bug (a) in test_fuzz.KNOWN_BUGS); None: no rebinding
+    # the program with a rebound module constant bound to its first literal only
+    # (as adgen once misread it); None: the program rebinds no constant
     first_literal_text: str | None = None
     list_inputs: bool = False  # also call the generated code with lists for arrays
 

@@ -8,8 +8,8 @@ language, compiles each with ``adgen.pipeline.compile_source`` and checks:
    autograd's gradient of the same source (``autograd_oracle.py``) wherever
    autograd can trace it (the property asserts that it could for at least
    half of the programs); with nested lists for arrays, adgen refuses with a
-   TypeError or gives the same; a rebound module constant is refused, or read
-   right;
+   TypeError or gives the same; a module constant that the module rebinds is
+   refused wherever ``f`` reads it;
 2. ``backward_f(forward_f(...)[1])`` equals ``grad_f(...)`` (and scales with
    the seed), and ``forward_f(...)[0]`` equals the original function's value;
    ``value_and_grad_f`` gives that value and ``grad_f``'s gradient;
@@ -83,7 +83,7 @@ from hypothesis import (
     settings,
 )
 
-from adgen.errors import AdgenError, MutationNotSupported, SourceFile
+from adgen.errors import AdgenError, MutationNotSupported, SourceFile, UnresolvedName
 from adgen.pipeline import compile_source
 
 EXAMPLES = int(os.environ.get("ADGEN_FUZZ_EXAMPLES", "60"))
@@ -295,16 +295,13 @@ def check_gradients(
     args: list,
     params: list[str],
     fuzzing: bool = True,
-    reference: str | None = None,
     lists: list | None = None,
 ) -> str:
     """Properties 1 and 2 for one program at one point (also used for regressions);
     ``params`` are the active parameters, the first arguments (any others are data).
-    ``reference``: the program the oracles run, if not ``text`` (known bug (a));
     ``lists``: the arguments again with lists for arrays, for ``check_list_inputs``.
     Returns whether the autograd oracle ran (``check_autograd``), or "excused"."""
-    reference = reference or text
-    recorded, taken = run_recording_branches(reference)
+    recorded, taken = run_recording_branches(text)
     paths: set[tuple[bool, ...]] = set()
 
     def f(*a):  # the program, noting the path of every evaluation
@@ -343,7 +340,7 @@ def check_gradients(
         if bad:
             problems.append(f"d f / d {name}: {bad}")
     assert not problems, "gradient mismatch:\n" + "\n".join(problems)
-    peer = check_autograd(reference, args, params, grads)
+    peer = check_autograd(text, args, params, grads)
     check_float_path(code, args, grads)
 
     fwd, tape = generated["forward_f"](*copies(args))
@@ -556,7 +553,6 @@ def describe(program: Program) -> None:
 # Each check excuses exactly its failure (see where it calls known_bug) and
 # records an event; delete an entry to turn its check on.
 KNOWN_BUGS = {
-    "rebound_constant": "(a) a rebound module constant is read as its first literal",
     "python_float_singularity": "(c) ZeroDivisionError with Python floats at log(0), 1/0",
     "list_input": "(d) a list passed for an array gives wrong results",
 }
@@ -585,22 +581,12 @@ def print_excused() -> None:
 
 def check_program(program: Program) -> str:
     """Properties 1 and 2 for a drawn program, lists for arrays included; a
-    rebound module constant must be refused, or read right."""
+    module constant the program rebinds (``GAIN``) must be refused where read."""
+    if refused_for_rebound_constant(program):
+        return "refused"
     args = program.args()
     lists = program.args(lists=True) if program.list_inputs else None
-    if program.first_literal_text is None:
-        return check_gradients(program.text, args, program.wrt, lists=lists)
-    if refuses_rebound_constant(program):
-        return "refused"
-    try:
-        return check_gradients(program.text, args, program.wrt, lists=lists)
-    except AssertionError:
-        if not known_bug("rebound_constant"):
-            raise
-    # excused only if adgen got exactly the program with the first literal right
-    return check_gradients(
-        program.text, args, program.wrt, reference=program.first_literal_text
-    )
+    return check_gradients(program.text, args, program.wrt, lists=lists)
 
 
 # The autograd oracle must run on at least this fraction of the programs that
@@ -728,8 +714,8 @@ def outcome(program: Program) -> str:
     except MutationNotSupported as refusal:
         event("refused: in-place update that might share an array")
         return str(refusal)
-    except AdgenError as refusal:
-        if program.first_literal_text is None:
+    except UnresolvedName as refusal:
+        if not reads_rebound_constant(program):
             raise
         event("refused: a rebound module constant")
         return str(refusal)
@@ -741,20 +727,41 @@ def test_float32_gradients(program: Program):
     """Property 4: float32 arrays in, gradients of the parameters' shapes out; float32
     wherever the original program computes in float32 throughout."""
     describe(program)
-    if refuses_rebound_constant(program):
+    if refused_for_rebound_constant(program):
         return
     check_float32(program.text, program.args(np.float32), program.wrt)
 
 
-def refuses_rebound_constant(program: Program) -> bool:
-    """Does adgen refuse the program for a rebound module constant (as it should)?"""
+def refused_for_rebound_constant(program: Program) -> bool:
+    """A program whose ``f`` reads a module constant the module rebinds must be
+    refused, with a message naming it; True if it was (nothing else to check)."""
+    if not reads_rebound_constant(program):
+        return False
+    with pytest.raises(UnresolvedName, match="`GAIN` is a module-level variable"):
+        compiled(program.text, tuple(program.wrt))
+    event("refused: a rebound module constant")
+    return True
+
+
+def reads_rebound_constant(program: Program) -> bool:
+    """Do ``f`` or the helpers it calls read ``GAIN`` (which the module rebinds)?"""
     if program.first_literal_text is None:
         return False
-    try:
-        compiled(program.text, tuple(program.wrt))
-    except AdgenError:
-        event("refused: a rebound module constant")
-        return True
+    functions = {
+        n.name: n
+        for n in ast.parse(program.text).body
+        if isinstance(n, ast.FunctionDef)
+    }
+    todo, seen = ["f"], set()
+    while todo:
+        fn = functions[todo.pop()]
+        seen.add(fn.name)
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Name) and node.id == "GAIN":
+                return True
+            called = isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            if called and node.func.id in functions and node.func.id not in seen:
+                todo.append(node.func.id)
     return False
 
 
@@ -768,7 +775,7 @@ def test_compilation_is_deterministic_across_processes(tmp_path):
         texts.append(program.text)
 
     collect()
-    expected = [compile_program(t, _params(t)) for t in texts]
+    expected = [compiled_or_refused(t) for t in texts]
     folder = tmp_path / "programs"
     folder.mkdir()
     for i, t in enumerate(texts):
@@ -781,7 +788,11 @@ def test_compilation_is_deterministic_across_processes(tmp_path):
         "    t = p.read_text()\n"
         "    f = [n for n in ast.parse(t).body if getattr(n, 'name', '') == 'f'][0]\n"
         "    wrt = [a.arg for a in f.args.args]\n"
-        "    (p.parent / (p.stem + '.out')).write_text(compile_source(SourceFile('fuzz.py', t), ['f'], wrt, mode='both'))\n"
+        "    try:\n"
+        "        out = compile_source(SourceFile('fuzz.py', t), ['f'], wrt, mode='both')\n"
+        "    except AdgenError as refusal:\n"
+        "        out = str(refusal)\n"
+        "    (p.parent / (p.stem + '.out')).write_text(out)\n"
     )
     for seed in ("1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
@@ -798,6 +809,14 @@ def test_compilation_is_deterministic_across_processes(tmp_path):
 # ---------------------------------------------------------------------------
 # regressions: shrunk failing programs, kept as plain model files
 # ---------------------------------------------------------------------------
+def compiled_or_refused(text: str) -> str:
+    """The generated code, or the refusal's message (as reproducible)."""
+    try:
+        return compile_program(text, _params(text))
+    except AdgenError as refusal:
+        return str(refusal)
+
+
 def _params(text: str) -> list[str]:
     tree = ast.parse(text)
     f = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "f")

@@ -7,9 +7,10 @@
 # if adgen learns that the counter is an int, it must then compute this right.
 # point: {'x': [[1.368034, -0.977864, -1.623762], [-0.76966, -0.415558, 1.338544]]}
 # check: refuse_or_correct
-# (adgen now refuses one statement earlier, at `count += 1`, which it sees as
-# changing `r` through the alias that `r = count` made in the trip before.)
-# refusal: MutationNotSupported: `count += ...` in a loop would also change `r`
+# (adgen then refused one statement earlier, at `count += 1`, which it saw as
+# changing `r` through the alias that `r = count` made in the trip before.
+# It now knows that `count` and `r` hold numbers on every trip, which `+=`
+# cannot change in place, and compiles the program: its gradients are checked.)
 """A generated program (tests/fuzz_programs.py)."""
 
 import numpy as np

@@ -1,0 +1,9 @@
+# expect: UnresolvedName 9:16 | binds more than once (line 4: `GAIN = 1.0`; line 5: `from math import tau as GAIN`)
+import numpy as np
+
+GAIN = 1.0
+from math import tau as GAIN
+
+
+def f(x):
+    return x * GAIN
