@@ -16,6 +16,7 @@ import ast
 import copy
 from dataclasses import dataclass
 
+from .arguments import plain_function
 from .errors import Location, NonScalarOutput, NotSupportedYet
 from .expr import numpy_function
 from .scalars import without_float_path
@@ -52,7 +53,7 @@ def gradient_model(
         or (isinstance(s, ast.ImportFrom) and "warn_if_stale" not in _imported(s))
     ]
     _refuse_stacks(grad, name, path)
-    grad = _NumpySpelling().visit(without_float_path(grad))
+    grad = _NumpySpelling().visit(without_float_path(plain_function(grad)))
     _declare_shapes(grad, _function(ast.parse(model_text), name))
     body = _without_seed(
         [s for s in grad.body if not _is_guard(s) and not isinstance(s, ast.Delete)]
@@ -209,6 +210,7 @@ def tangent_model(
     tree = ast.parse(code)
     jvp = _function(tree, f"jvp_{name}")
     assert jvp is not None, f"no jvp_{name} in the forward-mode code"
+    jvp = plain_function(jvp)
     imports = [
         s
         for s in tree.body

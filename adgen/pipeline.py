@@ -1,7 +1,7 @@
 """The compiler: every stage, called in order, in one short function.
 
     parse -> check -> normalize -> graph -> reverse (+ specialize)
-          -> emit (+ liveness, scalar math in grad_f) -> format
+          -> emit (+ liveness, scalar math in grad_f, arguments) -> format
 
 ``run`` keeps each stage's output so that ``adgen compile --dump STAGE`` can
 print any of them; ``compile_source`` returns the final, black-formatted text.
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import black
 
+from .arguments import python_arguments
 from .check import check_function
 from .emit import Compiled, Provenance, emit_function, emit_module
 from .errors import SourceFile
@@ -85,7 +86,8 @@ def run(
     )
     emitted = forward_copies(emitted, stages.graphs)
     emitted = free_dead_arrays(emitted, stages.graphs)
-    stages.emitted = spell_scalar_math(emitted, stages.graphs)
+    emitted = spell_scalar_math(emitted, stages.graphs)
+    stages.emitted = python_arguments(emitted, stages.graphs)
     stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 
