@@ -43,6 +43,7 @@ ENTRY = "sequences_as_arrays"
 RERUN = "numpy_floats_or_raise"
 # Python's arithmetic on floats raises where numpy's gives inf or nan.
 RAISING_OPERATORS = (ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
+KINDS = ("forward_", "backward_", "grad_", "value_and_grad_", "jvp_")
 RERUN_COMMENT = (
     "# a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan"
 )
@@ -73,21 +74,17 @@ def python_arguments(module: str, graphs: list[Graph]) -> str:
     return "\n".join(lines)
 
 
-KINDS = ("forward_", "backward_", "grad_", "value_and_grad_", "jvp_")
-
-
 @dataclass(frozen=True)
 class Plan:
     """What one emitted function gets: the lines of its body (after the docstring)
-    are rewritten as ``entry``, then ``try:`` around them and ``fallback``."""
+    are rewritten as the ``entry`` line, then ``try:`` around them and ``rerun``."""
 
     first: int  # 0-based: the first line after the docstring
     last: int  # 0-based, exclusive: the line after the function's end
     entry: list[str]  # the parameters made arrays on entry
     rerun: list[str]  # the except clause, and the statements after it; [] for none
-    snapshot: (
-        str | None
-    )  # the name that keeps the arguments, where the body rebinds one
+    # ``arguments = (tape, h_bar)`` where the body rebinds an argument, else None
+    snapshot: str | None
 
     @property
     def helpers(self) -> set[str]:
