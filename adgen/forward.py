@@ -36,7 +36,7 @@ from .expr import E, Namespace, assign, name
 from .graph import Graph
 from .ir import Atom, Break, Const, Eqn, If, Loop, Stmt
 from .naming import suffixed
-from .primitives import NONDIFFERENTIABLE, PRIMITIVES, primal_statement
+from .primitives import NONDIFFERENTIABLE, PRIMITIVES, primal_statement, rule_operand
 from .reverse import rule_parameters
 from .rules import LINEAR, REDUCTIONS, RULES, runtime, summed
 from .shapes import SCALAR, reduction
@@ -91,7 +91,7 @@ def tangent_expr(
     if eqn.prim == "custom":
         return _custom_tangent(graph, eqn, dots, scalars)
     active = _differentiable_operands(eqn, dots)
-    operands = [_atom(a) for a in eqn.args]
+    operands = [rule_operand(a) for a in eqn.args]
     statics = rule_parameters(graph, eqn)
     if eqn.prim in LINEAR:
         terms = _linear_terms(eqn, active, operands, dots)
@@ -123,7 +123,9 @@ def _custom_tangent(graph: Graph, eqn: Eqn, dots: dict[str, str], scalars: bool)
         name(dots[a]) if isinstance(a, str) and a in dots else None for a in eqn.args
     ]
     rule = eqn.kwargs["rule"]
-    found = rule.tangent(tangents, name(eqn.out), [_atom(a) for a in eqn.args], scalars)
+    found = rule.tangent(
+        tangents, name(eqn.out), [rule_operand(a) for a in eqn.args], scalars
+    )
     if found is None:
         line = eqn.origin.line if eqn.origin else 0
         raise UnknownFunction(
@@ -218,10 +220,6 @@ def _zero(graph: Graph, atom: Atom) -> E:
     if isinstance(atom, Const) or graph.shapes.get(atom) == SCALAR:
         return E(0.0)
     return np.zeros_like(name(atom))
-
-
-def _atom(a: Atom) -> E:
-    return E(a.value) if isinstance(a, Const) else name(a)
 
 
 # --- the jvp function ---------------------------------------------------------

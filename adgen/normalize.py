@@ -768,6 +768,14 @@ class _Normalizer:
         operand = self.atom(node.operand)
         if isinstance(node.op, ast.UAdd):
             return operand
+        if isinstance(operand, Const) and isinstance(operand.value, list | tuple):
+            self.fail(  # the model itself would raise TypeError here
+                node,
+                f"`{ast.unparse(node)}` negates a {type(operand.value).__name__}, "
+                "which Python cannot do (a list constant is an array only next to an array)",
+                "negate the numbers where the constant is defined, or after it meets "
+                "an array: -(x * W)",
+            )
         if isinstance(operand, Const):
             return Const(-operand.value)
         return self.emit("neg", (operand,), {}, name)

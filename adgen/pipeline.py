@@ -1,7 +1,7 @@
 """The compiler: every stage, called in order, in one short function.
 
     parse -> check -> normalize -> graph -> reverse (+ specialize)
-          -> emit (+ liveness, scalar math in grad_f) -> format
+          -> emit (+ liveness, scalar math in grad_f, arguments) -> format
 
 ``run`` keeps each stage's output so that ``adgen compile --dump STAGE`` can
 print any of them; ``compile_source`` returns the final, black-formatted text.
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import black
 
+from .arguments import python_arguments
 from .check import check_function
 from .emit import Provenance, build_program, emit
 from .errors import SourceFile
@@ -85,7 +86,10 @@ def run(
         MODES[mode],
     )
     stages.program = program
-    stages.emitted = emit(optimize(program, stages.graphs))
+    # arguments.py still edits the printed text: the one pass left to move to the IR
+    stages.emitted = python_arguments(
+        emit(optimize(program, stages.graphs)), stages.graphs
+    )
     stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 

@@ -432,6 +432,21 @@ def primal_expr(eqn: Eqn) -> E:
     return PRIMITIVES[eqn.prim].forward(*operands, **params)
 
 
+def rule_operand(atom: Any) -> E:
+    """An operand as the derivative rules read it: a variable's name, a number, and a
+    module constant that is a list or tuple of numbers as the array numpy makes of it
+    wherever it meets an array (``x ** W`` differentiates to ``W * x ** (W - 1)``,
+    and ``W - 1`` of a list raises).  The primal keeps the list, as the model wrote
+    it: there ``W + W`` joins two lists, as in Python."""
+    from .expr import name
+
+    if not isinstance(atom, Const):
+        return name(atom)
+    if isinstance(atom.value, list | tuple):
+        return np.array(atom.value)
+    return E(atom.value)
+
+
 def primal_statement(eqn: Eqn) -> ast.Assign:
     """The assignment ``out = <primal_expr>`` for node ``eqn``."""
     return assign(eqn.out, primal_expr(eqn))

@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 from .expr import E, Namespace, assign, name, numpy_function, to_ast
 from .graph import Graph
 from .ir import (
-    Atom,
-    Const,
     Eqn,
     If,
     Loop,
@@ -33,7 +31,7 @@ from .ir import (
     structures,
 )
 from .naming import bar
-from .primitives import PRIMITIVES, primal_statement
+from .primitives import PRIMITIVES, primal_statement, rule_operand
 from .rules import ACTIVITY_AWARE, LIBRARY_AWARE, RANK_AWARE, RULES, library, runtime
 from .shapes import SCALAR, Shape, broadcast, rank, reduction, shape_of
 
@@ -191,7 +189,7 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
     """(operand, contribution to its adjoint) for each active operand of ``eqn``."""
     prim = PRIMITIVES[eqn.prim]
     partials = RULES[eqn.prim]
-    operands = [_atom(a) for a in eqn.args]
+    operands = [rule_operand(a) for a in eqn.args]
     spread = eqn.prim in SHAPE_ONLY and _broadcast_spreads(graph, eqn)
     if spread:  # only np.size(x) is read: any value of x's shape will do
         operands[0] = name(shape_donor(graph, eqn.args[0]))
@@ -370,7 +368,3 @@ def _zero_adjoint(graph: Graph, param: str, primal: set[str]) -> ast.stmt:
     """``x_bar = 0.0``: the output does not depend on ``x``; the gradient has ``x``'s shape."""
     value = E(0.0) if graph.shapes.get(param) == SCALAR else np.zeros_like(name(param))
     return assign(bar(param, primal), value)
-
-
-def _atom(a: Atom) -> E:
-    return E(a.value) if isinstance(a, Const) else name(a)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,7 +29,9 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "matmul_adjoint_x",
     "matmul_adjoint_y",
     "numpy_floats",
+    "numpy_floats_or_raise",
     "scalar_math",
+    "sequences_as_arrays",
     "trace_adjoint",
     "unbroadcast",
     "unreduce",
@@ -141,6 +144,89 @@ def numpy_floats(*args: Any) -> tuple:
     if any(isinstance(a, np.ndarray) and a.dtype != np.float64 for a in args):
         return args
     return tuple(np.float64(a) if type(a) is float else a for a in args)
+
+
+def sequences_as_arrays(*args: Any) -> tuple:
+    """``args`` with each list or tuple made the array numpy reads it as: what every
+    emitted function does first with the parameters a caller may pass as lists, so
+    that ``w + w`` adds where Python would join two lists.  Arrays pass through after
+    one type test each (what it costs: see README, Performance)."""
+    for a in args:
+        if type(a) is list or type(a) is tuple:
+            break
+    else:
+        return args
+    return tuple([_as_array(a) for a in args])
+
+
+def _as_array(value: Any) -> Any:
+    if type(value) is not list and type(value) is not tuple:
+        return value
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # ragged: numpy will not guess
+        raise TypeError(_not_an_array(value, str(error))) from None
+    if array.dtype.kind not in "biufc":
+        raise TypeError(_not_an_array(value, f"its entries make dtype {array.dtype}"))
+    return array
+
+
+def _not_an_array(value: Any, why: str) -> str:
+    """The message for a list that is no array of numbers, naming the parameter it was
+    passed for (looked up only here, on the way to an error, in the emitted caller)."""
+    caller = sys._getframe(1)
+    while caller.f_globals is globals():  # up to the emitted function
+        caller = caller.f_back
+    names = [n for n, v in caller.f_locals.items() if v is value] or ["?"]
+    kind = type(value).__name__
+    return (
+        f"{caller.f_code.co_name}: parameter `{names[0]}` is a {kind} that is not an "
+        f"array of numbers ({why}); pass a numpy array, or a rectangular {kind} of numbers"
+    )
+
+
+def numpy_floats_or_raise(*args: Any) -> tuple:
+    """``args`` with every Python float in them, in tuples and lists too (a tape and
+    its stacks), a numpy float: then ``1.0 / 0.0`` is inf and ``0.0 ** -1`` inf, as
+    numpy computes them, instead of raising.  An emitted function calls this where
+    its arithmetic raised ArithmeticError, and runs again on the result.
+
+    The numpy float is float64, or the float type of the arrays among ``args``
+    (float32 beside float32 arrays: the type numpy's arithmetic gives a Python
+    float there).  Where ``args`` hold no Python float, the error being handled is
+    raised again: it is not a Python float's (an int divided by zero, or numpy
+    told to raise), and a rerun would raise it again."""
+    types = _numpy_float_types(args)
+    dtype = np.result_type(*types) if types else np.dtype(np.float64)
+    converted, changed = _floats_as(args, dtype.type)
+    if not changed:
+        raise  # called in an except block: its error, again
+    return converted
+
+
+def _numpy_float_types(values: Any) -> list[np.dtype]:
+    """The dtypes of the numpy floats (arrays and scalars) in ``values``, at any depth."""
+    found = []
+    for v in values:
+        if isinstance(v, (np.ndarray, np.generic)) and v.dtype.kind == "f":
+            found.append(v.dtype)
+        elif type(v) is tuple or type(v) is list:
+            found += _numpy_float_types(v)
+    return found
+
+
+def _floats_as(values: Any, make: Any) -> tuple[Any, bool]:
+    """``values`` (a tuple or list) with each Python float ``make(v)``, at any depth,
+    and whether there was one."""
+    out, changed = [], False
+    for v in values:
+        if type(v) is float:
+            v, changed = make(v), True
+        elif type(v) is tuple or type(v) is list:
+            v, inner = _floats_as(v, make)
+            changed = changed or inner
+        out.append(v)
+    return type(values)(out), changed
 
 
 def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:

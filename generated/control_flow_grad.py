@@ -3,6 +3,7 @@
 """Gradients of rnn, newton_sqrt, huber from examples/control_flow.py, written by adgen."""
 
 import numpy as np
+from adgen.runtime import numpy_floats_or_raise, sequences_as_arrays
 from adgen.runtime import warn_if_stale
 
 # On import, warn if examples/control_flow.py has changed since this file was written.
@@ -16,304 +17,346 @@ warn_if_stale(
 
 def forward_rnn(xs, W, U, h0):
     """Forward sweep of `rnn` (examples/control_flow.py): its value, and the tape backward_rnn reads."""
-    # for t in range(xs.shape[0]):
-    n5 = np.shape(xs)
-    n6 = n5[0]
-    h = h0
-    h_stack = []
-    n8_stack = []
-    h_2_stack = []
-    for t in range(n6):
-        h_stack.append(h)
-        # h = np.tanh(W @ h + U @ xs[t])
-        n7 = W @ h
-        n8 = xs[t]
-        n8_stack.append(n8)
-        n9 = U @ n8
-        n10 = n7 + n9
-        h_2 = np.tanh(n10)
-        h_2_stack.append(h_2)
-        h = h_2
-    # return np.sum(h**2)
-    n12 = h**2
-    n13 = np.sum(n12)
-    return n13, (W, U, n6, h, h_stack, n8_stack, h_2_stack)
+    xs, W, U, h0 = sequences_as_arrays(xs, W, U, h0)
+    try:
+        # for t in range(xs.shape[0]):
+        n5 = np.shape(xs)
+        n6 = n5[0]
+        h = h0
+        h_stack = []
+        n8_stack = []
+        h_2_stack = []
+        for t in range(n6):
+            h_stack.append(h)
+            # h = np.tanh(W @ h + U @ xs[t])
+            n7 = W @ h
+            n8 = xs[t]
+            n8_stack.append(n8)
+            n9 = U @ n8
+            n10 = n7 + n9
+            h_2 = np.tanh(n10)
+            h_2_stack.append(h_2)
+            h = h_2
+        # return np.sum(h**2)
+        n12 = h**2
+        n13 = np.sum(n12)
+        return n13, (W, U, n6, h, h_stack, n8_stack, h_2_stack)
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        return forward_rnn(*numpy_floats_or_raise(xs, W, U, h0))
 
 
 def backward_rnn(tape, n13_bar=1.0):
     """Reverse sweep of `rnn`: adjoints of W, U, h0, given n13_bar."""
-    W, U, n6, h, h_stack, n8_stack, h_2_stack = tape
-    # pop from copies: the tape may be swept back again
-    h_stack = list(h_stack)
-    n8_stack = list(n8_stack)
-    h_2_stack = list(h_2_stack)
-    # n13 = np.sum(n12)
-    n12_bar = n13_bar
-    # n12 = h ** 2
-    h_bar = 2 * n12_bar * h
-    U_bar = np.zeros_like(U)
-    W_bar = np.zeros_like(W)
-    # for t in range(xs.shape[0]): (backwards)
-    for t in reversed(range(n6)):
-        h = h_stack.pop()
-        n8 = n8_stack.pop()
-        h_2 = h_2_stack.pop()
-        # h = h_2
-        h_2_bar = h_bar
-        # h_2 = np.tanh(n10)
-        n10_bar = h_2_bar * (1 - h_2**2)
-        # n10 = n7 + n9
-        n7_bar = n10_bar
-        n9_bar = n10_bar
-        # n9 = U @ n8
-        U_bar = U_bar + np.outer(n9_bar, n8)
-        # n7 = W @ h
-        W_bar = W_bar + np.outer(n7_bar, h)
-        h_bar = W.T @ n7_bar
-    # h = h0
-    h0_bar = h_bar
-    return W_bar, U_bar, h0_bar
+    try:
+        W, U, n6, h, h_stack, n8_stack, h_2_stack = tape
+        # pop from copies: the tape may be swept back again
+        h_stack = list(h_stack)
+        n8_stack = list(n8_stack)
+        h_2_stack = list(h_2_stack)
+        # n13 = np.sum(n12)
+        n12_bar = n13_bar
+        # n12 = h ** 2
+        h_bar = 2 * n12_bar * h
+        U_bar = np.zeros_like(U)
+        W_bar = np.zeros_like(W)
+        # for t in range(xs.shape[0]): (backwards)
+        for t in reversed(range(n6)):
+            h = h_stack.pop()
+            n8 = n8_stack.pop()
+            h_2 = h_2_stack.pop()
+            # h = h_2
+            h_2_bar = h_bar
+            # h_2 = np.tanh(n10)
+            n10_bar = h_2_bar * (1 - h_2**2)
+            # n10 = n7 + n9
+            n7_bar = n10_bar
+            n9_bar = n10_bar
+            # n9 = U @ n8
+            U_bar = U_bar + np.outer(n9_bar, n8)
+            # n7 = W @ h
+            W_bar = W_bar + np.outer(n7_bar, h)
+            h_bar = W.T @ n7_bar
+        # h = h0
+        h0_bar = h_bar
+        return W_bar, U_bar, h0_bar
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        return backward_rnn(*numpy_floats_or_raise(tape, n13_bar))
 
 
 def grad_rnn(xs, W, U, h0):
     """Gradient of `rnn` with respect to W, U, h0: both sweeps fused, no tape."""
-    # for t in range(xs.shape[0]):
-    n5 = np.shape(xs)
-    n6 = n5[0]
-    h = h0
-    h_stack = []
-    n8_stack = []
-    h_2_stack = []
-    for t in range(n6):
-        h_stack.append(h)
-        # h = np.tanh(W @ h + U @ xs[t])
-        n7 = W @ h
-        n8 = xs[t]
-        n8_stack.append(n8)
-        n9 = U @ n8
-        n10 = n7 + n9
-        h_2 = np.tanh(n10)
-        h_2_stack.append(h_2)
-        h = h_2
-    n13_bar = 1.0
-    # n13 = np.sum(n12)
-    n12_bar = n13_bar
-    # n12 = h ** 2
-    h_bar = 2 * n12_bar * h
-    U_bar = np.zeros_like(U)
-    W_bar = np.zeros_like(W)
-    # for t in range(xs.shape[0]): (backwards)
-    for t in reversed(range(n6)):
-        h = h_stack.pop()
-        n8 = n8_stack.pop()
-        h_2 = h_2_stack.pop()
-        # h = h_2
-        h_2_bar = h_bar
-        # h_2 = np.tanh(n10)
-        n10_bar = h_2_bar * (1 - h_2**2)
-        # n10 = n7 + n9
-        n7_bar = n10_bar
-        n9_bar = n10_bar
-        # n9 = U @ n8
-        U_bar = U_bar + np.outer(n9_bar, n8)
-        # n7 = W @ h
-        W_bar = W_bar + np.outer(n7_bar, h)
-        h_bar = W.T @ n7_bar
-    # h = h0
-    h0_bar = h_bar
-    return W_bar, U_bar, h0_bar
+    xs, W, U, h0 = sequences_as_arrays(xs, W, U, h0)
+    try:
+        # for t in range(xs.shape[0]):
+        n5 = np.shape(xs)
+        n6 = n5[0]
+        h = h0
+        h_stack = []
+        n8_stack = []
+        h_2_stack = []
+        for t in range(n6):
+            h_stack.append(h)
+            # h = np.tanh(W @ h + U @ xs[t])
+            n7 = W @ h
+            n8 = xs[t]
+            n8_stack.append(n8)
+            n9 = U @ n8
+            n10 = n7 + n9
+            h_2 = np.tanh(n10)
+            h_2_stack.append(h_2)
+            h = h_2
+        n13_bar = 1.0
+        # n13 = np.sum(n12)
+        n12_bar = n13_bar
+        # n12 = h ** 2
+        h_bar = 2 * n12_bar * h
+        U_bar = np.zeros_like(U)
+        W_bar = np.zeros_like(W)
+        # for t in range(xs.shape[0]): (backwards)
+        for t in reversed(range(n6)):
+            h = h_stack.pop()
+            n8 = n8_stack.pop()
+            h_2 = h_2_stack.pop()
+            # h = h_2
+            h_2_bar = h_bar
+            # h_2 = np.tanh(n10)
+            n10_bar = h_2_bar * (1 - h_2**2)
+            # n10 = n7 + n9
+            n7_bar = n10_bar
+            n9_bar = n10_bar
+            # n9 = U @ n8
+            U_bar = U_bar + np.outer(n9_bar, n8)
+            # n7 = W @ h
+            W_bar = W_bar + np.outer(n7_bar, h)
+            h_bar = W.T @ n7_bar
+        # h = h0
+        h0_bar = h_bar
+        return W_bar, U_bar, h0_bar
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        xs, W, U, h0 = numpy_floats_or_raise(xs, W, U, h0)
+    return backward_rnn(forward_rnn(xs, W, U, h0)[1])
 
 
 def value_and_grad_rnn(xs, W, U, h0):
     """Value of `rnn` and its gradient with respect to W, U, h0: both sweeps fused, no tape."""
-    # for t in range(xs.shape[0]):
-    n5 = np.shape(xs)
-    n6 = n5[0]
-    h = h0
-    h_stack = []
-    n8_stack = []
-    h_2_stack = []
-    for t in range(n6):
-        h_stack.append(h)
-        # h = np.tanh(W @ h + U @ xs[t])
-        n7 = W @ h
-        n8 = xs[t]
-        n8_stack.append(n8)
-        n9 = U @ n8
-        n10 = n7 + n9
-        h_2 = np.tanh(n10)
-        h_2_stack.append(h_2)
-        h = h_2
-    # return np.sum(h**2)
-    n12 = h**2
-    n13 = np.sum(n12)
-    n13_bar = 1.0
-    # n13 = np.sum(n12)
-    n12_bar = n13_bar
-    # n12 = h ** 2
-    h_bar = 2 * n12_bar * h
-    U_bar = np.zeros_like(U)
-    W_bar = np.zeros_like(W)
-    # for t in range(xs.shape[0]): (backwards)
-    for t in reversed(range(n6)):
-        h = h_stack.pop()
-        n8 = n8_stack.pop()
-        h_2 = h_2_stack.pop()
-        # h = h_2
-        h_2_bar = h_bar
-        # h_2 = np.tanh(n10)
-        n10_bar = h_2_bar * (1 - h_2**2)
-        # n10 = n7 + n9
-        n7_bar = n10_bar
-        n9_bar = n10_bar
-        # n9 = U @ n8
-        U_bar = U_bar + np.outer(n9_bar, n8)
-        # n7 = W @ h
-        W_bar = W_bar + np.outer(n7_bar, h)
-        h_bar = W.T @ n7_bar
-    # h = h0
-    h0_bar = h_bar
-    return n13, (W_bar, U_bar, h0_bar)
+    xs, W, U, h0 = sequences_as_arrays(xs, W, U, h0)
+    try:
+        # for t in range(xs.shape[0]):
+        n5 = np.shape(xs)
+        n6 = n5[0]
+        h = h0
+        h_stack = []
+        n8_stack = []
+        h_2_stack = []
+        for t in range(n6):
+            h_stack.append(h)
+            # h = np.tanh(W @ h + U @ xs[t])
+            n7 = W @ h
+            n8 = xs[t]
+            n8_stack.append(n8)
+            n9 = U @ n8
+            n10 = n7 + n9
+            h_2 = np.tanh(n10)
+            h_2_stack.append(h_2)
+            h = h_2
+        # return np.sum(h**2)
+        n12 = h**2
+        n13 = np.sum(n12)
+        n13_bar = 1.0
+        # n13 = np.sum(n12)
+        n12_bar = n13_bar
+        # n12 = h ** 2
+        h_bar = 2 * n12_bar * h
+        U_bar = np.zeros_like(U)
+        W_bar = np.zeros_like(W)
+        # for t in range(xs.shape[0]): (backwards)
+        for t in reversed(range(n6)):
+            h = h_stack.pop()
+            n8 = n8_stack.pop()
+            h_2 = h_2_stack.pop()
+            # h = h_2
+            h_2_bar = h_bar
+            # h_2 = np.tanh(n10)
+            n10_bar = h_2_bar * (1 - h_2**2)
+            # n10 = n7 + n9
+            n7_bar = n10_bar
+            n9_bar = n10_bar
+            # n9 = U @ n8
+            U_bar = U_bar + np.outer(n9_bar, n8)
+            # n7 = W @ h
+            W_bar = W_bar + np.outer(n7_bar, h)
+            h_bar = W.T @ n7_bar
+        # h = h0
+        h0_bar = h_bar
+        return n13, (W_bar, U_bar, h0_bar)
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        xs, W, U, h0 = numpy_floats_or_raise(xs, W, U, h0)
+    n13, tape = forward_rnn(xs, W, U, h0)
+    return n13, backward_rnn(tape)
 
 
 def forward_newton_sqrt(a):
     """Forward sweep of `newton_sqrt` (examples/control_flow.py): its value, and the tape backward_newton_sqrt reads."""
-    # while err > 1e-12:
-    err = 1.0
-    x = a
-    x_stack = []
-    loop1_trips = 0
-    # while err > 1e-12:
-    n2 = err > 1e-12
-    while n2:
-        loop1_trips += 1
-        x_stack.append(x)
-        # x_new = 0.5 * (x + a / x)
-        n3 = a / x
-        n4 = x + n3
-        x_new = 0.5 * n4
-        # err = abs(x_new - x)
-        n6 = x_new - x
-        err_2 = abs(n6)
-        err = err_2
-        # x = x_new
-        x = x_new
+    try:
+        # while err > 1e-12:
+        err = 1.0
+        x = a
+        x_stack = []
+        loop1_trips = 0
         # while err > 1e-12:
         n2 = err > 1e-12
-    return x, (a, x_stack, loop1_trips)
+        while n2:
+            loop1_trips += 1
+            x_stack.append(x)
+            # x_new = 0.5 * (x + a / x)
+            n3 = a / x
+            n4 = x + n3
+            x_new = 0.5 * n4
+            # err = abs(x_new - x)
+            n6 = x_new - x
+            err_2 = abs(n6)
+            err = err_2
+            # x = x_new
+            x = x_new
+            # while err > 1e-12:
+            n2 = err > 1e-12
+        return x, (a, x_stack, loop1_trips)
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        return forward_newton_sqrt(*numpy_floats_or_raise(a))
 
 
 def backward_newton_sqrt(tape, x_bar=1.0):
     """Reverse sweep of `newton_sqrt`: adjoints of a, given x_bar."""
-    a, x_stack, loop1_trips = tape
-    # pop from copies: the tape may be swept back again
-    x_stack = list(x_stack)
-    a_bar = 0.0
-    # while err > 1e-12: (backwards)
-    for _ in range(loop1_trips):
-        x = x_stack.pop()
-        # x = x_new
-        x_new_bar = x_bar
-        # x_new = 0.5 * n4
-        n4_bar = x_new_bar * 0.5
-        # n4 = x + n3
-        x_bar = n4_bar
-        n3_bar = n4_bar
-        # n3 = a / x
-        a_bar = a_bar + n3_bar / x
-        x_bar = x_bar + -n3_bar * a / x**2
-    # x = a
-    a_bar = a_bar + x_bar
-    return (a_bar,)
+    arguments = (tape, x_bar)
+    try:
+        a, x_stack, loop1_trips = tape
+        # pop from copies: the tape may be swept back again
+        x_stack = list(x_stack)
+        a_bar = 0.0
+        # while err > 1e-12: (backwards)
+        for _ in range(loop1_trips):
+            x = x_stack.pop()
+            # x = x_new
+            x_new_bar = x_bar
+            # x_new = 0.5 * n4
+            n4_bar = x_new_bar * 0.5
+            # n4 = x + n3
+            x_bar = n4_bar
+            n3_bar = n4_bar
+            # n3 = a / x
+            a_bar = a_bar + n3_bar / x
+            x_bar = x_bar + -n3_bar * a / x**2
+        # x = a
+        a_bar = a_bar + x_bar
+        return (a_bar,)
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        return backward_newton_sqrt(*numpy_floats_or_raise(*arguments))
 
 
 def grad_newton_sqrt(a):
     """Gradient of `newton_sqrt` with respect to a: both sweeps fused, no tape."""
-    # while err > 1e-12:
-    err = 1.0
-    x = a
-    x_stack = []
-    loop1_trips = 0
-    # while err > 1e-12:
-    n2 = err > 1e-12
-    while n2:
-        loop1_trips += 1
-        x_stack.append(x)
-        # x_new = 0.5 * (x + a / x)
-        n3 = a / x
-        n4 = x + n3
-        x_new = 0.5 * n4
-        # err = abs(x_new - x)
-        n6 = x_new - x
-        err_2 = abs(n6)
-        err = err_2
-        # x = x_new
-        x = x_new
+    try:
+        # while err > 1e-12:
+        err = 1.0
+        x = a
+        x_stack = []
+        loop1_trips = 0
         # while err > 1e-12:
         n2 = err > 1e-12
-    x_bar = 1.0
-    a_bar = 0.0
-    # while err > 1e-12: (backwards)
-    for _ in range(loop1_trips):
-        x = x_stack.pop()
-        # x = x_new
-        x_new_bar = x_bar
-        # x_new = 0.5 * n4
-        n4_bar = x_new_bar * 0.5
-        # n4 = x + n3
-        x_bar = n4_bar
-        n3_bar = n4_bar
-        # n3 = a / x
-        a_bar = a_bar + n3_bar / x
-        x_bar = x_bar + -n3_bar * a / x**2
-    # x = a
-    a_bar = a_bar + x_bar
-    return (a_bar,)
+        while n2:
+            loop1_trips += 1
+            x_stack.append(x)
+            # x_new = 0.5 * (x + a / x)
+            n3 = a / x
+            n4 = x + n3
+            x_new = 0.5 * n4
+            # err = abs(x_new - x)
+            n6 = x_new - x
+            err_2 = abs(n6)
+            err = err_2
+            # x = x_new
+            x = x_new
+            # while err > 1e-12:
+            n2 = err > 1e-12
+        x_bar = 1.0
+        a_bar = 0.0
+        # while err > 1e-12: (backwards)
+        for _ in range(loop1_trips):
+            x = x_stack.pop()
+            # x = x_new
+            x_new_bar = x_bar
+            # x_new = 0.5 * n4
+            n4_bar = x_new_bar * 0.5
+            # n4 = x + n3
+            x_bar = n4_bar
+            n3_bar = n4_bar
+            # n3 = a / x
+            a_bar = a_bar + n3_bar / x
+            x_bar = x_bar + -n3_bar * a / x**2
+        # x = a
+        a_bar = a_bar + x_bar
+        return (a_bar,)
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        (a,) = numpy_floats_or_raise(a)
+    return backward_newton_sqrt(forward_newton_sqrt(a)[1])
 
 
 def value_and_grad_newton_sqrt(a):
     """Value of `newton_sqrt` and its gradient with respect to a: both sweeps fused, no tape."""
-    # while err > 1e-12:
-    err = 1.0
-    x = a
-    x_stack = []
-    loop1_trips = 0
-    # while err > 1e-12:
-    n2 = err > 1e-12
-    while n2:
-        loop1_trips += 1
-        x_stack.append(x)
-        # x_new = 0.5 * (x + a / x)
-        n3 = a / x
-        n4 = x + n3
-        x_new = 0.5 * n4
-        # err = abs(x_new - x)
-        n6 = x_new - x
-        err_2 = abs(n6)
-        err = err_2
-        # x = x_new
-        x = x_new
+    try:
+        # while err > 1e-12:
+        err = 1.0
+        x = a
+        x_stack = []
+        loop1_trips = 0
         # while err > 1e-12:
         n2 = err > 1e-12
-    x_value = x
-    x_bar = 1.0
-    a_bar = 0.0
-    # while err > 1e-12: (backwards)
-    for _ in range(loop1_trips):
-        x = x_stack.pop()
-        # x = x_new
-        x_new_bar = x_bar
-        # x_new = 0.5 * n4
-        n4_bar = x_new_bar * 0.5
-        # n4 = x + n3
-        x_bar = n4_bar
-        n3_bar = n4_bar
-        # n3 = a / x
-        a_bar = a_bar + n3_bar / x
-        x_bar = x_bar + -n3_bar * a / x**2
-    # x = a
-    a_bar = a_bar + x_bar
-    return x_value, (a_bar,)
+        while n2:
+            loop1_trips += 1
+            x_stack.append(x)
+            # x_new = 0.5 * (x + a / x)
+            n3 = a / x
+            n4 = x + n3
+            x_new = 0.5 * n4
+            # err = abs(x_new - x)
+            n6 = x_new - x
+            err_2 = abs(n6)
+            err = err_2
+            # x = x_new
+            x = x_new
+            # while err > 1e-12:
+            n2 = err > 1e-12
+        x_value = x
+        x_bar = 1.0
+        a_bar = 0.0
+        # while err > 1e-12: (backwards)
+        for _ in range(loop1_trips):
+            x = x_stack.pop()
+            # x = x_new
+            x_new_bar = x_bar
+            # x_new = 0.5 * n4
+            n4_bar = x_new_bar * 0.5
+            # n4 = x + n3
+            x_bar = n4_bar
+            n3_bar = n4_bar
+            # n3 = a / x
+            a_bar = a_bar + n3_bar / x
+            x_bar = x_bar + -n3_bar * a / x**2
+        # x = a
+        a_bar = a_bar + x_bar
+        return x_value, (a_bar,)
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        (a,) = numpy_floats_or_raise(a)
+    x_value, tape = forward_newton_sqrt(a)
+    return x_value, backward_newton_sqrt(tape)
 
 
 def forward_huber(r, delta):

@@ -4,7 +4,7 @@
 
 import math
 import numpy as np
-from adgen.runtime import numpy_floats
+from adgen.runtime import numpy_floats, numpy_floats_or_raise
 from adgen.runtime import warn_if_stale
 
 # On import, warn if examples/lecture.py has changed since this file was written.
@@ -82,21 +82,25 @@ def forward_g(x1, x2):
 
 def backward_g(tape, n7_bar=1.0):
     """Reverse sweep of `g`: adjoints of x1, x2, given n7_bar."""
-    x1, x2 = tape
-    # n7 = n5 - n6
-    n5_bar = n7_bar
-    n6_bar = -n7_bar
-    # n6 = np.sin(x2)
-    x2_bar = n6_bar * np.cos(x2)
-    # n5 = n3 + n4
-    n3_bar = n5_bar
-    n4_bar = n5_bar
-    # n4 = x1 * x2
-    x1_bar = n4_bar * x2
-    x2_bar = x2_bar + n4_bar * x1
-    # n3 = np.log(x1)
-    x1_bar = x1_bar + n3_bar / x1
-    return x1_bar, x2_bar
+    try:
+        x1, x2 = tape
+        # n7 = n5 - n6
+        n5_bar = n7_bar
+        n6_bar = -n7_bar
+        # n6 = np.sin(x2)
+        x2_bar = n6_bar * np.cos(x2)
+        # n5 = n3 + n4
+        n3_bar = n5_bar
+        n4_bar = n5_bar
+        # n4 = x1 * x2
+        x1_bar = n4_bar * x2
+        x2_bar = x2_bar + n4_bar * x1
+        # n3 = np.log(x1)
+        x1_bar = x1_bar + n3_bar / x1
+        return x1_bar, x2_bar
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        return backward_g(*numpy_floats_or_raise(tape, n7_bar))
 
 
 def grad_g(x1, x2):

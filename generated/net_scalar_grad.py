@@ -3,6 +3,7 @@
 """Gradients of net, loss from examples/lab7/net_scalar.py, written by adgen."""
 
 import numpy as np
+from adgen.runtime import numpy_floats_or_raise, sequences_as_arrays
 from adgen.runtime import warn_if_stale
 
 # On import, warn if examples/lab7/net_scalar.py has changed since this file was written.
@@ -195,206 +196,233 @@ def forward_loss(
     x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
 ):
     """Forward sweep of `loss` (examples/lab7/net_scalar.py): its value, and the tape backward_loss reads."""
-    # in net: h1 = relu(w11 * x1 + w12 * x2 + b1)
-    n17 = w11 * x1
-    n18 = w12 * x2
-    n19 = n17 + n18
-    n20 = n19 + b1
-    # in relu: return np.maximum(z, 0)
-    h1 = np.maximum(n20, 0)
-    # in net: h2 = relu(w21 * x1 + w22 * x2 + b2)
-    n22 = w21 * x1
-    n23 = w22 * x2
-    n24 = n22 + n23
-    n25 = n24 + b2
-    # in relu: return np.maximum(z, 0)
-    h2 = np.maximum(n25, 0)
-    # in net: h3 = relu(w31 * x1 + w32 * x2 + b3)
-    n27 = w31 * x1
-    n28 = w32 * x2
-    n29 = n27 + n28
-    n30 = n29 + b3
-    # in relu: return np.maximum(z, 0)
-    h3 = np.maximum(n30, 0)
-    # in net: y1 = w41 * h1 + w42 * h2 + w43 * h3 + b4
-    n32 = w41 * h1
-    n33 = w42 * h2
-    n34 = n32 + n33
-    n35 = w43 * h3
-    n36 = n34 + n35
-    y1 = n36 + b4
-    # return np.mean((y1 - t) ** 2)
-    n38 = y1 - t
-    n39 = n38**2
-    n40 = np.mean(n39)
-    return n40, (x1, x2, w41, w42, w43, n20, h1, n25, h2, n30, h3, n38)
+    x1, x2, t = sequences_as_arrays(x1, x2, t)
+    try:
+        # in net: h1 = relu(w11 * x1 + w12 * x2 + b1)
+        n17 = w11 * x1
+        n18 = w12 * x2
+        n19 = n17 + n18
+        n20 = n19 + b1
+        # in relu: return np.maximum(z, 0)
+        h1 = np.maximum(n20, 0)
+        # in net: h2 = relu(w21 * x1 + w22 * x2 + b2)
+        n22 = w21 * x1
+        n23 = w22 * x2
+        n24 = n22 + n23
+        n25 = n24 + b2
+        # in relu: return np.maximum(z, 0)
+        h2 = np.maximum(n25, 0)
+        # in net: h3 = relu(w31 * x1 + w32 * x2 + b3)
+        n27 = w31 * x1
+        n28 = w32 * x2
+        n29 = n27 + n28
+        n30 = n29 + b3
+        # in relu: return np.maximum(z, 0)
+        h3 = np.maximum(n30, 0)
+        # in net: y1 = w41 * h1 + w42 * h2 + w43 * h3 + b4
+        n32 = w41 * h1
+        n33 = w42 * h2
+        n34 = n32 + n33
+        n35 = w43 * h3
+        n36 = n34 + n35
+        y1 = n36 + b4
+        # return np.mean((y1 - t) ** 2)
+        n38 = y1 - t
+        n39 = n38**2
+        n40 = np.mean(n39)
+        return n40, (x1, x2, w41, w42, w43, n20, h1, n25, h2, n30, h3, n38)
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        return forward_loss(
+            *numpy_floats_or_raise(
+                x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
+            )
+        )
 
 
 def backward_loss(tape, n40_bar=1.0):
     """Reverse sweep of `loss`: adjoints of w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4, given n40_bar."""
-    x1, x2, w41, w42, w43, n20, h1, n25, h2, n30, h3, n38 = tape
-    # n40 = np.mean(n39)
-    n39_bar = n40_bar / np.size(n38)
-    # n39 = n38 ** 2
-    n38_bar = 2 * n39_bar * n38
-    # n38 = y1 - t
-    y1_bar = n38_bar
-    # y1 = n36 + b4
-    n36_bar = y1_bar
-    b4_bar = y1_bar.sum()
-    # n36 = n34 + n35
-    n34_bar = n36_bar
-    n35_bar = n36_bar
-    # n35 = w43 * h3
-    w43_bar = np.vdot(n35_bar, h3)
-    h3_bar = n35_bar * w43
-    # n34 = n32 + n33
-    n32_bar = n34_bar
-    n33_bar = n34_bar
-    # n33 = w42 * h2
-    w42_bar = np.vdot(n33_bar, h2)
-    h2_bar = n33_bar * w42
-    # n32 = w41 * h1
-    w41_bar = np.vdot(n32_bar, h1)
-    h1_bar = n32_bar * w41
-    # h3 = np.maximum(n30, 0)
-    n30_bar = h3_bar * (n30 > 0)
-    # n30 = n29 + b3
-    n29_bar = n30_bar
-    b3_bar = n30_bar.sum()
-    # n29 = n27 + n28
-    n27_bar = n29_bar
-    n28_bar = n29_bar
-    # n28 = w32 * x2
-    w32_bar = np.vdot(n28_bar, x2)
-    # n27 = w31 * x1
-    w31_bar = np.vdot(n27_bar, x1)
-    # h2 = np.maximum(n25, 0)
-    n25_bar = h2_bar * (n25 > 0)
-    # n25 = n24 + b2
-    n24_bar = n25_bar
-    b2_bar = n25_bar.sum()
-    # n24 = n22 + n23
-    n22_bar = n24_bar
-    n23_bar = n24_bar
-    # n23 = w22 * x2
-    w22_bar = np.vdot(n23_bar, x2)
-    # n22 = w21 * x1
-    w21_bar = np.vdot(n22_bar, x1)
-    # h1 = np.maximum(n20, 0)
-    n20_bar = h1_bar * (n20 > 0)
-    # n20 = n19 + b1
-    n19_bar = n20_bar
-    b1_bar = n20_bar.sum()
-    # n19 = n17 + n18
-    n17_bar = n19_bar
-    n18_bar = n19_bar
-    # n18 = w12 * x2
-    w12_bar = np.vdot(n18_bar, x2)
-    # n17 = w11 * x1
-    w11_bar = np.vdot(n17_bar, x1)
-    return (
-        w11_bar,
-        w12_bar,
-        w21_bar,
-        w22_bar,
-        w31_bar,
-        w32_bar,
-        w41_bar,
-        w42_bar,
-        w43_bar,
-        b1_bar,
-        b2_bar,
-        b3_bar,
-        b4_bar,
-    )
+    try:
+        x1, x2, w41, w42, w43, n20, h1, n25, h2, n30, h3, n38 = tape
+        # n40 = np.mean(n39)
+        n39_bar = n40_bar / np.size(n38)
+        # n39 = n38 ** 2
+        n38_bar = 2 * n39_bar * n38
+        # n38 = y1 - t
+        y1_bar = n38_bar
+        # y1 = n36 + b4
+        n36_bar = y1_bar
+        b4_bar = y1_bar.sum()
+        # n36 = n34 + n35
+        n34_bar = n36_bar
+        n35_bar = n36_bar
+        # n35 = w43 * h3
+        w43_bar = np.vdot(n35_bar, h3)
+        h3_bar = n35_bar * w43
+        # n34 = n32 + n33
+        n32_bar = n34_bar
+        n33_bar = n34_bar
+        # n33 = w42 * h2
+        w42_bar = np.vdot(n33_bar, h2)
+        h2_bar = n33_bar * w42
+        # n32 = w41 * h1
+        w41_bar = np.vdot(n32_bar, h1)
+        h1_bar = n32_bar * w41
+        # h3 = np.maximum(n30, 0)
+        n30_bar = h3_bar * (n30 > 0)
+        # n30 = n29 + b3
+        n29_bar = n30_bar
+        b3_bar = n30_bar.sum()
+        # n29 = n27 + n28
+        n27_bar = n29_bar
+        n28_bar = n29_bar
+        # n28 = w32 * x2
+        w32_bar = np.vdot(n28_bar, x2)
+        # n27 = w31 * x1
+        w31_bar = np.vdot(n27_bar, x1)
+        # h2 = np.maximum(n25, 0)
+        n25_bar = h2_bar * (n25 > 0)
+        # n25 = n24 + b2
+        n24_bar = n25_bar
+        b2_bar = n25_bar.sum()
+        # n24 = n22 + n23
+        n22_bar = n24_bar
+        n23_bar = n24_bar
+        # n23 = w22 * x2
+        w22_bar = np.vdot(n23_bar, x2)
+        # n22 = w21 * x1
+        w21_bar = np.vdot(n22_bar, x1)
+        # h1 = np.maximum(n20, 0)
+        n20_bar = h1_bar * (n20 > 0)
+        # n20 = n19 + b1
+        n19_bar = n20_bar
+        b1_bar = n20_bar.sum()
+        # n19 = n17 + n18
+        n17_bar = n19_bar
+        n18_bar = n19_bar
+        # n18 = w12 * x2
+        w12_bar = np.vdot(n18_bar, x2)
+        # n17 = w11 * x1
+        w11_bar = np.vdot(n17_bar, x1)
+        return (
+            w11_bar,
+            w12_bar,
+            w21_bar,
+            w22_bar,
+            w31_bar,
+            w32_bar,
+            w41_bar,
+            w42_bar,
+            w43_bar,
+            b1_bar,
+            b2_bar,
+            b3_bar,
+            b4_bar,
+        )
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        return backward_loss(*numpy_floats_or_raise(tape, n40_bar))
 
 
 def grad_loss(x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4):
     """Gradient of `loss` with respect to w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4: both sweeps fused, no tape."""
-    # in net: h1 = relu(w11 * x1 + w12 * x2 + b1)
-    n17 = w11 * x1
-    n18 = w12 * x2
-    n19 = n17 + n18
-    n20 = n19 + b1
-    # in relu: return np.maximum(z, 0)
-    h1 = np.maximum(n20, 0)
-    # in net: h2 = relu(w21 * x1 + w22 * x2 + b2)
-    n22 = w21 * x1
-    n23 = w22 * x2
-    n24 = n22 + n23
-    n25 = n24 + b2
-    # in relu: return np.maximum(z, 0)
-    h2 = np.maximum(n25, 0)
-    # in net: h3 = relu(w31 * x1 + w32 * x2 + b3)
-    n27 = w31 * x1
-    n28 = w32 * x2
-    n29 = n27 + n28
-    n30 = n29 + b3
-    # in relu: return np.maximum(z, 0)
-    h3 = np.maximum(n30, 0)
-    # in net: y1 = w41 * h1 + w42 * h2 + w43 * h3 + b4
-    n32 = w41 * h1
-    n33 = w42 * h2
-    n34 = n32 + n33
-    n35 = w43 * h3
-    n36 = n34 + n35
-    y1 = n36 + b4
-    # return np.mean((y1 - t) ** 2)
-    n38 = y1 - t
-    # n40 = np.mean(n39)
-    n39_bar = 1.0 / np.size(n38)
-    # n39 = n38 ** 2
-    n38_bar = 2 * n39_bar * n38
-    # y1 = n36 + b4
-    b4_bar = n38_bar.sum()
-    # n35 = w43 * h3
-    w43_bar = np.vdot(n38_bar, h3)
-    h3_bar = n38_bar * w43
-    # n33 = w42 * h2
-    w42_bar = np.vdot(n38_bar, h2)
-    h2_bar = n38_bar * w42
-    # n32 = w41 * h1
-    w41_bar = np.vdot(n38_bar, h1)
-    h1_bar = n38_bar * w41
-    # h3 = np.maximum(n30, 0)
-    n30_bar = h3_bar * (n30 > 0)
-    # n30 = n29 + b3
-    b3_bar = n30_bar.sum()
-    # n28 = w32 * x2
-    w32_bar = np.vdot(n30_bar, x2)
-    # n27 = w31 * x1
-    w31_bar = np.vdot(n30_bar, x1)
-    # h2 = np.maximum(n25, 0)
-    n25_bar = h2_bar * (n25 > 0)
-    # n25 = n24 + b2
-    b2_bar = n25_bar.sum()
-    # n23 = w22 * x2
-    w22_bar = np.vdot(n25_bar, x2)
-    # n22 = w21 * x1
-    w21_bar = np.vdot(n25_bar, x1)
-    # h1 = np.maximum(n20, 0)
-    n20_bar = h1_bar * (n20 > 0)
-    # n20 = n19 + b1
-    b1_bar = n20_bar.sum()
-    # n18 = w12 * x2
-    w12_bar = np.vdot(n20_bar, x2)
-    # n17 = w11 * x1
-    w11_bar = np.vdot(n20_bar, x1)
-    return (
-        w11_bar,
-        w12_bar,
-        w21_bar,
-        w22_bar,
-        w31_bar,
-        w32_bar,
-        w41_bar,
-        w42_bar,
-        w43_bar,
-        b1_bar,
-        b2_bar,
-        b3_bar,
-        b4_bar,
+    x1, x2, t = sequences_as_arrays(x1, x2, t)
+    try:
+        # in net: h1 = relu(w11 * x1 + w12 * x2 + b1)
+        n17 = w11 * x1
+        n18 = w12 * x2
+        n19 = n17 + n18
+        n20 = n19 + b1
+        # in relu: return np.maximum(z, 0)
+        h1 = np.maximum(n20, 0)
+        # in net: h2 = relu(w21 * x1 + w22 * x2 + b2)
+        n22 = w21 * x1
+        n23 = w22 * x2
+        n24 = n22 + n23
+        n25 = n24 + b2
+        # in relu: return np.maximum(z, 0)
+        h2 = np.maximum(n25, 0)
+        # in net: h3 = relu(w31 * x1 + w32 * x2 + b3)
+        n27 = w31 * x1
+        n28 = w32 * x2
+        n29 = n27 + n28
+        n30 = n29 + b3
+        # in relu: return np.maximum(z, 0)
+        h3 = np.maximum(n30, 0)
+        # in net: y1 = w41 * h1 + w42 * h2 + w43 * h3 + b4
+        n32 = w41 * h1
+        n33 = w42 * h2
+        n34 = n32 + n33
+        n35 = w43 * h3
+        n36 = n34 + n35
+        y1 = n36 + b4
+        # return np.mean((y1 - t) ** 2)
+        n38 = y1 - t
+        # n40 = np.mean(n39)
+        n39_bar = 1.0 / np.size(n38)
+        # n39 = n38 ** 2
+        n38_bar = 2 * n39_bar * n38
+        # y1 = n36 + b4
+        b4_bar = n38_bar.sum()
+        # n35 = w43 * h3
+        w43_bar = np.vdot(n38_bar, h3)
+        h3_bar = n38_bar * w43
+        # n33 = w42 * h2
+        w42_bar = np.vdot(n38_bar, h2)
+        h2_bar = n38_bar * w42
+        # n32 = w41 * h1
+        w41_bar = np.vdot(n38_bar, h1)
+        h1_bar = n38_bar * w41
+        # h3 = np.maximum(n30, 0)
+        n30_bar = h3_bar * (n30 > 0)
+        # n30 = n29 + b3
+        b3_bar = n30_bar.sum()
+        # n28 = w32 * x2
+        w32_bar = np.vdot(n30_bar, x2)
+        # n27 = w31 * x1
+        w31_bar = np.vdot(n30_bar, x1)
+        # h2 = np.maximum(n25, 0)
+        n25_bar = h2_bar * (n25 > 0)
+        # n25 = n24 + b2
+        b2_bar = n25_bar.sum()
+        # n23 = w22 * x2
+        w22_bar = np.vdot(n25_bar, x2)
+        # n22 = w21 * x1
+        w21_bar = np.vdot(n25_bar, x1)
+        # h1 = np.maximum(n20, 0)
+        n20_bar = h1_bar * (n20 > 0)
+        # n20 = n19 + b1
+        b1_bar = n20_bar.sum()
+        # n18 = w12 * x2
+        w12_bar = np.vdot(n20_bar, x2)
+        # n17 = w11 * x1
+        w11_bar = np.vdot(n20_bar, x1)
+        return (
+            w11_bar,
+            w12_bar,
+            w21_bar,
+            w22_bar,
+            w31_bar,
+            w32_bar,
+            w41_bar,
+            w42_bar,
+            w43_bar,
+            b1_bar,
+            b2_bar,
+            b3_bar,
+            b4_bar,
+        )
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4 = (
+            numpy_floats_or_raise(
+                x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
+            )
+        )
+    return backward_loss(
+        forward_loss(
+            x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
+        )[1]
     )
 
 
@@ -402,89 +430,102 @@ def value_and_grad_loss(
     x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
 ):
     """Value of `loss` and its gradient with respect to w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4: both sweeps fused, no tape."""
-    # in net: h1 = relu(w11 * x1 + w12 * x2 + b1)
-    n17 = w11 * x1
-    n18 = w12 * x2
-    n19 = n17 + n18
-    n20 = n19 + b1
-    # in relu: return np.maximum(z, 0)
-    h1 = np.maximum(n20, 0)
-    # in net: h2 = relu(w21 * x1 + w22 * x2 + b2)
-    n22 = w21 * x1
-    n23 = w22 * x2
-    n24 = n22 + n23
-    n25 = n24 + b2
-    # in relu: return np.maximum(z, 0)
-    h2 = np.maximum(n25, 0)
-    # in net: h3 = relu(w31 * x1 + w32 * x2 + b3)
-    n27 = w31 * x1
-    n28 = w32 * x2
-    n29 = n27 + n28
-    n30 = n29 + b3
-    # in relu: return np.maximum(z, 0)
-    h3 = np.maximum(n30, 0)
-    # in net: y1 = w41 * h1 + w42 * h2 + w43 * h3 + b4
-    n32 = w41 * h1
-    n33 = w42 * h2
-    n34 = n32 + n33
-    n35 = w43 * h3
-    n36 = n34 + n35
-    y1 = n36 + b4
-    # return np.mean((y1 - t) ** 2)
-    n38 = y1 - t
-    n39 = n38**2
-    n40 = np.mean(n39)
-    # n40 = np.mean(n39)
-    n39_bar = 1.0 / np.size(n38)
-    # n39 = n38 ** 2
-    n38_bar = 2 * n39_bar * n38
-    # y1 = n36 + b4
-    b4_bar = n38_bar.sum()
-    # n35 = w43 * h3
-    w43_bar = np.vdot(n38_bar, h3)
-    h3_bar = n38_bar * w43
-    # n33 = w42 * h2
-    w42_bar = np.vdot(n38_bar, h2)
-    h2_bar = n38_bar * w42
-    # n32 = w41 * h1
-    w41_bar = np.vdot(n38_bar, h1)
-    h1_bar = n38_bar * w41
-    # h3 = np.maximum(n30, 0)
-    n30_bar = h3_bar * (n30 > 0)
-    # n30 = n29 + b3
-    b3_bar = n30_bar.sum()
-    # n28 = w32 * x2
-    w32_bar = np.vdot(n30_bar, x2)
-    # n27 = w31 * x1
-    w31_bar = np.vdot(n30_bar, x1)
-    # h2 = np.maximum(n25, 0)
-    n25_bar = h2_bar * (n25 > 0)
-    # n25 = n24 + b2
-    b2_bar = n25_bar.sum()
-    # n23 = w22 * x2
-    w22_bar = np.vdot(n25_bar, x2)
-    # n22 = w21 * x1
-    w21_bar = np.vdot(n25_bar, x1)
-    # h1 = np.maximum(n20, 0)
-    n20_bar = h1_bar * (n20 > 0)
-    # n20 = n19 + b1
-    b1_bar = n20_bar.sum()
-    # n18 = w12 * x2
-    w12_bar = np.vdot(n20_bar, x2)
-    # n17 = w11 * x1
-    w11_bar = np.vdot(n20_bar, x1)
-    return n40, (
-        w11_bar,
-        w12_bar,
-        w21_bar,
-        w22_bar,
-        w31_bar,
-        w32_bar,
-        w41_bar,
-        w42_bar,
-        w43_bar,
-        b1_bar,
-        b2_bar,
-        b3_bar,
-        b4_bar,
+    x1, x2, t = sequences_as_arrays(x1, x2, t)
+    try:
+        # in net: h1 = relu(w11 * x1 + w12 * x2 + b1)
+        n17 = w11 * x1
+        n18 = w12 * x2
+        n19 = n17 + n18
+        n20 = n19 + b1
+        # in relu: return np.maximum(z, 0)
+        h1 = np.maximum(n20, 0)
+        # in net: h2 = relu(w21 * x1 + w22 * x2 + b2)
+        n22 = w21 * x1
+        n23 = w22 * x2
+        n24 = n22 + n23
+        n25 = n24 + b2
+        # in relu: return np.maximum(z, 0)
+        h2 = np.maximum(n25, 0)
+        # in net: h3 = relu(w31 * x1 + w32 * x2 + b3)
+        n27 = w31 * x1
+        n28 = w32 * x2
+        n29 = n27 + n28
+        n30 = n29 + b3
+        # in relu: return np.maximum(z, 0)
+        h3 = np.maximum(n30, 0)
+        # in net: y1 = w41 * h1 + w42 * h2 + w43 * h3 + b4
+        n32 = w41 * h1
+        n33 = w42 * h2
+        n34 = n32 + n33
+        n35 = w43 * h3
+        n36 = n34 + n35
+        y1 = n36 + b4
+        # return np.mean((y1 - t) ** 2)
+        n38 = y1 - t
+        n39 = n38**2
+        n40 = np.mean(n39)
+        # n40 = np.mean(n39)
+        n39_bar = 1.0 / np.size(n38)
+        # n39 = n38 ** 2
+        n38_bar = 2 * n39_bar * n38
+        # y1 = n36 + b4
+        b4_bar = n38_bar.sum()
+        # n35 = w43 * h3
+        w43_bar = np.vdot(n38_bar, h3)
+        h3_bar = n38_bar * w43
+        # n33 = w42 * h2
+        w42_bar = np.vdot(n38_bar, h2)
+        h2_bar = n38_bar * w42
+        # n32 = w41 * h1
+        w41_bar = np.vdot(n38_bar, h1)
+        h1_bar = n38_bar * w41
+        # h3 = np.maximum(n30, 0)
+        n30_bar = h3_bar * (n30 > 0)
+        # n30 = n29 + b3
+        b3_bar = n30_bar.sum()
+        # n28 = w32 * x2
+        w32_bar = np.vdot(n30_bar, x2)
+        # n27 = w31 * x1
+        w31_bar = np.vdot(n30_bar, x1)
+        # h2 = np.maximum(n25, 0)
+        n25_bar = h2_bar * (n25 > 0)
+        # n25 = n24 + b2
+        b2_bar = n25_bar.sum()
+        # n23 = w22 * x2
+        w22_bar = np.vdot(n25_bar, x2)
+        # n22 = w21 * x1
+        w21_bar = np.vdot(n25_bar, x1)
+        # h1 = np.maximum(n20, 0)
+        n20_bar = h1_bar * (n20 > 0)
+        # n20 = n19 + b1
+        b1_bar = n20_bar.sum()
+        # n18 = w12 * x2
+        w12_bar = np.vdot(n20_bar, x2)
+        # n17 = w11 * x1
+        w11_bar = np.vdot(n20_bar, x1)
+        return n40, (
+            w11_bar,
+            w12_bar,
+            w21_bar,
+            w22_bar,
+            w31_bar,
+            w32_bar,
+            w41_bar,
+            w42_bar,
+            w43_bar,
+            b1_bar,
+            b2_bar,
+            b3_bar,
+            b4_bar,
+        )
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4 = (
+            numpy_floats_or_raise(
+                x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
+            )
+        )
+    n40, tape = forward_loss(
+        x1, x2, t, w11, w12, w21, w22, w31, w32, w41, w42, w43, b1, b2, b3, b4
     )
+    return n40, backward_loss(tape)

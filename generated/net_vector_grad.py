@@ -3,6 +3,7 @@
 """Gradients of loss from examples/lab7/net_vector.py, written by adgen."""
 
 import numpy as np
+from adgen.runtime import numpy_floats_or_raise, sequences_as_arrays
 from adgen.runtime import warn_if_stale
 
 # On import, warn if examples/lab7/net_vector.py has changed since this file was written.
@@ -16,116 +17,138 @@ warn_if_stale(
 
 def forward_loss(X, T, W1, b1, W2, b2):
     """Forward sweep of `loss` (examples/lab7/net_vector.py): its value, and the tape backward_loss reads."""
-    # H = relu(X @ W1 + b1)
-    n7 = X @ W1
-    n8 = n7 + b1
-    # in relu: return np.maximum(z, 0)
-    H = np.maximum(n8, 0)
-    # Y = H @ W2 + b2
-    n10 = H @ W2
-    Y = n10 + b2
-    # return np.mean((Y - T) ** 2)
-    n12 = Y - T
-    n13 = n12**2
-    n14 = np.mean(n13)
-    return n14, (X, W2, n8, H, n12)
+    X, T, W1, b1, W2, b2 = sequences_as_arrays(X, T, W1, b1, W2, b2)
+    try:
+        # H = relu(X @ W1 + b1)
+        n7 = X @ W1
+        n8 = n7 + b1
+        # in relu: return np.maximum(z, 0)
+        H = np.maximum(n8, 0)
+        # Y = H @ W2 + b2
+        n10 = H @ W2
+        Y = n10 + b2
+        # return np.mean((Y - T) ** 2)
+        n12 = Y - T
+        n13 = n12**2
+        n14 = np.mean(n13)
+        return n14, (X, W2, n8, H, n12)
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        return forward_loss(*numpy_floats_or_raise(X, T, W1, b1, W2, b2))
 
 
 def backward_loss(tape, n14_bar=1.0):
     """Reverse sweep of `loss`: adjoints of W1, b1, W2, b2, given n14_bar."""
-    X, W2, n8, H, n12 = tape
-    # n14 = np.mean(n13)
-    n13_bar = n14_bar / np.size(n12)
-    # n13 = n12 ** 2
-    n12_bar = 2 * n13_bar * n12
-    # n12 = Y - T
-    Y_bar = n12_bar
-    # Y = n10 + b2
-    n10_bar = Y_bar
-    b2_bar = Y_bar.sum(axis=0)
-    # n10 = H @ W2
-    H_bar = n10_bar @ W2.T
-    W2_bar = H.T @ n10_bar
-    # H = np.maximum(n8, 0)
-    n8_bar = H_bar * (n8 > 0)
-    # n8 = n7 + b1
-    n7_bar = n8_bar
-    b1_bar = n8_bar.sum(axis=0)
-    # n7 = X @ W1
-    W1_bar = X.T @ n7_bar
-    return W1_bar, b1_bar, W2_bar, b2_bar
+    try:
+        X, W2, n8, H, n12 = tape
+        # n14 = np.mean(n13)
+        n13_bar = n14_bar / np.size(n12)
+        # n13 = n12 ** 2
+        n12_bar = 2 * n13_bar * n12
+        # n12 = Y - T
+        Y_bar = n12_bar
+        # Y = n10 + b2
+        n10_bar = Y_bar
+        b2_bar = Y_bar.sum(axis=0)
+        # n10 = H @ W2
+        H_bar = n10_bar @ W2.T
+        W2_bar = H.T @ n10_bar
+        # H = np.maximum(n8, 0)
+        n8_bar = H_bar * (n8 > 0)
+        # n8 = n7 + b1
+        n7_bar = n8_bar
+        b1_bar = n8_bar.sum(axis=0)
+        # n7 = X @ W1
+        W1_bar = X.T @ n7_bar
+        return W1_bar, b1_bar, W2_bar, b2_bar
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        return backward_loss(*numpy_floats_or_raise(tape, n14_bar))
 
 
 def grad_loss(X, T, W1, b1, W2, b2):
     """Gradient of `loss` with respect to W1, b1, W2, b2: both sweeps fused, no tape."""
-    # H = relu(X @ W1 + b1)
-    n7 = X @ W1
-    n8 = n7 + b1
-    del n7
-    # in relu: return np.maximum(z, 0)
-    H = np.maximum(n8, 0)
-    # Y = H @ W2 + b2
-    n10 = H @ W2
-    Y = n10 + b2
-    del n10
-    # return np.mean((Y - T) ** 2)
-    n12 = Y - T
-    del Y
-    # n14 = np.mean(n13)
-    n13_bar = 1.0 / np.size(n12)
-    # n13 = n12 ** 2
-    n12_bar = 2 * n13_bar * n12
-    del n12
-    # Y = n10 + b2
-    b2_bar = n12_bar.sum(axis=0)
-    # n10 = H @ W2
-    H_bar = n12_bar @ W2.T
-    W2_bar = H.T @ n12_bar
-    del H, n12_bar
-    # H = np.maximum(n8, 0)
-    n8_bar = H_bar * (n8 > 0)
-    del H_bar, n8
-    # n8 = n7 + b1
-    b1_bar = n8_bar.sum(axis=0)
-    # n7 = X @ W1
-    W1_bar = X.T @ n8_bar
-    return W1_bar, b1_bar, W2_bar, b2_bar
+    X, T, W1, b1, W2, b2 = sequences_as_arrays(X, T, W1, b1, W2, b2)
+    try:
+        # H = relu(X @ W1 + b1)
+        n7 = X @ W1
+        n8 = n7 + b1
+        del n7
+        # in relu: return np.maximum(z, 0)
+        H = np.maximum(n8, 0)
+        # Y = H @ W2 + b2
+        n10 = H @ W2
+        Y = n10 + b2
+        del n10
+        # return np.mean((Y - T) ** 2)
+        n12 = Y - T
+        del Y
+        # n14 = np.mean(n13)
+        n13_bar = 1.0 / np.size(n12)
+        # n13 = n12 ** 2
+        n12_bar = 2 * n13_bar * n12
+        del n12
+        # Y = n10 + b2
+        b2_bar = n12_bar.sum(axis=0)
+        # n10 = H @ W2
+        H_bar = n12_bar @ W2.T
+        W2_bar = H.T @ n12_bar
+        del H, n12_bar
+        # H = np.maximum(n8, 0)
+        n8_bar = H_bar * (n8 > 0)
+        del H_bar, n8
+        # n8 = n7 + b1
+        b1_bar = n8_bar.sum(axis=0)
+        # n7 = X @ W1
+        W1_bar = X.T @ n8_bar
+        return W1_bar, b1_bar, W2_bar, b2_bar
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        X, T, W1, b1, W2, b2 = numpy_floats_or_raise(X, T, W1, b1, W2, b2)
+    return backward_loss(forward_loss(X, T, W1, b1, W2, b2)[1])
 
 
 def value_and_grad_loss(X, T, W1, b1, W2, b2):
     """Value of `loss` and its gradient with respect to W1, b1, W2, b2: both sweeps fused, no tape."""
-    # H = relu(X @ W1 + b1)
-    n7 = X @ W1
-    n8 = n7 + b1
-    del n7
-    # in relu: return np.maximum(z, 0)
-    H = np.maximum(n8, 0)
-    # Y = H @ W2 + b2
-    n10 = H @ W2
-    Y = n10 + b2
-    del n10
-    # return np.mean((Y - T) ** 2)
-    n12 = Y - T
-    del Y
-    n13 = n12**2
-    n14 = np.mean(n13)
-    del n13
-    # n14 = np.mean(n13)
-    n13_bar = 1.0 / np.size(n12)
-    # n13 = n12 ** 2
-    n12_bar = 2 * n13_bar * n12
-    del n12
-    # Y = n10 + b2
-    b2_bar = n12_bar.sum(axis=0)
-    # n10 = H @ W2
-    H_bar = n12_bar @ W2.T
-    W2_bar = H.T @ n12_bar
-    del H, n12_bar
-    # H = np.maximum(n8, 0)
-    n8_bar = H_bar * (n8 > 0)
-    del H_bar, n8
-    # n8 = n7 + b1
-    b1_bar = n8_bar.sum(axis=0)
-    # n7 = X @ W1
-    W1_bar = X.T @ n8_bar
-    return n14, (W1_bar, b1_bar, W2_bar, b2_bar)
+    X, T, W1, b1, W2, b2 = sequences_as_arrays(X, T, W1, b1, W2, b2)
+    try:
+        # H = relu(X @ W1 + b1)
+        n7 = X @ W1
+        n8 = n7 + b1
+        del n7
+        # in relu: return np.maximum(z, 0)
+        H = np.maximum(n8, 0)
+        # Y = H @ W2 + b2
+        n10 = H @ W2
+        Y = n10 + b2
+        del n10
+        # return np.mean((Y - T) ** 2)
+        n12 = Y - T
+        del Y
+        n13 = n12**2
+        n14 = np.mean(n13)
+        del n13
+        # n14 = np.mean(n13)
+        n13_bar = 1.0 / np.size(n12)
+        # n13 = n12 ** 2
+        n12_bar = 2 * n13_bar * n12
+        del n12
+        # Y = n10 + b2
+        b2_bar = n12_bar.sum(axis=0)
+        # n10 = H @ W2
+        H_bar = n12_bar @ W2.T
+        W2_bar = H.T @ n12_bar
+        del H, n12_bar
+        # H = np.maximum(n8, 0)
+        n8_bar = H_bar * (n8 > 0)
+        del H_bar, n8
+        # n8 = n7 + b1
+        b1_bar = n8_bar.sum(axis=0)
+        # n7 = X @ W1
+        W1_bar = X.T @ n8_bar
+        return n14, (W1_bar, b1_bar, W2_bar, b2_bar)
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        X, T, W1, b1, W2, b2 = numpy_floats_or_raise(X, T, W1, b1, W2, b2)
+    n14, tape = forward_loss(X, T, W1, b1, W2, b2)
+    return n14, backward_loss(tape)

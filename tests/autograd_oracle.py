@@ -28,6 +28,39 @@ try:
 except ImportError:  # a test-only dependency: the `test` extra installs it
     autograd = None
 
+
+class _CheckedAddAt:
+    """``np.add`` whose ``at`` first checks that the value broadcasts to the indexed
+    part: numpy 2.4's ``np.add.at(np.zeros((3, 1)), (slice(None), -1),
+    np.ones((2, 1, 3)))`` kills the process (SIGSEGV) where it should raise
+    ValueError, and autograd's indexing rule makes that call on some programs (its
+    ``np.where`` rule leaves an adjoint broadcast).  Raised, it is a program
+    autograd cannot trace, as the other such ValueErrors are."""
+
+    def at(self, target, index, value):
+        part = np.shape(target[index])
+        if np.broadcast_shapes(np.shape(value), part) != part:
+            raise ValueError("array is not broadcastable to correct shape")
+        return np.add.at(target, index, value)
+
+    def __getattr__(self, name):
+        return getattr(np.add, name)
+
+
+class _NumpyWithCheckedAddAt:
+    """numpy, but ``add`` is ``_CheckedAddAt``: for autograd's ``numpy_vjps``."""
+
+    add = _CheckedAddAt()
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+
+if autograd is not None:
+    import autograd.numpy.numpy_vjps as _vjps
+
+    _vjps.onp = _NumpyWithCheckedAddAt()
+
 RTOL = 1e-7  # adgen vs autograd: two float64 chains of the same derivative,
 ATOL = 1e-9  # ... times max(1, the parameter's largest gradient entry)
 

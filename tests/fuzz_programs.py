@@ -467,11 +467,33 @@ class Gen:
             # adgen refuses `r = count; r += 1` as it does for arrays (regression 023)
             return Ex(name, (), float(top), alias=frozenset([name]))
         if kind == "list":
-            name = self.pick(lists)
-            self.tag("list_constant")
-            # a list is an array only next to one: np.sin(W) is fine, W + W is not
-            return call("np.sin", Ex(name, (3,), 2.0), shape=(3,), bound=1.0)
+            return self.list_constant(self.pick(lists), names)
         return self.derive(shape)
+
+    def list_constant(self, name: str, arrays: list[str]) -> Ex:
+        """The list constant ``name`` (of shape (3,)) where numpy reads it as an array:
+        in a numpy call, or next to an array (``x * W``, ``x ** W``; regressions 034,
+        035).  ``W + W`` would join two lists, as Python does: not drawn."""
+        self.tag("list_constant")
+        w = Ex(name, (3,), 2.0)
+        forms = ["sin"] + (["times", "plus", "power"] if arrays else [])
+        form = self.pick(forms)
+        if form == "sin":
+            return call("np.sin", w, shape=(3,), bound=1.0)
+        self.tag(f"list_constant_{form}")
+        v = self.var(self.pick(arrays))
+        if form == "times":
+            return binop(v, "*", w, (3,), cap(2.0 * v.bound))
+        if form == "plus":
+            return binop(w, "+", v, (3,), cap(2.0 + v.bound))
+        base = binop(
+            call("np.abs", v, shape=(3,), bound=v.bound),
+            "+",
+            lit(1.0),
+            (3,),
+            v.bound + 1.0,
+        )
+        return binop(base, "**", w, (3,), cap((v.bound + 1.0) ** 2))
 
     def derive(self, shape: Shape) -> Ex:
         """A value of ``shape`` made from a variable: one index (``x[None, :, 1:]``),

@@ -184,23 +184,28 @@ def forward_f(x, w, n):
 
 def backward_f(tape, h_bar=1.0):
     """Reverse sweep of `f`: adjoints of w, given h_bar."""
-    w, n, h_stack, h_2_stack = tape
-    # pop from copies: the tape may be swept back again
-    h_stack = list(h_stack)
-    h_2_stack = list(h_2_stack)
-    w_bar = 0.0
-    # for i in range(n): (backwards)
-    for i in reversed(range(n)):
-        h = h_stack.pop()
-        h_2 = h_2_stack.pop()
-        # h = h_2
-        h_2_bar = h_bar
-        # h_2 = np.tanh(n4)
-        n4_bar = h_2_bar * (1 - h_2**2)
-        # n4 = w * h
-        w_bar = w_bar + n4_bar * h
-        h_bar = n4_bar * w
-    return (w_bar,)
+    arguments = (tape, h_bar)
+    try:
+        w, n, h_stack, h_2_stack = tape
+        # pop from copies: the tape may be swept back again
+        h_stack = list(h_stack)
+        h_2_stack = list(h_2_stack)
+        w_bar = 0.0
+        # for i in range(n): (backwards)
+        for i in reversed(range(n)):
+            h = h_stack.pop()
+            h_2 = h_2_stack.pop()
+            # h = h_2
+            h_2_bar = h_bar
+            # h_2 = np.tanh(n4)
+            n4_bar = h_2_bar * (1 - h_2**2)
+            # n4 = w * h
+            w_bar = w_bar + n4_bar * h
+            h_bar = n4_bar * w
+        return (w_bar,)
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        return backward_f(*numpy_floats_or_raise(*arguments))
 '''
 
 
@@ -331,18 +336,22 @@ def test_forward_mode_matches_finite_differences(f, args, wrt):
 GOLDEN_JVP = '''
 def jvp_f(x, w, n, w_dot):
     """Forward mode of `f` (model.py): its value, and its derivative along w_dot."""
-    # for i in range(n):
-    h = x
-    h_dot = 0.0
-    for i in range(n):
-        # h = np.tanh(w * h)
-        n4 = w * h
-        n4_dot = w_dot * h + h_dot * w
-        h_2 = np.tanh(n4)
-        h_2_dot = n4_dot * (1 - h_2**2)
-        h = h_2
-        h_dot = h_2_dot
-    return h, h_dot
+    try:
+        # for i in range(n):
+        h = x
+        h_dot = 0.0
+        for i in range(n):
+            # h = np.tanh(w * h)
+            n4 = w * h
+            n4_dot = w_dot * h + h_dot * w
+            h_2 = np.tanh(n4)
+            h_2_dot = n4_dot * (1 - h_2**2)
+            h = h_2
+            h_dot = h_2_dot
+        return h, h_dot
+    except ArithmeticError:
+        # a Python float at a singular point (1 / 0.0): rerun for numpy's inf, nan
+        return jvp_f(*numpy_floats_or_raise(x, w, n, w_dot))
 '''
 
 

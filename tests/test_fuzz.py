@@ -7,9 +7,9 @@ language, compiles each with ``adgen.pipeline.compile_source`` and checks:
    (exec'd from the same text), for every parameter, at a smooth point, and
    autograd's gradient of the same source (``autograd_oracle.py``) wherever
    autograd can trace it (the property asserts that it could for at least
-   half of the programs); with nested lists for arrays, adgen refuses with a
-   TypeError or gives the same; a module constant that the module rebinds is
-   refused wherever ``f`` reads it;
+   half of the programs); with nested lists for arrays, adgen gives the same
+   (value_and_grad_f, and jvp_f with list tangents); a module constant that the
+   module rebinds is refused wherever ``f`` reads it;
 2. ``backward_f(forward_f(...)[1])`` equals ``grad_f(...)`` (and scales with
    the seed), and ``forward_f(...)[0]`` equals the original function's value;
    ``value_and_grad_f`` gives that value and ``grad_f``'s gradient;
@@ -24,7 +24,7 @@ language, compiles each with ``adgen.pipeline.compile_source`` and checks:
    precision (``float32_value_problems``), where the point is smooth;
 6. at singular points (``log``, ``sqrt``, ``1/z``, ``z ** -1``, ``z ** 0`` at
    z == 0) the gradient is autograd's, infs and nans included, and nothing
-   raises, with Python floats too (``singular_programs``).
+   raises (jvp_f neither), with Python floats too (``singular_programs``).
 
 Bugs being fixed elsewhere that the generator produces on purpose are excused
 narrowly and counted (``KNOWN_BUGS``; delete an entry to turn its check on).
@@ -376,32 +376,40 @@ def check_gradients(
         )
     check_forward_mode(generated["jvp_f"], args, grads, fds, out)
     if lists is not None:
-        check_list_inputs(generated, lists, params, fds, out)
+        check_list_inputs(generated, lists, params, fds, out, grads)
     return peer
 
 
-def check_list_inputs(generated: dict, lists: list, params: list[str], fds, out):
-    """Nested lists where the program takes arrays: adgen may refuse them with a
-    TypeError, or must treat them as the arrays they spell (the finite differences
-    are the original program's at the arrays: on lists numpy's ``+`` concatenates)."""
-    try:
-        value, grads = generated["value_and_grad_f"](*copies(lists))
-    except Exception as error:
-        # today some lists crash inside with a TypeError: not yet a refusal
-        if known_bug("list_input"):
-            return
-        if not isinstance(error, TypeError):
-            raise
-        event("lists for arrays: refused with a TypeError")
-        return
+def check_list_inputs(
+    generated: dict, lists: list, params: list[str], fds, out, grads: tuple
+):
+    """Nested lists where the program takes arrays: adgen reads them as the arrays
+    they spell (the finite differences are the original program's at the arrays:
+    on lists numpy's ``+`` concatenates), in both modes: ``value_and_grad_f``, and
+    ``jvp_f`` with lists for the tangents too."""
+    value, list_grads = generated["value_and_grad_f"](*copies(lists))
     problems = [] if np.isclose(float(value), out, rtol=1e-12) else [f"value {value}"]
-    for name, g, (central, _) in zip(params, grads, fds, strict=True):
+    for name, g, (central, _) in zip(params, list_grads, fds, strict=True):
         scale = max(1.0, float(np.max(np.abs(central), initial=0.0)))
         bad = mismatch(g, central, scale, out)
         if bad:
             problems.append(f"d f / d {name}: {bad}")
-    if problems and known_bug("list_input"):
-        return
+        if not isinstance(g, np.ndarray) and np.ndim(central):
+            problems.append(f"d f / d {name}: a {type(g).__name__}, not an array")
+    tangents = [
+        np.ones(np.shape(a)).tolist() if np.ndim(a) else 0.5
+        for a in lists[: len(params)]
+    ]
+    jvp_value, derivative = generated["jvp_f"](*copies(lists), *copies(tangents))
+    along = sum(
+        float(np.sum(np.asarray(g) * t)) for g, t in zip(grads, tangents, strict=True)
+    )
+    if not np.isclose(float(jvp_value), out, rtol=1e-12):
+        problems.append(f"jvp_f value {jvp_value}")
+    if not np.isclose(
+        float(derivative), along, rtol=1e-9, atol=1e-12 * max(1.0, abs(along))
+    ):
+        problems.append(f"jvp_f along ones: {derivative}, grad_f says {along}")
     assert not problems, "lists for arrays:\n" + "\n".join(problems)
 
 
@@ -467,7 +475,10 @@ def check_forward_mode(jvp, args: list, grads: tuple, fds: list, out: float) -> 
 
 
 def check_float32(
-    text: str, args: list, params: list[str], fuzzing: bool = True
+    text: str,
+    args: list,
+    params: list[str],
+    fuzzing: bool = True,
 ) -> None:
     """Property 4 for one program at one point whose arrays are float32."""
     f = run_original(text)["f"]
@@ -498,7 +509,11 @@ F32_RTOL = 1e-4
 
 
 def float32_value_problems(
-    text: str, args: list, params: list[str], grads: tuple, fuzzing: bool
+    text: str,
+    args: list,
+    params: list[str],
+    grads: tuple,
+    fuzzing: bool,
 ) -> list[str]:
     """The float32 gradient against central differences in float64 at the float32
     point (widened to float64): the exact derivative where the float32 run is.
@@ -529,8 +544,9 @@ def float32_value_problems(
     problems = []
     for name, g, (central, _) in zip(params, grads, fds, strict=True):
         got = np.asarray(g, dtype=np.float64)
+        tol = F32_RTOL * (np.abs(central) + scale)
         err = np.abs(got - central)
-        if not np.all(err <= F32_RTOL * (np.abs(central) + scale)):
+        if not np.all(err <= tol):
             problems.append(
                 f"d f / d {name}: float32 {np.array2string(got, precision=6)}, "
                 f"float64 differences {np.array2string(central, precision=6)}"
@@ -552,10 +568,7 @@ def describe(program: Program) -> None:
 # Bugs being fixed on another branch, which the generator produces on purpose.
 # Each check excuses exactly its failure (see where it calls known_bug) and
 # records an event; delete an entry to turn its check on.
-KNOWN_BUGS = {
-    "python_float_singularity": "(c) ZeroDivisionError with Python floats at log(0), 1/0",
-    "list_input": "(d) a list passed for an array gives wrong results",
-}
+KNOWN_BUGS: dict[str, str] = {}  # none open
 
 
 EXCUSED: Counter[str] = Counter()  # programs with a failure excused, by known bug
@@ -657,18 +670,13 @@ def check_singular(program: Program) -> str:
     note(_compiled(program.text, tuple(params)))
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        try:
-            sweeps = {
-                "grad_f": generated["grad_f"](*copies(args)),
-                "value_and_grad_f": generated["value_and_grad_f"](*copies(args))[1],
-                "backward_f": generated["backward_f"](
-                    generated["forward_f"](*copies(args))[1]
-                ),
-            }
-        except ZeroDivisionError:
-            if isinstance(args[0], float) and known_bug("python_float_singularity"):
-                return "traced"
-            raise
+        sweeps = {
+            "grad_f": generated["grad_f"](*copies(args)),
+            "value_and_grad_f": generated["value_and_grad_f"](*copies(args))[1],
+            "backward_f": generated["backward_f"](
+                generated["forward_f"](*copies(args))[1]
+            ),
+        }
         jvp = check_singular_jvp(generated["jvp_f"], args, expected)
     problems = []
     for sweep, grads in sweeps.items():
@@ -685,11 +693,12 @@ def check_singular(program: Program) -> str:
 
 
 def check_singular_jvp(jvp, args: list, expected: tuple) -> str | None:
-    """jvp_f along a tangent vs autograd's gradient along it, if that is finite."""
-    if not all(np.all(np.isfinite(e)) for e in expected):
-        return None
+    """jvp_f along a tangent raises nothing (Python floats too), and matches
+    autograd's gradient along it, if that is finite."""
     tangents = [np.ones(np.shape(a)) if np.ndim(a) else 0.5 for a in args[:2]]
     _, derivative = jvp(*copies(args), *tangents)
+    if not all(np.all(np.isfinite(e)) for e in expected):
+        return None
     along = sum(float(np.sum(e * v)) for e, v in zip(expected, tangents, strict=True))
     bad = disagreement(derivative, along)
     return f"jvp_f: {bad}" if bad else None
@@ -898,12 +907,9 @@ FLOAT32_GAPS = {
 
 # Programs adgen accepts and miscomputes or crashes on, not fixed yet (each file's
 # header has the diagnosis).  Once, in-place updates inside a loop (018-021, now
-# refused); now a module list constant where numpy reads an array (034, 035; the
-# generator uses W only as np.sin(W) until they are fixed).
-OPEN_BUGS: dict[str, str] = {  # regression stem -> the wrong result it still gives
-    "034_list_constant_exponent": "x ** W, W a list constant: TypeError (W - 1)",
-    "035_list_constant_in_dot": "np.dot(x, W), W a list constant: TypeError",
-}
+# refused), and a module list constant where numpy reads an array (034, 035, now
+# read as numpy does in the rules).
+OPEN_BUGS: dict[str, str] = {}  # regression stem -> the wrong result it still gives
 
 
 def _regression_params() -> list:

@@ -214,7 +214,8 @@ def test_float32_scalars_on_the_float_path_and_declared_0d(compile_text):
     np.testing.assert_allclose(grads, (1 / 2 + 5, 2 - np.cos(5)), rtol=1e-6)
     numpy_scalars = compile_text(LECTURE_G.replace(": float", ': "()"'))
     grad_source = numpy_scalars.__source__.split("def grad_g")[1]
-    assert "scalar_math.cos(x2)" in grad_source and "try:" not in grad_source
+    float_path = "except (ArithmeticError, TypeError, ValueError):"
+    assert "scalar_math.cos(x2)" in grad_source and float_path not in grad_source
     grads = numpy_scalars.grad_g(x1, x2)
     assert [g.dtype for g in grads] == [np.float32, np.float32]
     np.testing.assert_allclose(grads, (1 / 2 + 5, 2 - np.cos(5)), rtol=1e-6)
