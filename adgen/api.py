@@ -18,6 +18,7 @@ import numpy as np
 
 from .errors import BadWrt, NonScalarOutput, SourceFile, SourceUnavailable
 from .higher import GradientModel, gradient_model, tangent_model
+from .limits import with_compiler_stack
 from .pipeline import compile_source
 from .runtime import numpy_floats
 
@@ -219,8 +220,8 @@ def _from_other_cells(f: Callable, text: str) -> str:
     """
     try:
         tree = ast.parse(text)
-    except SyntaxError:
-        return ""
+    except (SyntaxError, RecursionError, MemoryError):
+        return ""  # compile_source reports it, located
     known = {
         n.asname or n.name.split(".")[0]
         for s in tree.body
@@ -285,8 +286,12 @@ def gradient_model_of(f: Callable, names: list[str]) -> GradientModel:
     path, text = _source_text(f)
     key = (text, f.__name__, tuple(names))
     if key not in _MODELS:
-        code = compile_source(SourceFile(path, text), [f.__name__], names)
-        _MODELS[key] = gradient_model(code, f.__name__, names, path, text)
+
+        def read_back() -> GradientModel:  # reads the model's text again: deep stack
+            code = compile_source(SourceFile(path, text), [f.__name__], names)
+            return gradient_model(code, f.__name__, names, path, text)
+
+        _MODELS[key] = with_compiler_stack(read_back)
     return _MODELS[key]
 
 
@@ -295,8 +300,14 @@ def tangent_model_of(f: Callable, names: list[str]) -> GradientModel:
     path, text = _source_text(f)
     key = (text, f.__name__, tuple(names), "tangent")
     if key not in _MODELS:
-        code = compile_source(SourceFile(path, text), [f.__name__], names, "forward")
-        _MODELS[key] = tangent_model(code, f.__name__, names, path, text)
+
+        def read_back() -> GradientModel:  # reads the model's text again: deep stack
+            code = compile_source(
+                SourceFile(path, text), [f.__name__], names, "forward"
+            )
+            return tangent_model(code, f.__name__, names, path, text)
+
+        _MODELS[key] = with_compiler_stack(read_back)
     return _MODELS[key]
 
 

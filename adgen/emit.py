@@ -471,8 +471,11 @@ def _live_in(stmts: list[ast.stmt], live: set[str]) -> set[str]:
                 _names(stmt.iter) if isinstance(stmt, ast.For) else _names(stmt.test)
             )
             bound = _names_stored(stmt.target) if isinstance(stmt, ast.For) else set()
+            # One pass is the fixed point: a body maps live to (live - kills) | reads,
+            # so a second pass from live | body_live adds nothing (and two passes
+            # per loop took 2 ** depth passes over nested loops).
             body_live = _live_in(stmt.body, live) - bound
-            live = live | (_live_in(stmt.body, live | body_live) - bound) | header
+            live = live | body_live | header
         else:
             live = (live - _names_stored(stmt)) | _names(stmt)
     return live
