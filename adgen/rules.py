@@ -298,7 +298,9 @@ def summed(value: E, axis: Any, keepdims: bool) -> E:
 defvjp(
     "full_like", None, lambda g, ans, x, v: g
 )  # the reverse pass sums g to v's shape
-defvjp("expand_dims", lambda g, ans, x, axis: np.reshape(g, np.shape(x)))
+# Summing over the inserted size-1 axes drops them, and np.sum has a rule of
+# its own (np.reshape(g, np.shape(x)) would not read back: a call in a shape).
+defvjp("expand_dims", lambda g, ans, x, axis: summed(g, axis, False))
 defvjp("unbroadcast", lambda g, ans, a, like: runtime.broadcast_like(g, a), None)
 defvjp("broadcast_like", lambda g, ans, a, like: runtime.unbroadcast(g, a), None)
 defvjp(
@@ -309,6 +311,18 @@ defvjp(
         keepdims,
     ),
     None,
+    None,
+)
+# unreduce spreads a over the axes a reduction removed (logsumexp's rule, where
+# x's rank is unknown); sum_like sums them back: each is the other's adjoint.
+defvjp(
+    "unreduce",
+    lambda g, ans, a, x, axis, keepdims: runtime.sum_like(g, a, axis, keepdims),
+    None,
+)
+defvjp(
+    "sum_like",
+    lambda g, ans, t, like, axis, keepdims: runtime.unreduce(g, t, axis, keepdims),
     None,
 )
 defvjp("index_adjoint", lambda g, ans, a, x, index: g[index], None)
