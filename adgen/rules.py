@@ -278,7 +278,19 @@ defvjp(
 defvariadic(
     "concatenate", lambda g, ans, i, xs, axis: runtime.concatenate_part(g, xs, i, axis)
 )
-defvariadic("stack", lambda g, ans, i, xs, axis: np.take(g, i, axis=axis))
+
+
+def _stack_part(g: E, ans: E, i: int, xs: Any, axis: int) -> E:
+    """The ``i``-th slice of ``g`` along ``axis``, spelled as an index: adgen reads
+    an index back for second derivatives (``np.take`` has no rule)."""
+    if axis >= 0:
+        index = (*(slice(None),) * axis, i)
+    else:
+        index = (ast.Constant(...), i, *(slice(None),) * (-axis - 1))
+    return g[index if len(index) > 1 else i]
+
+
+defvariadic("stack", _stack_part)
 
 # --- functions with a user's rule (custom.py, @adgen.defvjp in the model) --------
 # The rule's own return expression, its names replaced; None: no gradient.
