@@ -218,8 +218,8 @@ def _from_other_cells(f: Callable, text: str) -> str:
     running function's, never by executing anything) and appended as source,
     after the cell's own lines so that reported line numbers stay right.
     """
-    try:
-        tree = ast.parse(text)
+    try:  # parsed where the compiler parses: on its stack, one parse at a time
+        tree = with_compiler_stack(lambda: ast.parse(text))
     except (SyntaxError, RecursionError, MemoryError):
         return ""  # compile_source reports it, located
     known = {

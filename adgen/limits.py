@@ -49,8 +49,11 @@ COMPILER_RECURSION_LIMIT = 100_000
 
 T = TypeVar("T")
 _inside = threading.local()  # set in the compiler's thread: nested calls run inline
-_limit_lock = threading.Lock()
-_raised: list[int] = []  # the limit to restore, while compiler threads run
+# One compile at a time: the stack size and the recursion limit are the
+# process's, and CPython 3.11's AST constructor counts its depth per
+# interpreter, so two threads parsing at once can fail with "AST constructor
+# recursion depth mismatch" (python/cpython#106905).
+_one_at_a_time = threading.Lock()
 
 
 def with_compiler_stack(call: Callable[[], T]) -> T:
@@ -69,21 +72,22 @@ def with_compiler_stack(call: Callable[[], T]) -> T:
         except BaseException as error:  # re-raised in the caller's thread
             outcome["error"] = error
 
-    try:
-        previous = threading.stack_size(COMPILER_STACK_BYTES)
-    except (ValueError, RuntimeError):  # this platform fixes thread stacks
-        return call()
-    try:
-        worker = threading.Thread(
-            target=compile_in_thread, name="adgen-compiler", daemon=True
-        )
-        with _raised_recursion_limit():
-            worker.start()
-            worker.join()
-    except RuntimeError:  # no thread could be started (resource limits)
-        return call()
-    finally:
-        threading.stack_size(previous)
+    with _one_at_a_time:
+        try:
+            previous = threading.stack_size(COMPILER_STACK_BYTES)
+        except (ValueError, RuntimeError):  # this platform fixes thread stacks
+            return call()
+        try:
+            worker = threading.Thread(
+                target=compile_in_thread, name="adgen-compiler", daemon=True
+            )
+            with _raised_recursion_limit():
+                worker.start()
+                worker.join()
+        except RuntimeError:  # no thread could be started (resource limits)
+            return call()
+        finally:
+            threading.stack_size(previous)
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
@@ -91,21 +95,14 @@ def with_compiler_stack(call: Callable[[], T]) -> T:
 
 @contextlib.contextmanager
 def _raised_recursion_limit() -> Iterator[None]:
-    """The recursion limit is per interpreter: raise it while any compiler thread
-    runs, and restore the caller's when the last one ends."""
-    with _limit_lock:
-        if not _raised:
-            _raised.append(sys.getrecursionlimit())
-            sys.setrecursionlimit(max(_raised[0], COMPILER_RECURSION_LIMIT))
-        else:
-            _raised.append(_raised[0])
+    """The recursion limit, raised while the compiler's thread runs (it is the
+    interpreter's: other threads see it too, for that time)."""
+    original = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(original, COMPILER_RECURSION_LIMIT))
     try:
         yield
     finally:
-        with _limit_lock:
-            original = _raised.pop()
-            if not _raised:
-                sys.setrecursionlimit(original)
+        sys.setrecursionlimit(original)
 
 
 @contextlib.contextmanager
