@@ -287,14 +287,20 @@ def _block_nesting(
                 blocks + more_blocks,
                 loops + more_loops,
             )
-            deepest = max(deepest, (blocks + more_blocks, loops + more_loops))
-        deepest = max(deepest, inner)
+            deepest = _deeper(deepest, (blocks + more_blocks, loops + more_loops))
+        deepest = _deeper(deepest, inner)
         for child in ast.iter_child_nodes(node):
             nested = child is not getattr(node, "test", None) and child is not getattr(
                 node, "iter", None
             )
             todo.append((child, *(inner if nested else (blocks, loops))))
     return deepest
+
+
+def _deeper(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    """Each count's own maximum: the deepest blocks and the deepest loops may lie on
+    different paths, and each limit is checked on its own."""
+    return max(a[0], b[0]), max(a[1], b[1])
 
 
 def check_blocks(source: SourceFile, fn: Function) -> None:

@@ -366,11 +366,17 @@ def test_loops_at_pythons_limit_compile(tmp_path, capsys, monkeypatch):
 
 
 def test_loops_are_counted_through_helpers(tmp_path, capsys, monkeypatch):
-    """12 loops in a helper called inside 10 loops: 22 in the generated code."""
-    inner = ["    " * (i + 1) + f"for j{i} in range(1):\n" for i in range(12)] + [
-        "    " * 13 + "x = x * 2.0\n",
-        "    return x\n",
-    ]
+    """12 loops in a helper called inside 10 loops: 22 in the generated code (the
+    helper's 30 nested ifs, deeper but loopless, must not hide its loops)."""
+    ifs = ["    " * (i + 1) + "if x > -100.0:\n" for i in range(30)]
+    inner = (
+        [*ifs, "    " * 31 + "x = x * 2.0\n"]
+        + ["    " * (i + 1) + f"for j{i} in range(1):\n" for i in range(12)]
+        + [
+            "    " * 13 + "x = x * 2.0\n",
+            "    return x\n",
+        ]
+    )
     source = nested_loops(10, "y = g(y)") + "\n\ndef g(x):\n" + "".join(inner)
     line, _, message = refused(tmp_path, source, capsys, monkeypatch)
     assert line == line_of(source, "y = g(y)")
