@@ -27,6 +27,7 @@ from .errors import (
     UnresolvedName,
 )
 from .higher import GradientModel, gradient_model, tangent_model
+from .limits import with_compiler_stack
 from .parse import Module, scan_module
 from .pipeline import compile_source, run
 from .runtime import numpy_floats
@@ -229,7 +230,8 @@ def _check_live_constants(f: Callable, path: str, text: str) -> None:
 
 @functools.lru_cache(maxsize=32)
 def _scanned(path: str, text: str) -> Module:
-    return scan_module(SourceFile(path, text))
+    # on the compiler's stack: the scan recurses as deep as the model's expressions
+    return with_compiler_stack(lambda: scan_module(SourceFile(path, text)))
 
 
 def _global_names(f: Callable) -> set[str]:
@@ -294,10 +296,10 @@ def _from_other_cells(f: Callable, text: str) -> str:
     running function's, never by executing anything) and appended as source,
     after the cell's own lines so that reported line numbers stay right.
     """
-    try:
-        tree = ast.parse(text)
-    except SyntaxError:
-        return ""
+    try:  # parsed where the compiler parses: on its stack, one parse at a time
+        tree = with_compiler_stack(lambda: ast.parse(text))
+    except (SyntaxError, RecursionError, MemoryError):
+        return ""  # compile_source reports it, located
     known = {
         n.asname or n.name.split(".")[0]
         for s in tree.body
@@ -362,8 +364,12 @@ def gradient_model_of(f: Callable, names: list[str]) -> GradientModel:
     path, text = _source_text(f)
     key = (text, f.__name__, tuple(names))
     if key not in _MODELS:
-        stages = run(SourceFile(path, text), [f.__name__], names)
-        _MODELS[key] = gradient_model(stages, f.__name__, names, path)
+
+        def differentiate() -> GradientModel:  # walks the model's IR: deep stack
+            stages = run(SourceFile(path, text), [f.__name__], names)
+            return gradient_model(stages, f.__name__, names, path)
+
+        _MODELS[key] = with_compiler_stack(differentiate)
     return _MODELS[key]
 
 
@@ -372,8 +378,12 @@ def tangent_model_of(f: Callable, names: list[str]) -> GradientModel:
     path, text = _source_text(f)
     key = (text, f.__name__, tuple(names), "tangent")
     if key not in _MODELS:
-        stages = run(SourceFile(path, text), [f.__name__], names, mode="forward")
-        _MODELS[key] = tangent_model(stages, f.__name__, names, path)
+
+        def differentiate() -> GradientModel:  # walks the model's IR: deep stack
+            stages = run(SourceFile(path, text), [f.__name__], names, mode="forward")
+            return tangent_model(stages, f.__name__, names, path)
+
+        _MODELS[key] = with_compiler_stack(differentiate)
     return _MODELS[key]
 
 

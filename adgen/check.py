@@ -180,7 +180,7 @@ AUGMENTED_OPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult)
 
 def check_function(module: Module, fn: ast.FunctionDef) -> None:
     """Raise the first problem found in ``fn`` or the helpers it calls."""
-    _check_recursion(module, fn, [])
+    _check_recursion(module, fn)
     for f in [fn, *reachable_helpers(module, fn)]:
         _check_signature(module, f)
         _check_body(module, f, is_target=f is fn)
@@ -429,18 +429,36 @@ def _check_target(module: Module, target: ast.expr) -> None:
     )
 
 
-def _check_recursion(module: Module, fn: ast.FunctionDef, stack: list[str]) -> None:
-    if fn.name in stack:
-        caller = module.functions[stack[-1]]
-        call = next(
-            n
-            for n in ast.walk(caller)
-            if isinstance(n, ast.Call) and getattr(n.func, "id", None) == fn.name
-        )
-        chain = " -> ".join([*stack[stack.index(fn.name) :], fn.name])
-        raise RecursionNotSupported(
-            f"recursive call ({chain}) cannot be unrolled statically",
-            module.location(call),
-        )
-    for name in called_helpers(module, fn):
-        _check_recursion(module, module.functions[name], [*stack, fn.name])
+def _check_recursion(module: Module, fn: ast.FunctionDef) -> None:
+    """Refuse a helper that calls itself, directly or through others.
+
+    A depth-first walk of the call graph with an explicit stack (a chain of
+    helpers may be as long as the file), visiting each function once."""
+    path, on_path, finished = [fn.name], {fn.name}, set()
+    pending = [iter(called_helpers(module, fn))]
+    while pending:
+        name = next(pending[-1], None)
+        if name is None:
+            pending.pop()
+            finished.add(path[-1])
+            on_path.discard(path.pop())
+        elif name in on_path:
+            _refuse_recursion(module, path, name)
+        elif name not in finished:
+            path.append(name)
+            on_path.add(name)
+            pending.append(iter(called_helpers(module, module.functions[name])))
+
+
+def _refuse_recursion(module: Module, path: list[str], name: str) -> None:
+    caller = module.functions[path[-1]]
+    call = next(
+        n
+        for n in ast.walk(caller)
+        if isinstance(n, ast.Call) and getattr(n.func, "id", None) == name
+    )
+    chain = " -> ".join([*path[path.index(name) :], name])
+    raise RecursionNotSupported(
+        f"recursive call ({chain}) cannot be unrolled statically",
+        module.location(call),
+    )

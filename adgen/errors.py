@@ -148,6 +148,10 @@ class MutationNotSupported(UnsupportedSyntax):
     )
 
 
+class SizeLimit(AdgenError):
+    """A model deeper or larger than adgen compiles (the limits in ``limits.py``)."""
+
+
 class BadWrt(AdgenError):
     """``wrt`` names a parameter the function does not have."""
 

@@ -18,7 +18,9 @@ branches that *end* where control leaves them:
    After this, every ``return``, ``break`` and ``continue`` is the last
    statement of its path, so the reverse sweep knows exactly which statements
    ran from the branch taken alone.  A continuation reached by several paths is
-   copied into each (rare: only when an exit is nested two ``if`` deep).
+   copied into each (rare: only when an exit is nested two ``if`` deep).  Such
+   copies multiply with each exit nested so, and past ``MAX_COPIED_NODES``
+   copied nodes ``TooMuchCopying`` stops the pass (limits.py reports it).
 """
 
 from __future__ import annotations
@@ -27,6 +29,29 @@ import ast
 import copy
 
 EXITS = (ast.Return, ast.Break, ast.Continue)
+MAX_COPIED_NODES = 20_000  # nodes copied into several paths, in one function (each becomes code 2 to 3 times)
+
+
+class TooMuchCopying(Exception):
+    """Moving the code after exits into each path would copy too much; ``stmt`` is
+    the ``if`` whose continuation went past the limit."""
+
+    def __init__(self, stmt: ast.stmt):
+        super().__init__(stmt)
+        self.stmt = stmt
+
+
+class _Copies:
+    """Counts the nodes copied for one function, and copies no more than the limit."""
+
+    def __init__(self) -> None:
+        self.nodes = 0
+
+    def of(self, stmts: list[ast.stmt], at: ast.stmt) -> list[ast.stmt]:
+        self.nodes += sum(1 for s in stmts for _ in ast.walk(s))
+        if self.nodes > MAX_COPIED_NODES:
+            raise TooMuchCopying(at)
+        return copy.deepcopy(stmts)
 
 
 def structure_exits(body: list[ast.stmt], fresh: dict[str, str]) -> list[ast.stmt]:
@@ -39,7 +64,7 @@ def structure_exits(body: list[ast.stmt], fresh: dict[str, str]) -> list[ast.stm
     if _returns_in_loops(body):
         body = _lower_loop_returns(body, fresh, in_loop=False)
         body = [*_flag_init(fresh, body[0]), *body]
-    return _nest(body)
+    return _nest(body, _Copies())
 
 
 def may_exit(stmts: list[ast.stmt]) -> bool:
@@ -120,36 +145,64 @@ def _after_loop(loop: ast.stmt, fresh: dict[str, str], in_loop: bool) -> ast.If:
     return node
 
 
-def _nest(stmts: list[ast.stmt]) -> list[ast.stmt]:
+def _nest(stmts: list[ast.stmt], copies: _Copies) -> list[ast.stmt]:
     """Move what follows an ``if`` that may exit into its non-exiting paths."""
     out: list[ast.stmt] = []
     for i, stmt in enumerate(stmts):
         if isinstance(stmt, ast.If):
-            stmt.body = _nest(stmt.body)
-            stmt.orelse = _nest(stmt.orelse)
+            stmt.body = _nest(stmt.body, copies)
+            stmt.orelse = _nest(stmt.orelse, copies)
             rest = stmts[i + 1 :]
             if rest and (may_exit(stmt.body) or may_exit(stmt.orelse)):
-                rest = _nest(rest)
-                _continue_with(stmt.body, rest)
-                _continue_with(stmt.orelse, copy.deepcopy(rest))
+                rest = _nest(rest, copies)
+                _continue_both(stmt, rest, copies)
                 out.append(stmt)
                 return out
         elif isinstance(stmt, (ast.For, ast.While)):
-            stmt.body = _nest(stmt.body)
+            stmt.body = _nest(stmt.body, copies)
         out.append(stmt)
         if isinstance(stmt, EXITS):
             return out  # code after an exit never runs
     return out
 
 
-def _continue_with(block: list[ast.stmt], rest: list[ast.stmt]) -> None:
+def _continue_both(stmt: ast.If, rest: list[ast.stmt], copies: _Copies) -> None:
+    """``rest`` after both paths of ``stmt``; copied only where both continue
+    (a chain of guards, ``if c: return a``, moves each continuation once)."""
+    if _falls_through(stmt.body) and _falls_through(stmt.orelse):
+        _continue_with(stmt.body, rest, copies)
+        _continue_with(stmt.orelse, copies.of(rest, stmt), copies)
+    else:
+        _continue_with(stmt.body, rest, copies)
+        _continue_with(stmt.orelse, rest, copies)
+
+
+def _falls_through(block: list[ast.stmt]) -> bool:
+    """Does some path through ``block`` reach its end (so ``_continue_with`` uses
+    the continuation)?"""
+    while block:
+        last = block[-1]
+        if isinstance(last, EXITS):
+            return False
+        if not (
+            isinstance(last, ast.If) and (may_exit(last.body) or may_exit(last.orelse))
+        ):
+            return True
+        if _falls_through(last.body):
+            return True
+        block = last.orelse
+    return True
+
+
+def _continue_with(
+    block: list[ast.stmt], rest: list[ast.stmt], copies: _Copies
+) -> None:
     """Append ``rest`` to every path through ``block`` that does not exit."""
     last = block[-1] if block else None
     if isinstance(last, EXITS):
         return
     if isinstance(last, ast.If) and (may_exit(last.body) or may_exit(last.orelse)):
-        _continue_with(last.body, rest)
-        _continue_with(last.orelse, copy.deepcopy(rest))
+        _continue_both(last, rest, copies)
         return
     block.extend(rest)
 

@@ -25,6 +25,7 @@ from .errors import SourceFile
 from .forward import jvp_functions
 from .graph import Graph, build_graph, describe
 from .ir import Break, Eqn, Function, If, Stmt
+from .limits import check_blocks, check_sizes, located_overflow, with_compiler_stack
 from .normalize import assert_normal_form, normalize
 from .optimize import optimize
 from .parse import Module, parse_module, select_functions
@@ -64,33 +65,49 @@ def run(
     origin: Provenance | None = None,
     mode: str = "reverse",
 ) -> Stages:
-    """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``."""
+    """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``.
+    The passes recurse as deep as the model nests: they run on a deep stack."""
+    return with_compiler_stack(lambda: _run(source, functions, wrt, origin, mode))
+
+
+def _run(
+    source: SourceFile,
+    functions: list[str] | None,
+    wrt: list[str] | None,
+    origin: Provenance | None,
+    mode: str,
+) -> Stages:
     module = parse_module(source)
     stages = Stages(module)
     selected = select_functions(module, functions)
     for fn in selected:  # every function is checked before any is transformed
-        check_function(module, fn)
+        with located_overflow(module, fn):
+            check_function(module, fn)
+            check_sizes(module, fn)
     for fn in selected:
-        normal = normalize(module, fn, wrt)
-        assert_normal_form(normal)
-        graph = build_graph(normal)
-        stages.functions.append(normal)
-        stages.graphs.append(graph)
-        stages.backwards.append(specialize(graph, reverse_sweep(graph)))
+        with located_overflow(module, fn):
+            normal = normalize(module, fn, wrt)
+            check_blocks(source, normal)
+            assert_normal_form(normal)
+            graph = build_graph(normal)
+            stages.functions.append(normal)
+            stages.graphs.append(graph)
+            stages.backwards.append(specialize(graph, reverse_sweep(graph)))
     compiled = [
         Compiled(g, b) for g, b in zip(stages.graphs, stages.backwards, strict=False)
     ]
-    program = build_program(
-        compiled,
-        origin or Provenance(source.path, source_hash(source.text)),
-        MODES[mode],
-    )
-    stages.program = program
-    # arguments.py still edits the printed text: the one pass left to move to the IR
-    stages.emitted = python_arguments(
-        emit(optimize(program, stages.graphs)), stages.graphs
-    )
-    stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
+    with located_overflow(module, selected[0]):
+        program = build_program(
+            compiled,
+            origin or Provenance(source.path, source_hash(source.text)),
+            MODES[mode],
+        )
+        stages.program = program
+        # arguments.py still edits the printed text: the one pass left to move to the IR
+        stages.emitted = python_arguments(
+            emit(optimize(program, stages.graphs)), stages.graphs
+        )
+        stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 
 

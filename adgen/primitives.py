@@ -195,6 +195,9 @@ def _gradient_code_prims(add: Callable[[Primitive], None]) -> None:
         ("matmul_adjoint_y", ("g", "x", "y"), {}, "y"),
         ("dot_adjoint_x", ("g", "x", "y"), {}, "x"),
         ("dot_adjoint_y", ("g", "x", "y"), {}, "y"),
+        # a scalar g stays a scalar: no shape to promise
+        ("unreduce", ("g", "x"), {"axis": None, "keepdims": False}, None),
+        ("sum_like", ("t", "like"), {"axis": None, "keepdims": False}, "like"),
     ]:
         helper = getattr(runtime, name)
         add(

@@ -303,7 +303,19 @@ defvjp(
 defvariadic(
     "concatenate", lambda g, ans, i, xs, axis: runtime.concatenate_part(g, xs, i, axis)
 )
-defvariadic("stack", lambda g, ans, i, xs, axis: np.take(g, i, axis=axis))
+
+
+def _stack_part(g: E, ans: E, i: int, xs: Any, axis: int) -> E:
+    """The ``i``-th slice of ``g`` along ``axis``, spelled as an index: adgen reads
+    an index back for second derivatives (``np.take`` has no rule)."""
+    if axis >= 0:
+        index = (*(slice(None),) * axis, i)
+    else:
+        index = (ast.Constant(...), i, *(slice(None),) * (-axis - 1))
+    return g[index if len(index) > 1 else i]
+
+
+defvariadic("stack", _stack_part)
 
 # --- functions with a user's rule (custom.py, @adgen.defvjp in the model) --------
 # The rule's own return expression, its names replaced; None: no gradient.
@@ -323,7 +335,9 @@ def summed(value: E, axis: Any, keepdims: bool) -> E:
 defvjp(
     "full_like", None, lambda g, ans, x, v: g
 )  # the reverse pass sums g to v's shape
-defvjp("expand_dims", lambda g, ans, x, axis: np.reshape(g, np.shape(x)))
+# Summing over the inserted size-1 axes drops them, and np.sum has a rule of
+# its own (np.reshape(g, np.shape(x)) would not read back: a call in a shape).
+defvjp("expand_dims", lambda g, ans, x, axis: summed(g, axis, False))
 defvjp("unbroadcast", lambda g, ans, a, like: runtime.broadcast_like(g, a), None)
 defvjp("broadcast_like", lambda g, ans, a, like: runtime.unbroadcast(g, a), None)
 defvjp(
@@ -334,6 +348,18 @@ defvjp(
         keepdims,
     ),
     None,
+    None,
+)
+# unreduce spreads a over the axes a reduction removed (logsumexp's rule, where
+# x's rank is unknown); sum_like sums them back: each is the other's adjoint.
+defvjp(
+    "unreduce",
+    lambda g, ans, a, x, axis, keepdims: runtime.sum_like(g, a, axis, keepdims),
+    None,
+)
+defvjp(
+    "sum_like",
+    lambda g, ans, t, like, axis, keepdims: runtime.unreduce(g, t, axis, keepdims),
     None,
 )
 defvjp("index_adjoint", lambda g, ans, a, x, index: g[index], None)

@@ -32,6 +32,7 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "numpy_floats_or_raise",
     "scalar_math",
     "sequences_as_arrays",
+    "sum_like",
     "trace_adjoint",
     "unbroadcast",
     "unreduce",
@@ -50,6 +51,8 @@ GRADIENT_HELPERS = [
     "matmul_adjoint_y",
     "dot_adjoint_x",
     "dot_adjoint_y",
+    "unreduce",
+    "sum_like",
 ]
 
 
@@ -246,6 +249,20 @@ def unreduce(g: Any, x: Any, axis: Any, keepdims: bool) -> Any:
     if not keepdims and axis is not None:
         g = np.expand_dims(g, _normalize_axes(axis, len(shape)))
     return np.broadcast_to(g, shape)
+
+
+def sum_like(t: Any, like: Any, axis: Any, keepdims: bool) -> Any:
+    """``t`` summed back to ``like``'s shape over the ``axis`` that
+    ``unreduce(like, x, axis, keepdims)`` spread ``like`` over: the adjoint of
+    ``unreduce``, which adgen needs to differentiate gradient code twice.
+
+    A scalar ``like`` was left as it is by ``unreduce`` and stretched over
+    everything by broadcasting afterwards, so every entry of ``t`` sums into it."""
+    if np.shape(t) == np.shape(like) or np.ndim(t) == 0:
+        return t
+    if np.ndim(like) == 0:
+        return np.sum(t)
+    return np.sum(t, axis=axis, keepdims=keepdims)
 
 
 def extremum_adjoint(g: Any, x: Any, ans: Any, axis: Any, keepdims: bool) -> np.ndarray:

@@ -372,8 +372,11 @@ def live_in(body: tuple[P.Stmt, ...] | list[P.Stmt], live: set[str]) -> set[str]
             live = live_in(stmt.then, live) | live_in(stmt.orelse, live) | _reads(stmt)
         elif isinstance(stmt, P.For | P.While):  # the body may run no time, or again
             bound = {stmt.index} if isinstance(stmt, P.For) else set()
+            # One pass is the fixed point: a body adds to what is live after it only
+            # names it reads, so a second pass from live | body_live adds nothing
+            # (and two passes per loop took 2 ** depth passes over nested loops).
             body_live = live_in(stmt.body, live) - bound
-            live = live | (live_in(stmt.body, live | body_live) - bound) | _reads(stmt)
+            live = live | body_live | _reads(stmt)
         else:
             live = (live - _stored(stmt)) | _reads(stmt)
     return live

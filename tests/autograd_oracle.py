@@ -104,8 +104,8 @@ class _DropImports(ast.NodeTransformer):
         return ast.ImportFrom(node.module, keep, node.level) if keep else None
 
 
-def traced_function(text: str):
-    """The program's ``f``, its numpy calls going to autograd.numpy."""
+def traced_namespace(text: str) -> dict:
+    """The module ``text`` run with its numpy calls going to autograd.numpy."""
     tree = ast.fix_missing_locations(_DropImports().visit(ast.parse(text)))
     namespace: dict = {
         "__name__": "fuzz_autograd",
@@ -115,7 +115,12 @@ def traced_function(text: str):
         "logsumexp": asp.logsumexp,
     }
     exec(compile(tree, "fuzz_autograd.py", "exec"), namespace)
-    return namespace["f"]
+    return namespace
+
+
+def traced_function(text: str):
+    """The program's ``f``, its numpy calls going to autograd.numpy."""
+    return traced_namespace(text)["f"]
 
 
 def autograd_gradients(text: str, args: list, wrt: list[int]) -> tuple | str:

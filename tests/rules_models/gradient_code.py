@@ -16,8 +16,10 @@ from adgen.runtime import (
     index_adjoint,
     matmul_adjoint_x,
     matmul_adjoint_y,
+    sum_like,
     trace_adjoint,
     unbroadcast,
+    unreduce,
 )
 
 
@@ -67,3 +69,27 @@ def gc_dot_adjoint_x(g, x, y):
 
 def gc_dot_adjoint_y(g, x, y):
     return dot_adjoint_y(g, x, y)
+
+
+def gc_unreduce(g, x):
+    return unreduce(g, x, 1, False) * x
+
+
+def gc_unreduce_keepdims(g, x):
+    return unreduce(g, x, (0, 2), True) * x
+
+
+def gc_unreduce_scalar(g, x):
+    return unreduce(g, x, 0, False) * x
+
+
+def gc_sum_like(t, like):
+    return sum_like(t * t, like, 1, False)
+
+
+def gc_sum_like_keepdims(t, like):
+    return sum_like(t * t, like, (0, 2), True)
+
+
+def gc_sum_like_scalar(t, like):
+    return sum_like(t * t, like, 0, False)
