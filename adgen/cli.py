@@ -38,6 +38,7 @@ from .pipeline import MODES, STAGES, Stages, display_path, dump, run, source_has
 from .testing import AGREE, DISAGREE, INCONCLUSIVE
 from .trace import (
     adjoint_trace,
+    annotations,
     number,
     parse_point,
     primal_trace,
@@ -186,6 +187,18 @@ def _add_graph(commands: argparse._SubParsersAction) -> None:
     g.add_argument(
         "--wrt", metavar="NAMES", help="parameters whose influence is marked active"
     )
+    g.add_argument(
+        "--at",
+        metavar="X=V,...",
+        help="label each node with its value, tangent and adjoint at this point, "
+        "numbered v1, v2, ... as the lecture numbers them",
+    )
+    g.add_argument(
+        "--seed",
+        metavar="PARAM",
+        help="with --at: the tangents are for PARAM_dot = 1 (default: the first parameter)",
+    )
+    g.add_argument("--digits", type=int, default=3, help="with --at: decimals shown")
     g.set_defaults(handler=_graph)
 
 
@@ -327,12 +340,32 @@ def _graph(args: argparse.Namespace) -> int:
 
     stages, graph = _one_function(args.target, args.wrt)
     _straight_line(stages, graph, "graph")
+    notes, subtitle = _graph_notes(args, stages, graph) if args.at else ({}, None)
     if args.output and args.output != "-":  # `-o -`: stdout, as without -o
-        render(graph, args.output)
+        render(graph, args.output, notes, subtitle)
         print(f"wrote {args.output}")
     else:
-        print(to_dot(graph), end="")
+        print(to_dot(graph, notes), end="")
     return EXIT_OK
+
+
+def _graph_notes(
+    args: argparse.Namespace, stages: Stages, graph: Graph
+) -> tuple[dict[str, tuple[str, ...]], str]:
+    """``adgen graph --at``: each node's ``v_i``, value, tangent and adjoint, as in
+    the lecture's three tables; the subtitle says at which point and which seed."""
+    point = parse_point(args.at)
+    seed = args.seed or graph.fn.params[0]
+    rows = annotations(graph, stages.backwards[0], point, seed)
+    notes = {}
+    for name, row in rows.items():
+        lines = [f"v{row.number}", f"{name} = {number(row.value, args.digits)}"]
+        lines.append(f"{name}_dot = {number(row.tangent, args.digits)}")
+        if row.adjoint is not None:
+            lines.append(f"{name}_bar = {number(row.adjoint, args.digits)}")
+        notes[name] = tuple(lines)
+    where = ", ".join(f"{k}={number(v, args.digits)}" for k, v in point.items())
+    return notes, f"at {where};  _dot: tangent for {seed}_dot = 1;  _bar: adjoint"
 
 
 def _trace(args: argparse.Namespace) -> int:

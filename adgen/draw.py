@@ -25,8 +25,8 @@ import contextlib
 import os
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -101,6 +101,27 @@ def graph_nodes(graph: Graph) -> list[Node]:
     return nodes
 
 
+def annotate(nodes: list[Node], notes: Mapping[str, tuple[str, ...]]) -> list[Node]:
+    """Nodes with ``notes[name]`` as their label's first line's prefix and extra lines:
+    the annotated graph puts the lecture's ``v_i`` before each name and the node's
+    value, tangent and adjoint under its type."""
+    return [
+        (
+            replace(
+                n,
+                lines=(
+                    f"{notes[n.name][0]}  {n.lines[0]}",
+                    *n.lines[1:],
+                    *notes[n.name][1:],
+                ),
+            )
+            if n.name in notes
+            else n
+        )
+        for n in nodes
+    ]
+
+
 def graph_edges(graph: Graph) -> list[Edge]:
     """One edge per variable operand (two for ``x * x``), then one per name in static parameters."""
     edges = []
@@ -148,15 +169,16 @@ def _short(text: str, limit: int = 24) -> str:
 # --- DOT -----------------------------------------------------------------------
 
 
-def to_dot(graph: Graph) -> str:
-    """The graph as Graphviz DOT text, left to right; the same graph gives the same bytes."""
+def to_dot(graph: Graph, notes: Mapping[str, tuple[str, ...]] | None = None) -> str:
+    """The graph as Graphviz DOT text, left to right; the same graph gives the same bytes.
+    ``notes``: see ``annotate``."""
     lines = [
         f"digraph {_quote(graph.fn.name)} {{",
         "  rankdir=LR;",
         '  node [fontname="Helvetica"];',
         '  edge [color="#3c3c3c"];',
     ]
-    nodes = graph_nodes(graph)
+    nodes = annotate(graph_nodes(graph), notes or {})
     active = {n.name for n in nodes if n.active}
     lines += [f"  {_quote(n.name)} [{_dot_node_attrs(n)}];" for n in nodes]
     for e in graph_edges(graph):
@@ -400,8 +422,14 @@ def _finish(
 # --- drawing -------------------------------------------------------------------
 
 
-def render(graph: Graph, path: str | os.PathLike[str]) -> None:
-    """Write a picture of ``graph``; the extension chooses: .dot, .png, .svg or .pdf."""
+def render(
+    graph: Graph,
+    path: str | os.PathLike[str],
+    notes: Mapping[str, tuple[str, ...]] | None = None,
+    subtitle: str | None = None,
+) -> None:
+    """Write a picture of ``graph``; the extension chooses: .dot, .png, .svg or .pdf.
+    ``notes`` and ``subtitle`` annotate it (see ``annotate`` and ``draw``)."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in FORMATS:
@@ -412,15 +440,21 @@ def render(graph: Graph, path: str | os.PathLike[str]) -> None:
             hint=f"name the picture file with one of {', '.join(FORMATS)}",
         )
     if suffix == ".dot":
-        text = to_dot(graph)
+        text = to_dot(graph, notes)
         _write_atomically(target, lambda tmp: Path(tmp).write_text(text, "utf-8"))
         return
-    figure = draw(graph)
+    figure = draw(graph, notes, subtitle)
     _write_atomically(target, lambda tmp: _save(figure, tmp, suffix[1:]))
 
 
-def draw(graph: Graph) -> Any:
-    """The picture as a ``matplotlib.figure.Figure`` (Agg canvas, no pyplot state)."""
+def draw(
+    graph: Graph,
+    notes: Mapping[str, tuple[str, ...]] | None = None,
+    subtitle: str | None = None,
+) -> Any:
+    """The picture as a ``matplotlib.figure.Figure`` (Agg canvas, no pyplot state).
+    ``subtitle`` replaces the ``wrt`` line under the title (the annotated graph
+    says there at which point, and for which seed)."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -430,7 +464,7 @@ def draw(graph: Graph) -> Any:
             hint="pip install 'adgen[lab]' (or matplotlib); -o FILE.dot needs nothing",
         ) from None
 
-    nodes = graph_nodes(graph)
+    nodes = annotate(graph_nodes(graph), notes or {})
     edges = graph_edges(graph)
     plan = layout(nodes, edges)
     figure = Figure(figsize=(plan.width, plan.height))
@@ -444,7 +478,7 @@ def draw(graph: Graph) -> Any:
         _draw_edge(ax, plan, nodes, i, edge, {edge.src, edge.dst} <= active)
     for node in nodes:
         _draw_node(ax, node, plan.pos[node.name], plan.size[node.name])
-    _draw_titles(ax, graph, plan, nodes)
+    _draw_titles(ax, graph, plan, nodes, subtitle)
     return figure
 
 
@@ -558,11 +592,13 @@ def _port(plan: Layout, index: int, side: int, ellipse: bool) -> tuple[float, fl
     return (x + side * half, y + dy)
 
 
-def _draw_titles(ax: Any, graph: Graph, plan: Layout, nodes: list[Node]) -> None:
+def _draw_titles(
+    ax: Any, graph: Graph, plan: Layout, nodes: list[Node], subtitle: str | None
+) -> None:
     """The function's name and its ``wrt`` above the graph, a key below it."""
     middle = plan.width / 2
     fits = int(plan.width * 72 / (8.5 * CHAR_EM)) - 4
-    wrt = _short(f"wrt {', '.join(graph.fn.wrt) or '-'}", fits)
+    wrt = _short(subtitle or f"wrt {', '.join(graph.fn.wrt) or '-'}", fits)
     text = {"ha": "center", "va": "center", "family": FONT}
     ax.text(middle, MARGIN + 0.2, graph.fn.name, fontsize=15, weight="bold", **text)
     ax.text(middle, MARGIN + 0.5, wrt, fontsize=8.5, color="#555555", **text)

@@ -63,11 +63,25 @@ def namespace() -> dict[str, Any]:
 
 
 def node_numbers(graph: Graph) -> dict[str, int]:
-    """``v_i`` numbering: parameters first, then nodes in evaluation order (as in the lecture)."""
+    """``v_i`` numbering as the lecture numbers its graph: the parameters, then the
+    nodes level by level (a node's level is one more than its deepest operand's),
+    in evaluation order within a level.  For ln x1 + x1 x2 - sin x2 that is
+    v3 = ln v1, v4 = v1 v2, v5 = sin v2, v6 = v3 + v4, v7 = v6 - v5, where plain
+    evaluation order would put the sum before the sine."""
     fn = graph.fn
+    level = dict.fromkeys(fn.params, 0)
+    for eqn in fn.eqns:
+        level[eqn.out] = 1 + max((level.get(v, 0) for v in eqn.variables()), default=0)
+    order = sorted(fn.eqns, key=lambda e: level[e.out])  # stable: evaluation order
     numbers = {p: i + 1 for i, p in enumerate(fn.params)}
-    numbers.update({e.out: len(fn.params) + 1 + i for i, e in enumerate(fn.eqns)})
+    numbers.update({e.out: len(fn.params) + 1 + i for i, e in enumerate(order)})
     return numbers
+
+
+def by_number(lines: list[Line]) -> list[Line]:
+    """Table rows in ``v_i`` order (a topological order, so the values still read
+    forward); parameters' rows stay first."""
+    return sorted(lines, key=lambda line: line.index)
 
 
 def primal_trace(
@@ -82,7 +96,7 @@ def primal_trace(
         statement = primal_statement(eqn)
         values[eqn.out] = _evaluate(statement, {**copied, **values})
         lines.append(Line(numbers[eqn.out], ast.unparse(statement), values[eqn.out]))
-    return lines, values
+    return by_number(lines), values
 
 
 def tangent_trace(graph: Graph, values: dict[str, Any], seed: str) -> list[Line]:
@@ -110,7 +124,7 @@ def tangent_trace(graph: Graph, values: dict[str, Any], seed: str) -> list[Line]
         )
         env[dots[eqn.out]] = _evaluate(statement, env)
         lines.append(Line(numbers[eqn.out], ast.unparse(statement), env[dots[eqn.out]]))
-    return lines
+    return by_number(lines)
 
 
 def adjoint_trace(
@@ -134,9 +148,40 @@ def adjoint_trace(
                 )
             )
     for statement in backward.zeros:
-        env[statement.targets[0].id] = _evaluate(statement, env)
-        lines.append(Line(0, ast.unparse(statement), env[statement.targets[0].id]))
+        target = statement.targets[0].id
+        env[target] = _evaluate(statement, env)
+        primal = target.removesuffix("_bar").rstrip("_")
+        lines.append(Line(numbers.get(primal, 0), ast.unparse(statement), env[target]))
     return lines
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What the lecture's tables say about one node: its number ``v_i``, value,
+    tangent for the seed, and adjoint (None where no adjoint is computed)."""
+
+    number: int
+    value: Any
+    tangent: Any
+    adjoint: Any | None
+
+
+def annotations(
+    graph: Graph, backward: Backward, point: dict[str, float], seed: str
+) -> dict[str, Annotation]:
+    """Every node's row of the three tables, for the annotated graph."""
+    _, values = primal_trace(graph, point)
+    names = {k: name for name, k in node_numbers(graph).items()}
+    tangents = {names[t.index]: t.value for t in tangent_trace(graph, values, seed)}
+    adjoints = {  # the last assignment to a node's adjoint is its total
+        names[a.index]: a.value
+        for a in adjoint_trace(graph, backward, values)
+        if a.index in names
+    }
+    return {
+        name: Annotation(k, values[name], tangents[name], adjoints.get(name))
+        for k, name in sorted(names.items())
+    }
 
 
 def _bind(graph: Graph, point: dict[str, float]) -> dict[str, Any]:

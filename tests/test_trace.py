@@ -9,7 +9,13 @@ from adgen import rules
 from adgen.cli import main
 from adgen.parse import read_source
 from adgen.pipeline import run
-from adgen.trace import adjoint_trace, number, primal_trace, tangent_trace
+from adgen.trace import (
+    adjoint_trace,
+    node_numbers,
+    number,
+    primal_trace,
+    tangent_trace,
+)
 
 LECTURE = str(EXAMPLES / "lecture.py")
 
@@ -23,34 +29,50 @@ def lecture_g():
 def test_primal_trace_matches_the_lecture(lecture_g):
     graph, _ = lecture_g
     lines, _ = primal_trace(graph, {"x1": 2.0, "x2": 5.0})
-    # v1 .. v7 of the lecture: 2, 5, 0.693, 10, -0.959, 10.693, 11.652 (v5 is sin, v6 the sum there;
-    # adgen numbers nodes in evaluation order of the source: n5 = n3 + n4, n6 = sin(x2))
+    # v1 .. v7 of the lecture, numbered as it numbers them: level by level, so
+    # v5 = sin v2 comes before v6 = v3 + v4 (the generated code's n5 is the sum)
+    assert [line.index for line in lines] == [1, 2, 3, 4, 5, 6, 7]
     assert [number(line.value) for line in lines] == [
         "2",
         "5",
         "0.693",
         "10",
-        "10.693",
         "-0.959",
+        "10.693",
         "11.652",
     ]
     assert lines[2].code == "n3 = np.log(x1)"
+    assert lines[4].code == "n6 = np.sin(x2)" and lines[5].code == "n5 = n3 + n4"
 
 
 def test_tangent_trace_matches_the_lecture(lecture_g):
     graph, _ = lecture_g
     _, values = primal_trace(graph, {"x1": 2.0, "x2": 5.0})
     lines = tangent_trace(graph, values, "x1")
+    # the lecture's v̇1 .. v̇7 for v̇1 = 1: 1, 0, 0.5, 5, 0, 5.5, 5.5
     assert [number(line.value) for line in lines] == [
         "1",
         "0",
         "0.5",
         "5",
-        "5.5",
         "0",
+        "5.5",
         "5.5",
     ]
     assert "n4_dot = x1_dot * x2 + x2_dot * x1" in [line.code for line in lines]
+
+
+def test_node_numbers_are_levels_then_evaluation_order(tmp_path):
+    model = tmp_path / "levels.py"
+    model.write_text(
+        "import numpy as np\n\n\ndef f(a, b):\n"
+        "    c = a * b\n    d = np.exp(c)\n    e = np.sin(a)\n    return d + e\n"
+    )
+    graph = run(read_source(str(model)), ["f"]).graphs[0]
+    numbers = node_numbers(graph)
+    by_code = {e.prim: numbers[e.out] for e in graph.eqns}
+    # level 1: a * b, sin a (v3, v4); level 2: exp (v5); level 3: the sum (v6)
+    assert by_code == {"mul": 3, "sin": 4, "exp": 5, "add": 6}
 
 
 def test_adjoint_trace_matches_the_lecture(lecture_g):
@@ -71,6 +93,33 @@ def test_trace_command_prints_three_tables(capsys):
     out = capsys.readouterr().out
     assert "Primal trace" in out and "Tangent trace" in out and "Adjoint trace" in out
     assert "11.652" in out and "1.716" in out
+
+
+def test_annotated_graph_shows_the_lecture_tables(capsys):
+    # the lecture's f at (2, 5): v3..v7 = 0.693, 10, -0.959, 10.693, 11.652,
+    # v̇ for v̇1 = 1, and the adjoints v̄1 = 5.5, v̄2 = 1.716 on the inputs
+    assert main(["graph", f"{LECTURE}:g", "--at", "x1=2,x2=5"]) == 0
+    labels = {
+        line.split('"')[1]: line.split('label="')[1].split('"')[0].split("\\n")
+        for line in capsys.readouterr().out.splitlines()
+        if "label=" in line
+    }
+    assert labels["x1"] == ["v1  x1", "x1 = 2", "x1_dot = 1", "x1_bar = 5.5"]
+    assert labels["x2"] == ["v2  x2", "x2 = 5", "x2_dot = 0", "x2_bar = 1.716"]
+    assert labels["n3"] == ["v3  n3", "log", "n3 = 0.693", "n3_dot = 0.5", "n3_bar = 1"]
+    assert labels["n6"] == ["v5  n6", "sin", "n6 = -0.959", "n6_dot = 0", "n6_bar = -1"]
+    assert labels["n5"][:3] == ["v6  n5", "add", "n5 = 10.693"]
+    assert labels["n7"][2:] == ["n7 = 11.652", "n7_dot = 5.5", "n7_bar = 1"]
+
+
+def test_annotated_graph_picture_and_seed(tmp_path, capsys):
+    out = tmp_path / "g.svg"  # matplotlib comes with the test extra
+    args = ["graph", f"{LECTURE}:g", "--at", "x1=2,x2=5", "--seed", "x2"]
+    assert main([*args, "-o", str(out)]) == 0
+    svg = out.read_text()
+    assert "x2_bar = 1.716" in svg and "v5  n6" in svg  # each glyph run's text
+    assert main(args) == 0  # seed x2: the lecture's other column, v̇5 = cos 5
+    assert "n6_dot = 0.284" in capsys.readouterr().out
 
 
 def test_trace_refuses_a_bad_point(capsys):
