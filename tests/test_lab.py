@@ -10,6 +10,7 @@ tests/test_cli.py's ``test_committed_generated_folder_is_up_to_date``.
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 
 import numpy as np
@@ -22,6 +23,8 @@ LAB_MODULES = (
     "lab",
     "questions",
     "train",
+    "report",
+    "submission",
 )  # examples/lab7's code, which imports the grads
 
 
@@ -147,3 +150,117 @@ def test_short_training_run_lowers_the_loss_and_writes_the_mat_file(lab, tmp_pat
         and gx[0, 1] == pytest.approx(-0.9)
         and gy[1, 0] == pytest.approx(-0.9)
     )
+
+
+# --- the submission folder: the .mat file, report.pdf, the code ------------------------
+
+
+def _page_text(page) -> str:
+    return "\n".join(t.get_text() for t in page.texts)
+
+
+def test_report_answers_questions_3_and_4_with_the_generated_lines(lab):
+    import report
+
+    text = _page_text(report._value_and_gradient())
+    # the values worked by hand: every pre-activation 0, ReLU'(0) = 0
+    assert "Q3  y1 = 0." in text and "[dy1/dx1, dy1/dx2] = [0, 0]" in text
+    assert "ReLU'(0) = 0" in text
+    # the lines of the generated backward sweep that stop the gradient, with values
+    assert "h1 = np.maximum(n19, 0)" in text
+    assert re.search(r"n19_bar = h1_bar \* \(n19 > 0\) +  = 0\n", text)
+
+
+def test_submission_folder_has_the_mat_file_the_report_and_the_code(lab, tmp_path):
+    import report
+    import submission
+    import train
+
+    argv = ["--epochs", "2", "--restarts", "1", "--samples", "100"]
+    argv += ["--optimizer", "adam", "--quiet", "--no-plots", "--student-id", "s42"]
+    train_mse, test_mse, theta, curve = train.main([*argv, "--out-dir", str(tmp_path)])
+    grid = lab.test_grid()
+    predictions = lab.predict(theta, *grid)
+    np.testing.assert_allclose(predictions, hand_written_net(*grid, theta))
+    training = report.Training(
+        train.settings(train.parse_args(argv)),
+        curve,
+        grid,
+        predictions,
+        train_mse,
+        test_mse,
+    )
+    assert "100 uniform" in training.settings["samples"]
+    assert training.settings["learning rate"].startswith("0.01")
+    graph = tmp_path / "graph.png"
+    assert (
+        adgen_main(
+            ["graph", f"{lab.ROOT}/examples/lab7/net_scalar.py:net", "-o", str(graph)]
+        )
+        == 0
+    )
+    pdf = report.write_report(tmp_path / "report.pdf", "s42", graph, training)
+    data = pdf.read_bytes()
+    assert (
+        data.startswith(b"%PDF")
+        and data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") >= 3
+    )
+    assert "grid MSE" in _page_text(report._training(training))
+    assert "y_1 = \\sum" in _page_text(report._formula_and_graph("s42", graph))
+    copied = {p.name for p in submission.copy_code(tmp_path)}
+    assert {"net_scalar.py", "net_scalar_grad.py", "train.py"} <= copied
+    assert scipy.io.loadmat(tmp_path / "s42.mat")["pred"].shape == (21, 21)
+
+
+@pytest.mark.parametrize("student_id", ["", "a/b", "..", "x\\y", "-rf"])
+def test_a_bad_student_id_is_one_line_and_exit_2(lab_path, student_id):
+    import subprocess
+
+    run_lab = lab_path / "run_lab.py"
+    done = subprocess.run(
+        [sys.executable, str(run_lab), "--student-id", student_id],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "student id" in done.stderr
+    assert "Traceback" not in done.stderr and "compile" not in done.stdout
+
+
+def test_run_lab_help_prints_without_compiling(lab_path):
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, str(lab_path / "run_lab.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and "--student-id" in done.stdout
+    assert "adgen compile" not in done.stdout.split("train.py's options")[1]
+    assert "== compile the models" not in done.stdout
+
+
+def test_train_refuses_zero_samples_in_one_line(lab_path):
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, str(lab_path / "train.py"), "--samples", "0"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=lab_path,
+    )
+    assert done.returncode == 2
+    assert done.stderr == "train.py: error: --samples must be at least 1, got 0\n"
+
+
+def test_lab_readme_quotes_the_generated_code_as_it_is(lab_path):
+    # the README's quote of backward_net must be the committed file's lines
+    readme = (lab_path / "README.md").read_text()
+    generated = (lab_path.parents[1] / "generated" / "net_scalar_grad.py").read_text()
+    quote = readme.split("# h1 = np.maximum(")[1].split("```")[0].splitlines()
+    wanted = ["# h1 = np.maximum(" + quote[0].split(")")[0] + ")"]
+    wanted += [line.strip() for line in quote[1:] if line.strip()]
+    assert wanted and all(line in generated for line in wanted), wanted

@@ -12,6 +12,7 @@ lab's 21x21 test grid are saved to <student-id>.mat for the grader.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import numpy as np
 import scipy.io
 import scipy.optimize
 from lab import loss_and_grad, predict, samples, target, test_grid
+from submission import bad_student_id
 
 
 def initial_theta(rng: np.random.Generator) -> np.ndarray:
@@ -68,7 +70,7 @@ def lbfgs(theta, X, t, args, log):
     return result.x, curve
 
 
-def main(argv=None) -> None:
+def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument(
         "--model",
@@ -109,7 +111,41 @@ def main(argv=None) -> None:
         "--no-plots", action="store_true", help="skip the pictures (fit.png, loss.png)"
     )
     p.add_argument("--quiet", action="store_true")
-    args = p.parse_args(argv)
+    return p
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    """The options, checked: a bad value is one line on stderr and exit status 2."""
+    args = parser().parse_args(argv)
+    counts = {
+        "--samples": args.samples,
+        "--batch-size": args.batch_size,
+        "--restarts": args.restarts,
+    }
+    problems = [f"{k} must be at least 1, got {v}" for k, v in counts.items() if v < 1]
+    problems += [f"{k} must be 0 or more" for k in ("--epochs",) if args.epochs < 0]
+    problems += [p for p in [bad_student_id(args.student_id)] if p]
+    if problems:
+        print(f"train.py: error: {problems[0]}", file=sys.stderr)
+        raise SystemExit(2)
+    return args
+
+
+def settings(args: argparse.Namespace) -> dict[str, object]:
+    """Question 5's answer: how the network was trained."""
+    return {
+        "network": f"net_{args.model}.py (2-3-1, ReLU)",
+        "optimizer": args.optimizer,
+        "samples": f"{args.samples} uniform on [-1, 1]^2, seed {args.seed}",
+        "learning rate": f"{args.lr} (Adam)",
+        "epochs": f"{args.epochs}, batch {args.batch_size}",
+        "L-BFGS": f"up to {args.lbfgs_iters} iterations",
+        "restarts": f"{args.restarts}, the best kept",
+    }
+
+
+def main(argv=None):
+    args = parse_args(argv)
     log = (lambda *_: None) if args.quiet else print
 
     rng = np.random.default_rng(args.seed)
