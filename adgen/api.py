@@ -306,12 +306,17 @@ def _from_other_cells(f: Callable, text: str) -> str:
         if isinstance(s, (ast.Import, ast.ImportFrom))
         for n in s.names
     }
-    known |= {s.name for s in tree.body if isinstance(s, ast.FunctionDef)}
-    extra, todo = [], [f]
+    defined = {s.name for s in tree.body if isinstance(s, ast.FunctionDef)}
+    known |= defined
+    extra: list[str] = []
+    todo, visited = [f], {f.__name__}
     while todo:
         fn = todo.pop()
         for name in fn.__code__.co_names:
             value = fn.__globals__.get(name)
+            if name in defined and name not in visited and inspect.isfunction(value):
+                visited.add(name)  # a helper beside f: its source is here, its
+                todo.append(value)  # globals may be other cells' (np)
             if name in known or value is None:
                 continue
             if inspect.ismodule(value):

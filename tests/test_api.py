@@ -118,6 +118,26 @@ def test_notebook_cells_see_imports_and_helpers_of_other_cells():
     np.testing.assert_allclose(adgen.grad(scope["loss"])(w), 2 * np.maximum(w, 0))
 
 
+def test_notebook_helper_in_the_same_cell_sees_imports_of_other_cells():
+    """`relu` beside `net` in one cell, `import numpy as np` in an earlier cell:
+    the helper's own globals must be looked up too (it was refused: np undefined)."""
+    import linecache
+
+    cells = [
+        "import numpy as np\n",
+        "def relu(z):\n    return np.maximum(z, 0)\n\n\n"
+        "def net(x, w):\n    return w * relu(x) + np.sin(x)\n",
+    ]
+    scope = {"__name__": "__main__"}
+    for i, cell in enumerate(cells):
+        name = f"<ipython-input-{i}-same-cell>"
+        linecache.cache[name] = (len(cell), None, cell.splitlines(True), name)
+        exec(compile(cell, name, "exec"), scope)
+    # closed form: d/dx (w * relu(x) + sin x) = w * (x > 0) + cos x
+    assert adgen.grad(scope["net"])(0.5, 3.0) == pytest.approx(3.0 + math.cos(0.5))
+    assert adgen.grad(scope["net"])(-0.5, 3.0) == pytest.approx(math.cos(-0.5))
+
+
 # --- functions whose source Python did not keep -------------------------------------------
 
 
