@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -101,19 +102,28 @@ def test_math_functions_on_scalars():
     )
 
 
-def test_notebook_cells_see_imports_and_helpers_of_other_cells():
-    """In a notebook, `import numpy as np` and `relu` usually live in other cells."""
+def _run_cells(*cells: str) -> dict:
+    """Run ``cells`` as IPython does: each its own file, its source in linecache,
+    all in one namespace; returns the namespace."""
     import linecache
 
-    cells = [
-        "import numpy as np\n\ndef relu(z):\n    return np.maximum(z, 0)\n",
-        "def loss(w):\n    return np.sum(relu(w) ** 2)\n",
-    ]
     scope = {"__name__": "__main__"}
-    for i, cell in enumerate(cells):
-        name = f"<ipython-input-{i}-test>"
+    for cell in cells:
+        name = f"<ipython-input-{next(_CELL_NUMBERS)}-test>"
         linecache.cache[name] = (len(cell), None, cell.splitlines(True), name)
         exec(compile(cell, name, "exec"), scope)
+    return scope
+
+
+_CELL_NUMBERS = itertools.count()  # unique cell names: linecache is per process
+
+
+def test_notebook_cells_see_imports_and_helpers_of_other_cells():
+    """In a notebook, `import numpy as np` and `relu` usually live in other cells."""
+    scope = _run_cells(
+        "import numpy as np\n\ndef relu(z):\n    return np.maximum(z, 0)\n",
+        "def loss(w):\n    return np.sum(relu(w) ** 2)\n",
+    )
     w = np.array([1.0, -2.0, 3.0])
     np.testing.assert_allclose(adgen.grad(scope["loss"])(w), 2 * np.maximum(w, 0))
 
@@ -121,18 +131,11 @@ def test_notebook_cells_see_imports_and_helpers_of_other_cells():
 def test_notebook_helper_in_the_same_cell_sees_imports_of_other_cells():
     """`relu` beside `net` in one cell, `import numpy as np` in an earlier cell:
     the helper's own globals must be looked up too (it was refused: np undefined)."""
-    import linecache
-
-    cells = [
+    scope = _run_cells(
         "import numpy as np\n",
         "def relu(z):\n    return np.maximum(z, 0)\n\n\n"
         "def net(x, w):\n    return w * relu(x) + np.sin(x)\n",
-    ]
-    scope = {"__name__": "__main__"}
-    for i, cell in enumerate(cells):
-        name = f"<ipython-input-{i}-same-cell>"
-        linecache.cache[name] = (len(cell), None, cell.splitlines(True), name)
-        exec(compile(cell, name, "exec"), scope)
+    )
     # closed form: d/dx (w * relu(x) + sin x) = w * (x > 0) + cos x
     assert adgen.grad(scope["net"])(0.5, 3.0) == pytest.approx(3.0 + math.cos(0.5))
     assert adgen.grad(scope["net"])(-0.5, 3.0) == pytest.approx(math.cos(-0.5))

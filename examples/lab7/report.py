@@ -145,31 +145,25 @@ def _value_and_gradient():
         (line for line in primal if line.index > 2 + len(NAMES)),
         key=lambda line: order[line.code.split(" = ")[0]],
     )
-    page.text(
-        0.08,
-        0.79,
-        "forward_net, the lines that computed y1:",
-        fontsize=9,
-        weight="bold",
-    )
-    page.text(0.08, 0.775, _listing(rows), fontsize=8, family=MONO, va="top")
     masks = [
         line for line in adjoints if "> 0" in line.code or line.code.startswith("x")
     ]
-    page.text(
-        0.08,
+    _listing(page, 0.79, "forward_net, the lines that computed y1:", rows)
+    _listing(
+        page,
         0.42,
         "backward_net, the ReLU adjoints and the inputs' adjoints it accumulates:",
-        fontsize=9,
-        weight="bold",
+        masks,
     )
-    page.text(0.08, 0.405, _listing(masks), fontsize=8, family=MONO, va="top")
     return page
 
 
-def _listing(lines) -> str:
+def _listing(page, top: float, title: str, lines) -> None:
+    """``title``, then each line of code with the value it computed, aligned."""
     width = max(len(line.code) for line in lines)
-    return "\n".join(f"{line.code:<{width}}  = {number(line.value)}" for line in lines)
+    text = "\n".join(f"{line.code:<{width}}  = {number(line.value)}" for line in lines)
+    page.text(0.08, top, title, fontsize=9, weight="bold")
+    page.text(0.08, top - 0.015, text, fontsize=8, family=MONO, va="top")
 
 
 def _training(training: Training):
