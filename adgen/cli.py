@@ -38,7 +38,6 @@ from .pipeline import MODES, STAGES, Stages, display_path, dump, run, source_has
 from .testing import AGREE, DISAGREE, INCONCLUSIVE
 from .trace import (
     adjoint_trace,
-    annotations,
     number,
     parse_point,
     primal_trace,
@@ -336,36 +335,23 @@ def _straight_line(stages: Stages, graph: Graph, command: str) -> None:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from .draw import render, to_dot
+    from .notebook import GraphPicture, annotated
 
     stages, graph = _one_function(args.target, args.wrt)
     _straight_line(stages, graph, "graph")
-    notes, subtitle = _graph_notes(args, stages, graph) if args.at else ({}, None)
+    picture = (
+        annotated(
+            graph, stages.backwards[0], parse_point(args.at), args.seed, args.digits
+        )
+        if args.at
+        else GraphPicture(graph)
+    )
     if args.output and args.output != "-":  # `-o -`: stdout, as without -o
-        render(graph, args.output, notes, subtitle)
+        picture.save(args.output)
         print(f"wrote {args.output}")
     else:
-        print(to_dot(graph, notes), end="")
+        print(picture.dot(), end="")
     return EXIT_OK
-
-
-def _graph_notes(
-    args: argparse.Namespace, stages: Stages, graph: Graph
-) -> tuple[dict[str, tuple[str, ...]], str]:
-    """``adgen graph --at``: each node's ``v_i``, value, tangent and adjoint, as in
-    the lecture's three tables; the subtitle says at which point and which seed."""
-    point = parse_point(args.at)
-    seed = args.seed or graph.fn.params[0]
-    rows = annotations(graph, stages.backwards[0], point, seed)
-    notes = {}
-    for name, row in rows.items():
-        lines = [f"v{row.number}", f"{name} = {number(row.value, args.digits)}"]
-        lines.append(f"{name}_dot = {number(row.tangent, args.digits)}")
-        if row.adjoint is not None:
-            lines.append(f"{name}_bar = {number(row.adjoint, args.digits)}")
-        notes[name] = tuple(lines)
-    where = ", ".join(f"{k}={number(v, args.digits)}" for k, v in point.items())
-    return notes, f"at {where};  _dot: tangent for {seed}_dot = 1;  _bar: adjoint"
 
 
 def _trace(args: argparse.Namespace) -> int:
