@@ -9,10 +9,21 @@ writes readable forward/backward gradient code.  In a notebook::
     adgen.jvp(f)(x, x_dot)        # forward mode; also jacobian, hessian, hvp
 """
 
-__version__ = "0.1.0"
-
-from .api import defjvp, defvjp, grad, shapes, source, value_and_grad, vjp, wrt
-from .derivatives import hessian, hvp, jacobian, jvp
+from ._version import __version__
+from .api import (
+    defjvp,
+    defvjp,
+    grad,
+    hessian,
+    hvp,
+    jacobian,
+    jvp,
+    shapes,
+    source,
+    value_and_grad,
+    vjp,
+    wrt,
+)
 from .errors import AdgenError
 
 __all__ = [

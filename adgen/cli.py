@@ -27,7 +27,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
 from .emit import Provenance
 from .errors import AdgenError, NoFunction, NotSupportedYet, SourceFile, UsageError
 from .gradcheck import check_at, disagreement, grad_function, overall_verdict, report

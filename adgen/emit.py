@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import __version__
 from . import program as P
+from ._version import __version__
 from .custom import module_code as custom_module_code
 from .custom import module_globals as custom_module_globals
 from .runtime import __all__ as RUNTIME_HELPERS

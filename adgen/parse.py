@@ -196,7 +196,7 @@ def _import_aliases(stmt: ast.Import | ast.ImportFrom) -> dict[str, str]:
     }
 
 
-# Decorators the compiler reads statically (adgen/api.py gives them a no-op run-time meaning).
+# Decorators the compiler reads statically (adgen/api/decorators.py gives them a no-op run-time meaning).
 KNOWN_DECORATORS = ("adgen.wrt", "adgen.shapes")
 
 

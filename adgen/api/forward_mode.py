@@ -1,0 +1,57 @@
+"""Forward-mode entry points: ``jvp``, and ``grad``'s forward mode (one ``jvp`` per entry).
+
+    out, out_dot = adgen.jvp(f, wrt)(*args, *tangents)     # J · tangents
+    adgen.grad(f, wrt, mode="forward")(*args)               # one jvp per parameter entry
+
+Each compiles ``f``'s ``jvp_f`` once (cache.py) and calls it: the primal and
+its tangent in one sweep, no tape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..errors import NonScalarOutput
+from ..runtime import numpy_floats
+from .arrays import basis, block, unwrap
+from .cache import compiled
+from .parameters import Wrt, positions, splitter, wrt_names
+
+
+def jvp(f: Callable, wrt: Wrt | None = None) -> Callable[..., tuple[Any, Any]]:
+    """``out, out_dot = jvp(f, wrt)(*args, *tangents)``: forward mode, one tangent per
+    ``wrt`` parameter (of its shape); ``out_dot`` is the derivative along them."""
+    names, _ = wrt_names(f, wrt)
+    forward = compiled(f, names, "forward")[f"jvp_{f.__name__}"]
+    split = splitter(f, len(names), "tangent")
+
+    def primal_and_tangent(*args_and_tangents: Any) -> tuple[Any, Any]:
+        args, tangents = split(args_and_tangents)
+        return forward(*numpy_floats(*args, *tangents))
+
+    primal_and_tangent.__name__ = f"jvp_{f.__name__}"
+    return primal_and_tangent
+
+
+def forward_grad(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
+    """The gradient of scalar ``f`` by forward mode: one ``jvp`` per parameter entry."""
+    names, single = wrt_names(f, wrt)
+    where = positions(f, names)
+    forward = jvp(f, tuple(names))
+
+    def gradient(*args: Any) -> Any:
+        grads = [block(np.float32(0), args[p]) for p in where]  # arg dtype
+        for k, index, tangents in basis(args, where):
+            _, out_dot = forward(*args, *tangents)
+            if np.ndim(out_dot) != 0:
+                raise NonScalarOutput(
+                    f"`{f.__name__}` returned shape {np.shape(out_dot)}, not a scalar; grad needs a scalar"
+                )
+            grads[k][index] = out_dot
+        grads = [unwrap(g) for g in grads]
+        return grads[0] if single else tuple(grads)
+
+    return gradient

@@ -1,0 +1,63 @@
+"""Which parameters of a function to differentiate, and where they sit among its arguments.
+
+``wrt`` follows autograd and JAX: an int or a parameter name gives one
+gradient; a tuple gives a tuple of gradients, in the order asked; none given
+means the names of ``@adgen.wrt``, else the first parameter.  A bottom layer
+of the API: it reads only the function's signature.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+
+from ..errors import BadWrt
+
+Wrt = int | str | Sequence[int | str]
+
+
+def wrt_names(f: Callable, wrt: Wrt | None) -> tuple[list[str], bool]:
+    """Parameter names to differentiate, and whether one gradient (not a tuple) is wanted."""
+    params = list(inspect.signature(f).parameters)
+    if wrt is None:
+        declared = getattr(
+            f, "__adgen_wrt__", None
+        )  # @adgen.wrt("w") gives one gradient, ("w", "b") a tuple
+        wrt = (
+            (declared[0] if len(declared) == 1 else tuple(declared)) if declared else 0
+        )
+    single = isinstance(wrt, (int, str))
+    items = [wrt] if single else list(wrt)  # type: ignore[list-item]
+    names = []
+    for item in items:
+        if isinstance(item, int) and -len(params) <= item < len(params):
+            names.append(params[item])
+        elif isinstance(item, str) and item in params:
+            names.append(item)
+        else:
+            raise BadWrt(
+                f"`{f.__name__}` has no parameter {item!r} (parameters: {', '.join(params)})"
+            )
+    return names, single
+
+
+def positions(f: Callable, names: list[str]) -> list[int]:
+    """Where each of ``names`` is among ``f``'s parameters."""
+    params = list(inspect.signature(f).parameters)
+    return [params.index(n) for n in names]
+
+
+def splitter(
+    f: Callable, count: int, what: str
+) -> Callable[[tuple], tuple[tuple, tuple]]:
+    """Split ``(*args, *extra)``: ``f``'s arguments, then ``count`` tangents or vectors."""
+    n = len(inspect.signature(f).parameters)
+
+    def split(values: tuple) -> tuple[tuple, tuple]:
+        if len(values) != n + count:
+            raise TypeError(
+                f"expected {n} arguments of `{f.__name__}` and then {count} {what}(s), got {len(values)} values"
+            )
+        return values[:n], values[n:]
+
+    return split
