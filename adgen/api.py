@@ -28,7 +28,7 @@ from .errors import (
 )
 from .higher import GradientModel, gradient_model, tangent_model
 from .limits import with_compiler_stack
-from .parse import Module, scan_module
+from .parse import Module, parse_module
 from .pipeline import compile_source, run
 from .runtime import numpy_floats
 
@@ -231,7 +231,7 @@ def _check_live_constants(f: Callable, path: str, text: str) -> None:
 @functools.lru_cache(maxsize=32)
 def _scanned(path: str, text: str) -> Module:
     # on the compiler's stack: the scan recurses as deep as the model's expressions
-    return with_compiler_stack(lambda: scan_module(SourceFile(path, text)))
+    return with_compiler_stack(lambda: parse_module(SourceFile(path, text)))
 
 
 def _global_names(f: Callable) -> set[str]:
