@@ -6,17 +6,23 @@ Python would find it with the model's folder (or the root of the package it is
 in) on its path::
 
     # model.py                        # mylib.py
-    import mylib                      @adgen.defvjp(np.cbrt)
-    def f(x):                         def cbrt_vjp(g, ans, x): ...
-        return mylib.soft(x)          @adgen.defvjp(soft)
+    import mylib                      import adgen
+                                      import numpy as np
+    def f(x):
+        return mylib.soft(x)          def soft(x): ...
+
+                                      @adgen.defvjp(soft)
                                       def soft_vjp(g, ans, x): ...
+
+                                      @adgen.defvjp(np.cbrt)
+                                      def cbrt_vjp(g, ans, x): ...
 
 Each such module is read (never imported) once per model, and an import cycle
 between them is cut: a module sees the rules of one that imports it only as far
-as they were read.  The result is the parse result with ``custom`` (``np.cbrt``
-and ``mylib.soft`` above -> their ``CustomFunction``) and ``rule_functions``
-(``cbrt_vjp``, ``soft_vjp``: never compiled) filled; ``custom.py`` builds each
-``CustomFunction``.
+as they were read.  The result is the parse result with ``custom`` filled
+(``mylib.soft`` and ``numpy.cbrt`` -> their ``CustomFunction``, which
+``custom.build`` makes) and ``rule_functions`` (the rules themselves, never
+compiled).
 """
 
 from __future__ import annotations
