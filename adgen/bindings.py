@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from .primitives import CONSTANTS
 
 if TYPE_CHECKING:
-    from .parse import Module
+    from .parsed import Module
 
 # Python evaluates ``2 ** 10**9`` for ever: integer constants stay below this size.
 MAX_INT_BITS = 4096

@@ -43,134 +43,57 @@ the operands' broadcast shape, and each contribution is summed back to its
 operand's shape where shapes can differ (idempotently: a rule may also return
 the operand's shape itself).  Other custom functions must return adjoints of
 their operands' shapes.
+
+Here: building a ``CustomFunction`` from a function's rules (``build``), what
+normalize and emit ask of them, and the library facts.  Around it:
+``custom_discovery.py`` finds the rules (the step after parse),
+``custom_carry.py`` rewrites a file's code into the generated module's names,
+``custom_function.py`` holds ``CustomFunction`` and its templates.
 """
 
 from __future__ import annotations
 
 import ast
-import builtins
 import copy
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .bindings import module_variable_hint, module_variable_message
-from .errors import (
-    DuplicateRule,
-    RuleArityMismatch,
-    UnknownRuleTarget,
-    UnreadableRule,
-    UnresolvedRuleName,
-    UnsupportedSyntax,
-)
-from .expr import E, to_ast
+from .custom_carry import SCOPED, Carry, Needs, Space, define, inlined
+from .custom_function import ANS, CustomFunction, G, fill, operand, tangent
+from .errors import RuleArityMismatch, UnreadableRule, UnsupportedSyntax
+from .expr import E
 
 if TYPE_CHECKING:
-    from .parse import Module
+    from .parsed import Module
 
-VJP, JVP = "adgen.defvjp", "adgen.defjvp"
 # Libraries whose names are spelled directly in generated code, and which may be
 # imported at compile time (never the model) to check that a function exists.
 TRUSTED = ("numpy", "scipy", "math")
-NEVER_SIBLINGS = {*TRUSTED, "adgen"}
-# Imports the emitted module writes itself (emit.py) when it uses these roots.
-EMITTED_IMPORTS = {"numpy", "math", "scipy", "scipy.special"}
-
-# Placeholders in templates: names no Python source can contain.
-G, ANS = "<g>", "<ans>"
 
 
-def operand(i: int) -> str:
-    return f"<x{i}>"
+@dataclass
+class RuleTarget:
+    """The function a rule is for (custom_discovery.py finds it)."""
+
+    key: str  # how calls find the rule: a local function name, or a qualified name
+    fn: ast.FunctionDef | None  # the definition, when adgen can read it
+    space: Space  # where the definition lives
+    qualified: str | None = None  # a library function
+    alias: str = ""  # the name the decorator used for it, to find its import
 
 
-def tangent(i: int) -> str:
-    return f"<dot{i}>"
+@dataclass
+class Rules:
+    """A function's rules: ``(decorator, rule function)`` for each kind given."""
 
-
-@dataclass(frozen=True, eq=False)
-class CustomFunction:
-    """A function with a custom rule: how to write its value, adjoints and tangent.
-
-    Templates are expressions over the placeholders above, with every other name
-    already spelled as the generated module sees it (``np.exp``, ``scipy.special.erfcx``).
-    """
-
-    name: str  # as the user wrote it, shown in dumps and graphs
-    arity: int
-    keywords: tuple[str, ...]  # parameter names a call may use as keywords
-    forward: ast.expr
-    partials: tuple[ast.expr | None, ...]  # per operand; None: no gradient
-    jvp: ast.expr | None
-    elementwise: bool
-    definitions: tuple[
-        tuple[str, str], ...
-    ] = ()  # (name, source) copied into the module
-    imports: tuple[str, ...] = ()  # import lines the templates and definitions need
-    globals: frozenset[str] = frozenset()  # module-level names they read
-
-    def __repr__(self) -> str:
-        return self.name
-
-    def primal(self, operands: Sequence[E]) -> E:
-        return _fill(self.forward, _operands(operands))
-
-    def adjoint(self, i: int, g: E, ans: E, operands: Sequence[E]) -> E | None:
-        partial = self.partials[i]
-        if partial is None:
-            return None
-        return _fill(partial, {G: g, ANS: ans, **_operands(operands)})
-
-    def tangent(
-        self,
-        dots: Sequence[E | None],
-        ans: E,
-        operands: Sequence[E],
-        scalars: bool = False,
-    ) -> E | None:
-        """The output's tangent given each operand's (None: a constant), or None if unknown.
-        Without a JVP rule it comes from the VJP rule, which is right where the Jacobian
-        is diagonal: for elementwise functions, and for any function of ``scalars``."""
-        values = {ANS: ans, **_operands(operands)}
-        if self.jvp is not None:
-            values |= {
-                tangent(i): E(0.0) if d is None else d for i, d in enumerate(dots)
-            }
-            return _fill(self.jvp, values)
-        if not (self.elementwise or scalars):
-            return None
-        terms = [
-            _fill(p, {**values, G: d})
-            for p, d in zip(self.partials, dots, strict=True)
-            if p is not None and d is not None
-        ]
-        total = terms[0] if terms else E(0.0)
-        for term in terms[1:]:
-            total = total + term
-        return total
-
-
-def _operands(operands: Sequence[E]) -> dict[str, E]:
-    return {operand(i): x for i, x in enumerate(operands)}
-
-
-def _fill(template: ast.expr, values: dict[str, E]) -> E:
-    class Fill(ast.NodeTransformer):
-        def visit_Name(self, node: ast.Name) -> ast.expr:
-            return copy.deepcopy(values[node.id].node) if node.id in values else node
-
-    return E(Fill().visit(copy.deepcopy(template)))
+    target: RuleTarget
+    vjp: tuple[ast.expr, ast.FunctionDef] | None = None
+    jvp: tuple[ast.expr, ast.FunctionDef] | None = None
 
 
 # --- what the pipeline asks -------------------------------------------------------
-
-
-def read_rules(module: Module) -> None:
-    """Fill ``module.custom`` (function -> CustomFunction) and ``module.rule_functions``,
-    from this file's rules and those of the modules next to it that it imports."""
-    _Session().space(module)
 
 
 def rule_for(module: Module, func: ast.expr, local_names: Any) -> CustomFunction | None:
@@ -262,307 +185,13 @@ def _rules(eqns: Sequence[Any]) -> list[CustomFunction]:
     return list(found.values())
 
 
-# --- reading rules --------------------------------------------------------------
+# --- building a CustomFunction from its rules -----------------------------------
 
 
-class _Session:
-    """One model's reading: each module next to it parsed once, import cycles cut."""
-
-    def __init__(self) -> None:
-        self.spaces: dict[Path, _Space] = {}
-
-    def space(self, module: Module) -> _Space:
-        key = Path(module.source.path).resolve()
-        if key not in self.spaces:
-            space = self.spaces[key] = _Space(
-                self, module
-            )  # before reading: a cycle sees it
-            space.load_siblings()
-            space.read()
-        return self.spaces[key]
-
-
-@dataclass
-class _Target:
-    key: str  # how calls find the rule: a local function name, or a qualified name
-    fn: ast.FunctionDef | None  # the definition, when adgen can read it
-    space: _Space  # where the definition lives
-    qualified: str | None = None  # a library function
-    alias: str = ""  # the name the decorator used for it, to find its import
-
-
-@dataclass
-class _Rules:
-    target: _Target
-    vjp: tuple[ast.expr, ast.FunctionDef] | None = None  # (decorator, rule function)
-    jvp: tuple[ast.expr, ast.FunctionDef] | None = None
-
-
-class _Space:
-    """What names mean in one source file, to carry expressions into the generated module."""
-
-    def __init__(self, session: _Session, module: Module):
-        self.session = session
-        self.module = module
-        self.siblings: dict[str, _Space] = {}  # imported module name -> its space
-        self.import_modules = _import_modules(module.tree)  # alias -> module to import
-
-    def location(self, node: ast.AST) -> Any:
-        return self.module.location(node)
-
-    def load_siblings(self) -> None:
-        from .parse import read_source, scan_module  # parse.py calls read_rules
-
-        for name in dict.fromkeys(self.import_modules.values()):
-            path = self.module_file(name)
-            if path is not None:
-                source = read_source(path.as_posix())
-                if source.text.strip():
-                    self.siblings[name] = self.session.space(scan_module(source))
-        for name, sibling in self.siblings.items():
-            for key, rule in sibling.module.custom.items():
-                self.module.custom[key if "." in key else f"{name}.{key}"] = rule
-
-    def module_file(self, name: str) -> Path | None:
-        """The file of module ``name`` next to this one (or from the root of the
-        package this file is in), as Python would import it with that folder on its path.
-        """
-        if name.split(".")[0] in NEVER_SIBLINGS:
-            return None
-        folder = Path(self.module.source.path).parent
-        roots = [folder]
-        while (roots[-1] / "__init__.py").is_file() and roots[-1].parent != roots[-1]:
-            roots.append(roots[-1].parent)
-        relative = Path(*name.split("."))
-        for root in roots:
-            for candidate in (relative.with_suffix(".py"), relative / "__init__.py"):
-                if (root / candidate).is_file():
-                    return root / candidate
-        return None
-
-    def sibling_function(self, qualified: str) -> tuple[_Space, ast.FunctionDef] | None:
-        module, _, attr = qualified.rpartition(".")
-        sibling = self.siblings.get(module)
-        if sibling is not None and attr in sibling.module.functions:
-            return sibling, sibling.module.functions[attr]
-        return None
-
-    def read(self) -> None:
-        for rules in self.decorated().values():
-            self.module.custom[rules.target.key] = _build(self, rules)
-
-    def decorated(self) -> dict[str, _Rules]:
-        found: dict[str, _Rules] = {}
-        for fn in self.module.functions.values():
-            for deco in fn.decorator_list:
-                kind = self.module.qualified_name(
-                    deco.func if isinstance(deco, ast.Call) else deco
-                )
-                if kind not in (VJP, JVP):
-                    continue
-                self.module.rule_functions.add(fn.name)
-                target = self.target(deco, kind)
-                rules = found.setdefault(target.key, _Rules(target))
-                slot = "vjp" if kind == VJP else "jvp"
-                if getattr(rules, slot) is not None:
-                    first = getattr(rules, slot)[0]
-                    raise DuplicateRule(
-                        f"a second @{kind} rule for `{target.key}` (the first is at line {first.lineno})",
-                        self.location(deco),
-                    )
-                setattr(rules, slot, (deco, fn))
-        return found
-
-    def target(self, deco: ast.expr, kind: str) -> _Target:
-        """The function ``@adgen.defvjp(<this>)`` gives a rule for."""
-        if not (
-            isinstance(deco, ast.Call) and len(deco.args) == 1 and not deco.keywords
-        ):
-            raise UnreadableRule(
-                f"@{kind} takes one argument, the function the rule differentiates",
-                self.location(deco),
-                hint=f"write @{kind}(softplus) above the rule",
-            )
-        node = deco.args[0]
-        if isinstance(node, ast.Name) and node.id in self.module.functions:
-            return _Target(node.id, self.module.functions[node.id], self)
-        qualified = self.module.qualified_name(node)
-        if qualified is None:
-            raise UnknownRuleTarget(
-                f"`{ast.unparse(node)}` is not a function defined or imported in this file",
-                self.location(node),
-            )
-        found = self.sibling_function(qualified)
-        if found is not None:
-            return _Target(qualified, found[1], found[0])
-        module = qualified.rpartition(".")[0]
-        if module in self.siblings or not _library_function_exists(qualified):
-            raise UnknownRuleTarget(
-                f"`{ast.unparse(node)}` (`{qualified}`) is not a function adgen can find",
-                self.location(node),
-            )
-        root = node
-        while isinstance(root, ast.Attribute):
-            root = root.value
-        return _Target(qualified, None, self, qualified, getattr(root, "id", ""))
-
-    def spell(
-        self, qualified: str, alias: str, node: ast.AST, needs: _Needs, inline: bool
-    ) -> ast.expr:
-        """An imported name as the generated module writes it, noting the import it needs."""
-        found = self.sibling_function(qualified)
-        if found is not None:
-            if inline:
-                raise _NotInline
-            return _define(found[0], found[1], needs)
-        module, _, attr = qualified.rpartition(".")
-        sibling = self.siblings.get(module)
-        if sibling is not None:
-            if attr in sibling.module.constants:
-                return to_ast(ast.literal_eval(sibling.module.constants[attr]))
-            if attr in sibling.module.variables:
-                raise UnresolvedRuleName(
-                    f"{module_variable_message(sibling.module, attr)} "
-                    f"(in {sibling.module.source.path})",
-                    self.location(node),
-                    hint=module_variable_hint(attr),
-                )
-            raise UnresolvedRuleName(
-                f"`{qualified}` is not a function or literal constant of {sibling.module.source.path}",
-                self.location(node),
-            )
-        root = qualified.split(".")[0]
-        spelled = "np" + qualified[len("numpy") :] if root == "numpy" else qualified
-        imported = self.import_modules.get(alias, root)
-        if imported not in EMITTED_IMPORTS and root not in ("numpy", "math"):
-            needs.imports[f"import {imported}"] = None
-        needs.globals.add(spelled.split(".")[0])
-        return ast.parse(spelled, mode="eval").body
-
-
-@dataclass
-class _Needs:
-    """What a custom function's code needs from the generated module."""
-
-    imports: dict[str, None] = field(default_factory=dict)
-    definitions: dict[str, str] = field(default_factory=dict)
-    globals: set[str] = field(default_factory=set)
-
-    def merge(self, other: _Needs) -> None:
-        self.imports |= other.imports
-        self.definitions |= other.definitions
-        self.globals |= other.globals
-
-
-class _NotInline(Exception):
-    """The expression needs a copied definition: the function is a black box."""
-
-
-# Python constructs a rule's expression may not contain (they bind names of their own).
-SCOPED = (
-    ast.Lambda,
-    ast.ListComp,
-    ast.SetComp,
-    ast.DictComp,
-    ast.GeneratorExp,
-    ast.NamedExpr,
-    ast.Yield,
-    ast.YieldFrom,
-    ast.Await,
-)
-
-
-class _Carry(ast.NodeTransformer):
-    """Rewrite code of one file for the generated module: placeholders for bound
-    names, literal values for constants, spelled names for imports, copies for helpers.
-    """
-
-    def __init__(
-        self,
-        space: _Space,
-        bound: dict[str, ast.expr],
-        local: set[str],
-        needs: _Needs,
-        inline: bool,
-    ):
-        self.space, self.bound, self.local = space, bound, local
-        self.needs, self.inline = needs, inline
-
-    def visit_Name(self, node: ast.Name) -> ast.expr:
-        module = self.space.module
-        if node.id in self.bound:
-            return copy.deepcopy(self.bound[node.id])
-        if node.id in self.local:
-            return node
-        if node.id in module.variables:
-            raise UnresolvedRuleName(
-                module_variable_message(module, node.id),
-                self.space.location(node),
-                hint=module_variable_hint(node.id),
-            )
-        if node.id in module.constants:
-            return to_ast(ast.literal_eval(module.constants[node.id]))
-        if node.id in module.functions:
-            if self.inline:
-                raise _NotInline
-            return _define(self.space, module.functions[node.id], self.needs)
-        if node.id in module.imports:
-            return self.space.spell(
-                module.imports[node.id], node.id, node, self.needs, self.inline
-            )
-        if node.id in dir(builtins):
-            return node
-        raise UnresolvedRuleName(
-            f"name `{node.id}` is not defined here (adgen reads rules without running them)",
-            self.space.location(node),
-        )
-
-    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
-        root = node
-        while isinstance(root, ast.Attribute):
-            root = root.value
-        shadowed = isinstance(root, ast.Name) and (
-            root.id in self.bound or root.id in self.local
-        )
-        qualified = None if shadowed else self.space.module.qualified_name(node)
-        if qualified is None:
-            return self.generic_visit(node)
-        return self.space.spell(qualified, root.id, node, self.needs, self.inline)  # type: ignore[union-attr]
-
-
-def _define(space: _Space, fn: ast.FunctionDef, needs: _Needs) -> ast.expr:
-    """Copy ``fn`` into the generated module (a black box, or a helper a rule calls)."""
-    if fn.name not in needs.definitions:
-        needs.definitions[fn.name] = ""  # a recursive call sees it defined
-        local = {a.arg for a in ast.walk(fn) if isinstance(a, ast.arg)}
-        local |= {
-            n.id
-            for n in ast.walk(fn)
-            if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
-        }
-        local |= {
-            n.name
-            for n in ast.walk(fn)
-            if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n is not fn
-        }
-        carry = _Carry(space, {}, local, needs, inline=False)
-        copied = copy.deepcopy(fn)
-        copied.decorator_list, copied.returns = [], None
-        for a in ast.walk(copied.args):
-            if isinstance(a, ast.arg):
-                a.annotation = None
-        copied.body = [carry.visit(s) for s in copied.body]
-        where = f"{space.module.source.path}:{fn.lineno}".replace("\\", "/")
-        needs.definitions[fn.name] = (
-            f"# `{fn.name}` copied from {where}: adgen calls it as written.\n{ast.unparse(copied)}"
-        )
-    needs.globals.add(fn.name)
-    return ast.Name(fn.name, ast.Load())
-
-
-def _build(space: _Space, rules: _Rules) -> CustomFunction:
+def build(space: Space, rules: Rules) -> CustomFunction:
+    """The ``CustomFunction`` of ``rules.target``: its value, adjoints and tangent."""
     target = rules.target
-    needs = _Needs()
+    needs = Needs()
     if target.fn is not None:
         params = tuple(
             a.arg for a in [*target.fn.args.posonlyargs, *target.fn.args.args]
@@ -621,7 +250,7 @@ def _build(space: _Space, rules: _Rules) -> CustomFunction:
 
 
 def _forward(
-    space: _Space, fn: ast.FunctionDef, params: tuple[str, ...], needs: _Needs
+    space: Space, fn: ast.FunctionDef, params: tuple[str, ...], needs: Needs
 ) -> tuple[ast.expr, bool]:
     """The function's value: its one return expression inlined, else a call of its copy."""
     body = _without_docstring(fn.body)
@@ -629,35 +258,18 @@ def _forward(
     returned = (
         body[0].value if len(body) == 1 and isinstance(body[0], ast.Return) else None
     )
-    inlined = _inlined(space, returned, bound, needs) if returned is not None else None
-    if inlined is not None:
-        return inlined, _is_elementwise(space.module, returned)  # type: ignore[arg-type]
-    call = _define(space, fn, needs)
+    carried = inlined(space, returned, bound, needs) if returned is not None else None
+    if carried is not None:
+        return carried, _is_elementwise(space.module, returned)  # type: ignore[arg-type]
+    call = define(space, fn, needs)
     return ast.Call(call, list(bound.values()), []), False
 
 
-def _inlined(
-    space: _Space, returned: ast.expr, bound: dict[str, ast.expr], needs: _Needs
-) -> ast.expr | None:
-    """``returned`` carried into the generated module, or None if it needs a copied helper."""
-    if any(isinstance(n, SCOPED) for n in ast.walk(returned)):
-        return None
-    trial = _Needs()
-    try:
-        expr = _Carry(space, bound, set(), trial, inline=True).visit(
-            copy.deepcopy(returned)
-        )
-    except _NotInline:
-        return None
-    needs.merge(trial)
-    return expr
-
-
 def _rule_result(
-    space: _Space,
+    space: Space,
     rule: ast.FunctionDef,
     placeholders: list[str],
-    needs: _Needs,
+    needs: Needs,
     kind: str,
     target: str,
 ) -> ast.expr:
@@ -697,7 +309,7 @@ def _rule_result(
                 f"a rule may only assign names before its `return` (found `{type(stmt).__name__}`)",
                 space.location(stmt),
             )
-        carry = _Carry(space, bound, set(), needs, inline=False)
+        carry = Carry(space, bound, set(), needs, inline=False)
         bound[stmt.targets[0].id] = carry.visit(copy.deepcopy(stmt.value))
     last = body[-1] if body else rule
     if not (isinstance(last, ast.Return) and last.value is not None):
@@ -705,13 +317,13 @@ def _rule_result(
             f"the {kind} rule `{rule.name}` must end with `return <expression>`",
             space.location(last),
         )
-    return _Carry(space, bound, set(), needs, inline=False).visit(
+    return Carry(space, bound, set(), needs, inline=False).visit(
         copy.deepcopy(last.value)
     )
 
 
 def _per_operand(
-    space: _Space, result: ast.expr, arity: int, target: str
+    space: Space, result: ast.expr, arity: int, target: str
 ) -> tuple[ast.expr | None, ...]:
     parts = result.elts if isinstance(result, ast.Tuple) else [result]
     if len(parts) != arity:
@@ -732,10 +344,10 @@ def _jvp_as_vjp(jvp: ast.expr | None, i: int, arity: int) -> ast.expr:
         tangent(j): E(ast.Name(G, ast.Load())) if j == i else E(0.0)
         for j in range(arity)
     }
-    return _fill(jvp, values).node
+    return fill(jvp, values).node
 
 
-def _library_arity(space: _Space, rules: _Rules) -> int:
+def _library_arity(space: Space, rules: Rules) -> int:
     """A library function's number of operands, from its rule's parameters."""
     _, rule = rules.vjp or rules.jvp  # type: ignore[misc]
     count = len(rule.args.posonlyargs) + len(rule.args.args)
@@ -774,19 +386,6 @@ def _without_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
     return body[1:] if is_doc else body
 
 
-def _import_modules(tree: ast.Module) -> dict[str, str]:
-    """Alias -> the module an ``import`` line must load for it (``expit`` -> ``scipy.special``)."""
-    found: dict[str, str] = {}
-    for stmt in tree.body:
-        if isinstance(stmt, ast.Import):
-            for a in stmt.names:
-                found[a.asname or a.name.split(".")[0]] = a.name
-        elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
-            for a in stmt.names:
-                found[a.asname or a.name] = stmt.module
-    return found
-
-
 # --- facts about trusted libraries (imported at compile time; the model never is) ---
 
 
@@ -798,7 +397,7 @@ def _library_object(qualified: str) -> Any:
         return None
 
 
-def _library_function_exists(qualified: str) -> bool:
+def library_function_exists(qualified: str) -> bool:
     """False only for a numpy/scipy/math name that does not exist; other libraries are trusted."""
     if qualified.split(".")[0] not in TRUSTED:
         return True

@@ -1,4 +1,5 @@
-"""Stage 1, parse: read a model file with ``ast`` and resolve its names statically.
+"""The front end's first step, parse: read a model file with ``ast`` and resolve
+its names statically.
 
 Nothing in the file is imported or executed.  From the module's top level we
 keep only what a function body may refer to:
@@ -18,14 +19,14 @@ keep only what a function body may refer to:
   decides, and keeps the reason for the message).
 
 Everything else at top level (data loading, training code, prints) is ignored.
+The result is a ``Module`` (``parsed.py``); the functions with a user's derivative
+rule are found by the next step, ``custom_discovery.read_rules``.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .bindings import classify_names
 from .errors import (
@@ -36,42 +37,12 @@ from .errors import (
     SourceSyntaxError,
     UnsupportedSyntax,
 )
+from .parsed import Module
 
 # Expressions nested deeper are refused before any recursive pass reads them:
 # with the compiler's stack (limits.py) every pass handles this depth, while
 # Python 3.11 itself compiles a sum of only about 1000 terms (`x + x + ...`).
 MAX_NESTING = 3000
-
-
-@dataclass
-class Module:
-    """A parsed model file."""
-
-    source: SourceFile
-    tree: ast.Module
-    imports: dict[str, str] = field(default_factory=dict)  # alias -> qualified name
-    functions: dict[str, ast.FunctionDef] = field(default_factory=dict)
-    constants: dict[str, ast.expr] = field(default_factory=dict)
-    async_functions: dict[str, ast.AsyncFunctionDef] = field(default_factory=dict)
-    # top-level names whose value is known only when the file runs -> why (bindings.py)
-    variables: dict[str, str] = field(default_factory=dict)
-    # Functions with a custom derivative rule (custom.py), by local or qualified name,
-    # and the rule functions themselves: neither is compiled nor inlined.
-    custom: dict[str, Any] = field(default_factory=dict)
-    rule_functions: set[str] = field(default_factory=set)
-
-    def location(self, node: ast.AST | None) -> Location:
-        return Location.of(node, self.source)
-
-    def qualified_name(self, node: ast.expr) -> str | None:
-        """``np.linalg.norm`` -> ``numpy.linalg.norm``; None if not an imported name."""
-        parts: list[str] = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name) or node.id not in self.imports:
-            return None
-        return ".".join([self.imports[node.id], *reversed(parts)])
 
 
 def read_source(path: str | Path) -> SourceFile:
@@ -113,16 +84,11 @@ def _byte_location(shown: str, data: bytes, offset: int) -> Location:
 
 
 def parse_module(source: SourceFile) -> Module:
-    """Parse ``source`` and collect its imports, functions, constants and custom rules."""
-    from .custom import read_rules  # custom.py parses the modules next to this one
+    """Parse ``source`` and collect its imports, functions, constants and variables.
 
-    module = scan_module(source)
-    read_rules(module)
-    return module
-
-
-def scan_module(source: SourceFile) -> Module:
-    """Parse ``source`` and collect its imports, functions, constants and variables."""
+    Custom derivative rules are not read here: that is the next step
+    (``custom_discovery.read_rules``), which may parse the modules next to this one.
+    """
     if not source.text.strip():
         raise NoFunction("the file is empty", Location(source.path))
     tree = _parse_tree(source)
@@ -194,6 +160,11 @@ def _import_aliases(stmt: ast.Import | ast.ImportFrom) -> dict[str, str]:
         for a in stmt.names
         if a.name != "*"
     }
+
+
+def parse_dotted_name(dotted: str) -> ast.expr:
+    """``scipy.special.erfcx`` as an expression tree: a name adgen spells in generated code."""
+    return ast.parse(dotted, mode="eval").body
 
 
 # Decorators the compiler reads statically (adgen/api/decorators.py gives them a no-op run-time meaning).

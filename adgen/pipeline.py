@@ -20,6 +20,7 @@ import black
 
 from .arguments import python_arguments
 from .check import check_function
+from .custom_discovery import read_rules
 from .emit import Provenance, build_program, emit
 from .errors import SourceFile
 from .forward import jvp_functions
@@ -77,7 +78,7 @@ def _run(
     origin: Provenance | None,
     mode: str,
 ) -> Stages:
-    module = parse_module(source)
+    module = read_rules(parse_module(source))
     stages = Stages(module)
     selected = select_functions(module, functions)
     for fn in selected:  # every function is checked before any is transformed

@@ -35,7 +35,7 @@ from adgen.errors import (
     UnresolvedName,
     UnsupportedSyntax,
 )
-from adgen.parse import scan_module
+from adgen.parse import parse_module
 from adgen.testing import numerical_grad
 
 REBOUND = [
@@ -148,7 +148,7 @@ def test_constant_rebound_only_where_python_cannot_see_it_stays_a_constant():
         "squares = [GAIN * GAIN for GAIN in range(3)]\n"
         "def f(x):\n    return x * GAIN\n"
     )
-    module = scan_module(SourceFile("m.py", text))
+    module = parse_module(SourceFile("m.py", text))
     assert "GAIN" in module.constants and "GAIN" not in module.variables
 
 
@@ -172,7 +172,7 @@ def test_a_string_constant_is_refused_as_not_a_number(tmp_path, capsys, monkeypa
 )
 def test_arithmetic_that_is_no_finite_number_is_refused_quickly(value):
     start = time.perf_counter()
-    module = scan_module(
+    module = parse_module(
         SourceFile("m.py", f"C = {value}\n\ndef f(x):\n    return x * C\n")
     )
     assert "C" in module.variables and "C" not in module.constants

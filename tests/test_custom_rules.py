@@ -21,6 +21,7 @@ from rules_models import custom as m
 
 import adgen
 from adgen.cli import main
+from adgen.custom_discovery import read_rules
 from adgen.errors import SourceFile
 from adgen.graph import build_graph
 from adgen.normalize import normalize
@@ -137,7 +138,7 @@ def test_jvp_rule_alone_gives_reverse_mode_for_an_elementwise_function():
 )
 def test_tangent_trace_uses_the_jvp_rule_or_the_derived_one(name, point):
     source = SourceFile("custom.py", Path(m.__file__).read_text())
-    module = parse_module(source)
+    module = read_rules(parse_module(source))
     graph = build_graph(normalize(module, module.functions[name]))
     _, values = primal_trace(graph, point)
     f = getattr(m, name)
@@ -337,7 +338,9 @@ def test_decorators_leave_the_rule_callable():
 
 
 def test_rule_functions_and_custom_functions_are_not_compiled_on_their_own():
-    module = parse_module(SourceFile("custom.py", Path(m.__file__).read_text()))
+    module = read_rules(
+        parse_module(SourceFile("custom.py", Path(m.__file__).read_text()))
+    )
     names = {f.name for f in select_functions(module, None)}
     assert "sp_sum" in names and "bb_model" in names
     assert not names & {"softplus", "softplus_vjp", "scaled_erfc", "erfcx_vjp"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from adgen.custom_discovery import read_rules
 from adgen.errors import SourceFile
 from adgen.ir import all_eqns
 from adgen.normalize import normalize
@@ -21,7 +22,7 @@ MODELS = Path(__file__).parent / "rules_models"
 def test_every_rule_has_a_finite_difference_test():
     used: set[str] = set()
     for path in sorted(MODELS.glob("[!_]*.py")):
-        module = parse_module(SourceFile(path.name, path.read_text()))
+        module = read_rules(parse_module(SourceFile(path.name, path.read_text())))
         for fn in select_functions(module, None):
             used |= {eqn.prim for eqn in all_eqns(normalize(module, fn).eqns)}
     missing = sorted(set(RULES) - used)

@@ -23,7 +23,7 @@ from typing import Any
 from ..bindings import module_variable_hint
 from ..errors import SourceFile, SourceUnavailable, UnresolvedName
 from ..limits import with_compiler_stack
-from ..parse import Module, scan_module
+from ..parse import Module, parse_module
 
 
 def function_text(f: Callable) -> tuple[str, str]:
@@ -60,7 +60,7 @@ def _check_live_constants(f: Callable, path: str, text: str) -> None:
 @functools.lru_cache(maxsize=32)
 def _scanned(path: str, text: str) -> Module:
     # on the compiler's stack: the scan recurses as deep as the model's expressions
-    return with_compiler_stack(lambda: scan_module(SourceFile(path, text)))
+    return with_compiler_stack(lambda: parse_module(SourceFile(path, text)))
 
 
 def _global_names(f: Callable) -> set[str]:
