@@ -190,6 +190,7 @@ def check_function(module: Module, fn: ast.FunctionDef) -> None:
     for f in [fn, *reachable_helpers(module, fn)]:
         _check_signature(module, f)
         _check_body(module, f, is_target=f is fn)
+    _check_declared_shapes(module, fn)
 
 
 def _fail(
@@ -244,6 +245,25 @@ def _check_signature(module: Module, fn: ast.FunctionDef) -> None:
                 "this decorator needs arguments",
                 'write @wrt("w", "b") or @shapes(X="n 3")',
             )
+
+
+def _check_declared_shapes(module: Module, fn: ast.FunctionDef) -> None:
+    """``@adgen.shapes(X="n 784", w="784")``: each keyword a parameter given a string.
+    Only the compiled function's are read (a helper takes its caller's shapes)."""
+    deco = adgen_decorators(module, fn).get("adgen.shapes")
+    if deco is None:
+        return
+    params = [a.arg for a in [*fn.args.posonlyargs, *fn.args.args]]
+    hint = 'write @shapes(X="batch 784", b="256")'
+    for k in deco.keywords:
+        if k.arg not in params or not (
+            isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)
+        ):
+            message = f"@adgen.shapes: `{k.arg}` must be a parameter given a string of dimensions"
+            _fail(module, k.value, UnsupportedSyntax, message, hint)
+    if deco.args:
+        message = "@adgen.shapes takes keyword arguments only"
+        _fail(module, deco, UnsupportedSyntax, message, hint)
 
 
 def _check_body(module: Module, fn: ast.FunctionDef, is_target: bool) -> None:
