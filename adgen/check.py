@@ -3,6 +3,11 @@
 Every function to compile, and every helper it calls, is checked before any
 transformation.  What passes here, the later passes handle; what fails gets
 one located error with a suggested rewrite.
+
+The syntactic alias analysis lives here too (``arrays_shared_in``: which names
+a block makes the same array, or a view of it).  The refusals of ``x += y``
+that also need lowering's knowledge (which names hold numbers, which values
+are views, a helper's parameters) are in ``normalize/aliases.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from .errors import (
     RecursionNotSupported,
     UnsupportedSyntax,
 )
+from .exits import structure_exits, walk_statements
 from .parse import Module, adgen_decorators, called_helpers, reachable_helpers
 
 # Statements outside the language: (error class, what it is, what to do instead).
@@ -184,6 +190,7 @@ def check_function(module: Module, fn: ast.FunctionDef) -> None:
     for f in [fn, *reachable_helpers(module, fn)]:
         _check_signature(module, f)
         _check_body(module, f, is_target=f is fn)
+    _check_declared_shapes(module, fn)
 
 
 def _fail(
@@ -240,6 +247,25 @@ def _check_signature(module: Module, fn: ast.FunctionDef) -> None:
             )
 
 
+def _check_declared_shapes(module: Module, fn: ast.FunctionDef) -> None:
+    """``@adgen.shapes(X="n 784", w="784")``: each keyword a parameter given a string.
+    Only the compiled function's are read (a helper takes its caller's shapes)."""
+    deco = adgen_decorators(module, fn).get("adgen.shapes")
+    if deco is None:
+        return
+    params = [a.arg for a in [*fn.args.posonlyargs, *fn.args.args]]
+    hint = 'write @shapes(X="batch 784", b="256")'
+    for k in deco.keywords:
+        if k.arg not in params or not (
+            isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)
+        ):
+            message = f"@adgen.shapes: `{k.arg}` must be a parameter given a string of dimensions"
+            _fail(module, k.value, UnsupportedSyntax, message, hint)
+    if deco.args:
+        message = "@adgen.shapes takes keyword arguments only"
+        _fail(module, deco, UnsupportedSyntax, message, hint)
+
+
 def _check_body(module: Module, fn: ast.FunctionDef, is_target: bool) -> None:
     body = fn.body
     _check_block(module, body, in_loop=False, at_top=True)
@@ -288,7 +314,6 @@ def _check_returned(module: Module, returned: ast.expr) -> None:
 
 def _returns_on_every_path(body: list[ast.stmt]) -> bool:
     """After early exits are made structured: every path ends in ``return``."""
-    from .exits import structure_exits
 
     def ends_in_return(stmts: list[ast.stmt]) -> bool:
         last = stmts[-1] if stmts else None
@@ -462,3 +487,47 @@ def _refuse_recursion(module: Module, path: list[str], name: str) -> None:
         f"recursive call ({chain}) cannot be unrolled statically",
         module.location(call),
     )
+
+
+def arrays_shared_in(stmts: list[ast.stmt]) -> dict[str, tuple[str, int]]:
+    """name -> (another name, line) where the block binds that other name to the same
+    array as ``name`` or to a view of it (``t = s``, ``t = s[:2]``, ``t = s.T``).
+
+    Alias analysis from the syntax alone; normalize's refusals of ``x += y`` in a
+    loop read it (they also need to know which names hold numbers, which only
+    lowering knows)."""
+    found: dict[str, tuple[str, int]] = {}
+    for node in walk_statements(stmts):
+        if not isinstance(node, ast.Assign):
+            continue
+        for target in node.targets:
+            pairs = (
+                zip(target.elts, node.value.elts, strict=False)
+                if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple)
+                else [(target, node.value)]
+            )
+            for t, value in pairs:
+                if isinstance(t, ast.Name):
+                    for shared in _arrays_of(value):
+                        found.setdefault(shared, (t.id, node.lineno))
+    return found
+
+
+def _arrays_of(value: ast.expr) -> set[str]:
+    """Names whose array ``value`` may be, or be a view of."""
+    if isinstance(value, ast.Name):
+        return {value.id}
+    if isinstance(value, ast.IfExp):
+        return _arrays_of(value.body) | _arrays_of(value.orelse)
+    if isinstance(value, ast.Subscript | ast.Attribute):
+        return _arrays_of(value.value)
+    if isinstance(value, ast.Call):
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr in VIEW_METHODS:
+            base = _arrays_of(func.value)
+            return base | (_arrays_of(value.args[0]) if value.args else set())
+    return set()
+
+
+# Methods whose result numpy may return as a view of the array they are called on.
+VIEW_METHODS = ("reshape", "transpose", "ravel", "squeeze", "view")

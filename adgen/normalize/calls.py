@@ -1,0 +1,188 @@
+"""Calls: a primitive becomes one equation, a helper of the file is inlined.
+
+``np.sum(x, axis=0)`` and ``x.sum(0)`` both become ``sum(x, axis=0)``: the
+arguments are bound to the primitive's operands (atoms) and static
+parameters by ``binder.py``.  A function with a user rule (``@defvjp``) is
+one ``custom`` equation.  A helper's body is lowered in place, in a scope of
+its own: its parameters bound to the caller's values, its locals renamed.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ..custom import call_operands, rule_for
+from ..errors import UnknownFunction, UnresolvedName
+from ..ir import Atom, Const
+from ..primitives import FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES
+from .binder import HELPER, PRIMITIVE, Signature, bind_arguments
+from .diagnostics import root_name, unknown_function
+from .scope import Scope, Value
+from .signature import parameter_names
+
+BUILTINS = {"abs", "max", "min", "len"}
+
+
+class Calls:
+    """The lowerer's calls: custom rules, helpers, numpy functions and methods."""
+
+    def expr_Call(self, node: ast.Call, scope: Scope, name: str | None) -> Value:
+        func = node.func
+        rule = rule_for(self.module, func, self.block.env)
+        if rule is not None:  # a function with its own derivative rule: one node
+            operands = call_operands(self.module, node, rule)
+            atoms = tuple(self.atom(a, scope) for a in operands)
+            return self.emit("custom", atoms, {"rule": rule}, name)
+        if (
+            isinstance(func, ast.Name)
+            and func.id in self.module.functions
+            and func.id not in self.block.env
+        ):
+            if func.id in self.module.variables:  # rebound: which one runs is unknown
+                raise self.module_variable(func)
+            return self.inline(node, self.module.functions[func.id], scope, name)
+        qualified = self.module.qualified_name(func)
+        if (
+            qualified is None
+            and isinstance(func, ast.Name)
+            and func.id in BUILTINS
+            and func.id not in self.block.env
+        ):
+            qualified = f"builtins.{func.id}"
+        if qualified is not None:
+            if qualified not in FUNCTIONS:
+                raise unknown_function(func, qualified, self.module.location(node))
+            library = qualified.split(".")[0]
+            return self.call(node, FUNCTIONS[qualified], None, scope, name, library)
+        return self.method_call(node, scope, name)
+
+    def method_call(self, node: ast.Call, scope: Scope, name: str | None) -> Atom:
+        """``x.sum(0)``; or the refusal of a call that resolves to nothing known."""
+        func = node.func
+        root = root_name(func)
+        if (
+            root is not None
+            and root.id not in self.block.env
+            and root.id not in self.module.imports
+        ):
+            raise UnresolvedName(
+                f"`{root.id}` is not defined: nothing imports it",
+                self.module.location(root),
+                hint="import it at the top of the file, e.g. `import numpy as np`",
+            )
+        if isinstance(func, ast.Attribute) and func.attr in METHODS:
+            return self.call(
+                node, METHODS[func.attr], func.value, scope, name, "method"
+            )
+        if isinstance(func, ast.Attribute):
+            self.refuse_container(func, f"`{ast.unparse(func)}(...)`")
+        if isinstance(func, ast.Name):
+            raise UnresolvedName(
+                f"cannot resolve the function `{func.id}` statically",
+                self.module.location(node),
+                hint="define it at the top of this file, or import it from numpy/math/scipy.special",
+            )
+        raise UnknownFunction(
+            f"`{ast.unparse(func)}` has no derivative rule", self.module.location(node)
+        )
+
+    def call(
+        self,
+        node: ast.Call,
+        prim_name: str,
+        receiver: ast.expr | None,
+        scope: Scope,
+        name: str | None,
+        lib: str,
+    ) -> Atom:
+        """A call of a primitive: bind arguments to its operands and static parameters."""
+        prim = PRIMITIVES[prim_name]
+        args = list(node.args)
+        if (
+            receiver is not None
+        ):  # x.sum(0) is np.sum(x, 0); x.reshape(2, 3) is np.reshape(x, (2, 3))
+            args.insert(0, receiver)
+            if prim_name in ("reshape", "transpose") and len(args) > 2:
+                args = [args[0], ast.Tuple(args[1:], ast.Load())]
+        operands, statics = self.primitive_arguments(node, prim, args, scope)
+        params = dict(statics)
+        if lib == "math" and prim_name in MATH_SPELLING:
+            params["lib"] = "math"
+        if lib == "builtins" and prim_name in ("maximum", "minimum", "abs"):
+            params["lib"] = "builtins"
+        return self.emit(prim_name, tuple(operands), params, name)
+
+    def primitive_arguments(
+        self, node: ast.Call, prim: Any, args: list[ast.expr], scope: Scope
+    ) -> tuple[list[Atom], dict[str, Any]]:
+        """Match a call's arguments to ``prim``'s operands and static parameters, numpy-style."""
+        if prim.operands == ("*",):
+            return self.variadic_arguments(node, prim, args, scope)
+        signature = Signature(
+            prim.name, (*prim.operands, *prim.statics), tuple(prim.operands), PRIMITIVE
+        )
+        given = bind_arguments(self.module, node, signature, args)
+        operands = [
+            (
+                Const(prim.none_means[o])
+                if _is_none(given[o]) and o in prim.none_means
+                else self.atom(given[o], scope)
+            )
+            for o in prim.operands
+        ]
+        statics = {
+            s: self.static_param(s, given[s], scope) if s in given else default
+            for s, default in prim.statics.items()
+        }
+        return operands, statics
+
+    def variadic_arguments(
+        self, node: ast.Call, prim: Any, args: list[ast.expr], scope: Scope
+    ) -> tuple[list[Atom], dict[str, Any]]:
+        """``np.concatenate([a, b], axis)``, ``np.stack``; ``np.arange(a, b, step)``."""
+        if prim.name == "arange":
+            if node.keywords:
+                self.fail(
+                    node,
+                    "np.arange takes positional arguments here",
+                    "write np.arange(start, stop, step)",
+                )
+            return [self.atom(a, scope) for a in args], {}
+        if not args or not isinstance(args[0], (ast.List, ast.Tuple)) or len(args) > 2:
+            self.fail(
+                node,
+                f"np.{prim.name} needs a literal list of arrays",
+                f"write np.{prim.name}([a, b], axis=0)",
+            )
+        signature = Signature(
+            f"np.{prim.name}", ("arrays", "axis"), (), PRIMITIVE, keywords=("axis",)
+        )
+        given = bind_arguments(self.module, node, signature, args)
+        axis = self.static_param("axis", given["axis"], scope) if "axis" in given else 0
+        return [self.atom(e, scope) for e in args[0].elts], {"axis": axis}
+
+    def inline(
+        self, node: ast.Call, helper: ast.FunctionDef, scope: Scope, name: str | None
+    ) -> Value:
+        """Inline a call to a helper of this file: bind its parameters, normalize its body."""
+        params = parameter_names(helper)
+        signature = Signature(helper.name, tuple(params), tuple(params), HELPER)
+        bound = bind_arguments(self.module, node, signature, list(node.args))
+        values = {p: self.expr(bound[p], scope) for p in params}
+        own = Scope(
+            helper=helper.name,
+            return_name=name,
+            helper_params=dict(values),
+            loops=scope.loops,
+        )
+        # the helper sees only its parameters; the caller's statement goes on after it
+        caller_env, caller_origin = self.block.env, self.origin
+        self.block.env = values
+        result = self.body(helper.body, own)
+        self.block.env, self.origin = caller_env, caller_origin
+        return result
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None

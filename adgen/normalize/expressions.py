@@ -1,0 +1,238 @@
+"""A-normal form of expressions: each operation becomes one equation.
+
+``h = np.tanh(W @ x + b)`` lowers to ``n3 = matmul(W, x)``, ``n4 = add(n3, b)``,
+``h = tanh(n4)``: operands are atoms (names or constants), and the outermost
+node takes the user's name.  Names read their current version from the
+environment; module constants and numpy's constants become ``Const`` atoms.
+Calls are in ``calls.py``; conditional expressions in ``joins.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import numpy as np
+
+from ..bindings import module_variable_hint, module_variable_message
+from ..errors import UnresolvedName, UnsupportedSyntax
+from ..ir import Atom, Const
+from ..primitives import ATTRIBUTES, CONSTANTS
+from .diagnostics import (
+    CONTAINER_HINT,
+    indexed_by_string,
+    negation_hint,
+    op_symbol,
+    root_name,
+)
+from .scope import Scope, Value
+
+BINARY_OPS = {
+    ast.Add: "add",
+    ast.Sub: "sub",
+    ast.Mult: "mul",
+    ast.Div: "div",
+    ast.Pow: "pow",
+    ast.MatMult: "matmul",
+    ast.Mod: "mod",
+    ast.FloorDiv: "floordiv",
+}
+COMPARISONS = {
+    ast.Gt: "gt",
+    ast.Lt: "lt",
+    ast.GtE: "ge",
+    ast.LtE: "le",
+    ast.Eq: "eq",
+    ast.NotEq: "ne",
+}
+
+
+class Expressions:
+    """The ``expr_*`` methods of the lowerer, one per kind of expression."""
+
+    def expr(self, node: ast.expr, scope: Scope, name: str | None = None) -> Value:
+        """Normalize ``node``; its outermost node, if any, is named after ``name``."""
+        method = getattr(self, "expr_" + type(node).__name__, None)
+        if method is None:
+            self.fail(
+                node,
+                f"`{ast.unparse(node)}` is not supported here",
+                "rewrite it with supported operations",
+            )
+        return method(node, scope, name)
+
+    def atom(self, node: ast.expr, scope: Scope) -> Atom:
+        value = self.expr(node, scope)
+        if isinstance(value, tuple):
+            self.fail(
+                node,
+                "a tuple cannot be used as a number or array",
+                "unpack it (a, b = ...), or join the values with np.stack([...])",
+            )
+        return value
+
+    def expr_Constant(
+        self, node: ast.Constant, scope: Scope, name: str | None
+    ) -> Value:
+        if isinstance(node.value, (int, float)):  # bool is an int
+            return Const(node.value)
+        self.fail(
+            node,
+            f"the constant {node.value!r} is not a number",
+            "use numbers and arrays only",
+        )
+
+    def expr_Name(self, node: ast.Name, scope: Scope, name: str | None) -> Value:
+        if node.id in self.block.env:
+            return self.block.env[node.id]
+        if node.id in self.module.constants:
+            return Const(ast.literal_eval(self.module.constants[node.id]))
+        if node.id in self.module.variables:
+            raise self.module_variable(node)
+        qualified = self.module.imports.get(node.id)
+        if qualified in CONSTANTS:
+            return Const(CONSTANTS[qualified])
+        if node.id in self.module.functions or qualified:
+            self.fail(
+                node,
+                f"`{node.id}` is a function, not a value",
+                "call it",
+                UnsupportedSyntax,
+            )
+        if node.id in scope.out_of_scope:
+            raise UnresolvedName(
+                f"`{node.id}` has no value here: it {scope.out_of_scope[node.id]}",
+                self.module.location(node),
+                hint=f"give `{node.id}` a value before the if/loop too",
+            )
+        raise UnresolvedName(
+            f"name `{node.id}` is not defined in the function or at the top of the file",
+            self.module.location(node),
+        )
+
+    def module_variable(self, node: ast.Name) -> UnresolvedName:
+        """The refusal of a module-level name whose value is known only at run time."""
+        return UnresolvedName(
+            module_variable_message(self.module, node.id),
+            self.module.location(node),
+            hint=module_variable_hint(node.id),
+        )
+
+    def expr_Tuple(self, node: ast.Tuple, scope: Scope, name: str | None) -> Value:
+        return tuple(self.atom(e, scope) for e in node.elts)
+
+    expr_List = expr_Tuple
+
+    def expr_BinOp(self, node: ast.BinOp, scope: Scope, name: str | None) -> Value:
+        if type(node.op) not in BINARY_OPS:
+            self.fail(
+                node,
+                f"the operator `{op_symbol(node)}` is not supported",
+                "use + - * / ** @ % //",
+            )
+        op = BINARY_OPS[type(node.op)]
+        return self.binary(op, node.left, node.right, scope, name)
+
+    def binary(
+        self,
+        prim: str,
+        left: ast.expr,
+        right: ast.expr,
+        scope: Scope,
+        name: str | None,
+    ) -> Atom:
+        operands = (self.atom(left, scope), self.atom(right, scope))
+        return self.emit(prim, operands, {}, name)
+
+    def expr_UnaryOp(self, node: ast.UnaryOp, scope: Scope, name: str | None) -> Value:
+        if not isinstance(node.op, (ast.UAdd, ast.USub)):
+            self.fail(node, "`not` and `~` are not supported", negation_hint(node))
+        operand = self.atom(node.operand, scope)
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        if isinstance(operand, Const) and isinstance(operand.value, list | tuple):
+            self.fail(  # the model itself would raise TypeError here
+                node,
+                f"`{ast.unparse(node)}` negates a {type(operand.value).__name__}, "
+                "which Python cannot do (a list constant is an array only next to an array)",
+                "negate the numbers where the constant is defined, or after it meets "
+                "an array: -(x * W)",
+            )
+        if isinstance(operand, Const):
+            return Const(-operand.value)
+        return self.emit("neg", (operand,), {}, name)
+
+    def expr_Compare(self, node: ast.Compare, scope: Scope, name: str | None) -> Value:
+        if len(node.ops) != 1 or type(node.ops[0]) not in COMPARISONS:
+            self.fail(
+                node,
+                "only single comparisons (<, <=, >, >=, ==, !=) are supported",
+                "split a < b < c into two",
+            )
+        op = COMPARISONS[type(node.ops[0])]
+        return self.binary(op, node.left, node.comparators[0], scope, name)
+
+    def expr_Subscript(
+        self, node: ast.Subscript, scope: Scope, name: str | None
+    ) -> Value:
+        keyed = indexed_by_string(node)
+        if keyed is not None:
+            subscript, key = keyed
+            self.fail(
+                key,
+                f"`{self.module.source.segment(subscript)}` is indexed by a string: "
+                "containers of parameters (dicts, objects) are not supported yet",
+                CONTAINER_HINT,
+            )
+        base = self.expr(node.value, scope)
+        if isinstance(
+            base, tuple
+        ):  # indexing a tuple literal, e.g. x.shape[0] after unpacking
+            index = self.static(node.slice, "an index", scope)
+            if isinstance(index, int):
+                return base[index]
+            self.fail(
+                node.slice,
+                "a tuple can only be indexed by an integer constant",
+                "use an integer",
+            )
+        index = self.static_param("index", node.slice, scope)
+        return self.emit("getitem", (base,), {"index": index}, name)
+
+    def expr_Attribute(
+        self, node: ast.Attribute, scope: Scope, name: str | None
+    ) -> Value:
+        qualified = self.module.qualified_name(node)
+        if qualified is not None:
+            if qualified in CONSTANTS:
+                return Const(CONSTANTS[qualified])
+            self.fail(
+                node,
+                f"`{qualified}` is not a number or array",
+                "call it, or use a supported constant (np.pi, np.e, np.inf)",
+            )
+        if node.attr not in ATTRIBUTES:
+            self.refuse_container(node, f"`{ast.unparse(node)}`")
+            self.fail(
+                node,
+                f"the attribute `.{node.attr}` is not supported",
+                "use .T, .shape, .ndim or .size",
+            )
+        operand = self.atom(node.value, scope)
+        return self.emit(ATTRIBUTES[node.attr], (operand,), {}, name)
+
+    def refuse_container(self, node: ast.Attribute, what: str) -> None:
+        """``params.W``, ``params.get("W")``: a name of the function that no array
+        has this attribute of, so it holds something else (a dict, an object)."""
+        root = root_name(node)
+        if (
+            root is None
+            or root.id not in self.block.env
+            or hasattr(np.ndarray, node.attr)
+        ):
+            return
+        self.fail(
+            node,
+            f"{what}: an array has no attribute `.{node.attr}`, and containers of "
+            "parameters (dicts, objects) are not supported yet",
+            CONTAINER_HINT,
+        )

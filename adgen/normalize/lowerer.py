@@ -1,0 +1,135 @@
+"""The lowerer: one function's body, and the helpers it calls, to equations.
+
+``Lowerer`` puts the jobs of the package together (each a class of methods in
+its own module) and holds what lowering one function accumulates: the names
+given out, the statement being lowered, where each user name was bound, and
+which values are numbers.  ``emit`` appends each equation.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ..errors import AdgenError, UnsupportedSyntax
+from ..ir import Atom, Const, Eqn, Function, Origin
+from ..naming import Namer, identifiers
+from ..parse import Module, reachable_helpers
+from ..primitives import PRIMITIVES
+from ..shapes import declared_shape, is_python_number
+from .aliases import Aliases
+from .calls import Calls
+from .expressions import Expressions
+from .joins import Joins
+from .loops import Loops
+from .numbers import NUMBER_ARITHMETIC, fold
+from .scope import Block, Scope
+from .signature import declared_shapes, resolve_wrt
+from .statements import Statements
+from .statics import Statics
+
+
+def normalize(
+    module: Module, fn: ast.FunctionDef, wrt: list[str] | None = None
+) -> Function:
+    """Turn the checked function ``fn`` into a flat list of equations."""
+    return Lowerer(module, fn).run(wrt)
+
+
+class Lowerer(Statements, Joins, Loops, Aliases, Calls, Expressions, Statics):
+    def __init__(self, module: Module, fn: ast.FunctionDef):
+        self.module = module
+        self.fn = fn
+        helpers = reachable_helpers(module, fn)
+        self.names = Namer(identifiers(fn, *helpers))
+        self.block = Block([], {})  # the block being written
+        self.loop_count = 0
+        self.origin: Origin | None = None  # the statement being lowered
+        self.bound_at: dict[str, Origin] = (
+            {}
+        )  # user name -> the statement that bound it last
+        self.producers: dict[str, str] = (
+            {}
+        )  # variable -> the primitive that computed it
+        # variables known to hold numbers (Python's, or numpy scalars): immutable,
+        # so `x += y` cannot change another name for the same value
+        self.numbers: set[str] = set()
+        self.next_index = len(fn.args.args) + len(fn.args.posonlyargs) + 1
+
+    def run(self, wrt: list[str] | None) -> Function:
+        params, numbers = [], []
+        shapes = {}
+        declared = declared_shapes(self.module, self.fn)
+        for arg in [*self.fn.args.posonlyargs, *self.fn.args.args]:
+            name = self.names.param(arg.arg)
+            self.block.env[arg.arg] = name
+            params.append(name)
+            annotation = declared.get(arg.arg, arg.annotation)
+            shapes[name] = declared_shape(annotation, name)
+            if is_python_number(annotation):
+                numbers.append(name)
+        self.numbers.update(numbers)
+        output = self.body(self.fn.body, Scope())
+        if isinstance(output, tuple):
+            self.fail(
+                self.fn,
+                "returning several values is not supported",
+                "return one scalar or array",
+            )
+        return Function(
+            name=self.fn.name,
+            params=params,
+            eqns=self.block.eqns,
+            output=output,
+            wrt=resolve_wrt(self.module, self.fn, wrt, params),
+            shapes=shapes,
+            path=self.module.source.path,
+            numbers=numbers,
+        )
+
+    def emit(
+        self,
+        prim: str,
+        args: tuple[Atom, ...],
+        params: dict[str, Any],
+        name: str | None,
+    ) -> Atom:
+        """Append the node ``prim(*args)``, or fold it when every operand is a constant."""
+        folded = fold(prim, args)
+        if folded is not None:
+            return folded
+        index = self.next_index
+        self.next_index += 1
+        out = self.names.user(name) if name else self.names.temp(index)
+        params = {
+            **PRIMITIVES[prim].statics,
+            **params,
+        }  # every static, defaults included
+        self.block.eqns.append(Eqn(out, prim, args, tuple(params.items()), self.origin))
+        self.producers[out] = prim
+        if params.get("lib") == "math" or (
+            prim in NUMBER_ARITHMETIC and all(self.is_number(a) for a in args)
+        ):
+            self.numbers.add(out)
+        return out
+
+    def is_number(self, atom: Atom) -> bool:
+        if isinstance(atom, Const):  # not a list constant: float64 + list is an array
+            return isinstance(atom.value, (int, float))
+        return atom in self.numbers
+
+    def fail_at(self, origin: Origin | None, message: str, hint: str) -> Any:
+        node = ast.Pass(
+            lineno=origin.line if origin else self.fn.lineno,
+            col_offset=origin.col if origin else 0,
+        )
+        self.fail(node, message, hint)
+
+    def fail(
+        self,
+        node: ast.AST,
+        message: str,
+        hint: str,
+        cls: type[AdgenError] = UnsupportedSyntax,
+    ) -> Any:
+        raise cls(message, self.module.location(node), hint)

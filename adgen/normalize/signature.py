@@ -1,0 +1,74 @@
+"""The function's signature: its parameters, their declared shapes and number
+types, and which of them to differentiate with respect to (``wrt``)."""
+
+from __future__ import annotations
+
+import ast
+
+from ..errors import BadWrt, UnsupportedSyntax
+from ..parse import Module, adgen_decorators
+
+
+def parameter_names(fn: ast.FunctionDef) -> list[str]:
+    """The parameters as the user wrote them, in order."""
+    return [a.arg for a in [*fn.args.posonlyargs, *fn.args.args]]
+
+
+def declared_shapes(module: Module, fn: ast.FunctionDef) -> dict[str, ast.expr]:
+    """``@adgen.shapes(X="n 784", w="784")``: parameter -> its shape string
+    (check.py has refused any other form)."""
+    deco = adgen_decorators(module, fn).get("adgen.shapes")
+    if deco is None:
+        return {}
+    return {k.arg: k.value for k in deco.keywords}  # type: ignore[misc]
+
+
+def resolve_wrt(
+    module: Module, fn: ast.FunctionDef, wrt: list[str] | None, params: list[str]
+) -> list[str]:
+    """``wrt`` names (from the caller, else ``@adgen.wrt``, else all) -> emitted param names."""
+    originals = parameter_names(fn)
+    where: ast.AST | None = fn
+    how = f"--wrt (to give it for one function, select it: PATH:{fn.name})"
+    if wrt is None:
+        wrt = declared_wrt(module, fn)
+        where, how = adgen_decorators(module, fn).get("adgen.wrt"), "@wrt(...)"
+    if wrt is None:
+        return list(params)
+    for name in wrt:
+        if name not in originals:
+            raise BadWrt(
+                f"`{fn.name}` has no parameter named {name!r} (parameters: {', '.join(originals)})",
+                module.location(where),
+                hint=f"name parameters of `{fn.name}` in {how}",
+            )
+    if len(set(wrt)) != len(wrt):
+        raise BadWrt(
+            f"a parameter is named twice in wrt ({', '.join(wrt)})",
+            module.location(where),
+        )
+    # in the order asked, as autograd and JAX do
+    return [params[originals.index(n)] for n in wrt]
+
+
+def declared_wrt(module: Module, fn: ast.FunctionDef) -> list[str] | None:
+    """The names in ``@adgen.wrt("w1", "b1")``, if the function has it.
+
+    Refused here, not in check.py: a ``wrt`` the caller gives (``--wrt``,
+    ``adgen.grad(f, wrt=...)``) overrides the decorator, which is then never
+    read, so a malformed one is an error only when it is used."""
+    deco = adgen_decorators(module, fn).get("adgen.wrt")
+    if deco is None:
+        return None
+    names = [
+        a.value
+        for a in deco.args
+        if isinstance(a, ast.Constant) and isinstance(a.value, str)
+    ]
+    if len(names) != len(deco.args) or deco.keywords:
+        raise UnsupportedSyntax(
+            "@adgen.wrt takes parameter names as string literals",
+            module.location(deco),
+            'write @wrt("w1", "b1")',
+        )
+    return names

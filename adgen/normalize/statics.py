@@ -1,0 +1,103 @@
+"""Static parameters: ``axis=0``, ``keepdims=True``, an index, a shape.
+
+A literal becomes its Python value; an index or a shape may be an expression
+over inactive names (``x[i]``, ``x.reshape(n, 2)``), kept as an AST whose
+names are renamed to their current versions.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from typing import Any
+
+from ..errors import UnresolvedName, UnsupportedSyntax
+from ..expr import to_ast
+from ..ir import Const
+from ..primitives import CONSTANTS
+from .scope import Scope, Value
+
+
+class Statics:
+    """The lowerer's reading of static parameters."""
+
+    def static_param(self, name: str, node: ast.expr, scope: Scope) -> Any:
+        """A literal's value (axis, keepdims); an index or shape may be an expression."""
+        if (
+            name == "index"
+            and isinstance(node, ast.Subscript)
+            and self.module.qualified_name(node.value) == "numpy.s_"
+        ):
+            node = node.slice  # index_adjoint(g, x, np.s_[1:3]) in gradient code
+        if name in ("index", "shape"):
+            resolved = self.static_ast(node, scope)
+            try:
+                return ast.literal_eval(resolved) if name == "shape" else resolved
+            except (ValueError, TypeError, SyntaxError):
+                return resolved
+        return self.static(node, f"`{name}`", scope)
+
+    def static(self, node: ast.expr, what: str, scope: Scope) -> Any:
+        """A literal static parameter (axis, keepdims): its Python value."""
+        resolved = self.static_ast(node, scope)
+        try:
+            return ast.literal_eval(resolved)
+        except (ValueError, TypeError, SyntaxError):
+            self.fail(
+                node,
+                f"{what} must be a constant known when compiling",
+                "write a literal, e.g. axis=0",
+            )
+
+    def static_ast(self, node: ast.expr, scope: Scope) -> ast.expr:
+        """An expression over inactive names (an index, a shape), with names renamed."""
+        node = copy.deepcopy(node)
+        for sub in ast.walk(node):
+            if isinstance(sub, (ast.Call, ast.Lambda)):
+                self.fail(
+                    sub,
+                    "calls are not supported inside an index or shape",
+                    "compute the value in its own statement first",
+                )
+        return _RenameStatic(self, scope).visit(node)
+
+
+class _RenameStatic(ast.NodeTransformer):
+    """Rename the names of a static expression to their current versions."""
+
+    def __init__(self, lowerer: Any, scope: Scope):
+        self.lowerer = lowerer
+        self.scope = scope
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        module = self.lowerer.module
+        if node.id in self.lowerer.block.env or node.id in module.constants:
+            return _atom_ast(self.lowerer.expr_Name(node, self.scope, None))
+        if node.id in module.variables:
+            raise self.lowerer.module_variable(node)
+        if node.id == "None":
+            return ast.Constant(None)
+        raise UnresolvedName(f"name `{node.id}` is not defined", module.location(node))
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+        qualified = self.lowerer.module.qualified_name(node)
+        if qualified in ("numpy.newaxis",):
+            return ast.Constant(None)
+        if qualified in CONSTANTS:
+            return ast.Constant(CONSTANTS[qualified])
+        if node.attr in ("shape", "ndim", "size"):
+            return ast.Attribute(self.visit(node.value), node.attr, ast.Load())
+        raise UnsupportedSyntax(
+            f"`{ast.unparse(node)}` is not supported in an index or shape",
+            self.lowerer.module.location(node),
+            hint="compute the value in its own statement first",
+        )
+
+
+def _atom_ast(value: Value) -> ast.expr:
+    """An atom (or a tuple of them) as an expression inside a static parameter."""
+    if isinstance(value, tuple):
+        return ast.Tuple([_atom_ast(v) for v in value], ast.Load())
+    if isinstance(value, Const):
+        return to_ast(value.value)
+    return ast.Name(value, ast.Load())
