@@ -66,6 +66,7 @@ from .errors import (
     UnsupportedSyntax,
 )
 from .expr import E, to_ast
+from .primitives import elementwise_calls
 
 if TYPE_CHECKING:
     from .parse import Module
@@ -805,8 +806,9 @@ def _library_function_exists(qualified: str) -> bool:
     return callable(_library_object(qualified))
 
 
-# numpy functions that act elementwise (and broadcast) without being ufuncs.
-ELEMENTWISE_FUNCTIONS = {"numpy.round", "numpy.around", "numpy.clip", "numpy.where"}
+# numpy functions that act elementwise (and broadcast), ufuncs or not: rounding,
+# and those of the elementwise primitives (np.clip, np.where ...).
+ELEMENTWISE_FUNCTIONS = {"numpy.round", "numpy.around", *elementwise_calls("numpy")}
 
 
 def _is_ufunc(qualified: str) -> bool:

@@ -4,7 +4,7 @@ The models live at the top level of small modules in ``tests/rules_models/``,
 because adgen compiles a function from its source file (and re-reads the whole
 file for every function, so one huge file would make the suite slow).  Each
 table below has one row per primitive, or per variant of one, so the tests
-mirror ``adgen/rules.py``:
+mirror ``adgen/primitives/``:
 
 * a model returning a scalar is checked with ``adgen.testing.check_grads``;
 * a model returning an array is checked through ``adgen.vjp`` with a random
