@@ -207,6 +207,7 @@ numpy_unary("arctan", lambda g, ans, x, ctx: g / (1 + x**2), "atan")
 numpy_unary("sinh", lambda g, ans, x, ctx: g * ctx.lib.cosh(x), "sinh")
 numpy_unary("cosh", lambda g, ans, x, ctx: g * ctx.lib.sinh(x), "cosh")
 numpy_unary("tanh", lambda g, ans, x, ctx: g * (1 - ans**2), "tanh")
+numpy_unary("arcsinh", lambda g, ans, x, ctx: g / ctx.lib.sqrt(x**2 + 1), "asinh")
 numpy_unary("exp", lambda g, ans, x, ctx: g * ans, "exp")
 # math.log(2): a Python float keeps float32
 numpy_unary("exp2", lambda g, ans, x, ctx: g * ans * math.log(2))
@@ -216,6 +217,7 @@ numpy_unary("log2", lambda g, ans, x, ctx: g / (x * math.log(2)), "log2")
 numpy_unary("log10", lambda g, ans, x, ctx: g / (x * math.log(10)), "log10")
 numpy_unary("log1p", lambda g, ans, x, ctx: g / (1 + x), "log1p")
 numpy_unary("sqrt", lambda g, ans, x, ctx: g / (2 * ans), "sqrt")
+numpy_unary("reciprocal", lambda g, ans, x, ctx: -g * ans**2)
 numpy_unary("square", lambda g, ans, x, ctx: g * (2 * x))
 numpy_unary(
     "abs",
