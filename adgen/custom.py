@@ -64,6 +64,7 @@ from .custom_carry import SCOPED, Carry, Needs, Space, define, inlined
 from .custom_function import ANS, CustomFunction, G, fill, operand, tangent
 from .errors import RuleArityMismatch, UnreadableRule, UnsupportedSyntax
 from .expr import E
+from .primitives import elementwise_calls
 
 if TYPE_CHECKING:
     from .parsed import Module
@@ -404,8 +405,9 @@ def library_function_exists(qualified: str) -> bool:
     return callable(_library_object(qualified))
 
 
-# numpy functions that act elementwise (and broadcast) without being ufuncs.
-ELEMENTWISE_FUNCTIONS = {"numpy.round", "numpy.around", "numpy.clip", "numpy.where"}
+# numpy functions that act elementwise (and broadcast), ufuncs or not: rounding,
+# and those of the elementwise primitives (np.clip, np.where ...).
+ELEMENTWISE_FUNCTIONS = {"numpy.round", "numpy.around", *elementwise_calls("numpy")}
 
 
 def _is_ufunc(qualified: str) -> bool:

@@ -5,16 +5,18 @@ pass, its directional derivative along the tangents of the ``wrt`` parameters:
 after each primal statement ``n4 = np.sin(x1)`` comes its tangent statement
 ``n4_dot = x1_dot * np.cos(x1)``.
 
-Tangents come from the rule table of the backward sweep (``rules.py``), so each
-primitive's derivative is written once:
+Tangents come from the VJP partials of each primitive's record (``primitives/``),
+so each primitive's derivative is written once; the record's ``tangent`` says how
+forward mode reads them:
 
-* elementwise primitives: an adjoint rule is ``g`` times a partial derivative,
-  so an operand's contribution to the tangent is its rule with ``g`` replaced by
+* ``"elementwise"``: a partial is ``g`` times a partial derivative, so an
+  operand's contribution to the tangent is its partial with ``g`` replaced by
   the operand's tangent (``g * np.cos(x)`` becomes ``x1_dot * np.cos(x1)``);
-* ``LINEAR`` primitives (sum, transpose, matmul, indexing ...) are their own
-  derivative: the primitive applied to the operand's tangent;
-* ``REDUCTIONS`` (max, min, logsumexp): the rule seeded with ones gives the
-  partials, contracted with the tangent over the reduced axes.
+* ``"linear"`` (sum, transpose, matmul, indexing ...): the primitive is its own
+  derivative, applied to the operand's tangent;
+* ``"reduction"`` (max, min, logsumexp): the partial seeded with ones gives the
+  partial derivatives, contracted with the tangent over the reduced axes;
+* ``"rule"``: a user's own rule (custom.py) gives the tangent.
 
 Activity: only the values the reverse sweep differentiates (``graph.active``:
 they depend on a ``wrt`` parameter and the output depends on them) get a
@@ -36,9 +38,15 @@ from .expr import E, Namespace, assign, name
 from .graph import Graph
 from .ir import Atom, Break, Const, Eqn, If, Loop, Stmt
 from .naming import suffixed
-from .primitives import NONDIFFERENTIABLE, PRIMITIVES, primal_statement, rule_operand
-from .reverse import rule_parameters
-from .rules import LINEAR, REDUCTIONS, RULES, runtime, summed
+from .primitives import (
+    PRIMITIVES,
+    RuleContext,
+    primal_statement,
+    rule_operand,
+    runtime,
+    summed,
+)
+from .reverse import rule_context
 from .shapes import SCALAR, reduction
 from .simplify import simplify
 from .sweeps import Compiled, _statement, atom, plain
@@ -86,22 +94,21 @@ def tangent_expr(
 ) -> E:
     """The tangent of node ``eqn``, given the tangents ``dots`` of its operands (absent:
     zero); ``scalars``: every value is a scalar (the lecture's trace tables)."""
-    if eqn.prim in NONDIFFERENTIABLE:
+    prim = PRIMITIVES[eqn.prim]
+    if not prim.differentiable:
         return _zero_tangent(graph, eqn)
-    if eqn.prim == "custom":
+    if prim.tangent == "rule":
         return _custom_tangent(graph, eqn, dots, scalars)
     active = _differentiable_operands(eqn, dots)
     operands = [rule_operand(a) for a in eqn.args]
-    statics = rule_parameters(graph, eqn)
-    if eqn.prim in LINEAR:
+    ctx = rule_context(graph, eqn)
+    if prim.tangent == "linear":
         terms = _linear_terms(eqn, active, operands, dots)
-    elif eqn.prim in REDUCTIONS:
-        terms = [_reduction_term(eqn, operands, dots, statics)] if active else []
+    elif prim.tangent == "reduction":
+        terms = [_reduction_term(eqn, operands, dots, ctx)] if active else []
     else:
         partials = [
-            RULES[eqn.prim][i](
-                name(dots[eqn.args[i]]), name(eqn.out), *operands, **statics
-            )
+            prim.vjp[i](name(dots[eqn.args[i]]), name(eqn.out), *operands, ctx)
             for i in active
         ]
         terms = [t for t in partials if t is not None]  # None: no derivative (x ** 0)
@@ -110,9 +117,7 @@ def tangent_expr(
     total = terms[0]
     for term in terms[1:]:
         total = total + term
-    if PRIMITIVES[eqn.prim].elementwise and not _has_output_shape(
-        graph, eqn, active, terms
-    ):
+    if prim.elementwise and not _has_output_shape(graph, eqn, active, terms):
         total = runtime.broadcast_like(total, name(eqn.out))
     return total
 
@@ -138,8 +143,9 @@ def _custom_tangent(graph: Graph, eqn: Eqn, dots: dict[str, str], scalars: bool)
 
 def _differentiable_operands(eqn: Eqn, dots: dict[str, str]) -> list[int]:
     """Positions of the operands that have a tangent and a rule."""
-    rules = RULES[eqn.prim]
-    variadic = PRIMITIVES[eqn.prim].operands == ("*",)
+    prim = PRIMITIVES[eqn.prim]
+    rules = prim.vjp or ()
+    variadic = prim.variadic
     return [
         i
         for i, arg in enumerate(eqn.args)
@@ -159,7 +165,7 @@ def _linear_terms(
     params = {k: v for k, v in eqn.params if k != "lib"}
     if not active:
         return []
-    if prim.operands == ("*",):
+    if prim.variadic:
         tangents = [
             name(dots[eqn.args[i]]) if i in active else np.zeros_like(operands[i])
             for i in range(len(operands))
@@ -174,15 +180,16 @@ def _linear_terms(
 
 
 def _reduction_term(
-    eqn: Eqn, operands: list[E], dots: dict[str, str], statics: dict
+    eqn: Eqn, operands: list[E], dots: dict[str, str], ctx: RuleContext
 ) -> E:
     """Σ over the reduced axes of (∂ans/∂x · x_dot): the rule with g = 1 gives ∂ans/∂x."""
-    axis, keepdims = statics["axis"], statics["keepdims"]
+    axis, keepdims = ctx.axis, ctx.keepdims
     ans = name(eqn.out)
     ones = (
         E(1.0) if axis is None else np.ones_like(ans)
     )  # 1.0 reads better where it broadcasts
-    partials = RULES[eqn.prim][0](ones, ans, *operands, **statics)
+    (partial,) = PRIMITIVES[eqn.prim].vjp
+    partials = partial(ones, ans, *operands, ctx)
     return summed(partials * name(dots[eqn.args[0]]), axis, keepdims)
 
 

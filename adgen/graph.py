@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .ir import Break, Const, Eqn, Function, If, Loop, Stmt, all_eqns, structure_reads
-from .primitives import NONDIFFERENTIABLE, PRIMITIVES
-from .rules import RULES
+from .primitives import PRIMITIVES
 from .shapes import Shape, infer_shapes
 
 
@@ -144,7 +143,7 @@ def _varied(fn: Function, eqns: list[Eqn]) -> set[str]:
     while True:
         before = len(varied)
         for eqn in eqns:
-            if eqn.prim not in NONDIFFERENTIABLE and any(
+            if PRIMITIVES[eqn.prim].differentiable and any(
                 isinstance(a, str) and a in varied and partial is not None
                 for a, partial in _partials(eqn)
             ):
@@ -159,7 +158,7 @@ def _useful(fn: Function, eqns: list[Eqn]) -> set[str]:
     while True:
         before = len(useful)
         for eqn in reversed(eqns):
-            if eqn.out in useful and eqn.prim not in NONDIFFERENTIABLE:
+            if eqn.out in useful and PRIMITIVES[eqn.prim].differentiable:
                 useful.update(
                     a
                     for a, partial in _partials(eqn)
@@ -171,10 +170,10 @@ def _useful(fn: Function, eqns: list[Eqn]) -> set[str]:
 
 def _partials(eqn: Eqn) -> list[tuple]:
     """(operand, its rule) pairs; variadic rules serve every operand."""
-    partials = RULES[eqn.prim]
+    partials = PRIMITIVES[eqn.prim].vjp
     if eqn.prim == "custom":  # a user's rule may give an operand no gradient (None)
         return list(zip(eqn.args, eqn.kwargs["rule"].partials, strict=True))
-    if PRIMITIVES[eqn.prim].operands == ("*",):
+    if PRIMITIVES[eqn.prim].variadic:
         return [(a, partials[0]) for a in eqn.args]
     if eqn.prim == "pow" and _is_zero(eqn.args[1]):  # x ** 0 is 1: no gradient for x
         return [(eqn.args[0], None), (eqn.args[1], partials[1])]

@@ -3,7 +3,7 @@
 The fused gradient adgen builds (``grad_f`` in the output IR, before the
 optimize passes that make it fast) is flat Python over numpy and the
 ``adgen.runtime`` helpers, and every helper is a primitive with a rule
-(``rules.py``), so it is itself a model adgen can compile.  ``gradient_model``
+(``primitives/``), so it is itself a model adgen can compile.  ``gradient_model``
 turns it into one: each component of the gradient becomes a function
 returning that one component (the IR has one output), with the parameter
 shapes the model declares, and the run-time scalar check is left to the

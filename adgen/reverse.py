@@ -31,8 +31,14 @@ from .ir import (
     structures,
 )
 from .naming import bar
-from .primitives import PRIMITIVES, primal_statement, rule_operand
-from .rules import ACTIVITY_AWARE, LIBRARY_AWARE, RANK_AWARE, RULES, library, runtime
+from .primitives import (
+    PRIMITIVES,
+    RuleContext,
+    library,
+    primal_statement,
+    rule_operand,
+    runtime,
+)
 from .shapes import SCALAR, Shape, broadcast, rank, reduction, shape_of
 
 np = Namespace("np")
@@ -188,37 +194,33 @@ def _adjoint_block(
 def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
     """(operand, contribution to its adjoint) for each active operand of ``eqn``."""
     prim = PRIMITIVES[eqn.prim]
-    partials = RULES[eqn.prim]
+    partials = prim.vjp or ()
     operands = [rule_operand(a) for a in eqn.args]
-    spread = eqn.prim in SHAPE_ONLY and _broadcast_spreads(graph, eqn)
+    spread = prim.shape_only and _broadcast_spreads(graph, eqn)
     if spread:  # only np.size(x) is read: any value of x's shape will do
         operands[0] = name(shape_donor(graph, eqn.args[0]))
-    statics = rule_parameters(graph, eqn)
+    ctx = rule_context(graph, eqn)
     found = []
     for i, arg in enumerate(eqn.args):
         if not (isinstance(arg, str) and arg in graph.active):
             continue
-        if prim.operands == ("*",):
-            contribution = partials[0](g, ans, i, operands, **statics)
+        if prim.variadic:
+            contribution = partials[0](g, ans, i, operands, ctx)
         else:
             partial = partials[i]
             if partial is None:
                 continue
-            contribution = partial(g, ans, *operands, **statics)
+            contribution = partial(g, ans, *operands, ctx)
         if contribution is None:  # a user's rule said: no gradient for this operand
             continue
         if spread:  # np.full_like(x, g / n) -> g / n, spread later by broadcasting
             contribution = E(to_ast(contribution).args[1])
         if prim.elementwise:
             contribution = unbroadcast(contribution, arg, eqn.out, graph)
-        elif eqn.prim == "custom" and statics["rule"].elementwise:
+        elif eqn.prim == "custom" and ctx.rule.elementwise:
             contribution = unbroadcast(contribution, arg, eqn.out, graph, exact=False)
         found.append((arg, contribution))
     return found
-
-
-# Rules that read their operand only for its shape and dtype (np.full_like(x, g)).
-SHAPE_ONLY = {"sum", "mean"}
 
 
 def shape_donor(graph: Graph, x: str) -> str:
@@ -291,17 +293,10 @@ def spread_adjoints(graph: Graph) -> set[str]:
     return {
         bar(e.args[0], primal)
         for e in graph.eqns
-        if e.prim in SHAPE_ONLY
+        if PRIMITIVES[e.prim].shape_only
         and e.out in graph.active
         and _broadcast_spreads(graph, e)
     }
-
-
-# numpy functions whose result has the broadcast shape and the float dtype of
-# their (float) operands; np.where's condition carries neither.
-_ELEMENTWISE_FLOAT = {
-    name for name, p in PRIMITIVES.items() if p.elementwise and name != "copy"
-} - {"gt", "lt", "ge", "le", "eq", "ne", "where"}
 
 
 def _float_extent(node: ast.expr, carriers: dict[str, Shape]) -> Shape | None:
@@ -318,7 +313,7 @@ def _float_extent(node: ast.expr, carriers: dict[str, Shape]) -> Shape | None:
         parts = [node.left, node.right]
     elif isinstance(node, ast.Compare):
         return SCALAR  # a bool mask: it scales, carries no float
-    elif numpy_function(node) in _ELEMENTWISE_FLOAT and not node.keywords:
+    elif _keeps_float(numpy_function(node)) and not node.keywords:
         parts = node.args
     else:
         return None
@@ -326,19 +321,22 @@ def _float_extent(node: ast.expr, carriers: dict[str, Shape]) -> Shape | None:
     return None if None in extents else broadcast(*extents)
 
 
-def rule_parameters(graph: Graph, eqn: Eqn) -> dict:
-    """What a rule receives after the operands: the node's static parameters, plus
-    the operands' ranks, activity or library for the rules that ask for them."""
-    statics = {k: v for k, v in eqn.params if k != "lib"}
-    if eqn.prim in LIBRARY_AWARE:
-        statics["lib"] = library(dict(eqn.params).get("lib"))
-    if eqn.prim in ACTIVITY_AWARE:
-        statics["active"] = tuple(
-            isinstance(a, str) and a in graph.active for a in eqn.args
-        )
-    if eqn.prim in RANK_AWARE:
-        statics["ndims"] = tuple(rank(shape_of(a, graph.shapes)) for a in eqn.args)
-    return statics
+def _keeps_float(function: str | None) -> bool:
+    """Whether numpy's ``function`` has the broadcast shape and the float dtype of
+    its (float) operands (np.where's condition carries neither)."""
+    prim = PRIMITIVES.get(function or "")
+    return prim is not None and prim.keeps_float
+
+
+def rule_context(graph: Graph, eqn: Eqn) -> RuleContext:
+    """What every rule receives after its operands: the node's static parameters,
+    the operands' ranks and activity, and the library of the call."""
+    return RuleContext(
+        params={k: v for k, v in eqn.params if k != "lib"},
+        ndims=tuple(rank(shape_of(a, graph.shapes)) for a in eqn.args),
+        active=tuple(isinstance(a, str) and a in graph.active for a in eqn.args),
+        lib=library(dict(eqn.params).get("lib")),
+    )
 
 
 def unbroadcast(

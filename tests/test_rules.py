@@ -4,7 +4,7 @@ The models live at the top level of small modules in ``tests/rules_models/``,
 because adgen compiles a function from its source file (and re-reads the whole
 file for every function, so one huge file would make the suite slow).  Each
 table below has one row per primitive, or per variant of one, so the tests
-mirror ``adgen/rules.py``:
+mirror ``adgen/primitives/``:
 
 * a model returning a scalar is checked with ``adgen.testing.check_grads``;
 * a model returning an array is checked through ``adgen.vjp`` with a random
@@ -62,6 +62,7 @@ from rules_models.elementwise import (
     u_absolute,
     u_arccos,
     u_arcsin,
+    u_arcsinh,
     u_arctan,
     u_cos,
     u_cosh,
@@ -76,6 +77,7 @@ from rules_models.elementwise import (
     u_log10,
     u_neg,
     u_negative,
+    u_reciprocal,
     u_sin,
     u_sinh,
     u_sqrt,
@@ -202,6 +204,7 @@ from rules_models.scalars import (
     bu_min,
     m_acos,
     m_asin,
+    m_asinh,
     m_atan,
     m_chain,
     m_cos,
@@ -386,6 +389,8 @@ UNARY = [
     pytest.param(u_log10, POS, id="log10"),
     pytest.param(u_log1p, uniform(-0.8, 3.0), id="log1p"),
     pytest.param(u_sqrt, POS, id="sqrt"),
+    pytest.param(u_reciprocal, away_from_zero, id="reciprocal"),
+    pytest.param(u_arcsinh, ANY, id="arcsinh"),
     pytest.param(u_square, ANY, id="square"),
     pytest.param(u_abs, away_from_zero, id="abs"),
     pytest.param(u_absolute, away_from_zero, id="absolute"),
@@ -435,6 +440,7 @@ MATH = [
     pytest.param(m_log10, POS, id="log10"),
     pytest.param(m_log1p, uniform(-0.8, 3.0), id="log1p"),
     pytest.param(m_sqrt, POS, id="sqrt"),
+    pytest.param(m_asinh, ANY, id="asinh"),
     pytest.param(m_fabs, away_from_zero, id="fabs"),
     pytest.param(mu_sin, ANY, id="sin-unannotated"),
     pytest.param(mu_exp, ANY, id="exp-unannotated"),

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from conftest import EXAMPLES
 
-from adgen import rules
 from adgen.cli import main
 from adgen.parse import read_source
 from adgen.pipeline import run
+from adgen.primitives import PRIMITIVES
 from adgen.trace import (
     adjoint_trace,
     node_numbers,
@@ -135,9 +137,8 @@ def test_check_command_agrees_on_the_lecture(capsys):
 
 
 def test_check_command_fails_on_a_wrong_rule(monkeypatch, capsys):
-    monkeypatch.setitem(
-        rules.RULES, "sin", (lambda g, ans, x, lib: g * (1.5 * lib.cos(x)),)
-    )
+    wrong = (lambda g, ans, x, ctx: g * (1.5 * ctx.lib.cos(x)),)
+    monkeypatch.setitem(PRIMITIVES, "sin", replace(PRIMITIVES["sin"], vjp=wrong))
     assert main(["check", f"{LECTURE}:g", "--at", "x1=2,x2=5"]) == 1
     assert "DISAGREE" in capsys.readouterr().out
 
@@ -186,9 +187,8 @@ def test_check_agrees_on_sin_at_a_large_x(tmp_path, capsys):
 
 
 def test_check_still_catches_a_wrong_rule_at_a_large_x(tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(
-        rules.RULES, "sin", (lambda g, ans, x, lib: g * (1.001 * lib.cos(x)),)
-    )
+    wrong = (lambda g, ans, x, ctx: g * (1.001 * ctx.lib.cos(x)),)
+    monkeypatch.setitem(PRIMITIVES, "sin", replace(PRIMITIVES["sin"], vjp=wrong))
     model = tmp_path / "wave.py"
     model.write_text("import numpy as np\n\n\ndef s(x):\n    return np.sin(x)\n")
     assert main(["check", f"{model}:s", "--at", "x=1e9"]) == 1

@@ -77,6 +77,14 @@ def u_sqrt(x):
     return np.sqrt(x)
 
 
+def u_reciprocal(x):
+    return np.reciprocal(x)
+
+
+def u_arcsinh(x):
+    return np.arcsinh(x)
+
+
 def u_square(x):
     return np.square(x)
 

@@ -75,6 +75,10 @@ def m_sqrt(x: float):
     return math.sqrt(x)
 
 
+def m_asinh(x: float):
+    return math.asinh(x)
+
+
 def m_fabs(x: float):
     return math.fabs(x)
 

@@ -127,6 +127,14 @@ def so_sqrt(x, y):
     return np.sum(np.sqrt(x * y))
 
 
+def so_reciprocal(x, y):
+    return np.sum(np.reciprocal(x * y))
+
+
+def so_arcsinh(x, y):
+    return np.sum(np.arcsinh(x * y))
+
+
 def so_square(x, y):
     return np.sum(np.square(x * y) * x)
 

@@ -1,0 +1,270 @@
+"""Elementwise primitives: arithmetic, comparisons, and numpy's functions of one array.
+
+Their partials are written as if the operands had the output's shape; the
+reverse pass reduces each contribution back to its operand's shape
+(unbroadcasting) where shapes can differ, so no rule can forget it.  Forward
+mode reads each partial with ``g`` replaced by the operand's tangent.
+
+Conventions at kinks (documented in the README): the derivative of
+``maximum(x, y)`` goes to the larger operand, split at a tie between two
+active operands and given to neither when the other is constant, so
+relu'(0) = 0 however relu is written; d|x|/dx at 0 is 0; ``clip`` passes the
+gradient on its closed interval [lo, hi], like PyTorch's ``clamp``; d x**y /
+dx is 0 where y == 0, at x == 0 too, and d x**y / dy at x == 0 is log(1) x**y,
+as autograd has them.
+
+Adding a numpy function of one array is one ``numpy_unary`` record here.
+"""
+
+from __future__ import annotations
+
+import ast
+import math as math_module
+
+from ..expr import E
+from ..simplify import number
+from .record import (
+    Forward,
+    Partial,
+    Primitive,
+    RuleContext,
+    call,
+    math,
+    np,
+    numpy_unary,
+    register,
+    scipy_special,
+)
+
+BINARY = ("x", "y")
+
+
+def _binary(
+    name: str, forward: Forward, *partials: Partial, calls: tuple[str, ...] = ()
+) -> None:
+    """An elementwise primitive of two arrays, differentiable in each."""
+    register(
+        Primitive(name, forward, BINARY, elementwise=True, calls=calls, vjp=partials)
+    )
+
+
+# --- arithmetic -------------------------------------------------------------
+_binary(
+    "add",
+    lambda x, y: x + y,
+    lambda g, ans, x, y, ctx: g,
+    lambda g, ans, x, y, ctx: g,
+    calls=("numpy.add",),
+)
+_binary(
+    "sub",
+    lambda x, y: x - y,
+    lambda g, ans, x, y, ctx: g,
+    lambda g, ans, x, y, ctx: -g,
+    calls=("numpy.subtract",),
+)
+_binary(
+    "mul",
+    lambda x, y: x * y,
+    lambda g, ans, x, y, ctx: g * y,
+    lambda g, ans, x, y, ctx: g * x,
+    calls=("numpy.multiply",),
+)
+_binary(
+    "div",
+    lambda x, y: x / y,
+    lambda g, ans, x, y, ctx: g / y,
+    lambda g, ans, x, y, ctx: -g * x / y**2,
+    calls=("numpy.divide", "numpy.true_divide"),
+)
+
+
+def _positive_number(x: E) -> float | None:
+    """The value of a positive numeric literal, else None."""
+    node = x.node
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return node.value if node.value > 0 else None
+    return None
+
+
+def _pow_exponent(g: E, ans: E, x: E, y: E, ctx: RuleContext) -> E:
+    """d x**y / dy = x**y log x.  A constant base's log is a Python float
+    (``math.log(2.0)``, like exp2's rule), which keeps float32: numpy's log of
+    the Python float would be a float64 numpy scalar."""
+    base = _positive_number(x)
+    if base is not None:
+        return g * ans * math.log(base)
+    return g * ans * np.log(np.where(x.eq(0), 1.0, x))  # 0 ** y: 0 for y >= 0
+
+
+def _pow_base(g: E, ans: E, x: E, y: E, ctx: RuleContext) -> E | None:
+    """d x**y / dx = y x**(y-1), which is 0 where y == 0, at x == 0 too: written
+    plainly, 0 * 0**-1 would be nan there (polynomial features ``x ** i``, i = 0).
+
+    * a literal exponent is folded by the simplifier (``x ** 2`` -> ``2 * x``);
+      a literal 0 gives no contribution at all;
+    * an exponent that is data, not differentiated: ``x ** (y - 1 + (y == 0))``,
+      exponent 1 where y == 0 (autograd's ``x ** where(y, y - 1, 1)``); a scalar
+      ``y`` stays a Python number, which keeps float32 and costs no array pass;
+    * a differentiated exponent: the base is 1 where x == y == 0 instead, so the
+      expression's own derivative in y is still x**(y-1) (1 + y log x) at y == 0,
+      x != 0 (second derivatives read this code back), and an array base keeps
+      its dtype whatever the exponent's."""
+    exponent = number(y.node)
+    if exponent == 0:
+        return None
+    if exponent is not None:
+        return g * (y * x ** (y - 1))
+    if ctx.active[1]:
+        return g * (y * (x + x.eq(0) * y.eq(0)) ** (y - 1))
+    return g * (y * x ** (y - 1 + y.eq(0)))
+
+
+_binary(
+    "pow",
+    lambda x, y: x**y,
+    _pow_base,
+    _pow_exponent,
+    calls=("numpy.power", "math.pow"),
+)
+_binary(
+    "mod",
+    lambda x, y: x % y,
+    lambda g, ans, x, y, ctx: g,
+    lambda g, ans, x, y, ctx: -g * np.floor(x / y),
+)
+register(
+    Primitive(
+        "neg",
+        lambda x: -x,
+        elementwise=True,
+        calls=("numpy.negative",),
+        vjp=(lambda g, ans, x, ctx: -g,),
+    )
+)
+# y = x: a merge at the end of a branch, a loop's carried variable (see ir.py)
+register(
+    Primitive(
+        "copy",
+        lambda x: x,
+        elementwise=True,
+        float_result=False,
+        vjp=(lambda g, ans, x, ctx: g,),
+    )
+)
+
+
+def wins(g: E, beats: E, tie: E, active: tuple[bool, ...]) -> E:
+    """The gradient of max/min goes to the operand that wins. At a tie it is split
+    between two active operands, and given to neither when the other is a constant
+    or data: so relu'(0) = d max(z, 0)/dz at 0 = 0, and d max(x, x)/dx = 1."""
+    return (
+        g * beats + 0.5 * g * tie if all(active) else g * beats
+    )  # g first: keeps float32
+
+
+_binary(
+    "maximum",
+    call(np.maximum),
+    lambda g, ans, x, y, ctx: wins(g, x.gt(y), x.eq(y), ctx.active),
+    lambda g, ans, x, y, ctx: wins(g, y.gt(x), x.eq(y), ctx.active),
+    calls=("numpy.maximum", "builtins.max"),
+)
+_binary(
+    "minimum",
+    call(np.minimum),
+    lambda g, ans, x, y, ctx: wins(g, x.lt(y), x.eq(y), ctx.active),
+    lambda g, ans, x, y, ctx: wins(g, y.lt(x), x.eq(y), ctx.active),
+    calls=("numpy.minimum", "builtins.min"),
+)
+
+# --- values that carry no derivative: masks and rounding ---------------------
+for _cmp in ("gt", "lt", "ge", "le", "eq", "ne"):
+    register(
+        Primitive(
+            _cmp,
+            lambda x, y, _c=_cmp: getattr(x, _c)(y),
+            BINARY,
+            elementwise=True,
+            float_result=False,  # a bool mask
+        )
+    )
+register(Primitive("floordiv", lambda x, y: x // y, BINARY, elementwise=True))
+register(Primitive("sign", call(np.sign), elementwise=True, calls=("numpy.sign",)))
+register(Primitive("floor", call(np.floor), elementwise=True, calls=("numpy.floor",)))
+
+# --- numpy's functions of one array ----------------------------------------
+# ``math_name``: the math module's name of the same function; a math.* call is
+# written with math in the forward pass (fast on Python floats).  The partials
+# that call a function read ``ctx.lib``, ``math`` for that spelling, else ``np``.
+numpy_unary("sin", lambda g, ans, x, ctx: g * ctx.lib.cos(x), "sin")
+numpy_unary("cos", lambda g, ans, x, ctx: -g * ctx.lib.sin(x), "cos")
+numpy_unary("tan", lambda g, ans, x, ctx: g * (1 + ans**2), "tan")
+# (np.sqrt even for math.asin: at x = ±1, g / math.sqrt(0.0) would raise, not give inf.)
+numpy_unary("arcsin", lambda g, ans, x, ctx: g / np.sqrt(1 - x**2), "asin")
+numpy_unary("arccos", lambda g, ans, x, ctx: -g / np.sqrt(1 - x**2), "acos")
+numpy_unary("arctan", lambda g, ans, x, ctx: g / (1 + x**2), "atan")
+numpy_unary("sinh", lambda g, ans, x, ctx: g * ctx.lib.cosh(x), "sinh")
+numpy_unary("cosh", lambda g, ans, x, ctx: g * ctx.lib.sinh(x), "cosh")
+numpy_unary("tanh", lambda g, ans, x, ctx: g * (1 - ans**2), "tanh")
+numpy_unary("arcsinh", lambda g, ans, x, ctx: g / ctx.lib.sqrt(x**2 + 1), "asinh")
+numpy_unary("exp", lambda g, ans, x, ctx: g * ans, "exp")
+# math.log(2): a Python float keeps float32
+numpy_unary("exp2", lambda g, ans, x, ctx: g * ans * math.log(2))
+numpy_unary("expm1", lambda g, ans, x, ctx: g * (ans + 1), "expm1")
+numpy_unary("log", lambda g, ans, x, ctx: g / x, "log")
+numpy_unary("log2", lambda g, ans, x, ctx: g / (x * math.log(2)), "log2")
+numpy_unary("log10", lambda g, ans, x, ctx: g / (x * math.log(10)), "log10")
+numpy_unary("log1p", lambda g, ans, x, ctx: g / (1 + x), "log1p")
+numpy_unary("sqrt", lambda g, ans, x, ctx: g / (2 * ans), "sqrt")
+numpy_unary("reciprocal", lambda g, ans, x, ctx: -g * ans**2)
+numpy_unary("square", lambda g, ans, x, ctx: g * (2 * x))
+numpy_unary(
+    "abs",
+    lambda g, ans, x, ctx: g * np.sign(x),
+    "fabs",
+    also=("numpy.absolute", "numpy.fabs", "builtins.abs"),
+)
+register(
+    Primitive(
+        "expit",
+        call(scipy_special.expit),
+        elementwise=True,
+        calls=("scipy.special.expit",),
+        vjp=(lambda g, ans, x, ctx: g * ans * (1 - ans),),
+    )
+)
+
+# --- selection ------------------------------------------------------------
+register(
+    Primitive(
+        "where",
+        call(np.where),
+        ("c", "x", "y"),
+        elementwise=True,
+        float_result=False,  # the condition carries neither shape nor dtype
+        calls=("numpy.where",),
+        vjp=(
+            None,
+            lambda g, ans, c, x, y, ctx: np.where(c, g, 0.0),
+            lambda g, ans, c, x, y, ctx: np.where(c, 0.0, g),
+        ),
+    )
+)
+register(
+    Primitive(
+        "clip",
+        call(np.clip),
+        ("x", "lo", "hi"),
+        elementwise=True,
+        # np.clip(x, 0, None)
+        none_means={"lo": -math_module.inf, "hi": math_module.inf},
+        calls=("numpy.clip",),
+        vjp=(
+            # no `&`: adgen reads it back
+            lambda g, ans, x, lo, hi, ctx: g * x.ge(lo) * x.le(hi),
+            lambda g, ans, x, lo, hi, ctx: g * x.lt(lo),
+            lambda g, ans, x, lo, hi, ctx: g * x.gt(hi),
+        ),
+    )
+)

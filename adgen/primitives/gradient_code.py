@@ -1,0 +1,179 @@
+"""What emitted gradient code calls beyond the user-facing primitives, so that
+adgen can read its own output and differentiate it again (higher order: see
+higher.py).
+
+Each run-time helper is linear in the adjoint ``a`` it carries (forward mode
+applies it to the tangents); its other operands give only shapes or masks,
+which are constant almost everywhere (no gradient).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import runtime as runtime_module
+from ..expr import E
+from .record import (
+    Forward,
+    Partial,
+    Primitive,
+    RuleContext,
+    call,
+    np,
+    register,
+    runtime,
+)
+from .reductions import summed
+
+GRADIENT_HELPERS = runtime_module.GRADIENT_HELPERS
+
+register(
+    Primitive(
+        "full_like",
+        call(np.full_like),
+        ("x", "fill_value"),
+        elementwise=True,
+        shaped_like="x",
+        calls=("numpy.full_like",),
+        vjp=(None, lambda g, ans, x, v, ctx: g),  # the reverse pass sums g to v's shape
+        tangent="linear",
+    )
+)
+# Summing over the inserted size-1 axes drops them, and np.sum has a rule of
+# its own (np.reshape(g, np.shape(x)) would not read back: a call in a shape).
+register(
+    Primitive(
+        "expand_dims",
+        lambda x, axis: np.expand_dims(x, axis),
+        statics={"axis": None},
+        calls=("numpy.expand_dims",),
+        vjp=(lambda g, ans, x, ctx: summed(g, ctx.axis, False),),
+        tangent="linear",
+    )
+)
+
+
+def _helper_call(helper: Any) -> Forward:
+    """Forward spelling ``helper(*operands, *statics)``: the helpers take them in order."""
+    return lambda *xs, **params: helper(*xs, *params.values())
+
+
+def _helper(
+    name: str,
+    operands: tuple[str, ...],
+    shaped_like: str | None,
+    *partials: Partial,
+    statics: dict[str, Any] | None = None,
+) -> None:
+    """A run-time helper of gradient code, ``runtime.<name>``, as a primitive."""
+    register(
+        Primitive(
+            name,
+            _helper_call(getattr(runtime, name)),
+            operands,
+            dict(statics or {}),
+            shaped_like=shaped_like,
+            calls=(f"adgen.runtime.{name}",),
+            vjp=partials,
+            tangent="linear",
+        )
+    )
+
+
+REDUCED = {"axis": None, "keepdims": False}
+LIKE = ("g", "like")
+_helper(
+    "unbroadcast",
+    LIKE,
+    "like",
+    lambda g, ans, a, like, ctx: runtime.broadcast_like(g, a),
+    None,
+)
+_helper(
+    "broadcast_like",
+    LIKE,
+    "like",
+    lambda g, ans, a, like, ctx: runtime.unbroadcast(g, a),
+    None,
+)
+
+
+def _extremum_adjoint(g: E, ans: E, a: E, x: E, m: E, ctx: RuleContext) -> E:
+    ones = runtime.extremum_adjoint(np.ones_like(a), x, m, ctx.axis, ctx.keepdims)
+    return summed(g * ones, ctx.axis, ctx.keepdims)
+
+
+_helper(
+    "extremum_adjoint",
+    ("g", "x", "ans"),
+    "x",
+    _extremum_adjoint,
+    None,
+    None,
+    statics=REDUCED,
+)
+_helper("trace_adjoint", ("g", "x"), "x", lambda g, ans, a, x, ctx: np.trace(g), None)
+# x_bar = A(a, y) is bilinear: <g, A(a, y)> = <a, g @ y>, so a's adjoint is g @ y
+# and y's is the y-adjoint of the product g @ y (and symmetrically for y_bar).
+_helper(
+    "matmul_adjoint_x",
+    ("g", "x", "y"),
+    "x",
+    lambda g, ans, a, x, y, ctx: g @ y,
+    None,
+    lambda g, ans, a, x, y, ctx: runtime.matmul_adjoint_y(a, g, y),
+)
+_helper(
+    "matmul_adjoint_y",
+    ("g", "x", "y"),
+    "y",
+    lambda g, ans, a, x, y, ctx: x @ g,
+    lambda g, ans, a, x, y, ctx: runtime.matmul_adjoint_x(a, x, g),
+    None,
+)
+_helper(
+    "dot_adjoint_x",
+    ("g", "x", "y"),
+    "x",
+    lambda g, ans, a, x, y, ctx: np.dot(g, y),
+    None,
+    lambda g, ans, a, x, y, ctx: runtime.dot_adjoint_y(a, g, y),
+)
+_helper(
+    "dot_adjoint_y",
+    ("g", "x", "y"),
+    "y",
+    lambda g, ans, a, x, y, ctx: np.dot(x, g),
+    lambda g, ans, a, x, y, ctx: runtime.dot_adjoint_x(a, x, g),
+    None,
+)
+# unreduce spreads a over the axes a reduction removed (logsumexp's rule, where
+# x's rank is unknown); sum_like sums them back: each is the other's adjoint.
+_helper(
+    "unreduce",
+    ("g", "x"),
+    None,  # a scalar g stays a scalar: no shape to promise
+    lambda g, ans, a, x, ctx: runtime.sum_like(g, a, ctx.axis, ctx.keepdims),
+    None,
+    statics=REDUCED,
+)
+_helper(
+    "sum_like",
+    ("t", "like"),
+    "like",
+    lambda g, ans, t, like, ctx: runtime.unreduce(g, t, ctx.axis, ctx.keepdims),
+    None,
+    statics=REDUCED,
+)
+register(
+    Primitive(
+        "index_adjoint",
+        lambda g, x, index: runtime.index_adjoint(g, x, np.s_.expr()[index]),
+        ("g", "x"),
+        {"index": None},
+        shaped_like="x",
+        calls=("adgen.runtime.index_adjoint",),
+        vjp=(lambda g, ans, a, x, ctx: g[ctx.index], None),
+        tangent="linear",
+    )
+)

@@ -1,0 +1,162 @@
+"""Shape operations: transpose, reshape, indexing, concatenate and stack; the
+values that carry no derivative (shape, size, zeros, arange ...); and ``custom``,
+the one primitive of every function with a user's rule.
+
+The differentiable ones are linear: forward mode applies them to the tangents.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from ..expr import E
+from .record import Primitive, RuleContext, call, np, register, runtime
+
+
+def list_of(items: tuple[E, ...]) -> E:
+    return E(ast.List([i.node for i in items], ast.Load()))
+
+
+def builtin(name: str) -> Any:
+    return ast.Name(name, ast.Load())
+
+
+def _nondefault(axis: Any) -> dict[str, Any]:
+    return {} if axis == 0 else {"axis": axis}
+
+
+def _transpose(x: E, axes: Any = None) -> E:
+    return x.T if axes is None else np.transpose(x, axes)
+
+
+def _inverse_permutation(axes: tuple[int, ...]) -> tuple[int, ...]:
+    n = len(axes)
+    return tuple(sorted(range(n), key=lambda i: axes[i] % n))
+
+
+register(
+    Primitive(
+        "transpose",
+        _transpose,
+        statics={"axes": None},
+        calls=("numpy.transpose",),
+        methods=("transpose",),
+        attributes=("T",),
+        vjp=(
+            lambda g, ans, x, ctx: (
+                g.T
+                if ctx.axes is None
+                else np.transpose(g, _inverse_permutation(ctx.axes))
+            ),
+        ),
+        tangent="linear",
+    )
+)
+register(
+    Primitive(
+        "reshape",
+        lambda x, shape: np.reshape(x, shape),
+        statics={"shape": None},
+        calls=("numpy.reshape",),
+        methods=("reshape",),
+        vjp=(lambda g, ans, x, ctx: np.reshape(g, np.shape(x)),),
+        tangent="linear",
+    )
+)
+register(
+    Primitive(
+        "getitem",
+        lambda x, index: x[index],
+        statics={"index": None},
+        vjp=(
+            lambda g, ans, x, ctx: runtime.index_adjoint(g, x, np.s_.expr()[ctx.index]),
+        ),
+        tangent="linear",
+    )
+)
+register(
+    Primitive(
+        "concatenate",
+        lambda *xs, axis=0: np.concatenate(list_of(xs), **_nondefault(axis=axis)),
+        ("*",),
+        {"axis": 0},
+        calls=("numpy.concatenate",),
+        vjp=(lambda g, ans, i, xs, ctx: runtime.concatenate_part(g, xs, i, ctx.axis),),
+        tangent="linear",
+    )
+)
+
+
+def _stack_part(g: E, ans: E, i: int, xs: Any, ctx: RuleContext) -> E:
+    """The ``i``-th slice of ``g`` along ``axis``, spelled as an index: adgen reads
+    an index back for second derivatives (``np.take`` has no rule)."""
+    axis = ctx.axis
+    if axis >= 0:
+        index = (*(slice(None),) * axis, i)
+    else:
+        index = (ast.Constant(...), i, *(slice(None),) * (-axis - 1))
+    return g[index if len(index) > 1 else i]
+
+
+register(
+    Primitive(
+        "stack",
+        lambda *xs, axis=0: np.stack(list_of(xs), **_nondefault(axis=axis)),
+        ("*",),
+        {"axis": 0},
+        calls=("numpy.stack",),
+        vjp=(_stack_part,),
+        tangent="linear",
+    )
+)
+
+# A function with a user's rule (custom.py, @adgen.defvjp in the model): the rule
+# spells its value, its adjoints (its own return expression, names replaced;
+# None: no gradient) and its tangents.
+register(
+    Primitive(
+        "custom",
+        lambda *xs, rule: rule.primal(xs),
+        ("*",),
+        {"rule": None},
+        vjp=(lambda g, ans, i, xs, ctx: ctx.rule.adjoint(i, g, ans, xs),),
+        tangent="rule",
+    )
+)
+
+# --- values that do not depend differentiably on their operands -------------
+register(
+    Primitive(
+        "shape",
+        lambda x: np.shape(x),
+        calls=("numpy.shape",),
+        attributes=("shape",),
+    )
+)
+register(
+    Primitive("ndim", lambda x: np.ndim(x), calls=("numpy.ndim",), attributes=("ndim",))
+)
+register(
+    Primitive("size", lambda x: np.size(x), calls=("numpy.size",), attributes=("size",))
+)
+register(Primitive("len", lambda x: E(builtin("len")).call(x), calls=("builtins.len",)))
+register(
+    Primitive(
+        "zeros",
+        lambda shape: np.zeros(shape),
+        (),
+        {"shape": None},
+        calls=("numpy.zeros",),
+    )
+)
+register(
+    Primitive(
+        "ones", lambda shape: np.ones(shape), (), {"shape": None}, calls=("numpy.ones",)
+    )
+)
+for _name in ("zeros_like", "ones_like"):
+    register(Primitive(_name, call(getattr(np, _name)), calls=(f"numpy.{_name}",)))
+register(
+    Primitive("arange", lambda *xs: np.arange(*xs), ("*",), calls=("numpy.arange",))
+)
