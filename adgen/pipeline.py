@@ -18,7 +18,6 @@ from pathlib import Path
 
 import black
 
-from .arguments import python_arguments
 from .check import check_function
 from .emit import Provenance, build_program, emit
 from .errors import SourceFile
@@ -54,6 +53,7 @@ class Stages:
     graphs: list[Graph] = field(default_factory=list)
     backwards: list[Backward] = field(default_factory=list)
     program: Program | None = None  # the output IR, before the optimize passes
+    optimized: Program | None = None  # the output IR, after them
     emitted: str = ""
     formatted: str = ""
 
@@ -103,10 +103,8 @@ def _run(
             MODES[mode],
         )
         stages.program = program
-        # arguments.py still edits the printed text: the one pass left to move to the IR
-        stages.emitted = python_arguments(
-            emit(optimize(program, stages.graphs)), stages.graphs
-        )
+        stages.optimized = optimize(program, stages.graphs)
+        stages.emitted = emit(stages.optimized)
         stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 

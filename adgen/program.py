@@ -158,6 +158,16 @@ class FloatPath:
     fallback: tuple[Stmt, ...]
 
 
+@dataclass(frozen=True)
+class Rerun:
+    """``try: body`` ``except ArithmeticError: handler``: where Python's float
+    arithmetic raises (``1 / 0.0``), ``handler`` runs the function again with its
+    Python floats made numpy floats, which give inf or nan instead."""
+
+    body: tuple[Stmt, ...]
+    handler: tuple[Stmt, ...]
+
+
 Stmt = (
     Comment
     | Assign
@@ -174,8 +184,9 @@ Stmt = (
     | For
     | While
     | FloatPath
+    | Rerun
 )
-BLOCKS = (If, For, While, FloatPath)
+BLOCKS = (If, For, While, FloatPath, Rerun)
 
 
 @dataclass(frozen=True)
@@ -209,10 +220,11 @@ class Note:
 @dataclass(frozen=True)
 class Verbatim:
     """A definition copied from the model file (a custom rule's helpers), as text,
-    with the names it reads."""
+    with the names it reads and the name of the function it defines."""
 
     text: str
     reads: frozenset[str] = frozenset()
+    name: str = ""
 
 
 Definition = Function | Note | Verbatim
@@ -251,6 +263,8 @@ def children(stmt: Stmt) -> tuple[tuple[Stmt, ...], ...]:
         return (stmt.body,)
     if isinstance(stmt, FloatPath):
         return (stmt.body, stmt.fallback)
+    if isinstance(stmt, Rerun):
+        return (stmt.body, stmt.handler)
     return ()
 
 
@@ -353,6 +367,12 @@ def map_statements(
                 stmt,
                 body=map_statements(stmt.body, rewrite),
                 fallback=map_statements(stmt.fallback, rewrite),
+            )
+        elif isinstance(stmt, Rerun):
+            stmt = replace(
+                stmt,
+                body=map_statements(stmt.body, rewrite),
+                handler=map_statements(stmt.handler, rewrite),
             )
         else:
             stmt = rewrite(stmt)
@@ -463,6 +483,12 @@ _PRINTERS = {
     For: lambda s: [f"for {s.index} in {ast.unparse(s.iterable)}:", *_block(s.body)],
     While: lambda s: [f"while {ast.unparse(s.cond)}:", *_block(s.body)],
     FloatPath: _print_float_path,
+    Rerun: lambda s: [
+        "try:",
+        *_block(s.body),
+        "except ArithmeticError:",
+        *_block(s.handler),
+    ],
 }
 
 
@@ -509,6 +535,7 @@ __all__ = [
     "Pop",
     "Program",
     "Push",
+    "Rerun",
     "Return",
     "ScalarCheck",
     "Stmt",

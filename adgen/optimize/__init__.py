@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from .. import program as P
 from ..graph import Graph
+from .arguments import python_arguments
 from .copies import forward_copies, typed_gradients
 from .liveness import free_dead_arrays
 from .scalars import spell_scalar_math
 
 
 def optimize(program: P.Program, graphs: list[Graph]) -> P.Program:
-    """``program`` with each fused gradient optimized (``graphs``: the model functions')."""
+    """``program`` with each fused gradient optimized, then every function given
+    its Python-argument handling (``graphs``: the model functions')."""
     by_model = {g.fn.name: g for g in graphs}
     functions = {f.name for f in program.functions()}
 
@@ -32,7 +34,7 @@ def optimize(program: P.Program, graphs: list[Graph]) -> P.Program:
         fn = free_dead_arrays(fn, graph)
         return spell_scalar_math(fn, graph, functions)
 
-    return program.with_functions(fused)
+    return python_arguments(program.with_functions(fused), graphs)
 
 
 __all__ = ["optimize"]
