@@ -409,6 +409,21 @@ def print_program(program: Program, imports: tuple[str, ...] = ()) -> str:
     return "\n".join(header) + "\n\n\n" + "\n\n\n".join(parts) + "\n"
 
 
+def describe(program: Program) -> str:
+    """The IR for ``adgen compile --dump program`` (and ``optimize``): each
+    definition as it prints, a function under a line with its role and model;
+    no header or imports, which emit adds."""
+    parts = [
+        (
+            f"# role {d.role}, model {d.model}\n{print_definition(d)}"
+            if isinstance(d, Function)
+            else print_definition(d)
+        )
+        for d in program.definitions
+    ]
+    return "\n\n".join(parts)
+
+
 def print_definition(d: Definition) -> str:
     if isinstance(d, Verbatim):
         return d.text
@@ -544,6 +559,7 @@ __all__ = [
     "While",
     "assignment",
     "children",
+    "describe",
     "expressions",
     "is_straight_line",
     "map_statements",
