@@ -1,10 +1,11 @@
-"""Emit: the generated module's text, printed from the output IR (``program.py``).
+"""Stage 8, emit: the generated module's text, printed from the output IR (``program.py``).
 
 The sweeps (``sweeps.py`` for reverse mode, ``forward.py`` for forward mode)
 build each model function's emitted functions as ``program.Function`` values;
-the optimize passes rewrite them; this module adds the header (where the file
-comes from, how to regenerate it), the imports the code uses, and prints the
-whole once.  black formats the result.
+the optimize passes rewrite them; this module, the only one that turns the IR
+into text, adds the header (where the file comes from, how to regenerate it),
+the imports the code uses, and prints the whole once.  black formats the
+result, and no pass reads it back.
 """
 
 from __future__ import annotations

@@ -1,10 +1,14 @@
 """The compiler: every stage, called in order, in one short function.
 
-    parse -> check -> normalize -> graph -> reverse (+ specialize)
-          -> emit (+ liveness, scalar math in grad_f, arguments) -> format
+    1 parse -> 2 check -> 3 normalize -> 4 graph -> 5 reverse (+ 5b specialize)
+      -> 6 program (sweeps.py, forward.py: the output IR, simplified)
+      -> 7 optimize (Program -> Program passes) -> 8 emit (the text) -> 9 format
 
-``run`` keeps each stage's output so that ``adgen compile --dump STAGE`` can
-print any of them; ``compile_source`` returns the final, black-formatted text.
+The numbers are the ones the modules' docstrings give, and ``STAGES`` names
+them in this order.  Only emit writes Python text, and no pass reads it back
+(black formats it).  ``run`` keeps each stage's output so that ``adgen
+compile --dump STAGE`` can print any of them; ``compile_source`` returns the
+final, black-formatted text.
 """
 
 from __future__ import annotations

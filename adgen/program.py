@@ -1,6 +1,6 @@
 """The output IR: the generated module as data, from the sweeps to the printer.
 
-The sweeps (``reverse.py``, ``forward.py``) describe what the generated
+The sweeps (``sweeps.py``, ``forward.py``) describe what the generated
 module does; the passes of ``optimize`` rewrite that description; ``emit``
 prints it, once.  No stage in between reads or writes Python text.  For the
 lecture's ``f(x1, x2) = x1 * x2 + sin(x1)`` the fused gradient is::
