@@ -1,10 +1,11 @@
-"""Emit: the generated module's text, printed from the output IR (``program.py``).
+"""Stage 8, emit: the generated module's text, printed from the output IR (``program.py``).
 
 The sweeps (``sweeps.py`` for reverse mode, ``forward.py`` for forward mode)
 build each model function's emitted functions as ``program.Function`` values;
-the optimize passes rewrite them; this module adds the header (where the file
-comes from, how to regenerate it), the imports the code uses, and prints the
-whole once.  black formats the result.
+the optimize passes rewrite them; this module, the only one that turns the IR
+into text, adds the header (where the file comes from, how to regenerate it),
+the imports the code uses, and prints the whole once.  black formats the
+result, and no pass reads it back.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from . import program as P
 from ._version import __version__
 from .custom import module_code as custom_module_code
 from .custom import module_globals as custom_module_globals
+from .optimize.arguments import ENTRY, RERUN
 from .runtime import __all__ as RUNTIME_HELPERS
 from .sweeps import Compiled, plain, reverse_functions
 
+ARGUMENT_HELPERS = {ENTRY, RERUN}  # the runtime helpers optimize/arguments.py calls
 Builder = Callable[[Compiled], list[P.Definition]]
 
 
@@ -61,8 +64,19 @@ def build_program(
             f"warn_if_stale(__file__, {plain(origin.source_from_output)!r}, {origin.source_hash!r}, {command!r})",
         )
     reads = frozenset(custom_module_globals(eqns))  # what any copied code reads
-    copied = tuple(P.Verbatim(text, reads) for text in definitions)
+    names = _copied_names(eqns)
+    copied = tuple(P.Verbatim(text, reads, names[text]) for text in definitions)
     return P.Program(header, tuple(imports), (*copied, *functions), stale_check)
+
+
+def _copied_names(eqns: list) -> dict[str, str]:
+    """The name of the function each definition custom rules copy defines, by its text."""
+    return {
+        text: name
+        for e in eqns
+        if e.prim == "custom"
+        for name, text in e.kwargs["rule"].definitions
+    }
 
 
 def emit(program: P.Program) -> str:
@@ -77,9 +91,15 @@ def imports_for(program: P.Program) -> tuple[str, ...]:
     if "math" in used:
         lines.append("import math")
     lines.append("import numpy as np")
+    helpers = [h for h in RUNTIME_HELPERS if h in used]
+    runtime = [f"from adgen.runtime import {', '.join(helpers)}"] if helpers else []
+    # Where the arguments pass's helpers are the only ones, their line comes right
+    # after numpy's, where the text pass that added them put it: generated files
+    # stay byte-identical.
+    if set(helpers) <= ARGUMENT_HELPERS:
+        lines += runtime
     if "scipy" in used:
         lines.append("import scipy.special")
-    helpers = [h for h in RUNTIME_HELPERS if h in used]
-    if helpers:
-        lines.append(f"from adgen.runtime import {', '.join(helpers)}")
+    if not set(helpers) <= ARGUMENT_HELPERS:
+        lines += runtime
     return tuple(lines)

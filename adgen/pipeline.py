@@ -1,42 +1,57 @@
 """The compiler: every stage, called in order, in one short function.
 
-    parse -> check -> normalize -> graph -> reverse (+ specialize)
-          -> emit (+ liveness, scalar math in grad_f, arguments) -> format
+    1 parse -> 2 check -> 3 normalize -> 4 graph -> 5 reverse (+ 5b specialize)
+      -> 6 program (sweeps.py, forward.py: the output IR, simplified)
+      -> 7 optimize (Program -> Program passes) -> 8 emit (the text) -> 9 format
 
-``run`` keeps each stage's output so that ``adgen compile --dump STAGE`` can
-print any of them; ``compile_source`` returns the final, black-formatted text.
+The numbers are the ones the modules' docstrings give, and ``STAGES`` names
+them in this order.  Only emit writes Python text, and no pass reads it back
+(black formats it).  ``run`` keeps each stage's output so that ``adgen
+compile --dump STAGE`` can print any of them; ``compile_source`` returns the
+final, black-formatted text.
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import black
 
-from .arguments import python_arguments
 from .check import check_function
 from .custom_discovery import read_rules
+from .dumps import backward_text, module_text, normal_form_text
 from .emit import Provenance, build_program, emit
 from .errors import SourceFile
 from .forward import jvp_functions
 from .graph import Graph, build_graph, describe
-from .ir import Break, Eqn, Function, If, Stmt
+from .ir import Function
 from .limits import check_blocks, check_sizes, located_overflow, with_compiler_stack
 from .normalize import assert_normal_form, normalize
 from .optimize import optimize
 from .parse import Module, parse_module, select_functions
 from .primitives import primal_statement
 from .program import Program
-from .reverse import AdjointBlock, Backward, ReverseIf, reverse_sweep
+from .program import describe as describe_program
+from .reverse import Backward, reverse_sweep
 from .specialize import specialize
 from .sweeps import Compiled, reverse_functions
 
-STAGES = ("parse", "check", "normalize", "graph", "reverse", "emit", "format")
+STAGES = (
+    "parse",
+    "check",
+    "normalize",
+    "graph",
+    "reverse",
+    "program",
+    "optimize",
+    "emit",
+    "format",
+)
 # --mode: which functions the generated module holds for each model function.
 MODES = {
     "reverse": (reverse_functions,),  # forward_f, backward_f, grad_f
@@ -55,6 +70,7 @@ class Stages:
     graphs: list[Graph] = field(default_factory=list)
     backwards: list[Backward] = field(default_factory=list)
     program: Program | None = None  # the output IR, before the optimize passes
+    optimized: Program | None = None  # the output IR, after them
     emitted: str = ""
     formatted: str = ""
 
@@ -104,10 +120,8 @@ def _run(
             MODES[mode],
         )
         stages.program = program
-        # arguments.py still edits the printed text: the one pass left to move to the IR
-        stages.emitted = python_arguments(
-            emit(optimize(program, stages.graphs)), stages.graphs
-        )
+        stages.optimized = optimize(program, stages.graphs)
+        stages.emitted = emit(stages.optimized)
         stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 
@@ -134,99 +148,24 @@ def display_path(path: str | Path) -> str:
     return p.as_posix()
 
 
+# --dump STAGE: each stage's result, printed by its IR's printer.
+DUMPS: dict[str, Callable[[Stages], str]] = {
+    "parse": lambda s: module_text(s.module),
+    "check": lambda s: "\n".join(f"ok: {f.name}" for f in s.functions),
+    "normalize": lambda s: "\n\n".join(normal_form_text(f) for f in s.functions),
+    "graph": lambda s: "\n\n".join(describe(g) for g in s.graphs),
+    "reverse": lambda s: "\n\n".join(map(backward_text, s.graphs, s.backwards)),
+    "program": lambda s: describe_program(s.program),
+    "optimize": lambda s: describe_program(s.optimized),
+    "emit": lambda s: s.emitted,
+    "format": lambda s: s.formatted,
+}
+assert tuple(DUMPS) == STAGES
+
+
 def dump(stages: Stages, stage: str) -> str:
     """The text of one stage's output (``adgen compile --dump STAGE``)."""
-    if stage == "parse":
-        m = stages.module
-        lines = [
-            f"imports:   {', '.join(f'{k} -> {v}' for k, v in m.imports.items()) or '-'}",
-            f"functions: {', '.join(m.functions) or '-'}",
-            f"constants: {', '.join(f'{k} = {ast.unparse(v)}' for k, v in m.constants.items()) or '-'}",
-        ]
-        return "\n".join(lines)
-    if stage == "check":
-        return "\n".join(f"ok: {f.name}" for f in stages.functions)
-    if stage == "normalize":
-        return "\n\n".join(_anf_text(f) for f in stages.functions)
-    if stage == "graph":
-        return "\n\n".join(describe(g) for g in stages.graphs)
-    if stage == "reverse":
-        return "\n\n".join(
-            _reverse_text(g, b)
-            for g, b in zip(stages.graphs, stages.backwards, strict=False)
-        )
-    if stage == "emit":
-        return stages.emitted
-    return stages.formatted
-
-
-def _anf_text(fn: Function) -> str:
-    lines = [f"def {fn.name}({', '.join(fn.params)}):  # wrt {', '.join(fn.wrt)}"]
-    lines += _anf_block(fn.eqns, "    ")
-    lines.append(f"    return {fn.output}")
-    return "\n".join(lines)
-
-
-def _anf_block(block: list[Stmt], indent: str) -> list[str]:
-    """One line per equation; ifs and loops as in Python, with what they merge or carry."""
-    lines = []
-    for stmt in block:
-        if isinstance(stmt, Eqn):
-            args = [str(a) if not isinstance(a, str) else a for a in stmt.args]
-            args += [
-                f"{k}={ast.unparse(v) if isinstance(v, ast.AST) else v!r}"
-                for k, v in stmt.params
-            ]
-            lines.append(f"{indent}{stmt.out} = {stmt.prim}({', '.join(args)})")
-        elif isinstance(stmt, Break):
-            lines.append(f"{indent}break")
-        elif isinstance(stmt, If):
-            lines.append(
-                f"{indent}if {stmt.cond}:  # merges {', '.join(stmt.merged) or '-'}"
-            )
-            lines += _anf_block(stmt.then, indent + "    ") or [indent + "    pass"]
-            lines += (
-                [f"{indent}else:", *_anf_block(stmt.orelse, indent + "    ")]
-                if stmt.orelse
-                else []
-            )
-        else:
-            carried = f"  # {stmt.label}, carries {', '.join(stmt.carried) or '-'}"
-            if stmt.is_while:
-                lines += _anf_block(stmt.test, indent)
-                lines.append(f"{indent}while {stmt.cond}:{carried}")
-            else:
-                bounds = ", ".join(str(b) for b in stmt.bounds)
-                lines.append(f"{indent}for {stmt.index} in range({bounds}):{carried}")
-            lines += _anf_block(stmt.body, indent + "    ") or [indent + "    pass"]
-    return lines
-
-
-def _reverse_text(graph: Graph, backward: Backward) -> str:
-    lines = [f"backward {graph.fn.name}, seed {backward.seed}:"]
-    lines += _reverse_block(backward.blocks, "    ")
-    lines += [f"    {ast.unparse(s)}" for s in backward.zeros]
-    lines.append(f"    return {', '.join(backward.results)}")
-    return "\n".join(lines)
-
-
-def _reverse_block(items: list, indent: str) -> list[str]:
-    lines = []
-    for item in items:
-        if isinstance(item, AdjointBlock):
-            lines.append(f"{indent}# {item.comment}")
-            lines += [f"{indent}{ast.unparse(s)}" for s in item.statements]
-        elif isinstance(item, ReverseIf):
-            lines.append(f"{indent}if {item.forward.cond}:")
-            lines += _reverse_block(item.then, indent + "    ") or [indent + "    pass"]
-            lines += [f"{indent}else:", *_reverse_block(item.orelse, indent + "    ")]
-        else:
-            lines += [f"{indent}{ast.unparse(s)}" for s in item.zeros]
-            lines.append(
-                f"{indent}for each iteration of {item.forward.label}, last first:"
-            )
-            lines += _reverse_block(item.body, indent + "    ") or [indent + "    pass"]
-    return lines
+    return DUMPS[stage](stages)
 
 
 __all__ = [

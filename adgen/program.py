@@ -1,6 +1,6 @@
 """The output IR: the generated module as data, from the sweeps to the printer.
 
-The sweeps (``reverse.py``, ``forward.py``) describe what the generated
+The sweeps (``sweeps.py``, ``forward.py``) describe what the generated
 module does; the passes of ``optimize`` rewrite that description; ``emit``
 prints it, once.  No stage in between reads or writes Python text.  For the
 lecture's ``f(x1, x2) = x1 * x2 + sin(x1)`` the fused gradient is::
@@ -158,6 +158,16 @@ class FloatPath:
     fallback: tuple[Stmt, ...]
 
 
+@dataclass(frozen=True)
+class Rerun:
+    """``try: body`` ``except ArithmeticError: handler``: where Python's float
+    arithmetic raises (``1 / 0.0``), ``handler`` runs the function again with its
+    Python floats made numpy floats, which give inf or nan instead."""
+
+    body: tuple[Stmt, ...]
+    handler: tuple[Stmt, ...]
+
+
 Stmt = (
     Comment
     | Assign
@@ -174,8 +184,9 @@ Stmt = (
     | For
     | While
     | FloatPath
+    | Rerun
 )
-BLOCKS = (If, For, While, FloatPath)
+BLOCKS = (If, For, While, FloatPath, Rerun)
 
 
 @dataclass(frozen=True)
@@ -209,10 +220,11 @@ class Note:
 @dataclass(frozen=True)
 class Verbatim:
     """A definition copied from the model file (a custom rule's helpers), as text,
-    with the names it reads."""
+    with the names it reads and the name of the function it defines."""
 
     text: str
     reads: frozenset[str] = frozenset()
+    name: str = ""
 
 
 Definition = Function | Note | Verbatim
@@ -251,6 +263,8 @@ def children(stmt: Stmt) -> tuple[tuple[Stmt, ...], ...]:
         return (stmt.body,)
     if isinstance(stmt, FloatPath):
         return (stmt.body, stmt.fallback)
+    if isinstance(stmt, Rerun):
+        return (stmt.body, stmt.handler)
     return ()
 
 
@@ -354,6 +368,12 @@ def map_statements(
                 body=map_statements(stmt.body, rewrite),
                 fallback=map_statements(stmt.fallback, rewrite),
             )
+        elif isinstance(stmt, Rerun):
+            stmt = replace(
+                stmt,
+                body=map_statements(stmt.body, rewrite),
+                handler=map_statements(stmt.handler, rewrite),
+            )
         else:
             stmt = rewrite(stmt)
         out.append(stmt)
@@ -387,6 +407,21 @@ def print_program(program: Program, imports: tuple[str, ...] = ()) -> str:
     header = [*program.header, *imports, *program.imports, *program.stale_check]
     parts = [print_definition(d) for d in program.definitions]
     return "\n".join(header) + "\n\n\n" + "\n\n\n".join(parts) + "\n"
+
+
+def describe(program: Program) -> str:
+    """The IR for ``adgen compile --dump program`` (and ``optimize``): each
+    definition as it prints, a function under a line with its role and model;
+    no header or imports, which emit adds."""
+    parts = [
+        (
+            f"# role {d.role}, model {d.model}\n{print_definition(d)}"
+            if isinstance(d, Function)
+            else print_definition(d)
+        )
+        for d in program.definitions
+    ]
+    return "\n\n".join(parts)
 
 
 def print_definition(d: Definition) -> str:
@@ -463,6 +498,12 @@ _PRINTERS = {
     For: lambda s: [f"for {s.index} in {ast.unparse(s.iterable)}:", *_block(s.body)],
     While: lambda s: [f"while {ast.unparse(s.cond)}:", *_block(s.body)],
     FloatPath: _print_float_path,
+    Rerun: lambda s: [
+        "try:",
+        *_block(s.body),
+        "except ArithmeticError:",
+        *_block(s.handler),
+    ],
 }
 
 
@@ -509,6 +550,7 @@ __all__ = [
     "Pop",
     "Program",
     "Push",
+    "Rerun",
     "Return",
     "ScalarCheck",
     "Stmt",
@@ -517,6 +559,7 @@ __all__ = [
     "While",
     "assignment",
     "children",
+    "describe",
     "expressions",
     "is_straight_line",
     "map_statements",

@@ -1,4 +1,4 @@
-"""Stage 6, simplify: tidy the adjoint expressions the rules built.
+"""Simplify: tidy the adjoint expressions the rules built (in stage 6, sweeps, and 7, optimize).
 
 Rules are written generally (``g * (y * x ** (y - 1))``); with a constant
 exponent ``y = 2`` that would read ``g * (2 * x ** (2 - 1))``.  This pass folds

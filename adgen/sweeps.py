@@ -1,4 +1,4 @@
-"""Reverse mode's functions, as output IR: forward_f, backward_f, grad_f, value_and_grad_f.
+"""Stage 6, sweeps: reverse mode's functions, as output IR: forward_f, backward_f, grad_f, value_and_grad_f.
 
 For a function ``f`` the generated module holds
 

@@ -1,4 +1,4 @@
-"""Python arguments in every emitted function (issue 12, items 4 and 6; adgen/arguments.py).
+"""Python arguments in every emitted function (issue 12, items 4 and 6; adgen/optimize/arguments.py).
 
 * Python floats at singular points give numpy's inf and nan, with numpy's
   RuntimeWarning, in forward_f, backward_f, grad_f, value_and_grad_f and jvp_f

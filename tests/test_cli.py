@@ -84,10 +84,28 @@ def test_dump_prints_every_stage(model, tmp_path, capsys, stage):
         "normalize": "tanh(",
         "graph": "active",
         "reverse": "_bar",
+        "program": "# role grad, model loss\ndef grad_loss(w, x):",
+        "optimize": "# role grad, model loss\ndef grad_loss(w, x):",
         "emit": "def backward_loss",
         "format": "def backward_loss",
     }
     assert expected[stage] in printed
+
+
+def test_dump_shows_the_output_ir_before_and_after_optimize(model, capsys):
+    def dumped(stage: str) -> str:
+        assert main(["compile", str(model), "--dump", stage]) == 0
+        return capsys.readouterr().out
+
+    program, optimized = dumped("program"), dumped("optimize")
+    # the optimize passes: copies forwarded, lists read as arrays on entry
+    assert "np.full_like(n5, n6_bar)" in program
+    assert "np.full_like(n5, 1.0)" in optimized
+    assert "sequences_as_arrays" not in program
+    assert "w, x = sequences_as_arrays(w, x)" in optimized
+    # the IR, not the module: emit adds the header and imports
+    assert "import numpy" not in program + optimized
+    assert "import numpy as np" in dumped("emit")
 
 
 def test_wrt_option_limits_the_adjoints(model, tmp_path):

@@ -1,25 +1,35 @@
-"""Optimize: ``Program -> Program`` passes over the output IR, chosen by role.
+"""Stage 7, optimize: ``Program -> Program`` passes over the output IR, chosen by role.
 
-``forward_f`` and ``backward_f`` stay as the sweeps wrote them, the lecture's
-spelling.  The fused gradients (``grad_f``, ``value_and_grad_f``), the fast
-path for training, go through, in order:
+``forward_f`` and ``backward_f`` keep the statements the sweeps wrote, the
+lecture's spelling.  The fused gradients (``grad_f``, ``value_and_grad_f``),
+the fast path for training, go through, in order:
 
 1. ``copies.forward_copies``: the seed and adjoint copies forwarded (straight-line code);
 2. ``liveness.free_dead_arrays``: ``del`` of each matrix after its last use;
 3. ``scalars.spell_scalar_math``: ``math`` for numpy on scalars, and the float path.
+
+Then every emitted function, of every role, goes through
+
+4. ``arguments.python_arguments``: lists read as arrays on entry, and the rerun
+   with numpy floats where Python's float arithmetic raises.
+
+``adgen compile --dump program`` shows the IR before these passes,
+``--dump optimize`` after them.
 """
 
 from __future__ import annotations
 
 from .. import program as P
 from ..graph import Graph
+from .arguments import python_arguments
 from .copies import forward_copies, typed_gradients
 from .liveness import free_dead_arrays
 from .scalars import spell_scalar_math
 
 
 def optimize(program: P.Program, graphs: list[Graph]) -> P.Program:
-    """``program`` with each fused gradient optimized (``graphs``: the model functions')."""
+    """``program`` with each fused gradient optimized, then every function given
+    its Python-argument handling (``graphs``: the model functions')."""
     by_model = {g.fn.name: g for g in graphs}
     functions = {f.name for f in program.functions()}
 
@@ -32,7 +42,7 @@ def optimize(program: P.Program, graphs: list[Graph]) -> P.Program:
         fn = free_dead_arrays(fn, graph)
         return spell_scalar_math(fn, graph, functions)
 
-    return program.with_functions(fused)
+    return python_arguments(program.with_functions(fused), graphs)
 
 
 __all__ = ["optimize"]

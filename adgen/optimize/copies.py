@@ -19,7 +19,7 @@ become two: ``x2_bar = x1 - math.cos(x2)``, ``x1_bar = x2 + 1.0 / x1``.
 
 Values do not change (the simplifier keeps inf and nan as they are).  Functions
 with loops or branches are left as they are, and so are ``forward_f`` and
-``backward_f``.  Visible in ``adgen compile --dump emit``.
+``backward_f``.  Visible in ``adgen compile --dump optimize``.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ assigns (a parameter's array belongs to the caller), never a returned
 adjoint, and only in straight-line functions without a run-time check: a
 loop or branch in the body leaves the function as it is.
 ``forward_f``/``backward_f`` are untouched (the tape holds their values
-anyway).  Visible in ``adgen compile --dump emit``.
+anyway).  Visible in ``adgen compile --dump optimize``.
 """
 
 from __future__ import annotations
