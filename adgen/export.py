@@ -47,6 +47,7 @@ from __future__ import annotations
 import functools
 import inspect
 import linecache
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -57,8 +58,10 @@ from .runtime import numpy_floats
 
 Wrt = int | str | Sequence[int | str]
 
-_SWEEPS: dict[tuple[str, str, tuple[str, ...] | None], tuple[Callable, Callable]] = {}
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+# per function object (a notebook's redefinition is a new one), per parameters:
+# adgen.source reads and compiles the model anew on each call, far too slow per step
+_SWEEPS: weakref.WeakKeyDictionary[Callable, dict] = weakref.WeakKeyDictionary()
 
 
 # --- shared by both exports -------------------------------------------------------
@@ -66,19 +69,20 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 def _sweeps(f: Callable, names: tuple[str, ...] | None) -> tuple[Callable, Callable]:
     """``forward_f`` and ``backward_f`` of the code adgen writes for ``f`` with respect
-    to ``names`` (``None``: adgen's default), compiled once per source text."""
-    text = source(f, wrt=names)
-    key = (text, f.__name__, names)
-    if key not in _SWEEPS:
-        filename = f"<adgen export of {f.__name__}>"
+    to ``names`` (``None``: adgen's default), compiled on first use."""
+    compiled = _SWEEPS.setdefault(f, {})
+    if names not in compiled:
+        text = source(f, wrt=names)
+        along = ", ".join(names) if names else "its default parameters"
+        filename = f"<adgen export of {f.__name__} along {along}>"
         linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
         namespace: dict[str, Any] = {}
         exec(compile(text, filename, "exec"), namespace)
-        _SWEEPS[key] = (
+        compiled[names] = (
             namespace[f"forward_{f.__name__}"],
             namespace[f"backward_{f.__name__}"],
         )
-    return _SWEEPS[key]
+    return compiled[names]
 
 
 def _wrt_names(f: Callable, wrt: Wrt | None) -> tuple[str, ...] | None:
