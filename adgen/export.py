@@ -11,10 +11,11 @@ until an export is made, so ``import adgen`` needs neither.
 
 What is supported (the same for both):
 
-- float32 and float64 arguments, scalars and arrays, any number of parameters,
-  positional or by keyword; integer and bool arrays (and Python numbers) as data
-  that gets no gradient.  Anything else (lists, strings, complex or float16
-  arrays) is refused with a TypeError naming the parameter.
+- float32 and float64 arguments (JAX: float64 with ``jax_enable_x64``), scalars
+  and arrays, any number of parameters, positional or by keyword; integer and
+  bool arrays (and Python numbers) as data that gets no gradient.  Anything
+  else (lists, strings, complex or float16 arrays) is refused with a TypeError
+  naming the parameter.
 - One output, a scalar or an array (the backward sweep takes its adjoint).
 - ``wrt``: an int, a name or a sequence of them, as in ``adgen.grad``.  With
   ``wrt=None`` adgen differentiates what the caller differentiates: the inputs
@@ -22,6 +23,8 @@ What is supported (the same for both):
   the gradient of another parameter is an error (the alternative, a silent zero,
   would be a wrong number).
 - A model adgen refuses raises its located ``AdgenError`` when the export is made.
+- The code is compiled once per function object and set of differentiated
+  parameters: after editing the model, reload it and export again.
 - First derivatives only: JAX cannot differentiate a ``pure_callback``, and the
   torch backward is ``once_differentiable`` (a second backward raises).
 
@@ -29,7 +32,7 @@ What it costs.  JAX: under ``jax.jit`` the arguments are tracers, so the numpy
 code runs through ``jax.pure_callback``, which needs the output's shape and
 dtype before any value exists: adgen runs the forward sweep once on arrays of
 ones of the traced shapes and dtypes (ones, not zeros: log and division stay
-finite, and a loop on a value ends), cached per signature.  Residuals must be
+finite), cached per signature.  Residuals must be
 JAX values, and a tape's shape may depend on the values (a loop's stacks), so
 the residuals are the inputs, and the backward callback runs the forward sweep
 again before the backward sweep: a gradient costs two forward sweeps and one
