@@ -5,6 +5,7 @@ jax.value_and_grad, jax.vjp, jax.vmap, and torch's backward() and gradcheck."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import numpy as np
@@ -357,3 +358,14 @@ def test_torch_refusals():
         exported(torch.tensor(2.0, dtype=torch.float16), 5.0)
     with pytest.raises(TypeError, match="float32 or float64 tensors"):
         exported(torch.tensor(2.0 + 1j), 5.0)
+
+
+def test_importing_adgen_export_imports_neither_library():
+    code = (
+        "import sys, adgen, adgen.export\n"
+        "print(sorted({'jax', 'torch'} & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
