@@ -11,7 +11,7 @@ model file or in a module next to it that the model imports::
     def softplus(x):
         return np.logaddexp(0.0, x)
 
-    @adgen.defvjp(softplus)           # like rules.py's defvjp
+    @adgen.defvjp(softplus)           # like a primitive record's VJP
     def softplus_vjp(g, ans, x):      # g: adjoint of the output, ans: the output, then the operands
         return g * scipy.special.expit(x)
 

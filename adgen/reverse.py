@@ -1,6 +1,6 @@
 """Stage 5, reverse: the backward sweep, node by node from the output to the inputs.
 
-For each active node, in reverse evaluation order, the rule table gives each
+For each active node, in reverse evaluation order, the primitive's record (primitives/) gives each
 operand's contribution ``∂out/∂operand · out_bar``; the contribution is
 reduced back to the operand's shape where broadcasting may have stretched it,
 and accumulated: the first contribution assigns ``x_bar = ...``, later ones add

@@ -8,7 +8,7 @@ For a scalar function, at a point such as ``x1=2, x2=5``:
 * the reverse adjoint trace: each statement of the backward sweep adgen
   emits, in order, with the value it assigns.
 
-Tangents are forward mode's (``forward.py``), derived from the same rule table
+Tangents are forward mode's (``forward.py``), derived from the same primitive records
 as the backward sweep: for an elementwise primitive, an operand's contribution
 to the tangent is its adjoint rule with the output adjoint ``g`` replaced by the
 operand's tangent (``g * np.cos(x)`` becomes ``x_dot * np.cos(x)``): both are

@@ -100,6 +100,6 @@ def tangent_model_of(f: Callable, names: list[str]) -> GradientModel:
 
 
 def clear_cache() -> None:
-    """Forget compiled functions (tests that patch the rule table call this)."""
+    """Forget compiled functions (tests that patch a primitive record call this)."""
     _CACHE.clear()
     _MODELS.clear()
