@@ -18,7 +18,6 @@ status is the 128 + SIGPIPE a shell reports for any tool stopped that way.
 from __future__ import annotations
 
 import argparse
-import ast
 import difflib
 import os
 import signal
@@ -29,10 +28,9 @@ from pathlib import Path
 
 from ._version import __version__
 from .emit import Provenance
-from .errors import AdgenError, NoFunction, NotSupportedYet, SourceFile, UsageError
+from .errors import AdgenError, NoFunction, SourceFile, UsageError
 from .gradcheck import check_at, disagreement, grad_function, overall_verdict, report
 from .graph import Graph
-from .ir import Eqn
 from .parse import read_source
 from .pipeline import MODES, STAGES, Stages, display_path, dump, run, source_hash
 from .testing import AGREE, DISAGREE, INCONCLUSIVE
@@ -41,6 +39,7 @@ from .trace import (
     number,
     parse_point,
     primal_trace,
+    require_straight_line,
     table,
     tangent_trace,
 )
@@ -319,26 +318,11 @@ def _one_function(spec: str, wrt: str | None) -> tuple[Stages, Graph]:
     return stages, stages.graphs[0]
 
 
-def _straight_line(stages: Stages, graph: Graph, command: str) -> None:
-    """``adgen graph`` and ``adgen trace`` show one fixed graph: no branches or loops."""
-    if graph.straight_line:
-        return
-    first = next(s for s in graph.body if not isinstance(s, Eqn))
-    line, col = (first.origin.line, first.origin.col) if first.origin else (0, 0)
-    node = ast.Pass(lineno=line, col_offset=col)
-    raise NotSupportedYet(
-        f"`adgen {command}` shows straight-line functions; `{graph.fn.name}` has "
-        "control flow here, so its graph depends on the path taken",
-        stages.module.location(node),
-        hint="compile it with `adgen compile` (and check it with adgen.testing.check_grads), or pass a straight-line function",
-    )
-
-
 def _graph(args: argparse.Namespace) -> int:
     from .notebook import GraphPicture, annotated
 
     stages, graph = _one_function(args.target, args.wrt)
-    _straight_line(stages, graph, "graph")
+    require_straight_line(stages.module, graph, "`adgen graph`")
     picture = (
         annotated(
             graph, stages.backwards[0], parse_point(args.at), args.seed, args.digits
@@ -356,7 +340,7 @@ def _graph(args: argparse.Namespace) -> int:
 
 def _trace(args: argparse.Namespace) -> int:
     stages, graph = _one_function(args.target, args.wrt)
-    _straight_line(stages, graph, "trace")
+    require_straight_line(stages.module, graph, "`adgen trace`")
     point = parse_point(args.at)
     primal, values = primal_trace(graph, point)
     seed = args.seed or graph.fn.params[0]
@@ -384,7 +368,7 @@ def _trace(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     stages, graph = _one_function(args.target, args.wrt)
-    _straight_line(stages, graph, "check")
+    require_straight_line(stages.module, graph, "`adgen check`")
     rows = check_at(
         graph,
         grad_function(stages.formatted, graph.fn.name),

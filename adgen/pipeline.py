@@ -132,8 +132,14 @@ def compile_source(
     wrt: list[str] | None = None,
     mode: str = "reverse",
 ) -> str:
-    """The generated module for ``source``, black-formatted."""
-    return run(source, functions, wrt, mode=mode).formatted
+    """The generated module for ``source``, black-formatted: the runtime API's
+    in-memory compile, whose header names ``adgen.source`` (not a command that
+    would write a file from, say, a notebook cell's pseudo-path)."""
+    shown = functions[0] if functions else "f"
+    origin = Provenance(
+        source.path, source_hash(source.text), command=f"adgen.source({shown})"
+    )
+    return run(source, functions, wrt, origin, mode).formatted
 
 
 def source_hash(text: str) -> str:

@@ -21,26 +21,45 @@ import ast
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.special
 
 from . import runtime
 from .custom import namespace as custom_namespace
-from .errors import AdgenError
+from .errors import AdgenError, NotSupportedYet
 from .forward import tangent_expr
 from .graph import Graph
+from .ir import Eqn
 from .naming import suffixed
 from .primitives import primal_statement
 from .reverse import Backward
 from .simplify import simplify
+
+if TYPE_CHECKING:
+    from .parsed import Module
 
 
 class TraceError(AdgenError):
     """The function or point cannot be traced as a table of scalars."""
 
     hint = "trace tables are for scalar functions at a point: pass every parameter as --at NAME=NUMBER"
+
+
+def require_straight_line(module: Module, graph: Graph, shown_by: str) -> None:
+    """Graphs and trace tables show one fixed graph: refuse branches and loops,
+    located at the first one. ``shown_by`` names the caller (``"`adgen graph`"``)."""
+    if graph.straight_line:
+        return
+    first = next(s for s in graph.body if not isinstance(s, Eqn))
+    line, col = (first.origin.line, first.origin.col) if first.origin else (0, 0)
+    raise NotSupportedYet(
+        f"{shown_by} shows straight-line functions; `{graph.fn.name}` has "
+        "control flow here, so its graph depends on the path taken",
+        module.location(ast.Pass(lineno=line, col_offset=col)),
+        hint="compile it with `adgen compile` (and check it with adgen.testing.check_grads), or pass a straight-line function",
+    )
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ API = ROOT / "adgen" / "api"
 LAYERS = [
     {"decorators", "parameters", "arrays", "reading"},
     {"cache"},
-    {"reverse_mode", "forward_mode"},
+    {"reverse_mode", "forward_mode", "display"},
     {"derivatives"},
     {"dispatch"},
 ]

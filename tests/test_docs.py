@@ -144,7 +144,9 @@ def _simple_commands(line: str) -> list[list[str]]:
 )
 def test_python_block_runs(name, script, required, tmp_path, monkeypatch):
     if required:
-        pytest.importorskip(required, reason=f"{name} needs {required}: pip install -e '.[export]'")
+        pytest.importorskip(
+            required, reason=f"{name} needs {required}: pip install -e '.[export]'"
+        )
     monkeypatch.chdir(ROOT)
     monkeypatch.syspath_prepend(str(ROOT))
     path = tmp_path / (re.sub(r"\W", "_", name) + ".py")

@@ -14,8 +14,9 @@ Its modules import downward only, layer by layer:
   ``parameters`` (wrt resolution), ``arrays`` (basis tangents, blocks),
   ``reading`` (a function's source: linecache, notebook cells, live constants);
 - ``cache``: the compiled modules and gradient models, per source text;
-- ``reverse_mode`` (``value_and_grad``, ``vjp``, ``source``) and
-  ``forward_mode`` (``jvp``, ``forward_grad``);
+- ``reverse_mode`` (``value_and_grad``, ``vjp``) and
+  ``forward_mode`` (``jvp``, ``forward_grad``); ``display`` (``source``,
+  ``graph``: what a notebook shows);
 - ``derivatives`` (``jacobian``, ``hvp``, ``hessian``);
 - top: ``dispatch`` (``grad``, on ``mode``).  This file only gathers names.
 """
@@ -24,9 +25,10 @@ from .cache import clear_cache, compiled_text, gradient_model_of, tangent_model_
 from .decorators import defjvp, defvjp, shapes, wrt
 from .derivatives import hessian, hvp, jacobian
 from .dispatch import grad
+from .display import graph, source
 from .forward_mode import forward_grad, jvp
 from .parameters import Wrt
-from .reverse_mode import source, unit_seed, value_and_grad, vjp
+from .reverse_mode import unit_seed, value_and_grad, vjp
 
 __all__ = [
     "Wrt",
@@ -37,6 +39,7 @@ __all__ = [
     "forward_grad",
     "grad",
     "gradient_model_of",
+    "graph",
     "hessian",
     "hvp",
     "jacobian",

@@ -1,8 +1,7 @@
-"""Reverse-mode entry points: ``value_and_grad``, ``vjp``, ``source``, and ``grad``'s reverse sweep.
+"""Reverse-mode entry points: ``value_and_grad``, ``vjp``, and ``grad``'s reverse sweep.
 
     value, gradient = adgen.value_and_grad(f, wrt)(*args)
     out, pullback = adgen.vjp(f, wrt)(*args); pullback(out_bar)
-    print(adgen.source(f))                    # the code adgen writes for f
 
 Each compiles ``f``'s ``forward_f`` and ``backward_f`` once (cache.py) and
 calls them: one forward sweep that records the tape, one backward sweep.
@@ -17,7 +16,7 @@ import numpy as np
 
 from ..errors import NonScalarOutput
 from ..runtime import numpy_floats
-from .cache import compiled, generate, gradient_model_of
+from .cache import compiled, gradient_model_of
 from .parameters import Wrt, wrt_names
 
 
@@ -89,12 +88,6 @@ def vjp(
         return out, pullback
 
     return primal_and_pullback
-
-
-def source(f: Callable, wrt: Wrt | None = None, mode: str = "reverse") -> str:
-    """The gradient code adgen writes for ``f``, as ``adgen compile --mode MODE`` would."""
-    names, _ = wrt_names(f, wrt)
-    return generate(f, names, mode)[0]
 
 
 def _scalar_check(f: Callable) -> Callable[..., None]:
