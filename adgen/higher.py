@@ -66,9 +66,7 @@ def gradient_model(
     _refuse_stacks(grad, name, path)
     checks_scalar = any(isinstance(s, P.ScalarCheck) for s in grad.body)
     graph = next(g for g in stages.graphs if g.fn.name == name)
-    fold = graph.straight_line and has_float_path(
-        grad, graph, {f.name for f in program.functions()}
-    )
+    fold = graph.straight_line and has_float_path(grad, graph, program.names_by_role())
     if graph.straight_line:
         # the seed and the adjoint copies forwarded, as in the fast grad_f
         grad = forward_copies(grad, typed_gradients(graph))

@@ -133,12 +133,12 @@ def compile_source(
     mode: str = "reverse",
 ) -> str:
     """The generated module for ``source``, black-formatted: the runtime API's
-    in-memory compile, whose header names ``adgen.source`` (not a command that
+    in-memory compile; for one function its header names ``adgen.source`` (not a command that
     would write a file from, say, a notebook cell's pseudo-path)."""
-    shown = functions[0] if functions else "f"
-    origin = Provenance(
-        source.path, source_hash(source.text), command=f"adgen.source({shown})"
+    command = (
+        f"adgen.source({functions[0]})" if functions and len(functions) == 1 else ""
     )
+    origin = Provenance(source.path, source_hash(source.text), command=command)
     return run(source, functions, wrt, origin, mode).formatted
 
 

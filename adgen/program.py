@@ -244,6 +244,11 @@ class Program:
             if isinstance(d, Function) and (not roles or d.role in roles):
                 yield d
 
+    def names_by_role(self) -> dict[tuple[str, str], str]:
+        """``(model, role) -> name`` of each function: how a pass finds, say, the
+        sweeps a fused gradient falls back to, without reading names."""
+        return {(f.model, f.role): f.name for f in self.functions()}
+
     def with_functions(self, rewrite) -> Program:
         """This program with each function replaced by ``rewrite(function)``."""
         return replace(

@@ -31,7 +31,7 @@ def optimize(program: P.Program, graphs: list[Graph]) -> P.Program:
     """``program`` with each fused gradient optimized, then every function given
     its Python-argument handling (``graphs``: the model functions')."""
     by_model = {g.fn.name: g for g in graphs}
-    functions = {f.name for f in program.functions()}
+    sweeps = program.names_by_role()
 
     def fused(fn: P.Function) -> P.Function:
         if fn.role not in P.FUSED:
@@ -40,7 +40,7 @@ def optimize(program: P.Program, graphs: list[Graph]) -> P.Program:
         if graph.straight_line:
             fn = forward_copies(fn, typed_gradients(graph))
         fn = free_dead_arrays(fn, graph)
-        return spell_scalar_math(fn, graph, functions)
+        return spell_scalar_math(fn, graph, sweeps)
 
     return python_arguments(program.with_functions(fused), graphs)
 

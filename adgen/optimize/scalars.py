@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import ast
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from .. import program as P
@@ -48,10 +48,12 @@ HELPER = "scalar_math"
 FLOATS = "numpy_floats"  # the fallback's conversion of Python floats
 
 
-def spell_scalar_math(fn: P.Function, graph: Graph, sweeps: set[str]) -> P.Function:
+def spell_scalar_math(
+    fn: P.Function, graph: Graph, sweeps: Mapping[tuple[str, str], str]
+) -> P.Function:
     """``fn`` (a fused gradient) with its numpy calls on scalars respelled, inside a
     float path if ``fn`` is a function of Python numbers only (``sweeps``: the
-    names of the module's functions, for the fallback)."""
+    each (model, role)'s function name, for the fallback sweeps)."""
     scalars = _scalars(graph)
     if not any(
         _scalar_calls(e, scalars) for s in P.walk(fn.body) for e in P.expressions(s)
@@ -67,7 +69,9 @@ def spell_scalar_math(fn: P.Function, graph: Graph, sweeps: set[str]) -> P.Funct
     return replace(fn, body=(_float_path(fn, body, fallback, graph.straight_line),))
 
 
-def has_float_path(fn: P.Function, graph: Graph, sweeps: set[str]) -> bool:
+def has_float_path(
+    fn: P.Function, graph: Graph, sweeps: Mapping[tuple[str, str], str]
+) -> bool:
     """Does ``spell_scalar_math`` give ``fn`` a float path?"""
     return (
         _has_scalar_calls(fn, _scalars(graph))
@@ -116,17 +120,19 @@ def _float_path(
 
 
 def _fallback(
-    fn: P.Function, graph: Graph, sweeps: set[str]
+    fn: P.Function, graph: Graph, sweeps: Mapping[tuple[str, str], str]
 ) -> tuple[P.Stmt, ...] | None:
     """What the float path of ``fn`` falls back to, if it has one: every parameter
     is declared a Python number (``x: float``), the output is a known scalar (no
     run-time check that could raise) and the module has the two sweeps."""
-    forward, backward = f"forward_{fn.model}", f"backward_{fn.model}"
+    forward = sweeps.get((fn.model, P.FORWARD))
+    backward = sweeps.get((fn.model, P.BACKWARD))
     args = [ast.Name(p.name, ast.Load()) for p in fn.params]
     if not (
         fn.params
         and set(graph.fn.params) <= set(graph.fn.numbers)
-        and {forward, backward} <= sweeps
+        and forward
+        and backward
         and not any(isinstance(s, P.ScalarCheck) for s in P.walk(fn.body))
     ):
         return None
