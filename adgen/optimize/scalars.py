@@ -52,7 +52,7 @@ def spell_scalar_math(
     fn: P.Function, graph: Graph, sweeps: Mapping[tuple[str, str], str]
 ) -> P.Function:
     """``fn`` (a fused gradient) with its numpy calls on scalars respelled, inside a
-    float path if ``fn`` is a function of Python numbers only (``sweeps``: the
+    float path if ``fn`` is a function of Python numbers only (``sweeps``:
     each (model, role)'s function name, for the fallback sweeps)."""
     scalars = _scalars(graph)
     if not any(
