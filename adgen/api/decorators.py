@@ -9,23 +9,28 @@ adgen.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
+
+# The decorated function comes back as it went in, so an IDE or a type checker
+# still sees its signature: ``@adgen.wrt("w")`` does not turn ``loss`` into ``Callable``.
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def wrt(*names: str) -> Callable[[Callable], Callable]:
+def wrt(*names: str) -> Callable[[F], F]:
     """Declare which parameters to differentiate: ``@adgen.wrt("w1", "b1")``.
 
     The compiler reads this decorator statically; at run time it only records
     the names, which ``adgen.grad`` uses when no ``wrt`` is given.
     """
 
-    def mark(f: Callable) -> Callable:
+    def mark(f: F) -> F:
         f.__adgen_wrt__ = names  # type: ignore[attr-defined]
         return f
 
     return mark
 
 
-def shapes(**dims: str) -> Callable[[Callable], Callable]:
+def shapes(**dims: str) -> Callable[[F], F]:
     """Declare parameter shapes for the compiler: ``@adgen.shapes(X="batch 784", b="256")``.
 
     Dimensions are numbers or names; equal names mean equal sizes.  With shapes
@@ -33,14 +38,14 @@ def shapes(**dims: str) -> Callable[[Callable], Callable]:
     helpers.  A promise, not checked: at run time this decorator does nothing.
     """
 
-    def mark(f: Callable) -> Callable:
+    def mark(f: F) -> F:
         f.__adgen_shapes__ = dims  # type: ignore[attr-defined]
         return f
 
     return mark
 
 
-def defvjp(function: Callable) -> Callable[[Callable], Callable]:
+def defvjp(function: Callable) -> Callable[[F], F]:
     """Give ``function`` a custom reverse-mode rule::
 
         @adgen.defvjp(softplus)
@@ -52,19 +57,19 @@ def defvjp(function: Callable) -> Callable[[Callable], Callable]:
     function the rule is for, so the model file still runs as plain Python.
     """
 
-    def register(rule: Callable) -> Callable:
+    def register(rule: F) -> F:
         rule.__adgen_defvjp__ = function  # type: ignore[attr-defined]
         return rule
 
     return register
 
 
-def defjvp(function: Callable) -> Callable[[Callable], Callable]:
+def defjvp(function: Callable) -> Callable[[F], F]:
     """Give ``function`` a custom forward-mode rule: ``def f_jvp(x_dot, ans, x)``
     (one tangent per operand, the output, the operands) returns the output's tangent.
     Read statically, like ``defvjp``; at run time it only records the function."""
 
-    def register(rule: Callable) -> Callable:
+    def register(rule: F) -> F:
         rule.__adgen_defjvp__ = function  # type: ignore[attr-defined]
         return rule
 
