@@ -151,6 +151,11 @@ def _add_compile(commands: argparse._SubParsersAction) -> None:
         help="reverse: forward_/backward_/grad_ (default); forward: jvp_ only; both: all",
     )
     c.add_argument(
+        "--standalone",
+        action="store_true",
+        help="copy the runtime helpers the code uses into the file, so that it runs without adgen (numpy, and scipy where the model uses it)",
+    )
+    c.add_argument(
         "--check",
         action="store_true",
         help="write nothing; exit 1 if a generated file is stale or missing",
@@ -261,9 +266,8 @@ def _compile(args: argparse.Namespace) -> int:
         source = read_source(path)
         source = type(source)(display_path(path), source.text)
         target = Path(args.output) / f"{Path(path).stem}_grad.py"
-        stages = run(
-            source, functions, wrt, _provenance(source, spec, args), mode=args.mode
-        )
+        origin = _provenance(source, spec, args)
+        stages = run(source, functions, wrt, origin, args.mode, args.standalone)
         if args.dump:
             print(dump(stages, args.dump))
             continue
@@ -285,6 +289,10 @@ def _provenance(source: SourceFile, spec: str, args: argparse.Namespace) -> Prov
         command += f" --wrt {args.wrt}"
     if args.mode != "reverse":
         command += f" --mode {args.mode}"
+    if args.standalone:  # no staleness check either: it would import adgen
+        return Provenance(
+            source.path, source_hash(source.text), f"{command} --standalone"
+        )
     model = os.path.relpath(Path(source.path).resolve(), Path(args.output).resolve())
     return Provenance(
         source.path, source_hash(source.text), command, Path(model).as_posix()

@@ -11,7 +11,7 @@ result, and no pass reads it back.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import program as P
 from ._version import __version__
@@ -19,6 +19,7 @@ from .custom import module_code as custom_module_code
 from .custom import module_globals as custom_module_globals
 from .optimize.arguments import ENTRY, RERUN
 from .runtime import __all__ as RUNTIME_HELPERS
+from .standalone import helper_definitions
 from .sweeps import Compiled, plain, reverse_functions
 
 ARGUMENT_HELPERS = {ENTRY, RERUN}  # the runtime helpers optimize/arguments.py calls
@@ -79,9 +80,19 @@ def _copied_names(eqns: list) -> dict[str, str]:
     }
 
 
-def emit(program: P.Program) -> str:
-    """The module's text (before black), with the imports its code uses."""
-    return P.print_program(program, imports_for(program))
+def emit(program: P.Program, standalone: bool = False) -> str:
+    """The module's text (before black), with the imports its code uses; with
+    ``standalone``, the runtime helpers it calls copied in (``standalone.py``)."""
+    if not standalone:
+        return P.print_program(program, imports_for(program))
+    used = P.names_used(program)
+    imports, helpers = helper_definitions(h for h in RUNTIME_HELPERS if h in used)
+    program = replace(program, definitions=(*helpers, *program.definitions))
+    own = imports_for(program)
+    extra = tuple(i for i in imports if i not in own and i not in program.imports)
+    program = replace(program, imports=(*program.imports, *extra))
+    # the copies keep their annotations (``g: Any``) as text, never evaluated
+    return P.print_program(program, ("from __future__ import annotations", *own))
 
 
 def imports_for(program: P.Program) -> tuple[str, ...]:
@@ -91,7 +102,8 @@ def imports_for(program: P.Program) -> tuple[str, ...]:
     if "math" in used:
         lines.append("import math")
     lines.append("import numpy as np")
-    helpers = [h for h in RUNTIME_HELPERS if h in used]
+    copied = {d.name for d in program.definitions if isinstance(d, P.Verbatim)}
+    helpers = [h for h in RUNTIME_HELPERS if h in used and h not in copied]
     runtime = [f"from adgen.runtime import {', '.join(helpers)}"] if helpers else []
     # Where the arguments pass's helpers are the only ones, their line comes right
     # after numpy's, where the text pass that added them put it: generated files

@@ -81,10 +81,14 @@ def run(
     wrt: list[str] | None = None,
     origin: Provenance | None = None,
     mode: str = "reverse",
+    standalone: bool = False,
 ) -> Stages:
-    """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``.
+    """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``;
+    ``standalone`` copies the runtime helpers into the module (``standalone.py``).
     The passes recurse as deep as the model nests: they run on a deep stack."""
-    return with_compiler_stack(lambda: _run(source, functions, wrt, origin, mode))
+    return with_compiler_stack(
+        lambda: _run(source, functions, wrt, origin, mode, standalone)
+    )
 
 
 def _run(
@@ -93,6 +97,7 @@ def _run(
     wrt: list[str] | None,
     origin: Provenance | None,
     mode: str,
+    standalone: bool = False,
 ) -> Stages:
     module = read_rules(parse_module(source))
     stages = Stages(module)
@@ -121,7 +126,7 @@ def _run(
         )
         stages.program = program
         stages.optimized = optimize(program, stages.graphs)
-        stages.emitted = emit(stages.optimized)
+        stages.emitted = emit(stages.optimized, standalone)
         stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 

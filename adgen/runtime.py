@@ -1,7 +1,10 @@
 """Helpers that emitted gradient code calls, where one numpy expression is not enough.
 
 Emitted code imports these by name (``from adgen.runtime import unbroadcast``)
-only when it uses them.  Each takes the adjoint ``g`` flowing back and returns
+only when it uses them; a stand-alone file (``adgen compile --standalone``)
+carries a copy of those it uses instead (standalone.py), so each helper depends
+only on numpy, the standard library and this module's other functions and
+constants.  Each takes the adjoint ``g`` flowing back and returns
 the adjoint of one operand, with that operand's shape.
 """
 
@@ -131,12 +134,18 @@ SCALAR_MATH_NAMES = {
     "expm1": "expm1", "log": "log", "log2": "log2", "log10": "log10",
     "log1p": "log1p", "sqrt": "sqrt",
 }  # fmt: skip
-scalar_math = SimpleNamespace(
-    **{
-        numpy_name: _scalar_function(numpy_name, math_name)
-        for numpy_name, math_name in SCALAR_MATH_NAMES.items()
-    }
-)
+
+
+def _scalar_math() -> SimpleNamespace:
+    return SimpleNamespace(
+        **{
+            numpy_name: _scalar_function(numpy_name, math_name)
+            for numpy_name, math_name in SCALAR_MATH_NAMES.items()
+        }
+    )
+
+
+scalar_math = _scalar_math()  # a helper that is no function is built by _<name>()
 
 
 def numpy_floats(*args: Any) -> tuple:
@@ -174,11 +183,16 @@ def _as_array(value: Any) -> Any:
     return array
 
 
+# The frames between an emitted function and _not_an_array, found by name: in a
+# stand-alone file (adgen compile --standalone) the helpers share its globals.
+_ARGUMENT_FRAMES = ("_not_an_array", "_as_array", "<listcomp>", "sequences_as_arrays")
+
+
 def _not_an_array(value: Any, why: str) -> str:
     """The message for a list that is no array of numbers, naming the parameter it was
     passed for (looked up only here, on the way to an error, in the emitted caller)."""
     caller = sys._getframe(1)
-    while caller.f_globals is globals():  # up to the emitted function
+    while caller.f_code.co_name in _ARGUMENT_FRAMES:  # up to the emitted function
         caller = caller.f_back
     names = [n for n, v in caller.f_locals.items() if v is value] or ["?"]
     kind = type(value).__name__
