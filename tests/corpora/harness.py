@@ -60,6 +60,7 @@ class Outcome:
     outcome: str = PASS
     detail: str = ""  # the located message, the disagreement, or the traceback
     error_class: str = ""
+    oracles: set[str] = field(default_factory=set)  # what the passing cases agreed with
 
     def worsen(self, outcome: str, detail: str, error_class: str = "") -> None:
         if SEVERITY[outcome] > SEVERITY[self.outcome]:
@@ -160,6 +161,8 @@ def judge(result: Outcome, run: Any, expected: tuple[list[Any], str] | str) -> N
     gradients, oracle = expected
     if not reference.agrees(got, gradients, oracle):
         result.worsen(WRONG, f"got {got!r}, expected {gradients!r} ({oracle})")
+    else:
+        result.oracles.add(oracle)
 
 
 def api_gradient(f: Any, wrt: tuple[int, ...], mode: str) -> Any:

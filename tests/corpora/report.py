@@ -30,6 +30,8 @@ def counts(results: dict[str, dict[str, Outcome]]) -> dict[str, int]:
     row = {"functions": len(results)}
     for mode in MODES:
         row[mode] = sum(r[mode].outcome == PASS for r in results.values())
+    passed = [r[m] for r in results.values() for m in MODES if r[m].outcome == PASS]
+    row["by differences"] = sum("differences" in o.oracles for o in passed)
     for outcome in (REFUSED, WRONG, CRASH):
         row[outcome] = sum(
             any(r[m].outcome == outcome for m in MODES) for r in results.values()
@@ -41,6 +43,7 @@ def construct(outcome: Outcome) -> tuple[str, str]:
     """(the construct a refusal is about, the name it names): the error class and its
     message with the backquoted names replaced by ``…``."""
     head = first_line(outcome.detail).split(" error: ", 1)[-1]
+    head = re.sub(r"\(line \d+: ", "(line N: ", head)
     names = re.findall(r"`([^`]*)`", head)
     kind = outcome.error_class if outcome.error_class != "cli" else "CLI"
     return f"{kind}: {re.sub(r'`[^`]*`', '`…`', head)}", names[0] if names else ""
@@ -52,15 +55,16 @@ def first_line(text: str) -> str:
 
 def table(results: Results) -> list[str]:
     lines = [
-        "| corpus | functions | PASS reverse | PASS forward | REFUSED | WRONG | CRASH |",
-        "|---|---|---|---|---|---|---|",
+        "| corpus | functions | PASS reverse | PASS forward | REFUSED | WRONG | CRASH"
+        " | PASS checked by differences |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, per_function in results.items():
         c = counts(per_function)
         title = ALL[name]().source
         lines.append(
             f"| {title} | {c['functions']} | {c['reverse']} | {c['forward']} "
-            f"| {c[REFUSED]} | {c[WRONG]} | {c[CRASH]} |"
+            f"| {c[REFUSED]} | {c[WRONG]} | {c[CRASH]} | {c['by differences']} |"
         )
     return lines
 
