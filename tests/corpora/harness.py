@@ -13,13 +13,15 @@ through the runtime API (``adgen.grad``, ``mode="forward"``) and through the CLI
              function adgen accepted that no oracle can check
 
 A function's outcome in a mode is the worst over its argument sets and the two
-paths.  Each model file is compiled once per mode (the functions the API
-accepted; a function the CLI refuses is dropped and the rest compiled again).
+paths.  Each model file is compiled once, in both modes (the functions the API
+accepted); where the CLI refuses one, once per mode, the refused function
+dropped and the rest compiled again.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 import importlib
 import importlib.util
 import re
@@ -109,8 +111,6 @@ def classify_error(error: BaseException) -> tuple[str, str, str]:
 
 def fresh(args: tuple) -> tuple:
     """A deep copy: a model may write into its arguments (tangent's test_subscript2)."""
-    import copy
-
     return copy.deepcopy(args)
 
 
@@ -206,10 +206,11 @@ def measure(corpus: Corpus, workdir: Path) -> dict[str, dict[str, Outcome]]:
     for name in names:
         for mode in MODES:
             measure_api(results[name][mode], getattr(module, name), corpus, expected)
-    for mode in MODES:
-        accepted = [n for n in names if results[n][mode].outcome in (PASS, WRONG)]
-        generated, refused = compile_module(corpus, accepted, mode, workdir)
-        for name in accepted:
+    accepted = {
+        m: [n for n in names if results[n][m].outcome in (PASS, WRONG)] for m in MODES
+    }
+    for mode, (generated, refused) in compile_modes(corpus, accepted, workdir).items():
+        for name in accepted[mode]:
             if name in refused:
                 results[name][mode].worsen(*refused[name])
                 continue
@@ -245,6 +246,20 @@ def judge_cli(
         )
         answer = ([slope], oracle)
     judge(result, cli_run(generated, name, case, mode), answer)
+
+
+def compile_modes(
+    corpus: Corpus, accepted: dict[str, list[str]], workdir: Path
+) -> dict[str, tuple[Any, dict[str, tuple[str, str, str]]]]:
+    """Per mode, the generated module and the CLI's refusals: one ``--mode both``
+    compile when both modes accepted the same functions and the CLI takes them all,
+    else one compile per mode (which tells which mode the CLI refuses in)."""
+    if accepted["reverse"] == accepted["forward"] and accepted["reverse"]:
+        status, _ = run_cli(corpus, accepted["reverse"], "both", workdir)
+        if status == 0:
+            generated = load(workdir / "both" / f"{corpus.path.stem}_grad.py", "both")
+            return {mode: (generated, {}) for mode in MODES}
+    return {m: compile_module(corpus, accepted[m], m, workdir) for m in MODES}
 
 
 _LOCATED = re.compile(r"^(?P<path>[^\n:]+):(?P<line>\d+):(?P<col>\d+): error: ", re.M)
