@@ -35,9 +35,12 @@ def leaves(value: Any) -> list[Any]:
 
 
 def flat(value: Any) -> np.ndarray:
-    """All leaves of ``value`` as one float vector (its structure forgotten)."""
-    parts = [np.ravel(np.asarray(leaf, dtype=float)) for leaf in leaves(value)]
-    return np.concatenate(parts) if parts else np.zeros(0)
+    """All leaves of ``value`` as one vector (its structure forgotten): float, or
+    complex where a leaf is (autograd's gradient outside a real function's domain),
+    so that a complex answer never compares equal to a real one."""
+    parts = [np.ravel(np.asarray(leaf)) for leaf in leaves(value)]
+    joined = np.concatenate(parts) if parts else np.zeros(0)
+    return joined if np.iscomplexobj(joined) else joined.astype(float)
 
 
 def _rebuild(value: Any, numbers: list[Any]) -> Any:
