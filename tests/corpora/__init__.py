@@ -1,0 +1,1 @@
+"""The peers' test corpora (tangent, autograd), ported to measure adgen against them."""
