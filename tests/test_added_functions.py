@@ -17,8 +17,13 @@ import math
 import numpy as np
 import pytest
 from conftest import ROOT
+from rules_models import added
+from test_forward import check_forward_grads, check_jvp
+from test_rules import ANY, POS, UNIT, check_vjp, uniform
 
+import adgen
 from adgen.cli import main
+from adgen.testing import check_grads
 
 autograd = pytest.importorskip("autograd")  # the test extra installs it
 anp = pytest.importorskip("autograd.numpy")
@@ -69,9 +74,98 @@ def test_math_asinh_through_the_api():
     """math.asinh is the same record as np.arcsinh: a Python float in, a float out."""
     from rules_models.scalars import m_asinh
 
-    import adgen
-
     for x in (-1.7, 0.0, 2.5):
         value, grad = adgen.value_and_grad(m_asinh)(x)
         assert type(value) is float and value == math.asinh(x)
         assert grad == pytest.approx(1 / math.sqrt(x * x + 1), rel=1e-15)
+
+
+# =============================================================================
+# autograd's numpy coverage (issue 15): each added primitive against central
+# finite differences, in reverse mode (check_vjp: the pullback of a random seed)
+# and forward mode (check_jvp: the tangent along random directions)
+# =============================================================================
+def mod_operands(shape, seed):
+    """x, y with x / y away from whole numbers, where mod jumps."""
+    r = np.random.default_rng(seed)
+    y = r.uniform(1.1, 2.5, shape)
+    return y * (r.integers(-3, 3, shape) + r.uniform(0.1, 0.9, shape)), y
+
+
+SHAPE = (3, 4)
+ELEMENTWISE = [
+    pytest.param(added.u_arccosh, [uniform(1.2, 3.0)], id="arccosh"),
+    pytest.param(added.u_arctanh, [UNIT], id="arctanh"),
+    pytest.param(added.u_deg2rad, [ANY], id="deg2rad"),
+    pytest.param(added.u_radians, [ANY], id="radians"),
+    pytest.param(added.u_rad2deg, [ANY], id="rad2deg"),
+    pytest.param(added.u_degrees, [ANY], id="degrees"),
+    pytest.param(added.u_cbrt, [uniform(0.3, 3.0)], id="cbrt"),
+    pytest.param(added.u_sinc, [ANY], id="sinc"),
+    pytest.param(added.b_logaddexp, [ANY, ANY], id="logaddexp"),
+    pytest.param(added.b_logaddexp2, [ANY, ANY], id="logaddexp2"),
+    pytest.param(added.b_fmax, [ANY, ANY], id="fmax"),
+    pytest.param(added.b_fmin, [ANY, ANY], id="fmin"),
+    pytest.param(added.b_hypot, [ANY, POS], id="hypot"),
+    pytest.param(added.b_arctan2, [ANY, POS], id="arctan2"),
+    pytest.param(added.z_rounding, [uniform(-3.0, 3.0)], id="rounding"),
+]
+
+
+def _inputs(gens, seed=11):
+    return tuple(gen(SHAPE, seed + k) for k, gen in enumerate(gens))
+
+
+@pytest.mark.parametrize("f, gens", ELEMENTWISE)
+def test_added_elementwise_reverse(f, gens):
+    args = _inputs(gens)
+    if f is added.z_rounding:  # away from the jumps of round(x, 2) and the rest
+        args = (np.round(args[0], 1) + 0.0123,)
+    check_vjp(f, args, range(len(args)))
+
+
+@pytest.mark.parametrize("f, gens", ELEMENTWISE)
+def test_added_elementwise_forward(f, gens):
+    args = _inputs(gens)
+    if f is added.z_rounding:
+        args = (np.round(args[0], 1) + 0.0123,)
+    check_jvp(f, args, range(len(args)))
+
+
+@pytest.mark.parametrize("f", [added.b_np_mod, added.b_remainder])
+def test_np_mod_both_modes(f):
+    """np.mod is `%`: derivative 1 in x, -floor(x / y) in y."""
+    x, y = mod_operands(SHAPE, 3)
+    check_vjp(f, (x, y), (0, 1))
+    check_jvp(f, (x, y), (0, 1))
+    check_vjp(f, (x, -y), (0, 1))  # a negative divisor: the result takes y's sign
+
+
+def test_sinc_at_zero():
+    """sinc'(0) = 0 and sinc''(0) = -pi**2 / 3 (worked by hand: sinc(x) = 1 -
+    (pi x)**2 / 6 + ...), where the plain formula (cos(pi x) - sinc(x)) / x is 0/0."""
+    assert adgen.grad(added.u_sinc)(0.0) == 0.0
+    assert adgen.grad(added.u_sinc, mode="forward")(0.0) == 0.0
+    H = adgen.hessian(added.s_sinc)(np.array([0.0, 0.5]))
+    np.testing.assert_allclose(H[0, 0], -np.pi**2 / 3, rtol=1e-12)
+
+
+MATH_ADDED = [
+    pytest.param(added.m_acosh, (1.7,), id="acosh"),
+    pytest.param(added.m_atanh, (-0.4,), id="atanh"),
+    pytest.param(added.m_degrees, (0.8,), id="degrees-radians"),
+    pytest.param(added.m_hypot, (0.8, -1.9), id="hypot"),
+    pytest.param(added.m_atan2, (0.8, -1.9), id="atan2"),
+    pytest.param(added.m_rounding, (2.3,), id="floor-ceil-trunc"),
+]
+
+
+@pytest.mark.parametrize("f, args", MATH_ADDED)
+def test_added_math_spellings(f, args):
+    """math.* of Python floats: the value is exactly math's, the gradient against
+    finite differences in both modes."""
+    wrt = tuple(range(len(args)))
+    check_grads(f, args, wrt=wrt)
+    check_forward_grads(f, args, wrt=wrt)
+    value, _ = adgen.value_and_grad(f)(*args)
+    assert value == f(*args)
