@@ -21,6 +21,8 @@ import numpy as np
 __all__ = [  # the helpers gradient code may call (warn_if_stale is only for module headers)
     "broadcast_like",
     "concatenate_part",
+    "diag_adjoint",
+    "diagonal_adjoint",
     "dot_adjoint_x",
     "dot_adjoint_y",
     "extremum_adjoint",
@@ -30,11 +32,16 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "matmul_adjoint_y",
     "numpy_floats",
     "numpy_floats_or_raise",
+    "prod_others",
+    "repeat_adjoint",
+    "reshape_like",
     "scalar_math",
     "sequences_as_arrays",
     "sum_like",
+    "tile_adjoint",
     "trace_adjoint",
     "unbroadcast",
+    "unpad",
     "unreduce",
 ]
 
@@ -53,6 +60,12 @@ GRADIENT_HELPERS = [
     "dot_adjoint_y",
     "unreduce",
     "sum_like",
+    "diag_adjoint",
+    "diagonal_adjoint",
+    "repeat_adjoint",
+    "reshape_like",
+    "tile_adjoint",
+    "unpad",
 ]
 
 
@@ -263,6 +276,82 @@ def sum_like(t: Any, like: Any, axis: Any, keepdims: bool) -> Any:
     if np.ndim(like) == 0:
         return np.sum(t)
     return np.sum(t, axis=axis, keepdims=keepdims)
+
+
+def reshape_like(g: Any, like: Any) -> Any:
+    """``g`` reshaped to ``like``'s shape: the adjoint of ravel, squeeze, atleast_*d
+    (a primitive with a rule, where ``np.reshape(g, np.shape(x))`` has a call inside
+    a shape, which adgen does not read back)."""
+    return np.reshape(g, np.shape(like))
+
+
+def diagonal_adjoint(g: Any, x: Any, offset: int, axis1: int, axis2: int) -> Any:
+    """Adjoint of ``np.diagonal(x, offset, axis1, axis2)``: zeros of x's shape with
+    ``g`` written along that diagonal."""
+    out = np.zeros(np.shape(x), np.result_type(g, x, np.float32))
+    view = np.moveaxis(out, (axis1, axis2), (-2, -1))  # a view: writes reach out
+    i = np.arange(np.shape(g)[-1])
+    view[..., i + max(-offset, 0), i + max(offset, 0)] = g
+    return out
+
+
+def diag_adjoint(g: Any, x: Any, k: int) -> Any:
+    """Adjoint of ``np.diag(x, k)``: of a vector ``x`` (made a matrix) the diagonal of
+    ``g``; of a matrix ``x`` (whose diagonal it takes) ``g`` put on that diagonal."""
+    if np.ndim(x) == 1:
+        return np.diag(g, k)
+    return diagonal_adjoint(g, x, k, 0, 1)
+
+
+def repeat_adjoint(g: Any, x: Any, repeats: Any, axis: Any) -> Any:
+    """Adjoint of ``np.repeat(x, repeats, axis)``: each entry collects the adjoints of
+    its copies (``axis=None``: of the flattened ``x``)."""
+    x = np.asarray(x)
+    flat = axis is None
+    axis = 0 if flat else axis % x.ndim
+    source = x.reshape(-1) if flat else x
+    copies = np.repeat(np.arange(source.shape[axis]), repeats)
+    out = np.zeros(source.shape, np.result_type(g, x, np.float32))
+    np.add.at(np.moveaxis(out, axis, 0), copies, np.moveaxis(np.asarray(g), axis, 0))
+    return out.reshape(x.shape)
+
+
+def tile_adjoint(g: Any, x: Any, reps: Any) -> Any:
+    """Adjoint of ``np.tile(x, reps)``: the tiles summed onto x (numpy pads x's shape
+    and reps with leading 1s to the same length)."""
+    shape = np.shape(x)
+    reps = (reps,) if np.ndim(reps) == 0 else tuple(reps)
+    n = max(len(shape), len(reps))
+    shape1 = (1,) * (n - len(shape)) + tuple(shape)
+    reps = (1,) * (n - len(reps)) + reps
+    split = [d for pair in zip(reps, shape1, strict=True) for d in pair]
+    summed = np.sum(np.reshape(g, split), axis=tuple(range(0, 2 * n, 2)))
+    return np.reshape(summed, shape)
+
+
+def unpad(g: Any, pad_width: Any) -> Any:
+    """Adjoint of ``np.pad(x, pad_width)``: the padding cut off."""
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(g), 2))
+    return g[
+        tuple(slice(b, n - a) for (b, a), n in zip(widths, np.shape(g), strict=True))
+    ]
+
+
+def prod_others(x: Any, axis: Any) -> Any:
+    """Each entry's cofactor in ``np.prod(x, axis)``: the product of the other entries
+    it is multiplied with, without dividing (exact where x has zeros, where
+    ``prod / x`` would be nan): the product of the entries before it times the
+    product of those after it, along the reduced axes flattened."""
+    x = np.asarray(x)
+    axes = tuple(range(x.ndim)) if axis is None else _normalize_axes(axis, x.ndim)
+    last = tuple(range(x.ndim - len(axes), x.ndim))
+    moved = np.moveaxis(x, axes, last)
+    flat = moved.reshape((*moved.shape[: x.ndim - len(axes)], -1))
+    ones = np.ones_like(flat[..., :1])
+    before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)
+    others = (before * after[..., ::-1]).reshape(moved.shape)
+    return np.moveaxis(others, last, axes)
 
 
 def extremum_adjoint(g: Any, x: Any, ans: Any, axis: Any, keepdims: bool) -> np.ndarray:

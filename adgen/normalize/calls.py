@@ -106,6 +106,9 @@ class Calls:
             if prim_name in ("reshape", "transpose") and len(args) > 2:
                 args = [args[0], ast.Tuple(args[1:], ast.Load())]
         operands, statics = self.primitive_arguments(node, prim, args, scope)
+        refusal = prim.refuse(statics) if prim.refuse is not None else None
+        if refusal is not None:
+            self.fail(node, *refusal)
         params = dict(statics)
         if lib == "math" and prim_name in MATH_SPELLING:
             params["lib"] = "math"

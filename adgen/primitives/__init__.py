@@ -29,7 +29,15 @@ from typing import Any
 from .. import runtime as runtime_module
 from ..expr import E, assign, name
 from ..ir import Const, Eqn
-from . import elementwise, gradient_code, linalg, reductions, shape_ops  # noqa: F401
+from . import (  # noqa: F401
+    elementwise,
+    gradient_code,
+    linalg,
+    reductions,
+    reshaping,
+    scans,
+    shape_ops,
+)
 from .gradient_code import GRADIENT_HELPERS
 from .record import PRIMITIVES, Primitive, RuleContext, library, math, np, runtime
 from .reductions import summed

@@ -177,3 +177,51 @@ register(
         tangent="linear",
     )
 )
+_helper(
+    "reshape_like",
+    LIKE,
+    "like",
+    lambda g, ans, a, like, ctx: runtime.reshape_like(g, a),
+    None,
+)
+# The adjoints of the rearrangements in reshaping.py: each is linear in ``a``, and
+# its adjoint is the rearrangement itself.
+_helper(
+    "diagonal_adjoint",
+    ("g", "x"),
+    "x",
+    lambda g, ans, a, x, ctx: np.diagonal(g, ctx.offset, ctx.axis1, ctx.axis2),
+    None,
+    statics={"offset": 0, "axis1": 0, "axis2": 1},
+)
+_helper(
+    "diag_adjoint",
+    ("g", "x"),
+    "x",
+    lambda g, ans, a, x, ctx: np.diag(g, ctx.k),
+    None,
+    statics={"k": 0},
+)
+_helper(
+    "repeat_adjoint",
+    ("g", "x"),
+    "x",
+    lambda g, ans, a, x, ctx: np.repeat(g, ctx.repeats, ctx.axis),
+    None,
+    statics={"repeats": None, "axis": None},
+)
+_helper(
+    "tile_adjoint",
+    ("g", "x"),
+    "x",
+    lambda g, ans, a, x, ctx: np.tile(g, ctx.reps),
+    None,
+    statics={"reps": None},
+)
+_helper(
+    "unpad",
+    ("g",),
+    None,
+    lambda g, ans, a, ctx: np.pad(g, ctx.pad_width),
+    statics={"pad_width": None},
+)

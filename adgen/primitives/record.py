@@ -46,8 +46,13 @@ Partial = Callable[..., E | None] | None
 # * "linear": the primitive is its own derivative: itself applied to the tangents;
 # * "reduction": the partial seeded with ones, contracted with the tangent over
 #   the reduced axes;
+# * "jvp": the record's own ``jvp`` partials, one per operand, with the signature
+#   of the VJP partials and ``g`` the operand's tangent (sort, det, eigh ...);
 # * "rule": the user's own rule decides (custom.py).
-Tangent = Literal["elementwise", "linear", "reduction", "rule"]
+Tangent = Literal["elementwise", "linear", "reduction", "jvp", "rule"]
+# (static params) -> None, or (message, hint) of a located refusal: a call with
+# parameters the rules do not cover (np.linalg.norm(x, ord=3), '...' in einsum)
+Refusal = Callable[[Mapping[str, Any]], tuple[str, str] | None]
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,8 @@ class Primitive:
     # gradient); one for a list of operands; None: not differentiable
     vjp: tuple[Partial, ...] | None = None
     tangent: Tangent = "elementwise"
+    jvp: tuple[Partial, ...] | None = None  # read when tangent == "jvp"
+    refuse: Refusal | None = None  # the static parameters it does not support
     # the partial reads its operand only for its shape and dtype (np.full_like(x, g))
     shape_only: bool = False
     # elementwise with the broadcast float dtype of its float operands (not a

@@ -106,3 +106,155 @@ def m_atan2(x: float, y: float):
 
 def m_rounding(x: float):
     return x * (math.floor(x) + math.ceil(x) + math.trunc(x))
+
+
+# --- reductions -------------------------------------------------------------
+def r_prod(x):
+    return np.prod(x)
+
+
+def r_prod_axis(x):
+    return np.prod(x, axis=1)
+
+
+def r_prod_axes_keepdims(x):
+    return np.prod(x, (0, 2), keepdims=True)
+
+
+def r_prod_method(x):
+    return x.prod(axis=-1)
+
+
+def r_var(x):
+    return np.var(x)
+
+
+def r_var_axis_ddof(x):
+    return np.var(x, axis=0, ddof=1)
+
+
+def r_var_positional(x):
+    return np.var(x, 1, None, None, 1, True)
+
+
+def r_var_method(x):
+    return x.var(axis=1, keepdims=True)
+
+
+def r_std(x):
+    return np.std(x)
+
+
+def r_std_axis(x):
+    return np.std(x, axis=-1, ddof=1, keepdims=True)
+
+
+def r_std_method(x):
+    return x.std(0)
+
+
+# --- scans and orderings (x: a (3, 4, 5) array) -------------------------------
+def c_cumsum(x):
+    return np.cumsum(x)
+
+
+def c_cumsum_axis(x):
+    return np.cumsum(x, axis=1)
+
+
+def c_cumsum_method(x):
+    return x.cumsum(-1)
+
+
+def c_diff(x):
+    return np.diff(x)
+
+
+def c_diff_n2_axis0(x):
+    return np.diff(x, 2, axis=0)
+
+
+def c_diff_ends(x):
+    return np.diff(x, axis=1, prepend=1.5, append=-0.5)
+
+
+def c_sort(x):
+    return np.sort(x)
+
+
+def c_sort_axis(x):
+    return np.sort(x, axis=0) * x
+
+
+# --- rearrangements ---------------------------------------------------------
+def sh_flip(x):
+    return np.flip(x)
+
+
+def sh_flip_axis(x):
+    return np.flip(x, axis=1) * x
+
+
+def sh_fliplr_ud(x):
+    return np.fliplr(x) + np.flipud(x)
+
+
+def sh_roll(x):
+    return np.roll(x, 2) + np.roll(x, -1, axis=2) + np.roll(x, (1, 2), axis=(0, 1))
+
+
+def sh_swap_move(x):
+    return (
+        np.swapaxes(x, 0, 2) * np.moveaxis(x, (0, 2), (2, 0))[:, ::-1]
+        + np.moveaxis(x, 2, 0)[:, :1, :1]
+        + x.swapaxes(0, -1)
+    )
+
+
+def sh_ravel(x):
+    return np.ravel(x) * x.ravel() + x.flatten()
+
+
+def sh_squeeze(x):
+    return np.squeeze(x[:, :1, :]) + x[:1].squeeze(axis=0)[0]
+
+
+def sh_atleast(x):
+    return np.atleast_3d(x[0]) * np.atleast_2d(x[0, 0]) + np.atleast_1d(x[0, 0, 0])
+
+
+def sh_broadcast_to(x):
+    return np.broadcast_to(x[0], (2, 4, 5)) * np.broadcast_to(x[1, 1], (3, 5))[0]
+
+
+def sh_triangles(x):
+    return np.triu(x) + np.tril(x, -1) + np.triu(x, k=2)
+
+
+def sh_diagonal(x):
+    first = np.sum(np.diagonal(x) ** 2) + np.sum(np.diagonal(x, 1, 1, 2) ** 2)
+    return first + np.sum(x.diagonal(offset=-1, axis1=1, axis2=2) ** 3)
+
+
+def sh_diag(x):
+    return np.diag(x[0])[:, None] * np.diag(np.diag(x[1], 1), -1)[:4]
+
+
+def sh_repeat(x):
+    return np.repeat(x, 2) * np.repeat(x, 2)[::-1]
+
+
+def sh_repeat_axis(x):
+    return np.repeat(x, [1, 0, 2, 1], axis=1) + x.repeat(2, axis=0)[1:4, :1]
+
+
+def sh_tile(x):
+    return np.tile(x, 2)[:, :, 3:8] * np.tile(x, (2, 1, 1, 1))[1]
+
+
+def sh_pad(x):
+    return np.pad(x, 1)[1:] * np.pad(x, ((0, 1), (2, 0), (1, 1)), constant_values=3)
+
+
+def r_prod_sum_rows(x):
+    return np.sum(np.prod(x, axis=1))

@@ -323,3 +323,103 @@ def so_hypot(x, y):
 
 def so_arctan2(x, y):
     return np.sum(np.arctan2(x * y, x + y))
+
+
+def so_prod(x, y):
+    return np.sum(np.prod(x * y, axis=0)) + np.prod(x)
+
+
+def so_var(x, y):
+    return np.var(x * y) + np.sum(np.var(x * y, axis=1, ddof=1))
+
+
+def so_std(x, y):
+    return np.std(x * y) + np.sum(np.std(x + y, axis=0))
+
+
+def so_cumsum(x, y):
+    return np.sum(np.cumsum(x * y, axis=1) ** 2) + np.sum(np.cumsum(x[0] * y[0]) ** 2)
+
+
+def so_diff(x, y):
+    return np.sum(np.diff(x * y) ** 2) + np.sum(np.diff(x * x, axis=0) ** 2)
+
+
+def so_sort(x, y):
+    return np.sum(np.sort(x * y) * x)
+
+
+def so_flip(x, y):
+    return np.sum(np.flip(x * y, axis=1) * x)
+
+
+def so_fliplr(x, y):
+    return np.sum(np.fliplr(x * y) * x)
+
+
+def so_flipud(x, y):
+    return np.sum(np.flipud(x * y) * x)
+
+
+def so_roll(x, y):
+    return np.sum(np.roll(x * y, 1, axis=1) * x)
+
+
+def so_swapaxes(x, y):
+    return np.sum(np.swapaxes(x * y, 0, 1) @ x)
+
+
+def so_moveaxis(x, y):
+    return np.sum(np.moveaxis(x * y, 0, 1) @ x)
+
+
+def so_ravel(x, y):
+    return np.sum(np.ravel(x * y) * np.ravel(x))
+
+
+def so_squeeze(x, y):
+    return np.sum(np.squeeze((x * y)[:1]) * x)
+
+
+def so_atleast_1d(x, y):
+    return np.sum(np.atleast_1d(x * y) * x)
+
+
+def so_atleast_2d(x, y):
+    return np.sum(np.atleast_2d(x * y) * x)
+
+
+def so_atleast_3d(x, y):
+    return np.sum(np.atleast_3d(x * y)[:, :, 0] * x)
+
+
+def so_broadcast_to(x, y):
+    return np.sum(np.broadcast_to((x * y)[:1], (2, 3)) * x)
+
+
+def so_triu(x, y):
+    return np.sum(np.triu(x * y) * x)
+
+
+def so_tril(x, y):
+    return np.sum(np.tril(x * y, 1) * x)
+
+
+def so_diagonal(x, y):
+    return np.sum(np.diagonal((x * y)[:, :2], 0, -1, -2) * x[0, :2])
+
+
+def so_diag(x, y):
+    return np.sum(np.diag((x * y)[:, :2]) ** 2) + np.sum(np.diag((x * y)[0]) ** 2)
+
+
+def so_repeat(x, y):
+    return np.sum(np.repeat(x * y, 2, axis=1)[:, :3] * x)
+
+
+def so_tile(x, y):
+    return np.sum(np.tile(x * y, 2)[:, 1:4] * x)
+
+
+def so_pad(x, y):
+    return np.sum(np.pad(x * y, 1, "constant")[1:3, 1:4] * x)
