@@ -230,3 +230,22 @@ def test_added_gradient_code_rules(f, args):
     wrt = tuple(range(len(args)))
     check_vjp(f, args, wrt)
     check_jvp(f, args, wrt)
+
+
+SPECIAL = [
+    pytest.param(added.sp_erf, uniform(-2.0, 2.0), id="erf-erfc"),
+    pytest.param(added.sp_gammaln, uniform(0.5, 3.0), id="gammaln-digamma-polygamma"),
+    pytest.param(added.sp_logit, uniform(0.2, 1.8), id="logit"),
+    pytest.param(added.sp_softmax, ANY, id="softmax"),
+    pytest.param(added.sp_log_softmax, ANY, id="log_softmax"),
+    pytest.param(added.op_arithmetic, uniform(0.3, 2.0), id="operator"),
+]
+
+
+@pytest.mark.parametrize("f, gen", SPECIAL)
+def test_added_special_and_operator(f, gen):
+    """scipy.special's functions and the operator module's, on a (2, 3, 4) array
+    (operator's on a (3, 4)), against finite differences in both modes."""
+    x = gen((3, 4) if f is added.op_arithmetic else (2, 3, 4), 31)
+    check_vjp(f, (x,), (0,))
+    check_jvp(f, (x,), (0,))

@@ -37,6 +37,7 @@ from . import (  # noqa: F401
     reshaping,
     scans,
     shape_ops,
+    special,
 )
 from .gradient_code import GRADIENT_HELPERS
 from .record import PRIMITIVES, Primitive, RuleContext, library, math, np, runtime

@@ -54,28 +54,28 @@ _binary(
     lambda x, y: x + y,
     lambda g, ans, x, y, ctx: g,
     lambda g, ans, x, y, ctx: g,
-    calls=("numpy.add",),
+    calls=("numpy.add", "operator.add"),
 )
 _binary(
     "sub",
     lambda x, y: x - y,
     lambda g, ans, x, y, ctx: g,
     lambda g, ans, x, y, ctx: -g,
-    calls=("numpy.subtract",),
+    calls=("numpy.subtract", "operator.sub"),
 )
 _binary(
     "mul",
     lambda x, y: x * y,
     lambda g, ans, x, y, ctx: g * y,
     lambda g, ans, x, y, ctx: g * x,
-    calls=("numpy.multiply",),
+    calls=("numpy.multiply", "operator.mul"),
 )
 _binary(
     "div",
     lambda x, y: x / y,
     lambda g, ans, x, y, ctx: g / y,
     lambda g, ans, x, y, ctx: -g * x / y**2,
-    calls=("numpy.divide", "numpy.true_divide"),
+    calls=("numpy.divide", "numpy.true_divide", "operator.truediv"),
 )
 
 
@@ -125,21 +125,21 @@ _binary(
     lambda x, y: x**y,
     _pow_base,
     _pow_exponent,
-    calls=("numpy.power", "math.pow"),
+    calls=("numpy.power", "math.pow", "operator.pow"),
 )
 _binary(
     "mod",
     lambda x, y: x % y,
     lambda g, ans, x, y, ctx: g,
     lambda g, ans, x, y, ctx: -g * np.floor(x / y),
-    calls=("numpy.mod", "numpy.remainder"),
+    calls=("numpy.mod", "numpy.remainder", "operator.mod"),
 )
 register(
     Primitive(
         "neg",
         lambda x: -x,
         elementwise=True,
-        calls=("numpy.negative",),
+        calls=("numpy.negative", "operator.neg"),
         vjp=(lambda g, ans, x, ctx: -g,),
     )
 )

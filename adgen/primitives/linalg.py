@@ -56,7 +56,7 @@ register(
         "matmul",
         lambda x, y: x @ y,
         BINARY,
-        calls=("numpy.matmul",),
+        calls=("numpy.matmul", "operator.matmul"),
         vjp=(_matmul_x, _matmul_y),
         tangent="linear",
     )

@@ -3,8 +3,11 @@ more per primitive, for tests/test_added_functions.py: each is checked against
 central finite differences in reverse and in forward mode."""
 
 import math
+import operator
 
 import numpy as np
+from scipy import special
+from scipy.special import digamma, erf, gammaln, log_softmax, logit, polygamma, softmax
 
 
 # --- elementwise: one array ---------------------------------------------------
@@ -258,3 +261,31 @@ def sh_pad(x):
 
 def r_prod_sum_rows(x):
     return np.sum(np.prod(x, axis=1))
+
+
+# --- scipy.special ------------------------------------------------------------
+def sp_erf(x):
+    return erf(x) * special.erfc(x)
+
+
+def sp_gammaln(x):
+    return gammaln(x + 1.0) + digamma(x) + polygamma(2, x)
+
+
+def sp_logit(x):
+    return logit(x / 2.0)
+
+
+def sp_softmax(x):
+    return softmax(x) + softmax(x, axis=1) * special.softmax(x, axis=(0, 2))
+
+
+def sp_log_softmax(x):
+    return log_softmax(x) + log_softmax(x, axis=-1) * x
+
+
+# --- operator functions --------------------------------------------------------
+def op_arithmetic(x):
+    y = operator.mul(operator.add(x, 1.0), operator.sub(x, 0.5))
+    z = operator.truediv(operator.neg(y), operator.pow(x, 2))
+    return operator.matmul(z, operator.mod(x, 0.7).T)

@@ -11,7 +11,18 @@ Models for tests/test_higher_order.py.  adgen compiles each one from this file's
 """
 
 import numpy as np
-from scipy.special import expit, logsumexp
+from scipy.special import (
+    digamma,
+    erf,
+    erfc,
+    expit,
+    gammaln,
+    log_softmax,
+    logit,
+    logsumexp,
+    polygamma,
+    softmax,
+)
 
 import adgen
 
@@ -423,3 +434,35 @@ def so_tile(x, y):
 
 def so_pad(x, y):
     return np.sum(np.pad(x * y, 1, "constant")[1:3, 1:4] * x)
+
+
+def so_erf(x, y):
+    return np.sum(erf(x * y) * x)
+
+
+def so_erfc(x, y):
+    return np.sum(erfc(x * y) * x)
+
+
+def so_gammaln(x, y):
+    return np.sum(gammaln(x * y + 1.0))
+
+
+def so_digamma(x, y):
+    return np.sum(digamma(x * y + 1.0))
+
+
+def so_polygamma(x, y):
+    return np.sum(polygamma(1, x * y + 1.0))
+
+
+def so_logit(x, y):
+    return np.sum(logit(x * y))
+
+
+def so_softmax(x, y):
+    return np.sum(softmax(x * y, axis=1) * x)
+
+
+def so_log_softmax(x, y):
+    return np.sum(log_softmax(x * y, axis=0) * x)
