@@ -37,6 +37,7 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "reshape_like",
     "scalar_math",
     "sequences_as_arrays",
+    "solve_adjoint_a",
     "sum_like",
     "tile_adjoint",
     "trace_adjoint",
@@ -64,6 +65,7 @@ GRADIENT_HELPERS = [
     "diagonal_adjoint",
     "repeat_adjoint",
     "reshape_like",
+    "solve_adjoint_a",
     "tile_adjoint",
     "unpad",
 ]
@@ -283,6 +285,14 @@ def reshape_like(g: Any, like: Any) -> Any:
     (a primitive with a rule, where ``np.reshape(g, np.shape(x))`` has a call inside
     a shape, which adgen does not read back)."""
     return np.reshape(g, np.shape(like))
+
+
+def solve_adjoint_a(b_bar: Any, x: Any) -> Any:
+    """A's adjoint in ``x = np.linalg.solve(A, b)``, given b's: -b_bar x^T, an outer
+    product where b (and x) is a vector."""
+    if np.ndim(x) == 1:
+        return -np.outer(b_bar, x)
+    return -(b_bar @ np.swapaxes(x, -1, -2))
 
 
 def diagonal_adjoint(g: Any, x: Any, offset: int, axis1: int, axis2: int) -> Any:

@@ -249,3 +249,53 @@ def test_added_special_and_operator(f, gen):
     x = gen((3, 4) if f is added.op_arithmetic else (2, 3, 4), 31)
     check_vjp(f, (x,), (0,))
     check_jvp(f, (x,), (0,))
+
+
+A33 = np.eye(3) * 2.0 + R(3, 3, seed=41) * 0.3
+LINALG = [
+    pytest.param(added.la_inv, (A33,), id="inv"),
+    pytest.param(added.la_det, (A33,), id="det"),
+    pytest.param(added.la_solve_vector, (A33, R(3, seed=42)), id="solve-vector"),
+    pytest.param(added.la_solve_matrix, (A33, R(3, 2, seed=43)), id="solve-matrix"),
+    pytest.param(added.la_norm, (A33, R(4, seed=44)), id="norm"),
+    pytest.param(added.la_norm_axis, (A33,), id="norm-axis-ord"),
+    pytest.param(gc.gc_solve_adjoint_a, (R(3), R(3, seed=1)), id="solve_adjoint_a"),
+    pytest.param(
+        gc.gc_solve_adjoint_a, (R(3, 2), R(3, 2, seed=1)), id="solve_adjoint_a-matrix"
+    ),
+]
+
+
+@pytest.mark.parametrize("f, args", LINALG)
+def test_added_linalg(f, args):
+    """np.linalg against finite differences in both modes."""
+    wrt = tuple(range(len(args)))
+    check_vjp(f, args, wrt)
+    check_jvp(f, args, wrt)
+
+
+REFUSED = {
+    "np.linalg.norm(x, 2)": "np.linalg.norm with ord=2, axis=None",
+    "np.linalg.norm(x, 'nuc')": "np.linalg.norm with ord='nuc'",
+    "np.sort(x, axis=None)": "np.sort's axis must be an integer",
+    "np.var(x, out=x)": "`out` must be a constant",
+    "np.var(x, dtype=np.float32)": "`np.float32` is not supported",
+    "np.var(x, dtype='float32')": "`dtype=` is not supported",
+    "np.cumsum(x, 0, None, x)": "`out` must be a constant",
+    "np.pad(x, 1, mode='edge')": "np.pad's mode='edge' is not supported",
+    "np.diff(x, append=x)": "`append` must be a constant",
+    "np.diff(x, append=(1.0, 2.0))": "np.diff's `append=` must be a number",
+    "np.prod(x, out=x)": "keyword argument `out=`",
+}
+
+
+@pytest.mark.parametrize("call", sorted(REFUSED))
+def test_unsupported_parameters_are_located_refusals(call):
+    """Parameters the rules do not cover are refused where they are written."""
+    from adgen.errors import AdgenError, SourceFile
+    from adgen.pipeline import compile_source
+
+    text = f"import numpy as np\n\n\ndef f(x):\n    return np.sum({call})\n"
+    with pytest.raises(AdgenError, match=r"model.py:5:\d+: error: ") as error:
+        compile_source(SourceFile("model.py", text), ["f"])
+    assert REFUSED[call] in str(error.value)

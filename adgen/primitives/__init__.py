@@ -33,6 +33,7 @@ from . import (  # noqa: F401
     elementwise,
     gradient_code,
     linalg,
+    matrices,
     reductions,
     reshaping,
     scans,

@@ -225,3 +225,11 @@ _helper(
     lambda g, ans, a, ctx: np.pad(g, ctx.pad_width),
     statics={"pad_width": None},
 )
+# -b_bar x^T is bilinear: <a, -b_bar x^T> = -<a x, b_bar> = -<a^T b_bar, x>
+_helper(
+    "solve_adjoint_a",
+    ("b_bar", "x"),
+    None,
+    lambda g, ans, b_bar, x, ctx: -(g @ x),
+    lambda g, ans, b_bar, x, ctx: -(np.swapaxes(g, -1, -2) @ b_bar),
+)

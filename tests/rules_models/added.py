@@ -289,3 +289,29 @@ def op_arithmetic(x):
     y = operator.mul(operator.add(x, 1.0), operator.sub(x, 0.5))
     z = operator.truediv(operator.neg(y), operator.pow(x, 2))
     return operator.matmul(z, operator.mod(x, 0.7).T)
+
+
+# --- np.linalg (a: a well-conditioned (3, 3) matrix) ----------------------------
+def la_inv(a):
+    return np.linalg.inv(a) @ a.T
+
+
+def la_det(a):
+    return np.linalg.det(a) * a
+
+
+def la_solve_vector(a, b):
+    return np.linalg.solve(a, b)
+
+
+def la_solve_matrix(a, c):
+    return np.linalg.solve(a, c)
+
+
+def la_norm(a, b):
+    return np.linalg.norm(a) * np.linalg.norm(b) + np.linalg.norm(a, "fro")
+
+
+def la_norm_axis(a):
+    first = np.linalg.norm(a, axis=0) + np.linalg.norm(a, 1, axis=1)
+    return first * np.linalg.norm(a, np.inf, axis=-1, keepdims=False)

@@ -4,11 +4,14 @@ tile_adjoint, unpad), as models: their rules let adgen differentiate that
 gradient code again.  tests/test_added_functions.py checks each against finite
 differences in both modes."""
 
+import numpy as np
+
 from adgen.runtime import (
     diag_adjoint,
     diagonal_adjoint,
     repeat_adjoint,
     reshape_like,
+    solve_adjoint_a,
     tile_adjoint,
     unpad,
 )
@@ -44,3 +47,7 @@ def gc_tile_adjoint(g, x):
 
 def gc_unpad(g):
     return unpad(g * g, ((1, 0), (2, 1)))
+
+
+def gc_solve_adjoint_a(b_bar, x):
+    return solve_adjoint_a(b_bar * b_bar, x) * np.sum(x)

@@ -466,3 +466,20 @@ def so_softmax(x, y):
 
 def so_log_softmax(x, y):
     return np.sum(log_softmax(x * y, axis=0) * x)
+
+
+def so_inv(x, y):
+    return np.sum(np.linalg.inv(x.T @ y + 2.0 * np.diag(np.ones(3))) * x[0])
+
+
+def so_det(x, y):
+    return np.linalg.det(x.T @ y + 2.0 * np.diag(np.ones(3)))
+
+
+def so_solve(x, y):
+    a = x.T @ y + 2.0 * np.diag(np.ones(3))
+    return np.sum(np.linalg.solve(a, x[0]) ** 2) + np.sum(np.linalg.solve(a, y.T) ** 2)
+
+
+def so_norm(x, y):
+    return np.linalg.norm(x * y) + np.sum(np.linalg.norm(x * y, axis=1) ** 3)
