@@ -39,6 +39,8 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "sequences_as_arrays",
     "solve_adjoint_a",
     "sum_like",
+    "tensordot_adjoint_a",
+    "tensordot_adjoint_b",
     "tile_adjoint",
     "trace_adjoint",
     "unbroadcast",
@@ -66,6 +68,8 @@ GRADIENT_HELPERS = [
     "repeat_adjoint",
     "reshape_like",
     "solve_adjoint_a",
+    "tensordot_adjoint_a",
+    "tensordot_adjoint_b",
     "tile_adjoint",
     "unpad",
 ]
@@ -285,6 +289,41 @@ def reshape_like(g: Any, like: Any) -> Any:
     (a primitive with a rule, where ``np.reshape(g, np.shape(x))`` has a call inside
     a shape, which adgen does not read back)."""
     return np.reshape(g, np.shape(like))
+
+
+def _contracted(axes: Any, nda: int, ndb: int) -> tuple[list[int], list[int]]:
+    """np.tensordot's ``axes`` as two lists of paired axes, each of a and of b."""
+    if np.ndim(axes) == 0:
+        return list(range(nda - axes, nda)), list(range(axes))
+    a_axes, b_axes = ([x] if np.ndim(x) == 0 else list(x) for x in axes)
+    return [x % nda for x in a_axes], [x % ndb for x in b_axes]
+
+
+def tensordot_adjoint_a(g: Any, a: Any, b: Any, axes: Any) -> Any:
+    """a's adjoint in ``np.tensordot(a, b, axes)``: g contracted with b over b's free
+    axes, its axes put back in a's order."""
+    a_axes, b_axes = _contracted(axes, np.ndim(a), np.ndim(b))
+    free_a = [p for p in range(np.ndim(a)) if p not in a_axes]
+    free_b = [q for q in range(np.ndim(b)) if q not in b_axes]
+    r = np.tensordot(g, b, axes=(list(range(len(free_a), np.ndim(g))), free_b))
+    kept = sorted(b_axes)  # b's contracted axes, in the order r has them
+    order = {p: i for i, p in enumerate(free_a)}
+    order |= {
+        p: len(free_a) + kept.index(q) for p, q in zip(a_axes, b_axes, strict=True)
+    }
+    return np.transpose(r, [order[p] for p in range(np.ndim(a))])
+
+
+def tensordot_adjoint_b(g: Any, a: Any, b: Any, axes: Any) -> Any:
+    """b's adjoint in ``np.tensordot(a, b, axes)``."""
+    a_axes, b_axes = _contracted(axes, np.ndim(a), np.ndim(b))
+    free_a = [p for p in range(np.ndim(a)) if p not in a_axes]
+    free_b = [q for q in range(np.ndim(b)) if q not in b_axes]
+    r = np.tensordot(a, g, axes=(free_a, list(range(len(free_a)))))
+    kept = sorted(a_axes)
+    order = {q: len(a_axes) + i for i, q in enumerate(free_b)}
+    order |= {q: kept.index(p) for p, q in zip(a_axes, b_axes, strict=True)}
+    return np.transpose(r, [order[q] for q in range(np.ndim(b))])
 
 
 def solve_adjoint_a(b_bar: Any, x: Any) -> Any:

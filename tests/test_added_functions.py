@@ -299,3 +299,31 @@ def test_unsupported_parameters_are_located_refusals(call):
     with pytest.raises(AdgenError, match=r"model.py:5:\d+: error: ") as error:
         compile_source(SourceFile("model.py", text), ["f"])
     assert REFUSED[call] in str(error.value)
+
+
+CONTRACTIONS = [
+    pytest.param(added.ct_tensordot, (R(3, 4, 5), R(5, 4, 2, seed=1)), id="tensordot"),
+    pytest.param(
+        added.ct_tensordot_default,
+        (R(3, 4, 5), R(5, 4, 2, seed=1)),
+        id="tensordot-axes2",
+    ),
+    pytest.param(added.ct_inner, (R(3, 4, 5), R(5, 4, 2, seed=1)), id="inner"),
+    pytest.param(
+        gc.gc_tensordot_adjoint_a,
+        (R(3, 2), R(3, 4, 5, seed=1), R(5, 4, 2, seed=2)),
+        id="tensordot_adjoint_a",
+    ),
+    pytest.param(
+        gc.gc_tensordot_adjoint_b,
+        (R(3, 2), R(3, 4, 5, seed=1), R(5, 4, 2, seed=2)),
+        id="tensordot_adjoint_b",
+    ),
+]
+
+
+@pytest.mark.parametrize("f, args", CONTRACTIONS)
+def test_added_contractions(f, args):
+    wrt = tuple(range(len(args)))
+    check_vjp(f, args, wrt)
+    check_jvp(f, args, wrt)

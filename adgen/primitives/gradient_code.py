@@ -233,3 +233,23 @@ _helper(
     lambda g, ans, b_bar, x, ctx: -(g @ x),
     lambda g, ans, b_bar, x, ctx: -(np.swapaxes(g, -1, -2) @ b_bar),
 )
+# Bilinear in (a, the other operand): <A, T_a(g, b)> = <tensordot(A, b), g>, so
+# g's adjoint is tensordot itself and b's the b-adjoint of tensordot(A, b).
+_helper(
+    "tensordot_adjoint_a",
+    ("g", "x", "y"),
+    "x",
+    lambda g, ans, a, x, y, ctx: np.tensordot(g, y, ctx.axes),
+    None,
+    lambda g, ans, a, x, y, ctx: runtime.tensordot_adjoint_b(a, g, y, ctx.axes),
+    statics={"axes": 2},
+)
+_helper(
+    "tensordot_adjoint_b",
+    ("g", "x", "y"),
+    "y",
+    lambda g, ans, a, x, y, ctx: np.tensordot(x, g, ctx.axes),
+    lambda g, ans, a, x, y, ctx: runtime.tensordot_adjoint_a(a, x, g, ctx.axes),
+    None,
+    statics={"axes": 2},
+)

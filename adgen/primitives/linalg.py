@@ -108,3 +108,50 @@ register(
         tangent="linear",
     )
 )
+
+
+# np.tensordot and np.inner (a tensordot over the last axes of both): bilinear,
+# with adjoints that put the contracted axes back in each operand's order
+# (runtime.tensordot_adjoint_a/b, primitives with rules in gradient_code.py).
+INNER_AXES = ((-1,), (-1,))
+
+
+def _tensordot(a: E, b: E, axes: object = 2) -> E:
+    return np.tensordot(a, b, axes) if axes != 2 else np.tensordot(a, b)
+
+
+register(
+    Primitive(
+        "tensordot",
+        _tensordot,
+        BINARY,
+        {"axes": 2},
+        calls=("numpy.tensordot",),
+        vjp=(
+            lambda g, ans, x, y, ctx: runtime.tensordot_adjoint_a(g, x, y, ctx.axes),
+            lambda g, ans, x, y, ctx: runtime.tensordot_adjoint_b(g, x, y, ctx.axes),
+        ),
+        tangent="linear",
+    )
+)
+register(
+    Primitive(
+        "inner",
+        lambda x, y: np.inner(x, y),
+        BINARY,
+        calls=("numpy.inner",),
+        vjp=(
+            lambda g, ans, x, y, ctx: (
+                g * y
+                if ctx.ndims == (1, 1)
+                else runtime.tensordot_adjoint_a(g, x, y, INNER_AXES)
+            ),
+            lambda g, ans, x, y, ctx: (
+                g * x
+                if ctx.ndims == (1, 1)
+                else runtime.tensordot_adjoint_b(g, x, y, INNER_AXES)
+            ),
+        ),
+        tangent="linear",
+    )
+)

@@ -315,3 +315,16 @@ def la_norm(a, b):
 def la_norm_axis(a):
     first = np.linalg.norm(a, axis=0) + np.linalg.norm(a, 1, axis=1)
     return first * np.linalg.norm(a, np.inf, axis=-1, keepdims=False)
+
+
+# --- contractions ---------------------------------------------------------------
+def ct_tensordot(a, b):
+    return np.tensordot(a, b, axes=([1, 2], [1, 0])) * np.sum(np.tensordot(a, b, 1))
+
+
+def ct_tensordot_default(a, b):
+    return np.tensordot(a, np.swapaxes(b, 0, 1))
+
+
+def ct_inner(a, b):
+    return np.inner(a, b[:, 0, :].T) * np.inner(a[0, 0], b[:, 0, 0])

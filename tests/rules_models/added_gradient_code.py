@@ -12,6 +12,8 @@ from adgen.runtime import (
     repeat_adjoint,
     reshape_like,
     solve_adjoint_a,
+    tensordot_adjoint_a,
+    tensordot_adjoint_b,
     tile_adjoint,
     unpad,
 )
@@ -51,3 +53,11 @@ def gc_unpad(g):
 
 def gc_solve_adjoint_a(b_bar, x):
     return solve_adjoint_a(b_bar * b_bar, x) * np.sum(x)
+
+
+def gc_tensordot_adjoint_a(g, x, y):
+    return tensordot_adjoint_a(g * g, x, y, ([1, 2], [1, 0])) * x
+
+
+def gc_tensordot_adjoint_b(g, x, y):
+    return tensordot_adjoint_b(g * g, x, y, ([1, 2], [1, 0])) * y

@@ -483,3 +483,11 @@ def so_solve(x, y):
 
 def so_norm(x, y):
     return np.linalg.norm(x * y) + np.sum(np.linalg.norm(x * y, axis=1) ** 3)
+
+
+def so_tensordot(x, y):
+    return np.sum(np.tensordot(x * y, x, axes=([0], [0])) ** 2)
+
+
+def so_inner(x, y):
+    return np.sum(np.inner(x * y, x) ** 2) + np.inner(x[0], y[0]) ** 2
