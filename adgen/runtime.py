@@ -436,9 +436,16 @@ def concatenate_part(
     return np.take(g, np.arange(start, start + sizes[i]), axis=axis)
 
 
-def trace_adjoint(g: Any, x: Any) -> np.ndarray:
-    """Adjoint of ``np.trace(x)`` for ``x`` of any rank: ``g`` on the diagonal of the first two axes."""
+def trace_adjoint(
+    g: Any, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> np.ndarray:
+    """Adjoint of ``np.trace(x)`` for ``x`` of any rank: ``g`` on the diagonal of the
+    first two axes (of ``axis1``, ``axis2``, ``offset`` where given)."""
     shape = np.shape(x)
+    if (offset, axis1, axis2) != (0, 0, 1):
+        length = np.diagonal(np.broadcast_to(0.0, shape), offset, axis1, axis2).shape
+        spread = np.broadcast_to(np.expand_dims(g, -1), length)
+        return diagonal_adjoint(spread, x, offset, axis1, axis2)
     dtype = np.result_type(np.asarray(x).dtype, np.float32)  # float32 stays float32
     eye = np.eye(shape[0], shape[1], dtype=dtype).reshape(
         shape[:2] + (1,) * (len(shape) - 2)

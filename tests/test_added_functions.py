@@ -174,7 +174,9 @@ def test_added_math_spellings(f, args):
 
 X345 = np.random.default_rng(21).uniform(0.5, 1.5, (3, 4, 5))
 ARRAY_MODELS = sorted(
-    name for name in vars(added) if name.split("_")[0] in ("r", "c", "sh")
+    name
+    for name in vars(added)
+    if name.split("_")[0] in ("r", "c", "sh") or name.startswith("la_trace")
 )
 
 
@@ -221,6 +223,9 @@ GRADIENT_CODE = [
     ),
     pytest.param(gc.gc_tile_adjoint, (R(2, 4, 9), R(4, 3, seed=1)), id="tile_adjoint"),
     pytest.param(gc.gc_unpad, (R(4, 6),), id="unpad"),
+    pytest.param(
+        gc.gc_trace_adjoint_offset, (R(4), R(3, 4, 5, seed=1)), id="trace_adjoint"
+    ),
 ]
 
 

@@ -112,7 +112,31 @@ _helper(
     None,
     statics=REDUCED,
 )
-_helper("trace_adjoint", ("g", "x"), "x", lambda g, ans, a, x, ctx: np.trace(g), None)
+TRACE_AXES = {"offset": 0, "axis1": 0, "axis2": 1}
+
+
+def nondefault(params: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """The parameters that differ from their defaults, to spell as keywords."""
+    return {k: v for k, v in params.items() if k in defaults and v != defaults[k]}
+
+
+register(
+    Primitive(
+        "trace_adjoint",
+        lambda g, x, **axes: runtime.trace_adjoint(
+            g, x, **nondefault(axes, TRACE_AXES)
+        ),
+        ("g", "x"),
+        dict(TRACE_AXES),
+        shaped_like="x",
+        calls=("adgen.runtime.trace_adjoint",),
+        vjp=(
+            lambda g, ans, a, x, ctx: np.trace(g, **nondefault(ctx.params, TRACE_AXES)),
+            None,
+        ),
+        tangent="linear",
+    )
+)
 # x_bar = A(a, y) is bilinear: <g, A(a, y)> = <a, g @ y>, so a's adjoint is g @ y
 # and y's is the y-adjoint of the product g @ y (and symmetrically for y_bar).
 _helper(

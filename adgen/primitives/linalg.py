@@ -9,7 +9,7 @@ each operand, so forward mode applies the primitive to the tangents.
 from __future__ import annotations
 
 from ..expr import E
-from .record import Primitive, RuleContext, call, np, register, runtime
+from .record import Primitive, RuleContext, np, register, runtime
 
 BINARY = ("x", "y")
 
@@ -93,19 +93,40 @@ register(  # np.outer flattens its operands
         tangent="linear",
     )
 )
+TRACE_AXES = {"offset": 0, "axis1": 0, "axis2": 1}
+
+
+def _trace_options(params: dict) -> dict:
+    """The offset and axes that differ from np.trace's defaults."""
+    return {k: v for k, v in params.items() if k in TRACE_AXES and v != TRACE_AXES[k]}
+
+
+def _trace(g: E, ans: E, x: E, ctx: RuleContext) -> E:
+    """g on the diagonal: an identity (shifted by offset) for a matrix."""
+    options = _trace_options(ctx.params)
+    if ctx.ndims == (2,) and set(options) <= {"offset"}:
+        n, m = np.shape(x)[0], np.shape(x)[1]
+        return g * np.eye(n, m, *options.values(), dtype=np.result_type(x))
+    return runtime.trace_adjoint(g, x, **options)
+
+
+def _no_dtype_out(params: dict) -> tuple[str, str] | None:
+    for key in ("dtype", "out"):
+        if params[key] is not None:
+            return f"`{key}=` is not supported here", f"leave `{key}` out"
+    return None
+
+
 register(
     Primitive(
         "trace",
-        call(np.trace),
+        lambda x, **params: np.trace(x, **_trace_options(params)),
+        statics={**TRACE_AXES, "dtype": None, "out": None},
         calls=("numpy.trace",),
-        vjp=(
-            lambda g, ans, x, ctx: (
-                g * np.eye(np.shape(x)[0], np.shape(x)[1], dtype=np.result_type(x))
-                if ctx.ndims == (2,)
-                else runtime.trace_adjoint(g, x)
-            ),
-        ),
+        methods=("trace",),
+        vjp=(_trace,),
         tangent="linear",
+        refuse=_no_dtype_out,
     )
 )
 

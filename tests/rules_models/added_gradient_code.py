@@ -15,6 +15,7 @@ from adgen.runtime import (
     tensordot_adjoint_a,
     tensordot_adjoint_b,
     tile_adjoint,
+    trace_adjoint,
     unpad,
 )
 
@@ -61,3 +62,7 @@ def gc_tensordot_adjoint_a(g, x, y):
 
 def gc_tensordot_adjoint_b(g, x, y):
     return tensordot_adjoint_b(g * g, x, y, ([1, 2], [1, 0])) * y
+
+
+def gc_trace_adjoint_offset(g, x):
+    return trace_adjoint(g * g, x, 1, 0, 2) * x
