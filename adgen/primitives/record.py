@@ -1,7 +1,8 @@
 """The record type: everything adgen knows about one primitive, in one place.
 
 A ``Primitive`` is registered once (``register``) by the module of its family
-(``elementwise.py``, ``reductions.py``, ``linalg.py``, ``shape_ops.py``,
+(``elementwise.py``, ``special.py``, ``reductions.py``, ``scans.py``,
+``linalg.py``, ``matrices.py``, ``shape_ops.py``, ``reshaping.py``,
 ``gradient_code.py``), and holds
 
 * **recognition**: the qualified names it is called by (``numpy.sin``), the
@@ -10,7 +11,10 @@ A ``Primitive`` is registered once (``register``) by the module of its family
 * **signature and spelling**: its array operands, static parameters, and how
   its value is written in emitted code (``forward``);
 * **its derivative**: one VJP partial per operand (``vjp``; no ``vjp`` at all:
-  not differentiable), and how forward mode reads it (``tangent``);
+  not differentiable), and how forward mode reads it (``tangent``; ``jvp``
+  where it has a tangent rule of its own);
+* **refusals**: the static parameters its rules do not cover (``refuse``),
+  refused where the call is written;
 * **shape facts** the passes need: elementwise (broadcasts its operands), the
   operand whose shape the output has, and so on.
 
