@@ -291,6 +291,10 @@ REFUSED = {
     "np.diff(x, append=x)": "`append` must be a constant",
     "np.diff(x, append=(1.0, 2.0))": "np.diff's `append=` must be a number",
     "np.prod(x, out=x)": "keyword argument `out=`",
+    "np.einsum('...i->i', x)": "np.einsum with '...' is not supported",
+    "np.einsum('ii->i', x)": "a letter repeated in one operand",
+    "np.einsum('ij', x)": "needs the output subscripts",
+    "np.einsum(s, x)": "a literal subscripts string",
 }
 
 
@@ -314,6 +318,8 @@ CONTRACTIONS = [
         id="tensordot-axes2",
     ),
     pytest.param(added.ct_inner, (R(3, 4, 5), R(5, 4, 2, seed=1)), id="inner"),
+    pytest.param(added.ct_einsum, (R(3, 4, 5), R(5, 4, 2, seed=1)), id="einsum"),
+    pytest.param(added.ct_cross, (R(3, 4, 5), R(5, 4, 2, seed=1)), id="cross"),
     pytest.param(
         gc.gc_tensordot_adjoint_a,
         (R(3, 2), R(3, 4, 5, seed=1), R(5, 4, 2, seed=2)),

@@ -336,3 +336,12 @@ def la_trace_offset(x):
 
 def la_trace_axes(x):
     return np.trace(x, 1, axis1=1, axis2=2) * np.sum(np.trace(x, axis1=0, axis2=2))
+
+
+def ct_einsum(a, b):
+    first = np.einsum("ijk,kjl->il", a, b) + np.einsum("ijk->i", a)[:, None]
+    return first * np.einsum("ijk, kjl, il -> jl", a, b, first)[0, 0]
+
+
+def ct_cross(a, b):
+    return np.cross(a[:2, :3, 0], b[:3, 0, :].T) * np.cross(a[0, :3, 1], b[:3, 1, 1])

@@ -491,3 +491,13 @@ def so_tensordot(x, y):
 
 def so_inner(x, y):
     return np.sum(np.inner(x * y, x) ** 2) + np.inner(x[0], y[0]) ** 2
+
+
+def so_einsum(x, y):
+    return np.sum(np.einsum("ij,kj->ik", x * y, x) ** 2) + np.sum(
+        np.einsum("ij->i", x * y) ** 2
+    )
+
+
+def so_cross(x, y):
+    return np.sum(np.cross(x * y, x) ** 2)
