@@ -27,6 +27,8 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "dot_adjoint_y",
     "extremum_adjoint",
     "index_adjoint",
+    "kron_adjoint_a",
+    "kron_adjoint_b",
     "logsumexp",
     "matmul_adjoint_x",
     "matmul_adjoint_y",
@@ -72,6 +74,8 @@ GRADIENT_HELPERS = [
     "tensordot_adjoint_b",
     "tile_adjoint",
     "unpad",
+    "kron_adjoint_a",
+    "kron_adjoint_b",
 ]
 
 
@@ -324,6 +328,32 @@ def tensordot_adjoint_b(g: Any, a: Any, b: Any, axes: Any) -> Any:
     order = {q: len(a_axes) + i for i, q in enumerate(free_b)}
     order |= {q: kept.index(p) for p, q in zip(a_axes, b_axes, strict=True)}
     return np.transpose(r, [order[q] for q in range(np.ndim(b))])
+
+
+def _kron_blocks(g: Any, a: Any, b: Any) -> tuple[Any, list[int], list[int]]:
+    """g of ``np.kron(a, b)`` with its axes split into (a's, b's) pairs, and the
+    shapes a and b take there (numpy pads the shorter shape with leading 1s)."""
+    n = max(np.ndim(a), np.ndim(b))
+    a_shape = [1] * (n - np.ndim(a)) + list(np.shape(a))
+    b_shape = [1] * (n - np.ndim(b)) + list(np.shape(b))
+    split = [d for pair in zip(a_shape, b_shape, strict=True) for d in pair]
+    return np.reshape(g, split), a_shape, b_shape
+
+
+def kron_adjoint_a(g: Any, a: Any, b: Any) -> Any:
+    """a's adjoint in ``np.kron(a, b)``: each block of g against b."""
+    blocks, _, b_shape = _kron_blocks(g, a, b)
+    spread = np.reshape(b, [d for k in b_shape for d in (1, k)])
+    summed = np.sum(blocks * spread, axis=tuple(range(1, blocks.ndim, 2)))
+    return np.reshape(summed, np.shape(a))
+
+
+def kron_adjoint_b(g: Any, a: Any, b: Any) -> Any:
+    """b's adjoint in ``np.kron(a, b)``: the blocks of g weighted by a's entries."""
+    blocks, a_shape, _ = _kron_blocks(g, a, b)
+    spread = np.reshape(a, [d for k in a_shape for d in (k, 1)])
+    summed = np.sum(blocks * spread, axis=tuple(range(0, blocks.ndim, 2)))
+    return np.reshape(summed, np.shape(b))
 
 
 def solve_adjoint_a(b_bar: Any, x: Any) -> Any:

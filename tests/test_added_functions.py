@@ -320,6 +320,13 @@ CONTRACTIONS = [
     pytest.param(added.ct_inner, (R(3, 4, 5), R(5, 4, 2, seed=1)), id="inner"),
     pytest.param(added.ct_einsum, (R(3, 4, 5), R(5, 4, 2, seed=1)), id="einsum"),
     pytest.param(added.ct_cross, (R(3, 4, 5), R(5, 4, 2, seed=1)), id="cross"),
+    pytest.param(added.ct_kron, (R(3, 4, 5), R(2, 4, 2, seed=1)), id="kron"),
+    pytest.param(
+        gc.gc_kron_adjoint_a, (R(6, 8), R(3, 4, seed=1), R(2, 2, seed=2)), id="kron_a"
+    ),
+    pytest.param(
+        gc.gc_kron_adjoint_b, (R(6, 8), R(3, 4, seed=1), R(2, 2, seed=2)), id="kron_b"
+    ),
     pytest.param(
         gc.gc_tensordot_adjoint_a,
         (R(3, 2), R(3, 4, 5, seed=1), R(5, 4, 2, seed=2)),

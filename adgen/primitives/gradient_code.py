@@ -277,3 +277,20 @@ _helper(
     None,
     statics={"axes": 2},
 )
+# Bilinear as the tensordot adjoints: g's adjoint is kron itself.
+_helper(
+    "kron_adjoint_a",
+    ("g", "x", "y"),
+    "x",
+    lambda g, ans, a, x, y, ctx: np.kron(g, y),
+    None,
+    lambda g, ans, a, x, y, ctx: runtime.kron_adjoint_b(a, g, y),
+)
+_helper(
+    "kron_adjoint_b",
+    ("g", "x", "y"),
+    "y",
+    lambda g, ans, a, x, y, ctx: np.kron(x, g),
+    lambda g, ans, a, x, y, ctx: runtime.kron_adjoint_a(a, x, g),
+    None,
+)

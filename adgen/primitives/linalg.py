@@ -241,3 +241,16 @@ register(  # np.cross of 3-vectors (the last axis): <g, a x b> = <a, b x g> = <b
         tangent="linear",
     )
 )
+register(
+    Primitive(
+        "kron",
+        lambda x, y: np.kron(x, y),
+        BINARY,
+        calls=("numpy.kron",),
+        vjp=(
+            lambda g, ans, x, y, ctx: runtime.kron_adjoint_a(g, x, y),
+            lambda g, ans, x, y, ctx: runtime.kron_adjoint_b(g, x, y),
+        ),
+        tangent="linear",
+    )
+)

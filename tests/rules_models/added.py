@@ -345,3 +345,7 @@ def ct_einsum(a, b):
 
 def ct_cross(a, b):
     return np.cross(a[:2, :3, 0], b[:3, 0, :].T) * np.cross(a[0, :3, 1], b[:3, 1, 1])
+
+
+def ct_kron(a, b):
+    return np.kron(a, b) * np.kron(a[0], b[0, 0])[0]

@@ -9,6 +9,8 @@ import numpy as np
 from adgen.runtime import (
     diag_adjoint,
     diagonal_adjoint,
+    kron_adjoint_a,
+    kron_adjoint_b,
     repeat_adjoint,
     reshape_like,
     solve_adjoint_a,
@@ -66,3 +68,11 @@ def gc_tensordot_adjoint_b(g, x, y):
 
 def gc_trace_adjoint_offset(g, x):
     return trace_adjoint(g * g, x, 1, 0, 2) * x
+
+
+def gc_kron_adjoint_a(g, x, y):
+    return kron_adjoint_a(g * g, x, y) * x
+
+
+def gc_kron_adjoint_b(g, x, y):
+    return kron_adjoint_b(g * g, x, y) * y

@@ -501,3 +501,7 @@ def so_einsum(x, y):
 
 def so_cross(x, y):
     return np.sum(np.cross(x * y, x) ** 2)
+
+
+def so_kron(x, y):
+    return np.sum(np.kron(x * y, x) ** 2)
