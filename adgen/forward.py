@@ -106,9 +106,14 @@ def tangent_expr(
         terms = _linear_terms(eqn, active, operands, dots)
     elif prim.tangent == "reduction":
         terms = [_reduction_term(eqn, operands, dots, ctx)] if active else []
-    else:
+    else:  # elementwise: the VJP partials; "jvp": the record's own tangent partials
+        rules = prim.jvp if prim.tangent == "jvp" else prim.vjp
         partials = [
-            prim.vjp[i](name(dots[eqn.args[i]]), name(eqn.out), *operands, ctx)
+            (
+                rules[0](name(dots[eqn.args[i]]), name(eqn.out), i, operands, ctx)
+                if prim.variadic  # (t, ans, i, xs, ctx), as a VJP partial of a list
+                else rules[i](name(dots[eqn.args[i]]), name(eqn.out), *operands, ctx)
+            )
             for i in active
         ]
         terms = [t for t in partials if t is not None]  # None: no derivative (x ** 0)

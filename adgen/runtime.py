@@ -24,20 +24,32 @@ import numpy as np
 __all__ = [  # the helpers gradient code may call (warn_if_stale is only for module headers)
     "broadcast_like",
     "concatenate_part",
+    "diag_adjoint",
+    "diagonal_adjoint",
     "dot_adjoint_x",
     "dot_adjoint_y",
     "extremum_adjoint",
     "index_adjoint",
+    "kron_adjoint_a",
+    "kron_adjoint_b",
     "logsumexp",
     "matmul_adjoint_x",
     "matmul_adjoint_y",
     "numpy_floats",
     "numpy_floats_or_raise",
+    "prod_others",
+    "repeat_adjoint",
+    "reshape_like",
     "scalar_math",
     "sequences_as_arrays",
+    "solve_adjoint_a",
     "sum_like",
+    "tensordot_adjoint_a",
+    "tensordot_adjoint_b",
+    "tile_adjoint",
     "trace_adjoint",
     "unbroadcast",
+    "unpad",
     "unreduce",
 ]
 
@@ -56,6 +68,17 @@ GRADIENT_HELPERS = [
     "dot_adjoint_y",
     "unreduce",
     "sum_like",
+    "diag_adjoint",
+    "diagonal_adjoint",
+    "repeat_adjoint",
+    "reshape_like",
+    "solve_adjoint_a",
+    "tensordot_adjoint_a",
+    "tensordot_adjoint_b",
+    "tile_adjoint",
+    "unpad",
+    "kron_adjoint_a",
+    "kron_adjoint_b",
 ]
 
 
@@ -279,6 +302,151 @@ def sum_like(t: Any, like: Any, axis: Any, keepdims: bool) -> Any:
     return np.sum(t, axis=axis, keepdims=keepdims)
 
 
+def reshape_like(g: Any, like: Any) -> Any:
+    """``g`` reshaped to ``like``'s shape: the adjoint of ravel, squeeze, atleast_*d
+    (a primitive with a rule, where ``np.reshape(g, np.shape(x))`` has a call inside
+    a shape, which adgen does not read back)."""
+    return np.reshape(g, np.shape(like))
+
+
+def _contracted(axes: Any, nda: int, ndb: int) -> tuple[list[int], list[int]]:
+    """np.tensordot's ``axes`` as two lists of paired axes, each of a and of b."""
+    if np.ndim(axes) == 0:
+        return list(range(nda - axes, nda)), list(range(axes))
+    a_axes, b_axes = ([x] if np.ndim(x) == 0 else list(x) for x in axes)
+    return [x % nda for x in a_axes], [x % ndb for x in b_axes]
+
+
+def tensordot_adjoint_a(g: Any, a: Any, b: Any, axes: Any) -> Any:
+    """a's adjoint in ``np.tensordot(a, b, axes)``: g contracted with b over b's free
+    axes, its axes put back in a's order."""
+    a_axes, b_axes = _contracted(axes, np.ndim(a), np.ndim(b))
+    free_a = [p for p in range(np.ndim(a)) if p not in a_axes]
+    free_b = [q for q in range(np.ndim(b)) if q not in b_axes]
+    r = np.tensordot(g, b, axes=(list(range(len(free_a), np.ndim(g))), free_b))
+    kept = sorted(b_axes)  # b's contracted axes, in the order r has them
+    order = {p: i for i, p in enumerate(free_a)}
+    order |= {
+        p: len(free_a) + kept.index(q) for p, q in zip(a_axes, b_axes, strict=True)
+    }
+    return np.transpose(r, [order[p] for p in range(np.ndim(a))])
+
+
+def tensordot_adjoint_b(g: Any, a: Any, b: Any, axes: Any) -> Any:
+    """b's adjoint in ``np.tensordot(a, b, axes)``."""
+    a_axes, b_axes = _contracted(axes, np.ndim(a), np.ndim(b))
+    free_a = [p for p in range(np.ndim(a)) if p not in a_axes]
+    free_b = [q for q in range(np.ndim(b)) if q not in b_axes]
+    r = np.tensordot(a, g, axes=(free_a, list(range(len(free_a)))))
+    kept = sorted(a_axes)
+    order = {q: len(a_axes) + i for i, q in enumerate(free_b)}
+    order |= {q: kept.index(p) for p, q in zip(a_axes, b_axes, strict=True)}
+    return np.transpose(r, [order[q] for q in range(np.ndim(b))])
+
+
+def _kron_blocks(g: Any, a: Any, b: Any) -> tuple[Any, list[int], list[int]]:
+    """g of ``np.kron(a, b)`` with its axes split into (a's, b's) pairs, and the
+    shapes a and b take there (numpy pads the shorter shape with leading 1s)."""
+    n = max(np.ndim(a), np.ndim(b))
+    a_shape = [1] * (n - np.ndim(a)) + list(np.shape(a))
+    b_shape = [1] * (n - np.ndim(b)) + list(np.shape(b))
+    split = [d for pair in zip(a_shape, b_shape, strict=True) for d in pair]
+    return np.reshape(g, split), a_shape, b_shape
+
+
+def kron_adjoint_a(g: Any, a: Any, b: Any) -> Any:
+    """a's adjoint in ``np.kron(a, b)``: each block of g against b."""
+    blocks, _, b_shape = _kron_blocks(g, a, b)
+    spread = np.reshape(b, [d for k in b_shape for d in (1, k)])
+    summed = np.sum(blocks * spread, axis=tuple(range(1, blocks.ndim, 2)))
+    return np.reshape(summed, np.shape(a))
+
+
+def kron_adjoint_b(g: Any, a: Any, b: Any) -> Any:
+    """b's adjoint in ``np.kron(a, b)``: the blocks of g weighted by a's entries."""
+    blocks, a_shape, _ = _kron_blocks(g, a, b)
+    spread = np.reshape(a, [d for k in a_shape for d in (k, 1)])
+    summed = np.sum(blocks * spread, axis=tuple(range(0, blocks.ndim, 2)))
+    return np.reshape(summed, np.shape(b))
+
+
+def solve_adjoint_a(b_bar: Any, x: Any) -> Any:
+    """A's adjoint in ``x = np.linalg.solve(A, b)``, given b's: -b_bar x^T, an outer
+    product where b (and x) is a vector."""
+    if np.ndim(x) == 1:
+        return -np.outer(b_bar, x)
+    return -(b_bar @ np.swapaxes(x, -1, -2))
+
+
+def diagonal_adjoint(g: Any, x: Any, offset: int, axis1: int, axis2: int) -> Any:
+    """Adjoint of ``np.diagonal(x, offset, axis1, axis2)``: zeros of x's shape with
+    ``g`` written along that diagonal."""
+    out = np.zeros(np.shape(x), np.result_type(g, x, np.float32))
+    view = np.moveaxis(out, (axis1, axis2), (-2, -1))  # a view: writes reach out
+    i = np.arange(np.shape(g)[-1])
+    view[..., i + max(-offset, 0), i + max(offset, 0)] = g
+    return out
+
+
+def diag_adjoint(g: Any, x: Any, k: int) -> Any:
+    """Adjoint of ``np.diag(x, k)``: of a vector ``x`` (made a matrix) the diagonal of
+    ``g``; of a matrix ``x`` (whose diagonal it takes) ``g`` put on that diagonal."""
+    if np.ndim(x) == 1:
+        return np.diag(g, k)
+    return diagonal_adjoint(g, x, k, 0, 1)
+
+
+def repeat_adjoint(g: Any, x: Any, repeats: Any, axis: Any) -> Any:
+    """Adjoint of ``np.repeat(x, repeats, axis)``: each entry collects the adjoints of
+    its copies (``axis=None``: of the flattened ``x``)."""
+    x = np.asarray(x)
+    flat = axis is None
+    axis = 0 if flat else axis % x.ndim
+    source = x.reshape(-1) if flat else x
+    copies = np.repeat(np.arange(source.shape[axis]), repeats)
+    out = np.zeros(source.shape, np.result_type(g, x, np.float32))
+    np.add.at(np.moveaxis(out, axis, 0), copies, np.moveaxis(np.asarray(g), axis, 0))
+    return out.reshape(x.shape)
+
+
+def tile_adjoint(g: Any, x: Any, reps: Any) -> Any:
+    """Adjoint of ``np.tile(x, reps)``: the tiles summed onto x (numpy pads x's shape
+    and reps with leading 1s to the same length)."""
+    shape = np.shape(x)
+    reps = (reps,) if np.ndim(reps) == 0 else tuple(reps)
+    n = max(len(shape), len(reps))
+    shape1 = (1,) * (n - len(shape)) + tuple(shape)
+    reps = (1,) * (n - len(reps)) + reps
+    split = [d for pair in zip(reps, shape1, strict=True) for d in pair]
+    summed = np.sum(np.reshape(g, split), axis=tuple(range(0, 2 * n, 2)))
+    return np.reshape(summed, shape)
+
+
+def unpad(g: Any, pad_width: Any) -> Any:
+    """Adjoint of ``np.pad(x, pad_width)``: the padding cut off."""
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(g), 2))
+    return g[
+        tuple(slice(b, n - a) for (b, a), n in zip(widths, np.shape(g), strict=True))
+    ]
+
+
+def prod_others(x: Any, axis: Any) -> Any:
+    """Each entry's cofactor in ``np.prod(x, axis)``: the product of the other entries
+    it is multiplied with, without dividing (exact where x has zeros, where
+    ``prod / x`` would be nan): the product of the entries before it times the
+    product of those after it, along the reduced axes flattened."""
+    x = np.asarray(x)
+    axes = tuple(range(x.ndim)) if axis is None else _normalize_axes(axis, x.ndim)
+    last = tuple(range(x.ndim - len(axes), x.ndim))
+    moved = np.moveaxis(x, axes, last)
+    flat = moved.reshape((*moved.shape[: x.ndim - len(axes)], -1))
+    ones = np.ones_like(flat[..., :1])
+    before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)
+    others = (before * after[..., ::-1]).reshape(moved.shape)
+    return np.moveaxis(others, last, axes)
+
+
 def extremum_adjoint(g: Any, x: Any, ans: Any, axis: Any, keepdims: bool) -> np.ndarray:
     """Adjoint of ``max``/``min``: ``g`` shared equally by the entries that attain it."""
     hit = np.asarray(x) == unreduce(ans, x, axis, keepdims)
@@ -312,9 +480,16 @@ def concatenate_part(
     return np.take(g, np.arange(start, start + sizes[i]), axis=axis)
 
 
-def trace_adjoint(g: Any, x: Any) -> np.ndarray:
-    """Adjoint of ``np.trace(x)`` for ``x`` of any rank: ``g`` on the diagonal of the first two axes."""
+def trace_adjoint(
+    g: Any, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1
+) -> np.ndarray:
+    """Adjoint of ``np.trace(x)`` for ``x`` of any rank: ``g`` on the diagonal of the
+    first two axes (of ``axis1``, ``axis2``, ``offset`` where given)."""
     shape = np.shape(x)
+    if (offset, axis1, axis2) != (0, 0, 1):
+        length = np.diagonal(np.broadcast_to(0.0, shape), offset, axis1, axis2).shape
+        spread = np.broadcast_to(np.expand_dims(g, -1), length)
+        return diagonal_adjoint(spread, x, offset, axis1, axis2)
     dtype = np.result_type(np.asarray(x).dtype, np.float32)  # float32 stays float32
     eye = np.eye(shape[0], shape[1], dtype=dtype).reshape(
         shape[:2] + (1,) * (len(shape) - 2)

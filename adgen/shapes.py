@@ -95,7 +95,7 @@ def _infer(eqn: Eqn, operands: list[Shape], shapes: dict[str, Shape]) -> Shape:
         return broadcast(*operands)
     if eqn.prim == "custom":  # see custom.py: elementwise when its body is ufuncs
         return broadcast(*operands) if params["rule"].elementwise else None
-    if eqn.prim in ("sum", "mean", "max", "min", "logsumexp"):
+    if eqn.prim in ("sum", "mean", "max", "min", "logsumexp", "prod", "var", "std"):
         return _reduced(operands[0], params.get("axis"), params.get("keepdims", False))
     if eqn.prim in ("matmul", "dot"):
         return _matmul(*operands)

@@ -89,7 +89,17 @@ def _math_module() -> types.SimpleNamespace:
     return types.SimpleNamespace(**fns)
 
 
-BOUND_BY_ORACLE = {"np", "math", "expit", "logsumexp"}
+SPECIAL = (
+    "expit",
+    "logsumexp",
+    "erf",
+    "erfc",
+    "gammaln",
+    "digamma",
+    "polygamma",
+    "logit",
+)
+BOUND_BY_ORACLE = {"np", "math", *SPECIAL}
 
 
 class _DropImports(ast.NodeTransformer):
@@ -111,8 +121,7 @@ def traced_namespace(text: str) -> dict:
         "__name__": "fuzz_autograd",
         "np": anp,
         "math": _math_module(),
-        "expit": asp.expit,
-        "logsumexp": asp.logsumexp,
+        **{name: getattr(asp, name) for name in SPECIAL},
     }
     exec(compile(tree, "fuzz_autograd.py", "exec"), namespace)
     return namespace

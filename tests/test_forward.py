@@ -124,10 +124,19 @@ def test_every_rules_test_runs_in_forward_mode():
 def test_every_rule_has_a_tangent():
     """Each differentiable primitive is elementwise, linear or a reduction: forward.py
     derives its tangent from its VJP partials (test_forward_mode_of_every_rule checks
-    them).  ``custom`` carries the user's own rule (tests/test_custom_rules.py)."""
+    them).  ``custom`` carries the user's own rule (tests/test_custom_rules.py); a
+    record with ``tangent="jvp"`` its own tangent partials, and softmax's VJP
+    partial is its tangent (a symmetric Jacobian; tests/test_added_functions.py)."""
     for name, prim in PRIMITIVES.items():
         if prim.differentiable and name != "custom":
-            assert prim.tangent in ("linear", "reduction") or prim.elementwise, name
+            if prim.tangent == "jvp":
+                assert prim.jvp is not None and len(prim.jvp) == len(prim.vjp), name
+                continue
+            assert (
+                prim.tangent in ("linear", "reduction")
+                or prim.elementwise
+                or name == "softmax"
+            ), name
 
 
 # =============================================================================

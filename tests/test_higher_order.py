@@ -513,10 +513,16 @@ def autograd_hessian(name, args, i, j):
 # "Not supported yet at second order").
 SECOND_ORDER_GAPS = {
     "reshape": "calls are not supported inside an index or shape",  # np.reshape(g, np.shape(x))
-    "outer": "`np.ravel`",  # of operands that are not 1-D
+    "outer": "calls are not supported inside an index or shape",  # np.shape(x)
+    "prod": "`prod_others`",  # the cofactors, exact where x has zeros
+    "sort": "`np.take_along_axis`",  # g put back by the inverse permutation
     "concatenate": "`concatenate_part`",  # takes a list
-    "custom": "`np.logaddexp`",  # the custom function's own call has no rule
 }
+# Primitives autograd has no rule for (cbrt, flip, softmax, log_softmax), or whose second derivative it
+# gets wrong (its Hessian of so_tile differs from finite differences of its own
+# gradient): their Hessians are checked against central differences of adgen's
+# gradient (itself checked against finite differences).
+AUTOGRAD_LACKS = {"cbrt", "flip", "tile", "softmax", "log_softmax"}
 USER_PRIMITIVES = sorted(
     n for n, p in PRIMITIVES.items() if p.differentiable and n not in GRADIENT_HELPERS
 )
@@ -544,6 +550,12 @@ def test_second_order_of_each_primitive(primitive):
             adgen.hessian(f, wrt=(0, 1))(x, y)
         return
     H = adgen.hessian(f, wrt=(0, 1))(x, y)
+    if primitive in AUTOGRAD_LACKS:
+        for i in (0, 1):
+            for j in (0, 1):
+                expected = fd_of_gradient(f, [x, y], i, j)
+                np.testing.assert_allclose(H[i][j], expected, rtol=1e-6, atol=1e-7)
+        return
     for i in (0, 1):
         for j in (0, 1):
             np.testing.assert_allclose(

@@ -106,6 +106,9 @@ class Calls:
             if prim_name in ("reshape", "transpose") and len(args) > 2:
                 args = [args[0], ast.Tuple(args[1:], ast.Load())]
         operands, statics = self.primitive_arguments(node, prim, args, scope)
+        refusal = prim.refuse(statics) if prim.refuse is not None else None
+        if refusal is not None:
+            self.fail(node, *refusal)
         params = dict(statics)
         if lib == "math" and prim_name in MATH_SPELLING:
             params["lib"] = "math"
@@ -149,6 +152,8 @@ class Calls:
                     "write np.arange(start, stop, step)",
                 )
             return [self.atom(a, scope) for a in args], {}
+        if prim.name == "einsum":
+            return self.einsum_arguments(node, args, scope)
         if not args or not isinstance(args[0], (ast.List, ast.Tuple)) or len(args) > 2:
             self.fail(
                 node,
@@ -161,6 +166,23 @@ class Calls:
         given = bind_arguments(self.module, node, signature, args)
         axis = self.static_param("axis", given["axis"], scope) if "axis" in given else 0
         return [self.atom(e, scope) for e in args[0].elts], {"axis": axis}
+
+    def einsum_arguments(
+        self, node: ast.Call, args: list[ast.expr], scope: Scope
+    ) -> tuple[list[Atom], dict[str, Any]]:
+        """``np.einsum("ij,jk->ik", a, b)``: a literal subscripts string, then the operands."""
+        first = args[0] if args else None
+        if (
+            node.keywords
+            or not isinstance(first, ast.Constant)
+            or not isinstance(first.value, str)
+        ):
+            self.fail(
+                node,
+                "np.einsum takes a literal subscripts string and the operands here",
+                "write np.einsum('ij,jk->ik', a, b)",
+            )
+        return [self.atom(a, scope) for a in args[1:]], {"subscripts": first.value}
 
     def inline(
         self, node: ast.Call, helper: ast.FunctionDef, scope: Scope, name: str | None

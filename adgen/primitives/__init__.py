@@ -4,7 +4,9 @@ A reader who wants everything about ``np.sin`` finds it in one record: how the
 call is recognised (``numpy.sin``, ``math.sin``), how its value is written,
 its VJP partial, and how forward mode reads it.  The records are grouped by
 family: ``elementwise.py`` (arithmetic, comparisons, numpy's functions of one
-array), ``reductions.py``, ``linalg.py``, ``shape_ops.py`` and
+array), ``special.py`` (scipy.special), ``reductions.py``, ``scans.py``
+(cumsum, diff, sort), ``linalg.py`` (products), ``matrices.py``
+(np.linalg), ``shape_ops.py``, ``reshaping.py`` (flips, rolls, tiles ...) and
 ``gradient_code.py`` (the run-time helpers gradient code calls, so that adgen
 can differentiate its own output).
 
@@ -29,7 +31,17 @@ from typing import Any
 from .. import runtime as runtime_module
 from ..expr import E, assign, name
 from ..ir import Const, Eqn
-from . import elementwise, gradient_code, linalg, reductions, shape_ops  # noqa: F401
+from . import (  # noqa: F401
+    elementwise,
+    gradient_code,
+    linalg,
+    matrices,
+    reductions,
+    reshaping,
+    scans,
+    shape_ops,
+    special,
+)
 from .gradient_code import GRADIENT_HELPERS
 from .record import PRIMITIVES, Primitive, RuleContext, library, math, np, runtime
 from .reductions import summed

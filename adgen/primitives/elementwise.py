@@ -54,28 +54,28 @@ _binary(
     lambda x, y: x + y,
     lambda g, ans, x, y, ctx: g,
     lambda g, ans, x, y, ctx: g,
-    calls=("numpy.add",),
+    calls=("numpy.add", "operator.add"),
 )
 _binary(
     "sub",
     lambda x, y: x - y,
     lambda g, ans, x, y, ctx: g,
     lambda g, ans, x, y, ctx: -g,
-    calls=("numpy.subtract",),
+    calls=("numpy.subtract", "operator.sub"),
 )
 _binary(
     "mul",
     lambda x, y: x * y,
     lambda g, ans, x, y, ctx: g * y,
     lambda g, ans, x, y, ctx: g * x,
-    calls=("numpy.multiply",),
+    calls=("numpy.multiply", "operator.mul"),
 )
 _binary(
     "div",
     lambda x, y: x / y,
     lambda g, ans, x, y, ctx: g / y,
     lambda g, ans, x, y, ctx: -g * x / y**2,
-    calls=("numpy.divide", "numpy.true_divide"),
+    calls=("numpy.divide", "numpy.true_divide", "operator.truediv"),
 )
 
 
@@ -125,20 +125,21 @@ _binary(
     lambda x, y: x**y,
     _pow_base,
     _pow_exponent,
-    calls=("numpy.power", "math.pow"),
+    calls=("numpy.power", "math.pow", "operator.pow"),
 )
 _binary(
     "mod",
     lambda x, y: x % y,
     lambda g, ans, x, y, ctx: g,
     lambda g, ans, x, y, ctx: -g * np.floor(x / y),
+    calls=("numpy.mod", "numpy.remainder", "operator.mod"),
 )
 register(
     Primitive(
         "neg",
         lambda x: -x,
         elementwise=True,
-        calls=("numpy.negative",),
+        calls=("numpy.negative", "operator.neg"),
         vjp=(lambda g, ans, x, ctx: -g,),
     )
 )
@@ -190,8 +191,113 @@ for _cmp in ("gt", "lt", "ge", "le", "eq", "ne"):
         )
     )
 register(Primitive("floordiv", lambda x, y: x // y, BINARY, elementwise=True))
-register(Primitive("sign", call(np.sign), elementwise=True, calls=("numpy.sign",)))
-register(Primitive("floor", call(np.floor), elementwise=True, calls=("numpy.floor",)))
+
+
+def _step(name: str, math_name: str | None = None, also: tuple[str, ...] = ()) -> None:
+    """A piecewise-constant function of one array: its derivative is 0 wherever it
+    exists, so it has no rule and its value is data (``x - np.floor(x)``
+    differentiates to 1).  ``math.floor`` is the same record and keeps Python's
+    semantics: an int."""
+    math_call = (f"math.{math_name}",) if math_name else ()
+    register(
+        Primitive(
+            name,
+            call(getattr(np, name)),
+            elementwise=True,
+            calls=(f"numpy.{name}", *math_call, *also),
+            math=math_name,
+        )
+    )
+
+
+_step("sign")
+_step("floor", "floor")
+_step("ceil", "ceil")
+_step("trunc", "trunc")
+_step("rint")
+_step("fix")
+register(  # np.round(x, decimals): decimals is static
+    Primitive(
+        "round",
+        lambda x, decimals=0: np.round(x, decimals) if decimals else np.round(x),
+        statics={"decimals": 0},
+        elementwise=True,
+        calls=("numpy.round", "numpy.around"),
+        methods=("round",),
+    )
+)
+
+_binary(
+    "fmax",
+    call(np.fmax),
+    lambda g, ans, x, y, ctx: wins(g, x.gt(y), x.eq(y), ctx.active),
+    lambda g, ans, x, y, ctx: wins(g, y.gt(x), x.eq(y), ctx.active),
+    calls=("numpy.fmax",),
+)
+_binary(
+    "fmin",
+    call(np.fmin),
+    lambda g, ans, x, y, ctx: wins(g, x.lt(y), x.eq(y), ctx.active),
+    lambda g, ans, x, y, ctx: wins(g, y.lt(x), x.eq(y), ctx.active),
+    calls=("numpy.fmin",),
+)
+# log(e^x + e^y): each operand's share of the sum
+_binary(
+    "logaddexp",
+    call(np.logaddexp),
+    lambda g, ans, x, y, ctx: g * np.exp(x - ans),
+    lambda g, ans, x, y, ctx: g * np.exp(y - ans),
+    calls=("numpy.logaddexp",),
+)
+_binary(
+    "logaddexp2",
+    call(np.logaddexp2),
+    lambda g, ans, x, y, ctx: g * np.exp2(x - ans),
+    lambda g, ans, x, y, ctx: g * np.exp2(y - ans),
+    calls=("numpy.logaddexp2",),
+)
+
+
+def _math_binary(
+    name: str, math_name: str, *partials: Partial, also: tuple[str, ...] = ()
+) -> None:
+    """An elementwise numpy function of two arrays that math also has."""
+    register(
+        Primitive(
+            name,
+            call(getattr(np, name)),
+            BINARY,
+            elementwise=True,
+            calls=(f"numpy.{name}", f"math.{math_name}", *also),
+            math=math_name,
+            vjp=partials,
+        )
+    )
+
+
+# hypot(0, 0) has no derivative: 0/0 = nan there, as in autograd (kinks.md)
+_math_binary(
+    "hypot",
+    "hypot",
+    lambda g, ans, x, y, ctx: g * x / ans,
+    lambda g, ans, x, y, ctx: g * y / ans,
+)
+_math_binary(
+    "arctan2",
+    "atan2",
+    lambda g, ans, x, y, ctx: g * y / (x**2 + y**2),
+    lambda g, ans, x, y, ctx: -g * x / (x**2 + y**2),
+)
+
+
+def _sinc_slope(ans: E, x: E) -> E:
+    """d sinc(x)/dx = (cos(pi x) - sinc(x)) / x, and 0 at x = 0 (sinc is even); the
+    second term at 0, -pi**2/3 * x, is 0 there but gives the second derivative
+    sinc''(0) = -pi**2/3 when adgen differentiates this code again."""
+    at_zero = x.eq(0)
+    away = (np.cos(math_module.pi * x) - ans) / np.where(at_zero, 1.0, x)
+    return np.where(at_zero, (-(math_module.pi**2) / 3) * x, away)
+
 
 # --- numpy's functions of one array ----------------------------------------
 # ``math_name``: the math module's name of the same function; a math.* call is
@@ -208,6 +314,25 @@ numpy_unary("sinh", lambda g, ans, x, ctx: g * ctx.lib.cosh(x), "sinh")
 numpy_unary("cosh", lambda g, ans, x, ctx: g * ctx.lib.sinh(x), "cosh")
 numpy_unary("tanh", lambda g, ans, x, ctx: g * (1 - ans**2), "tanh")
 numpy_unary("arcsinh", lambda g, ans, x, ctx: g / ctx.lib.sqrt(x**2 + 1), "asinh")
+# np.sqrt for math.acosh too: at x = 1, g / math.sqrt(0.0) would raise, not give inf
+numpy_unary("arccosh", lambda g, ans, x, ctx: g / np.sqrt(x**2 - 1), "acosh")
+numpy_unary("arctanh", lambda g, ans, x, ctx: g / (1 - x**2), "atanh")
+# a Python float factor keeps float32 (and a math.degrees float a float)
+_DEGREES_PER_RADIAN = 180 / math_module.pi
+numpy_unary(
+    "deg2rad",
+    lambda g, ans, x, ctx: g / _DEGREES_PER_RADIAN,
+    "radians",
+    also=("numpy.radians",),
+)
+numpy_unary(
+    "rad2deg",
+    lambda g, ans, x, ctx: g * _DEGREES_PER_RADIAN,
+    "degrees",
+    also=("numpy.degrees",),
+)
+numpy_unary("cbrt", lambda g, ans, x, ctx: g / (3 * ans**2))
+numpy_unary("sinc", lambda g, ans, x, ctx: g * _sinc_slope(ans, x))
 numpy_unary("exp", lambda g, ans, x, ctx: g * ans, "exp")
 # math.log(2): a Python float keeps float32
 numpy_unary("exp2", lambda g, ans, x, ctx: g * ans * math.log(2))

@@ -112,7 +112,31 @@ _helper(
     None,
     statics=REDUCED,
 )
-_helper("trace_adjoint", ("g", "x"), "x", lambda g, ans, a, x, ctx: np.trace(g), None)
+TRACE_AXES = {"offset": 0, "axis1": 0, "axis2": 1}
+
+
+def nondefault(params: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """The parameters that differ from their defaults, to spell as keywords."""
+    return {k: v for k, v in params.items() if k in defaults and v != defaults[k]}
+
+
+register(
+    Primitive(
+        "trace_adjoint",
+        lambda g, x, **axes: runtime.trace_adjoint(
+            g, x, **nondefault(axes, TRACE_AXES)
+        ),
+        ("g", "x"),
+        dict(TRACE_AXES),
+        shaped_like="x",
+        calls=("adgen.runtime.trace_adjoint",),
+        vjp=(
+            lambda g, ans, a, x, ctx: np.trace(g, **nondefault(ctx.params, TRACE_AXES)),
+            None,
+        ),
+        tangent="linear",
+    )
+)
 # x_bar = A(a, y) is bilinear: <g, A(a, y)> = <a, g @ y>, so a's adjoint is g @ y
 # and y's is the y-adjoint of the product g @ y (and symmetrically for y_bar).
 _helper(
@@ -176,4 +200,97 @@ register(
         vjp=(lambda g, ans, a, x, ctx: g[ctx.index], None),
         tangent="linear",
     )
+)
+_helper(
+    "reshape_like",
+    LIKE,
+    "like",
+    lambda g, ans, a, like, ctx: runtime.reshape_like(g, a),
+    None,
+)
+# The adjoints of the rearrangements in reshaping.py: each is linear in ``a``, and
+# its adjoint is the rearrangement itself.
+_helper(
+    "diagonal_adjoint",
+    ("g", "x"),
+    "x",
+    lambda g, ans, a, x, ctx: np.diagonal(g, ctx.offset, ctx.axis1, ctx.axis2),
+    None,
+    statics={"offset": 0, "axis1": 0, "axis2": 1},
+)
+_helper(
+    "diag_adjoint",
+    ("g", "x"),
+    "x",
+    lambda g, ans, a, x, ctx: np.diag(g, ctx.k),
+    None,
+    statics={"k": 0},
+)
+_helper(
+    "repeat_adjoint",
+    ("g", "x"),
+    "x",
+    lambda g, ans, a, x, ctx: np.repeat(g, ctx.repeats, ctx.axis),
+    None,
+    statics={"repeats": None, "axis": None},
+)
+_helper(
+    "tile_adjoint",
+    ("g", "x"),
+    "x",
+    lambda g, ans, a, x, ctx: np.tile(g, ctx.reps),
+    None,
+    statics={"reps": None},
+)
+_helper(
+    "unpad",
+    ("g",),
+    None,
+    lambda g, ans, a, ctx: np.pad(g, ctx.pad_width),
+    statics={"pad_width": None},
+)
+# -b_bar x^T is bilinear: <a, -b_bar x^T> = -<a x, b_bar> = -<a^T b_bar, x>
+_helper(
+    "solve_adjoint_a",
+    ("b_bar", "x"),
+    None,
+    lambda g, ans, b_bar, x, ctx: -(g @ x),
+    lambda g, ans, b_bar, x, ctx: -(np.swapaxes(g, -1, -2) @ b_bar),
+)
+# Bilinear in (a, the other operand): <A, T_a(g, b)> = <tensordot(A, b), g>, so
+# g's adjoint is tensordot itself and b's the b-adjoint of tensordot(A, b).
+_helper(
+    "tensordot_adjoint_a",
+    ("g", "x", "y"),
+    "x",
+    lambda g, ans, a, x, y, ctx: np.tensordot(g, y, ctx.axes),
+    None,
+    lambda g, ans, a, x, y, ctx: runtime.tensordot_adjoint_b(a, g, y, ctx.axes),
+    statics={"axes": 2},
+)
+_helper(
+    "tensordot_adjoint_b",
+    ("g", "x", "y"),
+    "y",
+    lambda g, ans, a, x, y, ctx: np.tensordot(x, g, ctx.axes),
+    lambda g, ans, a, x, y, ctx: runtime.tensordot_adjoint_a(a, x, g, ctx.axes),
+    None,
+    statics={"axes": 2},
+)
+# Bilinear as the tensordot adjoints: g's adjoint is kron itself.
+_helper(
+    "kron_adjoint_a",
+    ("g", "x", "y"),
+    "x",
+    lambda g, ans, a, x, y, ctx: np.kron(g, y),
+    None,
+    lambda g, ans, a, x, y, ctx: runtime.kron_adjoint_b(a, g, y),
+)
+_helper(
+    "kron_adjoint_b",
+    ("g", "x", "y"),
+    "y",
+    lambda g, ans, a, x, y, ctx: np.kron(x, g),
+    lambda g, ans, a, x, y, ctx: runtime.kron_adjoint_a(a, x, g),
+    None,
 )

@@ -9,7 +9,7 @@ each operand, so forward mode applies the primitive to the tangents.
 from __future__ import annotations
 
 from ..expr import E
-from .record import Primitive, RuleContext, call, np, register, runtime
+from .record import Primitive, RuleContext, np, register, runtime
 
 BINARY = ("x", "y")
 
@@ -56,7 +56,7 @@ register(
         "matmul",
         lambda x, y: x @ y,
         BINARY,
-        calls=("numpy.matmul",),
+        calls=("numpy.matmul", "operator.matmul"),
         vjp=(_matmul_x, _matmul_y),
         tangent="linear",
     )
@@ -93,17 +93,163 @@ register(  # np.outer flattens its operands
         tangent="linear",
     )
 )
+TRACE_AXES = {"offset": 0, "axis1": 0, "axis2": 1}
+
+
+def _trace_options(params: dict) -> dict:
+    """The offset and axes that differ from np.trace's defaults."""
+    return {k: v for k, v in params.items() if k in TRACE_AXES and v != TRACE_AXES[k]}
+
+
+def _trace(g: E, ans: E, x: E, ctx: RuleContext) -> E:
+    """g on the diagonal: an identity (shifted by offset) for a matrix."""
+    options = _trace_options(ctx.params)
+    if ctx.ndims == (2,) and set(options) <= {"offset"}:
+        n, m = np.shape(x)[0], np.shape(x)[1]
+        return g * np.eye(n, m, *options.values(), dtype=np.result_type(x))
+    return runtime.trace_adjoint(g, x, **options)
+
+
+def _no_dtype_out(params: dict) -> tuple[str, str] | None:
+    for key in ("dtype", "out"):
+        if params[key] is not None:
+            return f"`{key}=` is not supported here", f"leave `{key}` out"
+    return None
+
+
 register(
     Primitive(
         "trace",
-        call(np.trace),
+        lambda x, **params: np.trace(x, **_trace_options(params)),
+        statics={**TRACE_AXES, "dtype": None, "out": None},
         calls=("numpy.trace",),
+        methods=("trace",),
+        vjp=(_trace,),
+        tangent="linear",
+        refuse=_no_dtype_out,
+    )
+)
+
+
+# np.tensordot and np.inner (a tensordot over the last axes of both): bilinear,
+# with adjoints that put the contracted axes back in each operand's order
+# (runtime.tensordot_adjoint_a/b, primitives with rules in gradient_code.py).
+INNER_AXES = ((-1,), (-1,))
+
+
+def _tensordot(a: E, b: E, axes: object = 2) -> E:
+    return np.tensordot(a, b, axes) if axes != 2 else np.tensordot(a, b)
+
+
+register(
+    Primitive(
+        "tensordot",
+        _tensordot,
+        BINARY,
+        {"axes": 2},
+        calls=("numpy.tensordot",),
         vjp=(
-            lambda g, ans, x, ctx: (
-                g * np.eye(np.shape(x)[0], np.shape(x)[1], dtype=np.result_type(x))
-                if ctx.ndims == (2,)
-                else runtime.trace_adjoint(g, x)
+            lambda g, ans, x, y, ctx: runtime.tensordot_adjoint_a(g, x, y, ctx.axes),
+            lambda g, ans, x, y, ctx: runtime.tensordot_adjoint_b(g, x, y, ctx.axes),
+        ),
+        tangent="linear",
+    )
+)
+register(
+    Primitive(
+        "inner",
+        lambda x, y: np.inner(x, y),
+        BINARY,
+        calls=("numpy.inner",),
+        vjp=(
+            lambda g, ans, x, y, ctx: (
+                g * y
+                if ctx.ndims == (1, 1)
+                else runtime.tensordot_adjoint_a(g, x, y, INNER_AXES)
             ),
+            lambda g, ans, x, y, ctx: (
+                g * x
+                if ctx.ndims == (1, 1)
+                else runtime.tensordot_adjoint_b(g, x, y, INNER_AXES)
+            ),
+        ),
+        tangent="linear",
+    )
+)
+
+
+# np.einsum with explicit output subscripts: multilinear, so its tangent is a sum
+# of einsums, one operand replaced by its tangent in each, and operand i's adjoint
+# is the einsum of g and the other operands back to i's subscripts; ones shaped
+# like operand i carry the indices it sums alone ("ij->i": j).
+def _einsum_parts(subscripts: str) -> tuple[list[str], str]:
+    inputs, output = subscripts.replace(" ", "").split("->")
+    return inputs.split(","), output
+
+
+def _einsum_adjoint(g: E, ans: E, i: int, xs: tuple[E, ...], ctx: RuleContext) -> E:
+    inputs, output = _einsum_parts(ctx.subscripts)
+    others = [k for k in range(len(xs)) if k != i]
+    spec = ",".join([output, *(inputs[k] for k in others), inputs[i]])
+    operands = [g, *(xs[k] for k in others), np.ones_like(xs[i])]
+    return np.einsum(f"{spec}->{inputs[i]}", *operands)
+
+
+def _einsum_subscripts(params: dict) -> tuple[str, str] | None:
+    subscripts = params["subscripts"].replace(" ", "")
+    hint = "write explicit subscripts, each letter once per operand: 'ij,jk->ik'"
+    if "..." in subscripts:
+        return "np.einsum with '...' is not supported", hint
+    if subscripts.count("->") != 1:
+        return "np.einsum needs the output subscripts ('->')", hint
+    inputs, output = _einsum_parts(subscripts)
+    if any(len(set(term)) != len(term) for term in [*inputs, output]):
+        return "np.einsum with a letter repeated in one operand is not supported", hint
+    if not set(output) <= set("".join(inputs)):
+        return "np.einsum's output has a letter no operand has", hint
+    return None
+
+
+register(
+    Primitive(
+        "einsum",
+        lambda *xs, subscripts: np.einsum(subscripts, *xs),
+        ("*",),
+        {"subscripts": None},
+        calls=("numpy.einsum",),
+        vjp=(_einsum_adjoint,),
+        # multilinear, not linear in all operands together: one term per tangent
+        tangent="jvp",
+        jvp=(
+            lambda t, ans, i, xs, ctx: np.einsum(
+                ctx.subscripts, *(t if k == i else x for k, x in enumerate(xs))
+            ),
+        ),
+        refuse=_einsum_subscripts,
+    )
+)
+register(  # np.cross of 3-vectors (the last axis): <g, a x b> = <a, b x g> = <b, g x a>
+    Primitive(
+        "cross",
+        lambda x, y: np.cross(x, y),
+        BINARY,
+        calls=("numpy.cross",),
+        vjp=(
+            lambda g, ans, x, y, ctx: np.cross(y, g),
+            lambda g, ans, x, y, ctx: np.cross(g, x),
+        ),
+        tangent="linear",
+    )
+)
+register(
+    Primitive(
+        "kron",
+        lambda x, y: np.kron(x, y),
+        BINARY,
+        calls=("numpy.kron",),
+        vjp=(
+            lambda g, ans, x, y, ctx: runtime.kron_adjoint_a(g, x, y),
+            lambda g, ans, x, y, ctx: runtime.kron_adjoint_b(g, x, y),
         ),
         tangent="linear",
     )

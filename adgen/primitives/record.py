@@ -1,7 +1,8 @@
 """The record type: everything adgen knows about one primitive, in one place.
 
 A ``Primitive`` is registered once (``register``) by the module of its family
-(``elementwise.py``, ``reductions.py``, ``linalg.py``, ``shape_ops.py``,
+(``elementwise.py``, ``special.py``, ``reductions.py``, ``scans.py``,
+``linalg.py``, ``matrices.py``, ``shape_ops.py``, ``reshaping.py``,
 ``gradient_code.py``), and holds
 
 * **recognition**: the qualified names it is called by (``numpy.sin``), the
@@ -10,7 +11,10 @@ A ``Primitive`` is registered once (``register``) by the module of its family
 * **signature and spelling**: its array operands, static parameters, and how
   its value is written in emitted code (``forward``);
 * **its derivative**: one VJP partial per operand (``vjp``; no ``vjp`` at all:
-  not differentiable), and how forward mode reads it (``tangent``);
+  not differentiable), and how forward mode reads it (``tangent``; ``jvp``
+  where it has a tangent rule of its own);
+* **refusals**: the static parameters its rules do not cover (``refuse``),
+  refused where the call is written;
 * **shape facts** the passes need: elementwise (broadcasts its operands), the
   operand whose shape the output has, and so on.
 
@@ -46,8 +50,13 @@ Partial = Callable[..., E | None] | None
 # * "linear": the primitive is its own derivative: itself applied to the tangents;
 # * "reduction": the partial seeded with ones, contracted with the tangent over
 #   the reduced axes;
+# * "jvp": the record's own ``jvp`` partials, one per operand, with the signature
+#   of the VJP partials and ``g`` the operand's tangent (sort, det, eigh ...);
 # * "rule": the user's own rule decides (custom.py).
-Tangent = Literal["elementwise", "linear", "reduction", "rule"]
+Tangent = Literal["elementwise", "linear", "reduction", "jvp", "rule"]
+# (static params) -> None, or (message, hint) of a located refusal: a call with
+# parameters the rules do not cover (np.linalg.norm(x, ord=3), '...' in einsum)
+Refusal = Callable[[Mapping[str, Any]], tuple[str, str] | None]
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,8 @@ class Primitive:
     # gradient); one for a list of operands; None: not differentiable
     vjp: tuple[Partial, ...] | None = None
     tangent: Tangent = "elementwise"
+    jvp: tuple[Partial, ...] | None = None  # read when tangent == "jvp"
+    refuse: Refusal | None = None  # the static parameters it does not support
     # the partial reads its operand only for its shape and dtype (np.full_like(x, g))
     shape_only: bool = False
     # elementwise with the broadcast float dtype of its float operands (not a

@@ -110,3 +110,90 @@ register(
         tangent="reduction",
     )
 )
+
+
+# --- prod, var, std: reductions whose partial reads x ---------------------------
+def spread(g: E, x: E, ctx: RuleContext) -> E:
+    """``g`` with the reduced axes put back as size-1 axes, so it broadcasts against
+    ``x``; where ``x``'s rank is unknown, runtime.unreduce (see _logsumexp)."""
+    axis, keepdims = ctx.axis, ctx.keepdims
+    if axis is None or keepdims:
+        return g
+    if ctx.ndims[0] is None:
+        return runtime.unreduce(g, x, axis, keepdims)
+    return np.expand_dims(g, axis)
+
+
+def _prod(g: E, ans: E, x: E, ctx: RuleContext) -> E:
+    """g times the product of the other entries, computed without dividing:
+    autograd's ``g * ans / x`` is nan where x has a zero."""
+    return spread(g, x, ctx) * runtime.prod_others(x, ctx.axis)
+
+
+def _centered(x: E, ctx: RuleContext) -> E:
+    """x minus its mean over the reduced axes, and the count of the mean less ddof."""
+    options = {} if ctx.axis is None else {"axis": ctx.axis}
+    return x - np.mean(x, **options, keepdims=True)
+
+
+def _dof(ans: E, x: E, ctx: RuleContext) -> E:
+    """The divisor of var: the number of entries reduced, less ddof."""
+    count = np.size(x) if ctx.axis is None else np.size(x) / np.size(ans)
+    return count - ctx.ddof if ctx.ddof else count
+
+
+def _var(g: E, ans: E, x: E, ctx: RuleContext) -> E:
+    return spread(g, x, ctx) * (2 * _centered(x, ctx) / _dof(ans, x, ctx))
+
+
+def _std(g: E, ans: E, x: E, ctx: RuleContext) -> E:
+    """d std = d var / (2 std): inf/nan where std is 0, as in autograd (kinks.md)."""
+    scale = spread(ans, x, ctx) * _dof(ans, x, ctx)
+    return spread(g, x, ctx) * _centered(x, ctx) / scale
+
+
+def _statistic(fn: Callable[..., E]) -> Forward:
+    """``np.var(x, axis, ddof=1, keepdims=True)``, spelling only what is not a default."""
+
+    def forward(
+        x: E, axis: Any = None, ddof: Any = 0, keepdims: bool = False, **unused: Any
+    ) -> E:
+        options: dict[str, Any] = {} if axis is None else {"axis": axis}
+        if ddof:
+            options["ddof"] = ddof
+        if keepdims:
+            options["keepdims"] = True
+        return fn(x, **options)
+
+    return forward
+
+
+def only_defaults(**defaults: Any) -> Any:
+    """A refusal of the parameters numpy takes that adgen does not (dtype, out)
+    unless they have their default value: listing them keeps positional arguments
+    bound as numpy binds them (np.var(x, 0, None, None, 1): ddof=1)."""
+
+    def refuse(params: Any) -> tuple[str, str] | None:
+        for key, default in defaults.items():
+            if params.get(key, default) != default:
+                return f"`{key}=` is not supported here", f"leave `{key}` out"
+        return None
+
+    return refuse
+
+
+_numpy_reduction("prod", calls=("numpy.product",), vjp=(_prod,), tangent="reduction")
+for _name, _partial in (("var", _var), ("std", _std)):
+    register(
+        Primitive(
+            _name,
+            _statistic(getattr(np, _name)),
+            statics={"axis": None, "dtype": None, "out": None, "ddof": 0}
+            | {"keepdims": False},
+            refuse=only_defaults(dtype=None, out=None),
+            calls=(f"numpy.{_name}",),
+            methods=(_name,),
+            vjp=(_partial,),
+            tangent="reduction",
+        )
+    )

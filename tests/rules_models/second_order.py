@@ -11,7 +11,18 @@ Models for tests/test_higher_order.py.  adgen compiles each one from this file's
 """
 
 import numpy as np
-from scipy.special import expit, logsumexp
+from scipy.special import (
+    digamma,
+    erf,
+    erfc,
+    expit,
+    gammaln,
+    log_softmax,
+    logit,
+    logsumexp,
+    polygamma,
+    softmax,
+)
 
 import adgen
 
@@ -274,3 +285,223 @@ def lse_cross_entropy(w, x, t):
 
 def lse_scale(s, x):
     return np.sum(logsumexp(s * x, axis=1) ** 2)
+
+
+# --- added for autograd's coverage (issue 15) --------------------------------
+def so_arccosh(x, y):
+    return np.sum(np.arccosh(1 + x * y))
+
+
+def so_arctanh(x, y):
+    return np.sum(np.arctanh(x * y))
+
+
+def so_deg2rad(x, y):
+    return np.sum(np.sin(np.deg2rad(x * y)) * x)
+
+
+def so_rad2deg(x, y):
+    return np.sum(np.sin(np.rad2deg(x * y)) * x)
+
+
+def so_cbrt(x, y):
+    return np.sum(np.cbrt(x * y))
+
+
+def so_sinc(x, y):
+    return np.sum(np.sinc(x * y))
+
+
+def so_logaddexp(x, y):
+    return np.sum(np.logaddexp(x * y, x))
+
+
+def so_logaddexp2(x, y):
+    return np.sum(np.logaddexp2(x * y, x))
+
+
+def so_fmax(x, y):
+    return np.sum(np.fmax(x * x, y) * y)
+
+
+def so_fmin(x, y):
+    return np.sum(np.fmin(x * x, y) * y)
+
+
+def so_hypot(x, y):
+    return np.sum(np.hypot(x * y, x))
+
+
+def so_arctan2(x, y):
+    return np.sum(np.arctan2(x * y, x + y))
+
+
+def so_prod(x, y):
+    return np.sum(np.prod(x * y, axis=0)) + np.prod(x)
+
+
+def so_var(x, y):
+    return np.var(x * y) + np.sum(np.var(x * y, axis=1, ddof=1))
+
+
+def so_std(x, y):
+    return np.std(x * y) + np.sum(np.std(x + y, axis=0))
+
+
+def so_cumsum(x, y):
+    return np.sum(np.cumsum(x * y, axis=1) ** 2) + np.sum(np.cumsum(x[0] * y[0]) ** 2)
+
+
+def so_diff(x, y):
+    return np.sum(np.diff(x * y) ** 2) + np.sum(np.diff(x * x, axis=0) ** 2)
+
+
+def so_sort(x, y):
+    return np.sum(np.sort(x * y) * x)
+
+
+def so_flip(x, y):
+    return np.sum(np.flip(x * y, axis=1) * x)
+
+
+def so_fliplr(x, y):
+    return np.sum(np.fliplr(x * y) * x)
+
+
+def so_flipud(x, y):
+    return np.sum(np.flipud(x * y) * x)
+
+
+def so_roll(x, y):
+    return np.sum(np.roll(x * y, 1, axis=1) * x)
+
+
+def so_swapaxes(x, y):
+    return np.sum(np.swapaxes(x * y, 0, 1) @ x)
+
+
+def so_moveaxis(x, y):
+    return np.sum(np.moveaxis(x * y, 0, 1) @ x)
+
+
+def so_ravel(x, y):
+    return np.sum(np.ravel(x * y) * np.ravel(x))
+
+
+def so_squeeze(x, y):
+    return np.sum(np.squeeze((x * y)[:1]) * x)
+
+
+def so_atleast_1d(x, y):
+    return np.sum(np.atleast_1d(x * y) * x)
+
+
+def so_atleast_2d(x, y):
+    return np.sum(np.atleast_2d(x * y) * x)
+
+
+def so_atleast_3d(x, y):
+    return np.sum(np.atleast_3d(x * y)[:, :, 0] * x)
+
+
+def so_broadcast_to(x, y):
+    return np.sum(np.broadcast_to((x * y)[:1], (2, 3)) * x)
+
+
+def so_triu(x, y):
+    return np.sum(np.triu(x * y) * x)
+
+
+def so_tril(x, y):
+    return np.sum(np.tril(x * y, 1) * x)
+
+
+def so_diagonal(x, y):
+    return np.sum(np.diagonal((x * y)[:, :2], 0, -1, -2) * x[0, :2])
+
+
+def so_diag(x, y):
+    return np.sum(np.diag((x * y)[:, :2]) ** 2) + np.sum(np.diag((x * y)[0]) ** 2)
+
+
+def so_repeat(x, y):
+    return np.sum(np.repeat(x * y, 2, axis=1)[:, :3] * x)
+
+
+def so_tile(x, y):
+    return np.sum(np.tile(x * y, 2)[:, 1:4] * x)
+
+
+def so_pad(x, y):
+    return np.sum(np.pad(x * y, 1, "constant")[1:3, 1:4] * x)
+
+
+def so_erf(x, y):
+    return np.sum(erf(x * y) * x)
+
+
+def so_erfc(x, y):
+    return np.sum(erfc(x * y) * x)
+
+
+def so_gammaln(x, y):
+    return np.sum(gammaln(x * y + 1.0))
+
+
+def so_digamma(x, y):
+    return np.sum(digamma(x * y + 1.0))
+
+
+def so_polygamma(x, y):
+    return np.sum(polygamma(1, x * y + 1.0))
+
+
+def so_logit(x, y):
+    return np.sum(logit(x * y))
+
+
+def so_softmax(x, y):
+    return np.sum(softmax(x * y, axis=1) * x)
+
+
+def so_log_softmax(x, y):
+    return np.sum(log_softmax(x * y, axis=0) * x)
+
+
+def so_inv(x, y):
+    return np.sum(np.linalg.inv(x.T @ y + 2.0 * np.diag(np.ones(3))) * x[0])
+
+
+def so_det(x, y):
+    return np.linalg.det(x.T @ y + 2.0 * np.diag(np.ones(3)))
+
+
+def so_solve(x, y):
+    a = x.T @ y + 2.0 * np.diag(np.ones(3))
+    return np.sum(np.linalg.solve(a, x[0]) ** 2) + np.sum(np.linalg.solve(a, y.T) ** 2)
+
+
+def so_norm(x, y):
+    return np.linalg.norm(x * y) + np.sum(np.linalg.norm(x * y, axis=1) ** 3)
+
+
+def so_tensordot(x, y):
+    return np.sum(np.tensordot(x * y, x, axes=([0], [0])) ** 2)
+
+
+def so_inner(x, y):
+    return np.sum(np.inner(x * y, x) ** 2) + np.inner(x[0], y[0]) ** 2
+
+
+def so_einsum(x, y):
+    return np.sum(np.einsum("ij,kj->ik", x * y, x) ** 2) + np.sum(
+        np.einsum("ij->i", x * y) ** 2
+    )
+
+
+def so_cross(x, y):
+    return np.sum(np.cross(x * y, x) ** 2)
+
+
+def so_kron(x, y):
+    return np.sum(np.kron(x * y, x) ** 2)

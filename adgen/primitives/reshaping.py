@@ -1,0 +1,187 @@
+"""Rearranging arrays: flips, rolls, axis moves, flattening, broadcasting,
+triangles and diagonals, repeats, tiles and padding (autograd's coverage).
+
+Each is linear in its array: forward mode applies it to the tangent, and its
+adjoint is the rearrangement undone (a flip is its own adjoint; a roll by
+``shift``'s adjoint rolls by ``-shift``).  np.pad with a nonzero fill is affine,
+not linear: its tangent pads with zeros (``tangent="jvp"``).  Where the adjoint
+needs the operand's shape at run time, it is ``np.reshape(g, np.shape(x))`` or
+a run-time helper (runtime.py) that is itself a primitive with a rule
+(gradient_code.py), so second derivatives read it back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..expr import E
+from .record import Primitive, RuleContext, np, register, runtime
+
+
+def _options(**params: Any) -> dict[str, Any]:
+    """The keyword arguments that are not None: np.flip(x) rather than axis=None."""
+    return {k: v for k, v in params.items() if v is not None}
+
+
+def _linear(name: str, forward: Any, adjoint: Any, **facts: Any) -> None:
+    """A linear rearrangement ``numpy.<name>`` with its adjoint ``adjoint(g, x, ctx)``."""
+    register(
+        Primitive(
+            name,
+            forward,
+            calls=(f"numpy.{name}", *facts.pop("calls", ())),
+            vjp=(lambda g, ans, x, ctx: adjoint(g, x, ctx),),
+            tangent="linear",
+            **facts,
+        )
+    )
+
+
+def _same_shape_as(g: E, x: E, ctx: RuleContext) -> E:
+    return runtime.reshape_like(g, x)
+
+
+def _negated(shift: Any) -> Any:
+    return tuple(-s for s in shift) if isinstance(shift, tuple) else -shift
+
+
+_linear(
+    "flip",
+    lambda x, axis=None: np.flip(x, **_options(axis=axis)),
+    lambda g, x, ctx: np.flip(g, **_options(axis=ctx.axis)),
+    statics={"axis": None},
+)
+_linear("fliplr", lambda x: np.fliplr(x), lambda g, x, ctx: np.fliplr(g))
+_linear("flipud", lambda x: np.flipud(x), lambda g, x, ctx: np.flipud(g))
+_linear(
+    "roll",
+    lambda x, shift, axis=None: np.roll(x, shift, **_options(axis=axis)),
+    lambda g, x, ctx: np.roll(g, _negated(ctx.shift), **_options(axis=ctx.axis)),
+    statics={"shift": None, "axis": None},
+)
+_linear(
+    "swapaxes",
+    lambda x, axis1, axis2: np.swapaxes(x, axis1, axis2),
+    lambda g, x, ctx: np.swapaxes(g, ctx.axis1, ctx.axis2),
+    statics={"axis1": None, "axis2": None},
+    methods=("swapaxes",),
+)
+_linear(
+    "moveaxis",
+    lambda x, source, destination: np.moveaxis(x, source, destination),
+    lambda g, x, ctx: np.moveaxis(g, ctx.destination, ctx.source),
+    statics={"source": None, "destination": None},
+)
+_linear(
+    "ravel",
+    lambda x: np.ravel(x),
+    _same_shape_as,
+    methods=("ravel", "flatten"),
+)
+_linear(
+    "squeeze",
+    lambda x, axis=None: np.squeeze(x, **_options(axis=axis)),
+    _same_shape_as,
+    statics={"axis": None},
+    methods=("squeeze",),
+)
+for _rank in (1, 2, 3):
+    _linear(
+        f"atleast_{_rank}d",
+        lambda x, _r=_rank: getattr(np, f"atleast_{_r}d")(x),
+        _same_shape_as,
+    )
+_linear(
+    "broadcast_to",
+    lambda x, shape: np.broadcast_to(x, shape),
+    lambda g, x, ctx: runtime.unbroadcast(g, x),
+    statics={"shape": None},
+)
+_linear(
+    "triu",
+    lambda x, k=0: np.triu(x, k) if k else np.triu(x),
+    lambda g, x, ctx: np.triu(g, ctx.k) if ctx.k else np.triu(g),
+    statics={"k": 0},
+)
+_linear(
+    "tril",
+    lambda x, k=0: np.tril(x, k) if k else np.tril(x),
+    lambda g, x, ctx: np.tril(g, ctx.k) if ctx.k else np.tril(g),
+    statics={"k": 0},
+)
+
+
+def _diagonal_forward(x: E, offset: int = 0, axis1: int = 0, axis2: int = 1) -> E:
+    options = {"offset": offset} if offset else {}
+    if (axis1, axis2) != (0, 1):
+        options |= {"axis1": axis1, "axis2": axis2}
+    return np.diagonal(x, **options)
+
+
+_linear(
+    "diagonal",
+    _diagonal_forward,
+    lambda g, x, ctx: runtime.diagonal_adjoint(g, x, ctx.offset, ctx.axis1, ctx.axis2),
+    statics={"offset": 0, "axis1": 0, "axis2": 1},
+    methods=("diagonal",),
+)
+
+
+def _diag_adjoint(g: E, x: E, ctx: RuleContext) -> E:
+    """np.diag builds a matrix from a vector (whose adjoint takes the diagonal back)
+    and takes a matrix's diagonal (whose adjoint puts it back, into x's shape)."""
+    if ctx.ndims == (1,):
+        return np.diag(g, ctx.k) if ctx.k else np.diag(g)
+    return runtime.diag_adjoint(g, x, ctx.k)
+
+
+_linear(
+    "diag",
+    lambda x, k=0: np.diag(x, k) if k else np.diag(x),
+    _diag_adjoint,
+    statics={"k": 0},
+)
+_linear(
+    "repeat",
+    lambda x, repeats, axis=None: np.repeat(x, repeats, **_options(axis=axis)),
+    lambda g, x, ctx: runtime.repeat_adjoint(g, x, ctx.repeats, ctx.axis),
+    statics={"repeats": None, "axis": None},
+    methods=("repeat",),
+)
+_linear(
+    "tile",
+    lambda x, reps: np.tile(x, reps),
+    lambda g, x, ctx: runtime.tile_adjoint(g, x, ctx.reps),
+    statics={"reps": None},
+)
+
+
+def _pad_forward(x: E, pad_width: Any, mode: str = "constant", **fill: Any) -> E:
+    values = fill.get("constant_values", 0)
+    return (
+        np.pad(x, pad_width, constant_values=values) if values else np.pad(x, pad_width)
+    )
+
+
+def _constant_mode(params: Any) -> tuple[str, str] | None:
+    if params.get("mode", "constant") != "constant":
+        return (
+            f"np.pad's mode={params['mode']!r} is not supported",
+            "use mode='constant' (the default)",
+        )
+    return None
+
+
+register(
+    Primitive(
+        "pad",
+        _pad_forward,
+        statics={"pad_width": None, "mode": "constant", "constant_values": 0},
+        calls=("numpy.pad",),
+        vjp=(lambda g, ans, x, ctx: runtime.unpad(g, ctx.pad_width),),
+        # a nonzero fill is a constant: the tangent pads with zeros
+        tangent="jvp",
+        jvp=(lambda t, ans, x, ctx: np.pad(t, ctx.pad_width),),
+        refuse=_constant_mode,
+    )
+)
