@@ -104,11 +104,6 @@ STATEMENTS: dict[type, tuple[type[AdgenError], str, str]] = {
 }
 
 EXPRESSIONS: dict[type, tuple[type[AdgenError], str, str]] = {
-    ast.BoolOp: (
-        UnsupportedSyntax,
-        "`and`/`or` are not supported",
-        "nest the conditions (`if a:` then `if b:`), or combine masks with np.logical_and / np.logical_or",
-    ),
     ast.Lambda: (
         UnsupportedSyntax,
         "lambda expressions are not supported",

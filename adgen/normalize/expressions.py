@@ -144,8 +144,10 @@ class Expressions:
         return self.emit(prim, operands, {}, name)
 
     def expr_UnaryOp(self, node: ast.UnaryOp, scope: Scope, name: str | None) -> Value:
+        if isinstance(node.op, ast.Not):
+            return self.negation(node, scope, name)
         if not isinstance(node.op, (ast.UAdd, ast.USub)):
-            self.fail(node, "`not` and `~` are not supported", negation_hint(node))
+            self.fail(node, "`~` is not supported", negation_hint(node))
         operand = self.atom(node.operand, scope)
         if isinstance(node.op, ast.UAdd):
             return operand
@@ -162,14 +164,17 @@ class Expressions:
         return self.emit("neg", (operand,), {}, name)
 
     def expr_Compare(self, node: ast.Compare, scope: Scope, name: str | None) -> Value:
-        if len(node.ops) != 1 or type(node.ops[0]) not in COMPARISONS:
-            self.fail(
-                node,
-                "only single comparisons (<, <=, >, >=, ==, !=) are supported",
-                "split a < b < c into two",
-            )
-        op = COMPARISONS[type(node.ops[0])]
-        return self.binary(op, node.left, node.comparators[0], scope, name)
+        for op in node.ops:
+            if type(op) not in COMPARISONS:
+                self.fail(
+                    node,
+                    "only the comparisons <, <=, >, >=, ==, != are supported",
+                    "compare numbers or arrays (`in` and `is` have no meaning here)",
+                )
+        ops = [COMPARISONS[type(op)] for op in node.ops]
+        if len(ops) > 1:
+            return self.comparison_chain(node, ops, scope, name)
+        return self.binary(ops[0], node.left, node.comparators[0], scope, name)
 
     def expr_Subscript(
         self, node: ast.Subscript, scope: Scope, name: str | None

@@ -141,6 +141,19 @@ register(
     Primitive("size", lambda x: np.size(x), calls=("numpy.size",), attributes=("size",))
 )
 register(Primitive("len", lambda x: E(builtin("len")).call(x), calls=("builtins.len",)))
+
+# The truth values of conditions: ``not c``, ``a and b`` (normalize/conditions.py
+# lowers a right operand that may fail into a branch, so these short-circuit).
+# A condition carries no derivative, so none has a rule.
+register(Primitive("not_", lambda x: E(ast.UnaryOp(ast.Not(), x.node))))
+for _name, _op in (("and_", ast.And), ("or_", ast.Or)):
+    register(
+        Primitive(
+            _name,
+            lambda x, y, _op=_op: E(ast.BoolOp(_op(), [x.node, y.node])),
+            ("x", "y"),
+        )
+    )
 register(
     Primitive(
         "zeros",
