@@ -111,6 +111,29 @@ register(
     )
 )
 
+
+def _written_part(g: E, ans: E, i: int, xs: Any, ctx: RuleContext) -> E:
+    """``y_2 = index_update(y, np.s_[i], v)``: ``y_bar`` is ``y_2_bar`` with the
+    written entries zeroed, ``v_bar`` the written entries (summed where ``v``
+    was broadcast)."""
+    index = np.s_.expr()[ctx.index]
+    if i == 0:
+        return runtime.index_update(g, index, 0.0)
+    return runtime.unbroadcast(g[ctx.index], xs[1])
+
+
+# y[i] = v (normalize/statements.py): a new array, the old one and the value as operands
+register(
+    Primitive(
+        "index_update",
+        lambda x, v, index: runtime.index_update(x, np.s_.expr()[index], v),
+        ("*",),
+        {"index": None},
+        vjp=(_written_part,),
+        tangent="linear",
+    )
+)
+
 # A function with a user's rule (custom.py, @adgen.defvjp in the model): the rule
 # spells its value, its adjoints (its own return expression, names replaced;
 # None: no gradient) and its tangents.
