@@ -109,11 +109,6 @@ EXPRESSIONS: dict[type, tuple[type[AdgenError], str, str]] = {
         "lambda expressions are not supported",
         "define a top-level helper function with `def`",
     ),
-    ast.ListComp: (
-        UnsupportedSyntax,
-        "comprehensions are not supported",
-        "use vectorized numpy operations",
-    ),
     ast.SetComp: (
         UnsupportedSyntax,
         "comprehensions are not supported",
@@ -122,11 +117,6 @@ EXPRESSIONS: dict[type, tuple[type[AdgenError], str, str]] = {
     ast.DictComp: (
         UnsupportedSyntax,
         "comprehensions are not supported",
-        "use vectorized numpy operations",
-    ),
-    ast.GeneratorExp: (
-        UnsupportedSyntax,
-        "generator expressions are not supported",
         "use vectorized numpy operations",
     ),
     ast.Yield: (UnsupportedSyntax, "generators are not supported", "return one value"),

@@ -44,6 +44,13 @@ class Calls:
             if func.id in self.module.variables:  # rebound: which one runs is unknown
                 raise self.module_variable(func)
             return self.inline(node, self.module.functions[func.id], scope, name)
+        if (
+            isinstance(func, ast.Name)
+            and func.id == "sum"
+            and func.id not in self.block.env
+            and func.id not in self.module.imports
+        ):
+            return self.builtin_sum(node, scope, name)
         qualified = self.module.qualified_name(func)
         if (
             qualified is None

@@ -19,6 +19,7 @@ from ..primitives import PRIMITIVES
 from ..shapes import declared_shape, is_python_number
 from .aliases import Aliases
 from .calls import Calls
+from .comprehensions import Comprehensions
 from .conditions import Conditions
 from .expressions import Expressions
 from .joins import Joins
@@ -38,7 +39,15 @@ def normalize(
 
 
 class Lowerer(
-    Statements, Joins, Loops, Aliases, Calls, Conditions, Expressions, Statics
+    Statements,
+    Joins,
+    Loops,
+    Aliases,
+    Calls,
+    Comprehensions,
+    Conditions,
+    Expressions,
+    Statics,
 ):
     def __init__(self, module: Module, fn: ast.FunctionDef):
         self.module = module

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import operator
 from typing import Any
 
 from ..errors import UnresolvedName, UnsupportedSyntax
@@ -63,6 +64,15 @@ class Statics:
         return _RenameStatic(self, scope).visit(node)
 
 
+_INTEGER_ARITHMETIC = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+}
+
+
 class _RenameStatic(ast.NodeTransformer):
     """Rename the names of a static expression to their current versions."""
 
@@ -79,6 +89,22 @@ class _RenameStatic(ast.NodeTransformer):
         if node.id == "None":
             return ast.Constant(None)
         raise UnresolvedName(f"name `{node.id}` is not defined", module.location(node))
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        """``i + 1`` with ``i`` a known integer (a comprehension's): the integer."""
+        node = self.generic_visit(node)  # type: ignore[assignment]
+        fold = _INTEGER_ARITHMETIC.get(type(node.op))
+        left, right = node.left, node.right
+        if (
+            fold is not None
+            and isinstance(left, ast.Constant)
+            and isinstance(right, ast.Constant)
+            and type(left.value) is int
+            and type(right.value) is int
+            and (right.value != 0 or isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)))
+        ):
+            return ast.Constant(fold(left.value, right.value))
+        return node
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
         """``x[len(x) - 1]``: the call is computed first, the index reads its value."""
