@@ -509,6 +509,7 @@ SECOND_ORDER_GAPS = {
     "outer": "`np.ravel`",  # of operands that are not 1-D
     "concatenate": "`concatenate_part`",  # takes a list
     "custom": "`np.logaddexp`",  # the custom function's own call has no rule
+    "index_update": "`index_update`",  # y[i] = v: the write helper has no rule yet
 }
 USER_PRIMITIVES = sorted(
     n for n, p in PRIMITIVES.items() if p.differentiable and n not in GRADIENT_HELPERS

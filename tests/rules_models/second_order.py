@@ -274,3 +274,9 @@ def lse_cross_entropy(w, x, t):
 
 def lse_scale(s, x):
     return np.sum(logsumexp(s * x, axis=1) ** 2)
+
+
+def so_index_update(x, y):
+    z = x * 1.0
+    z[0] = y[1] * x[0]
+    return np.sum(z**2)
