@@ -104,20 +104,10 @@ STATEMENTS: dict[type, tuple[type[AdgenError], str, str]] = {
 }
 
 EXPRESSIONS: dict[type, tuple[type[AdgenError], str, str]] = {
-    ast.BoolOp: (
-        UnsupportedSyntax,
-        "`and`/`or` are not supported",
-        "nest the conditions (`if a:` then `if b:`), or combine masks with np.logical_and / np.logical_or",
-    ),
     ast.Lambda: (
         UnsupportedSyntax,
         "lambda expressions are not supported",
         "define a top-level helper function with `def`",
-    ),
-    ast.ListComp: (
-        UnsupportedSyntax,
-        "comprehensions are not supported",
-        "use vectorized numpy operations",
     ),
     ast.SetComp: (
         UnsupportedSyntax,
@@ -127,11 +117,6 @@ EXPRESSIONS: dict[type, tuple[type[AdgenError], str, str]] = {
     ast.DictComp: (
         UnsupportedSyntax,
         "comprehensions are not supported",
-        "use vectorized numpy operations",
-    ),
-    ast.GeneratorExp: (
-        UnsupportedSyntax,
-        "generator expressions are not supported",
         "use vectorized numpy operations",
     ),
     ast.Yield: (UnsupportedSyntax, "generators are not supported", "return one value"),
@@ -190,6 +175,7 @@ def check_function(module: Module, fn: ast.FunctionDef) -> None:
     for f in [fn, *reachable_helpers(module, fn)]:
         _check_signature(module, f)
         _check_body(module, f, is_target=f is fn)
+        _check_writes(module, f)
     _check_declared_shapes(module, fn)
 
 
@@ -426,16 +412,26 @@ def _check_statement(
         )
 
 
-def _check_target(module: Module, target: ast.expr) -> None:
+def _check_target(module: Module, target: ast.expr, top: bool = True) -> None:
     if isinstance(target, ast.Name):
         return
     if isinstance(target, (ast.Tuple, ast.List)):
         for element in target.elts:
-            _check_target(module, element)
+            _check_target(module, element, top=False)
         return
+    if isinstance(target, ast.Subscript) and top:
+        if isinstance(target.value, ast.Name):
+            return  # y[i] = v: a write, checked with its function (_check_writes)
+        _fail(
+            module,
+            target,
+            MutationNotSupported,
+            f"`{ast.unparse(target)} = ...` writes through a view of an array",
+            "write into the array itself, with one index: `y[0, 1] = v`",
+        )
     if isinstance(target, (ast.Subscript, ast.Attribute)):
         what = (
-            "writing into an array element"
+            "writing into an array element inside an unpacking"
             if isinstance(target, ast.Subscript)
             else "assigning to an attribute"
         )
@@ -444,6 +440,7 @@ def _check_target(module: Module, target: ast.expr) -> None:
             target,
             MutationNotSupported,
             f"{what} is not supported (in-place mutation)",
+            "assign to a plain name, then write: `a, b = ...; y[0] = a`",
         )
     _fail(
         module,
@@ -531,3 +528,154 @@ def _arrays_of(value: ast.expr) -> set[str]:
 
 # Methods whose result numpy may return as a view of the array they are called on.
 VIEW_METHODS = ("reshape", "transpose", "ravel", "squeeze", "view")
+
+
+# --- writes into arrays: y[i] = v ---------------------------------------------
+# Calls whose result is a new array that no other name refers to.
+FRESH_ARRAYS = {
+    f"numpy.{name}"
+    for name in (
+        "zeros",
+        "ones",
+        "zeros_like",
+        "ones_like",
+        "array",
+        "stack",
+        "concatenate",
+        "arange",
+    )
+}
+
+
+def _check_writes(module: Module, fn: ast.FunctionDef) -> None:
+    """``y[i] = v`` becomes a new value of ``y`` (adgen never writes in place): the
+    same as numpy's only where no other name refers to ``y``'s array. So ``y`` must
+    be bound only to new arrays (``np.zeros(n)``, ``np.array(x)``, ``x + 0``), never
+    be a parameter, and never be given another name or a view (read from the syntax:
+    conservative)."""
+    writes = [
+        target
+        for node in walk_statements(fn.body)
+        if isinstance(node, (ast.Assign, ast.AugAssign))
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Subscript)
+    ]
+    if not writes:
+        return
+    params = {a.arg for a in [*fn.args.posonlyargs, *fn.args.args]}
+    shared = arrays_shared_in(fn.body)
+    for target in writes:
+        name = target.value.id  # type: ignore[attr-defined]
+        reason = _aliased(module, fn, name, params, shared)
+        if reason:
+            _fail(
+                module,
+                target,
+                MutationNotSupported,
+                f"`{ast.unparse(target)} = ...` writes into `{name}`, {reason}: "
+                "numpy would change that array too, adgen would not",
+                f"write into a new array: `{name}_new = np.array({name})`, "
+                f"then `{name}_new[...] = ...`",
+            )
+
+
+def _aliased(
+    module: Module,
+    fn: ast.FunctionDef,
+    name: str,
+    params: set[str],
+    shared: dict[str, tuple[str, int]],
+) -> str | None:
+    """Why a write into ``name`` could reach an array another name sees, or None."""
+    if name in params:
+        return "a parameter (the caller's array)"
+    if name in shared:
+        other, line = shared[name]
+        return f"which `{other}` (line {line}) refers to, or views"
+    for node in walk_statements(fn.body):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            if not _is_fresh(module, node.value):
+                return (
+                    f"bound at line {node.lineno} to an array that may have other names"
+                )
+        elif _binds_without_assign(node, name):
+            return f"bound at line {node.lineno} by unpacking or a loop"
+        elif isinstance(node, (ast.Tuple, ast.List)) and any(
+            isinstance(e, ast.Name) and e.id == name for e in node.elts
+        ):
+            if not _read_as_array(module, fn, node):
+                return f"kept in a tuple or list at line {node.lineno}"
+        elif isinstance(node, ast.For) and name in _names_in(node.iter):
+            return f"whose rows the loop at line {node.lineno} reads as views"
+        elif _passed_to_helper(module, node, name):
+            return f"passed to the helper `{node.func.id}` at line {node.lineno}, which may return it"  # type: ignore[attr-defined]
+    return None
+
+
+def _is_fresh(module: Module, value: ast.expr) -> bool:
+    if isinstance(value, (ast.BinOp, ast.UnaryOp)):
+        return True
+    if isinstance(value, ast.IfExp):
+        return _is_fresh(module, value.body) and _is_fresh(module, value.orelse)
+    return (
+        isinstance(value, ast.Call)
+        and module.qualified_name(value.func) in FRESH_ARRAYS
+    )
+
+
+def _binds_without_assign(node: ast.AST, name: str) -> bool:
+    """``a, name = ...`` or ``for name in ...``: a binding that is not ``name = value``."""
+    targets: list[ast.expr] = []
+    if isinstance(node, ast.Assign):
+        targets = [t for t in node.targets if not isinstance(t, ast.Name)]
+    elif isinstance(node, ast.For):
+        targets = [node.target]
+    return any(
+        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+        for t in targets
+        for n in ast.walk(t)
+    )
+
+
+def _read_as_array(module: Module, fn: ast.FunctionDef, literal: ast.expr) -> bool:
+    """Is this list literal the argument of a call that copies it into a new array?"""
+    return any(
+        isinstance(node, ast.Call)
+        and literal in node.args
+        and module.qualified_name(node.func) in FRESH_ARRAYS
+        for node in walk_statements(fn.body)
+    )
+
+
+def _names_in(node: ast.expr) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _passed_to_helper(module: Module, node: ast.AST, name: str) -> bool:
+    """A call of a helper of the file with ``name`` as an argument, whose return
+    may be one of its parameters or a view of one (``def same(a): return a``)."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in module.functions
+    ):
+        return False
+    arguments = [*node.args, *(k.value for k in node.keywords)]
+    if not any(isinstance(a, ast.Name) and a.id == name for a in arguments):
+        return False
+    helper = module.functions[node.func.id]
+    params = {a.arg for a in helper.args.args}
+    return any(
+        isinstance(r, ast.Return)
+        and r.value is not None
+        and _returned_arrays(r.value) & params
+        for r in walk_statements(helper.body)
+    )
+
+
+def _returned_arrays(value: ast.expr) -> set[str]:
+    if isinstance(value, ast.Tuple):
+        return set().union(*(_arrays_of(e) for e in value.elts))
+    return _arrays_of(value)

@@ -32,6 +32,7 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "index_adjoint",
     "kron_adjoint_a",
     "kron_adjoint_b",
+    "index_update",
     "logsumexp",
     "matmul_adjoint_x",
     "matmul_adjoint_y",
@@ -465,6 +466,41 @@ def index_adjoint(g: Any, x: Any, index: Any) -> np.ndarray:
     out = np.zeros(np.shape(x), dtype=dtype)
     np.add.at(out, index, g)  # add.at, not +=: repeated integer indexes must accumulate
     return out
+
+
+def index_update(x: Any, index: Any, value: Any) -> np.ndarray:
+    """``y[index] = value`` as a new array: a copy of ``x`` with ``value`` written at
+    ``index`` (generated code never writes into an array another name may hold).
+
+    Refuses what would make the adjoint of the write wrong: a float written into
+    an integer array (numpy truncates it), and an index array that names one
+    entry twice (numpy keeps the last write, which the adjoint cannot tell)."""
+    out = np.array(x)
+    if np.issubdtype(np.asarray(value).dtype, np.inexact) and not np.issubdtype(
+        out.dtype, np.inexact
+    ):
+        raise TypeError(
+            f"writing a float into an array of {out.dtype} truncates it; "
+            "build the array as floats (np.zeros(n), np.array([1.0, 2.0]))"
+        )
+    if not _is_basic_index(index):
+        count = np.zeros(out.shape, dtype=np.int64)
+        np.add.at(count, index, 1)
+        if (count > 1).any():
+            raise ValueError(
+                "the index of this write names an entry twice; write each entry once"
+            )
+    out[index] = value
+    return out
+
+
+def _is_basic_index(index: Any) -> bool:
+    """Integers, slices, None and ...: no entry can be named twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(
+        p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice))
+        for p in parts
+    )
 
 
 def concatenate_part(

@@ -577,11 +577,6 @@ def test_failed_recompile_of_one_file_keeps_the_other_outputs(
     "name, hint",
     [
         (
-            "not_in_if.py",
-            "swap what it chooses between: `if x > 0.0:` with the `else:` part first, "
-            "or write the opposite comparison `x <= 0.0`",
-        ),
-        (
             "invert_mask.py",
             "`np.where(x > 0.0, b, a)` for `np.where(~(x > 0.0), a, b)`, "
             "or write the opposite comparison `x <= 0.0`",
@@ -589,6 +584,6 @@ def test_failed_recompile_of_one_file_keeps_the_other_outputs(
     ],
 )
 def test_negation_hint_fits_the_condition(name, hint, tmp_path, capsys):
-    """numpy's logical_not has no derivative rule: the hint rewrites without it."""
+    """``~mask`` has no derivative rule: the hint rewrites without it."""
     rc, _out, err = compile_cli(capsys, str(CORPUS_DIR / name), "-o", str(tmp_path))
     assert rc == 2 and hint in err, err

@@ -28,6 +28,8 @@ The package is split along the pass's jobs, one module each:
 * ``statements``: assignments and the single-assignment versions of names;
 * ``joins``: ``if`` blocks and the merge names after them (SSA joins);
 * ``loops``: loops and the names they carry from one trip to the next;
+* ``conditions``: ``not``/``and``/``or`` and chained comparisons, short-circuiting;
+* ``comprehensions``: comprehensions with a known trip count, unrolled; ``sum``;
 * ``numbers``: which values are Python numbers, and constant folding;
 * ``scope``: the immutable scope passed down, and the block being written;
 * ``blocks``: small facts about lowered blocks (does a path break out?);

@@ -10,13 +10,17 @@ from .scope import Block
 
 
 def assigned_names(stmts: list[ast.stmt]) -> list[str]:
-    """User names a block assigns (loop variables included), in order of appearance."""
-    names = [
-        n.id
-        for stmt in stmts
-        for n in ast.walk(stmt)
-        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    ]
+    """User names a block assigns (loop variables included), in order of appearance;
+    a write ``y[i] = v`` assigns ``y`` (it makes a new value of ``y``)."""
+    names = []
+    for stmt in stmts:
+        for n in ast.walk(stmt):
+            if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store):
+                n = n.value
+                if isinstance(n, ast.Name):
+                    names.append(n.id)
+            elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                names.append(n.id)
     return list(dict.fromkeys(names))
 
 

@@ -22,6 +22,8 @@ from .scope import Scope, Value
 from .signature import parameter_names
 
 BUILTINS = {"abs", "max", "min", "len"}
+# np.array(v) and np.asarray(v): the array numpy makes of a list of values
+ARRAY_CONSTRUCTORS = ("numpy.array", "numpy.asarray")
 
 
 class Calls:
@@ -42,6 +44,13 @@ class Calls:
             if func.id in self.module.variables:  # rebound: which one runs is unknown
                 raise self.module_variable(func)
             return self.inline(node, self.module.functions[func.id], scope, name)
+        if (
+            isinstance(func, ast.Name)
+            and func.id == "sum"
+            and func.id not in self.block.env
+            and func.id not in self.module.imports
+        ):
+            return self.builtin_sum(node, scope, name)
         qualified = self.module.qualified_name(func)
         if (
             qualified is None
@@ -50,12 +59,29 @@ class Calls:
             and func.id not in self.block.env
         ):
             qualified = f"builtins.{func.id}"
+        if qualified in ARRAY_CONSTRUCTORS:
+            return self.array_call(node, qualified, scope, name)
         if qualified is not None:
             if qualified not in FUNCTIONS:
                 raise unknown_function(func, qualified, self.module.location(node))
             library = qualified.split(".")[0]
             return self.call(node, FUNCTIONS[qualified], None, scope, name, library)
         return self.method_call(node, scope, name)
+
+    def array_call(
+        self, node: ast.Call, qualified: str, scope: Scope, name: str | None
+    ) -> Atom:
+        """``np.array([a, b])``: the elements stacked (``a_bar = n_bar[0]``);
+        ``np.array(x)`` of an array is ``x`` (a copy, and adgen never writes in place).
+        """
+        spelled = ast.unparse(node.func)
+        if len(node.args) != 1 or node.keywords:
+            self.fail(
+                node,
+                f"{spelled} takes one argument here (no dtype or other keywords)",
+                f"write {spelled}([a, b, c]), and convert dtypes outside the function",
+            )
+        return self.array_operand(node.args[0], scope, name)
 
     def method_call(self, node: ast.Call, scope: Scope, name: str | None) -> Atom:
         """``x.sum(0)``; or the refusal of a call that resolves to nothing known."""
@@ -130,7 +156,7 @@ class Calls:
             (
                 Const(prim.none_means[o])
                 if _is_none(given[o]) and o in prim.none_means
-                else self.atom(given[o], scope)
+                else self.array_operand(given[o], scope)
             )
             for o in prim.operands
         ]
@@ -154,10 +180,11 @@ class Calls:
             return [self.atom(a, scope) for a in args], {}
         if prim.name == "einsum":
             return self.einsum_arguments(node, args, scope)
-        if not args or not isinstance(args[0], (ast.List, ast.Tuple)) or len(args) > 2:
+        arrays = self.expr(args[0], scope) if args else None
+        if not isinstance(arrays, tuple) or len(args) > 2:
             self.fail(
                 node,
-                f"np.{prim.name} needs a literal list of arrays",
+                f"np.{prim.name} needs a list of arrays (a literal, or a name bound to one)",
                 f"write np.{prim.name}([a, b], axis=0)",
             )
         signature = Signature(
@@ -165,7 +192,7 @@ class Calls:
         )
         given = bind_arguments(self.module, node, signature, args)
         axis = self.static_param("axis", given["axis"], scope) if "axis" in given else 0
-        return [self.atom(e, scope) for e in args[0].elts], {"axis": axis}
+        return [self.as_array(v) for v in arrays], {"axis": axis}
 
     def einsum_arguments(
         self, node: ast.Call, args: list[ast.expr], scope: Scope

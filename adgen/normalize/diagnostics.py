@@ -1,5 +1,6 @@
 """The wording of normalize's refusals that need some reading of the source:
-an unknown function (did you mean...?), a negation, a container of parameters."""
+an unknown function (did you mean...?), a bitwise negation, a container of parameters.
+"""
 
 from __future__ import annotations
 
@@ -53,14 +54,11 @@ def op_symbol(node: ast.BinOp | ast.AugAssign) -> str:
 
 
 def negation_hint(node: ast.UnaryOp) -> str:
-    """What to write instead of ``not c`` / ``~c``: numpy's logical_not has no rule,
-    but a negation is never needed: swap what the condition chooses between, or,
-    for a comparison, write the opposite one."""
+    """What to write instead of ``~c``: ``~`` has no rule, but a negation is never
+    needed: swap what np.where chooses between, or, for a comparison, write the
+    opposite one."""
     negated = ast.unparse(node.operand)
-    if isinstance(node.op, ast.Not):
-        swap = f"test `{negated}` itself and swap what it chooses between: `if {negated}:` with the `else:` part first"
-    else:
-        swap = f"swap np.where's last two arguments: `np.where({negated}, b, a)` for `np.where(~({negated}), a, b)`"
+    swap = f"swap np.where's last two arguments: `np.where({negated}, b, a)` for `np.where(~({negated}), a, b)`"
     test = node.operand
     if isinstance(test, ast.Compare) and len(test.ops) == 1:
         flipped = ast.Compare(

@@ -118,9 +118,36 @@ class Expressions:
         )
 
     def expr_Tuple(self, node: ast.Tuple, scope: Scope, name: str | None) -> Value:
-        return tuple(self.atom(e, scope) for e in node.elts)
+        """A tuple or list literal: a tuple of values (nested literals nested), an
+        array only where numpy makes one of it (``as_array``)."""
+        return tuple(
+            (
+                self.expr(e, scope)
+                if isinstance(e, (ast.Tuple, ast.List))
+                else self.atom(e, scope)
+            )
+            for e in node.elts
+        )
 
     expr_List = expr_Tuple
+
+    def as_array(self, value: Value, name: str | None = None) -> Atom:
+        """The array numpy makes of a (nested) sequence of values: ``np.stack`` of its
+        elements, a list constant where every element is a number."""
+        if not isinstance(value, tuple):
+            return value
+        if not value:
+            return Const([])
+        elements = [self.as_array(v) for v in value]
+        if all(isinstance(e, Const) for e in elements):
+            return Const([e.value for e in elements])
+        return self.emit("stack", tuple(elements), {"axis": 0}, name)
+
+    def array_operand(
+        self, node: ast.expr, scope: Scope, name: str | None = None
+    ) -> Atom:
+        """An operand numpy reads as an array: a list of values is stacked."""
+        return self.as_array(self.expr(node, scope, name), name)
 
     def expr_BinOp(self, node: ast.BinOp, scope: Scope, name: str | None) -> Value:
         if type(node.op) not in BINARY_OPS:
@@ -140,12 +167,24 @@ class Expressions:
         scope: Scope,
         name: str | None,
     ) -> Atom:
-        operands = (self.atom(left, scope), self.atom(right, scope))
-        return self.emit(prim, operands, {}, name)
+        operands = [self.expr(left, scope), self.expr(right, scope)]
+        for k, (node, other) in enumerate(((left, operands[1]), (right, operands[0]))):
+            if isinstance(operands[k], tuple):
+                if isinstance(other, tuple) or self.is_number(other):
+                    self.fail(  # Python's list arithmetic: [a] * 2 repeats the list
+                        node,
+                        f"`{ast.unparse(node)}` is a tuple or list of values here, and "
+                        "Python's list arithmetic is not numpy's (`[a, b] * 2` repeats the list)",
+                        f"make it an array: np.array({ast.unparse(node)})",
+                    )
+                operands[k] = self.as_array(operands[k])  # list + array: numpy's
+        return self.emit(prim, tuple(operands), {}, name)
 
     def expr_UnaryOp(self, node: ast.UnaryOp, scope: Scope, name: str | None) -> Value:
+        if isinstance(node.op, ast.Not):
+            return self.negation(node, scope, name)
         if not isinstance(node.op, (ast.UAdd, ast.USub)):
-            self.fail(node, "`not` and `~` are not supported", negation_hint(node))
+            self.fail(node, "`~` is not supported", negation_hint(node))
         operand = self.atom(node.operand, scope)
         if isinstance(node.op, ast.UAdd):
             return operand
@@ -162,14 +201,17 @@ class Expressions:
         return self.emit("neg", (operand,), {}, name)
 
     def expr_Compare(self, node: ast.Compare, scope: Scope, name: str | None) -> Value:
-        if len(node.ops) != 1 or type(node.ops[0]) not in COMPARISONS:
-            self.fail(
-                node,
-                "only single comparisons (<, <=, >, >=, ==, !=) are supported",
-                "split a < b < c into two",
-            )
-        op = COMPARISONS[type(node.ops[0])]
-        return self.binary(op, node.left, node.comparators[0], scope, name)
+        for op in node.ops:
+            if type(op) not in COMPARISONS:
+                self.fail(
+                    node,
+                    "only the comparisons <, <=, >, >=, ==, != are supported",
+                    "compare numbers or arrays (`in` and `is` have no meaning here)",
+                )
+        ops = [COMPARISONS[type(op)] for op in node.ops]
+        if len(ops) > 1:
+            return self.comparison_chain(node, ops, scope, name)
+        return self.binary(ops[0], node.left, node.comparators[0], scope, name)
 
     def expr_Subscript(
         self, node: ast.Subscript, scope: Scope, name: str | None
@@ -184,19 +226,35 @@ class Expressions:
                 CONTAINER_HINT,
             )
         base = self.expr(node.value, scope)
-        if isinstance(
-            base, tuple
-        ):  # indexing a tuple literal, e.g. x.shape[0] after unpacking
-            index = self.static(node.slice, "an index", scope)
-            if isinstance(index, int):
+        if isinstance(base, tuple):  # a tuple or list of values: v[0], v[1:]
+            index = self.constant_index(node.slice, scope)
+            if isinstance(index, (int, slice)):
                 return base[index]
-            self.fail(
-                node.slice,
-                "a tuple can only be indexed by an integer constant",
-                "use an integer",
-            )
+            base = self.as_array(base)  # v[i]: the element of the array numpy makes
         index = self.static_param("index", node.slice, scope)
         return self.emit("getitem", (base,), {"index": index}, name)
+
+    def constant_index(self, node: ast.expr, scope: Scope) -> object:
+        """An integer or a slice of integers known when compiling, else None."""
+        if isinstance(node, ast.Slice):
+            parts = [node.lower, node.upper, node.step]
+            values = [
+                None if p is None else self.constant_index(p, scope) for p in parts
+            ]
+            known = all(
+                isinstance(v, int) or p is None
+                for v, p in zip(values, parts, strict=True)
+            )
+            return slice(*values) if known else None
+        value = self.static_ast(node, scope)
+        arithmetic = (ast.Constant, ast.BinOp, ast.UnaryOp, ast.operator, ast.unaryop)
+        if not all(isinstance(n, arithmetic) for n in ast.walk(value)):
+            return None
+        try:  # `n // 2` with n a constant: numbers and operators only, no names
+            index = eval(compile(ast.Expression(value), "<index>", "eval"), {})
+        except (ArithmeticError, TypeError, ValueError):
+            return None
+        return index if isinstance(index, int) else None
 
     def expr_Attribute(
         self, node: ast.Attribute, scope: Scope, name: str | None

@@ -20,7 +20,7 @@ class Joins:
     def stmt_if(self, stmt: ast.If, scope: Scope) -> None:
         origin = self.header_origin(stmt, scope.helper)
         self.origin = origin
-        cond = self.atom(stmt.test, scope)
+        cond = self.condition(stmt.test, scope)
         then = self.lower_block(stmt.body, scope)
         orelse = self.lower_block(stmt.orelse, scope)
         self.join(cond, then, orelse, origin, scope)
@@ -28,7 +28,7 @@ class Joins:
     def expr_IfExp(self, node: ast.IfExp, scope: Scope, name: str | None) -> Value:
         """``a if c else b``: an ``If`` whose branches compute one value each."""
         origin = self.origin
-        cond = self.atom(node.test, scope)
+        cond = self.condition(node.test, scope)
         key = f"<{name or 'value'} if>"
         then = self.block_of(
             lambda: self.set_env(key, lambda: self.expr(node.body, scope, name))

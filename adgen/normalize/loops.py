@@ -87,7 +87,7 @@ class Loops:
         test_block: list[Stmt] = []
         if test is not None:
             tested = self.block_of(
-                lambda: self.set_env("<test>", lambda: self.atom(test, scope))
+                lambda: self.set_env("<test>", lambda: self.condition(test, scope))
             )
             test_block, cond = tested.eqns, tested.env["<test>"]
         inner = scope.in_loop(context)

@@ -19,6 +19,8 @@ from ..primitives import PRIMITIVES
 from ..shapes import declared_shape, is_python_number
 from .aliases import Aliases
 from .calls import Calls
+from .comprehensions import Comprehensions
+from .conditions import Conditions
 from .expressions import Expressions
 from .joins import Joins
 from .loops import Loops
@@ -36,7 +38,17 @@ def normalize(
     return Lowerer(module, fn).run(wrt)
 
 
-class Lowerer(Statements, Joins, Loops, Aliases, Calls, Expressions, Statics):
+class Lowerer(
+    Statements,
+    Joins,
+    Loops,
+    Aliases,
+    Calls,
+    Comprehensions,
+    Conditions,
+    Expressions,
+    Statics,
+):
     def __init__(self, module: Module, fn: ast.FunctionDef):
         self.module = module
         self.fn = fn

@@ -46,6 +46,13 @@ class Statements:
         }.get(type(stmt))
         if structured is not None:
             structured(stmt, scope)
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Subscript):
+            op = BINARY_OPS[type(stmt.op)]  # y[i] += v is y[i] = y[i] + v
+            self.write(
+                stmt.target,
+                self.binary(op, stmt.target, stmt.value, scope, None),
+                scope,
+            )
         elif isinstance(stmt, ast.AugAssign):
             self.refuse_shared_update(stmt, scope)
             op, target = BINARY_OPS[type(stmt.op)], stmt.target
@@ -69,7 +76,27 @@ class Statements:
         else:
             value = self.expr(stmt.value, scope, hint)  # type: ignore[arg-type]
         for target in targets:
-            self.bind(target, value)
+            if isinstance(target, ast.Subscript):
+                self.write(target, value, scope)
+            else:
+                self.bind(target, value)
+
+    def write(self, target: ast.Subscript, value: Value, scope: Scope) -> None:
+        """``y[i] = v``: a new value of ``y``, ``y_2 = index_update(y, np.s_[i], v)``
+        (check.py has made sure no other name sees ``y``'s array)."""
+        name = target.value.id  # type: ignore[attr-defined]
+        array = self.expr(target.value, scope)
+        if isinstance(array, tuple) or self.is_number(array):
+            self.fail(
+                target,
+                f"`{name}` is not an array here: only arrays take writes",
+                f"build it as an array first: `{name} = np.zeros(n)`",
+            )
+        index = self.static_param("index", target.slice, scope)
+        operands = (array, self.as_array(value))
+        self.bind(
+            target.value, self.emit("index_update", operands, {"index": index}, name)
+        )
 
     def pairs(
         self, targets: ast.Tuple, values: ast.Tuple

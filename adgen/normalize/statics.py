@@ -2,13 +2,15 @@
 
 A literal becomes its Python value; an index or a shape may be an expression
 over inactive names (``x[i]``, ``x.reshape(n, 2)``), kept as an AST whose
-names are renamed to their current versions.
+names are renamed to their current versions; a call inside it
+(``x[len(x) - 1]``) is computed by an equation of its own first.
 """
 
 from __future__ import annotations
 
 import ast
 import copy
+import operator
 from typing import Any
 
 from ..errors import UnresolvedName, UnsupportedSyntax
@@ -53,13 +55,22 @@ class Statics:
         """An expression over inactive names (an index, a shape), with names renamed."""
         node = copy.deepcopy(node)
         for sub in ast.walk(node):
-            if isinstance(sub, (ast.Call, ast.Lambda)):
+            if isinstance(sub, ast.Lambda):
                 self.fail(
                     sub,
-                    "calls are not supported inside an index or shape",
+                    "a lambda is not supported inside an index or shape",
                     "compute the value in its own statement first",
                 )
         return _RenameStatic(self, scope).visit(node)
+
+
+_INTEGER_ARITHMETIC = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+}
 
 
 class _RenameStatic(ast.NodeTransformer):
@@ -78,6 +89,26 @@ class _RenameStatic(ast.NodeTransformer):
         if node.id == "None":
             return ast.Constant(None)
         raise UnresolvedName(f"name `{node.id}` is not defined", module.location(node))
+
+    def visit_BinOp(self, node: ast.BinOp) -> ast.expr:
+        """``i + 1`` with ``i`` a known integer (a comprehension's): the integer."""
+        node = self.generic_visit(node)  # type: ignore[assignment]
+        fold = _INTEGER_ARITHMETIC.get(type(node.op))
+        left, right = node.left, node.right
+        if (
+            fold is not None
+            and isinstance(left, ast.Constant)
+            and isinstance(right, ast.Constant)
+            and type(left.value) is int
+            and type(right.value) is int
+            and (right.value != 0 or isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)))
+        ):
+            return ast.Constant(fold(left.value, right.value))
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.expr:
+        """``x[len(x) - 1]``: the call is computed first, the index reads its value."""
+        return _atom_ast(self.lowerer.atom(node, self.scope))
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
         qualified = self.lowerer.module.qualified_name(node)

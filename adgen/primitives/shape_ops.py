@@ -111,6 +111,29 @@ register(
     )
 )
 
+
+def _written_part(g: E, ans: E, i: int, xs: Any, ctx: RuleContext) -> E:
+    """``y_2 = index_update(y, np.s_[i], v)``: ``y_bar`` is ``y_2_bar`` with the
+    written entries zeroed, ``v_bar`` the written entries (summed where ``v``
+    was broadcast)."""
+    index = np.s_.expr()[ctx.index]
+    if i == 0:
+        return runtime.index_update(g, index, 0.0)
+    return runtime.unbroadcast(g[ctx.index], xs[1])
+
+
+# y[i] = v (normalize/statements.py): a new array, the old one and the value as operands
+register(
+    Primitive(
+        "index_update",
+        lambda x, v, index: runtime.index_update(x, np.s_.expr()[index], v),
+        ("*",),
+        {"index": None},
+        vjp=(_written_part,),
+        tangent="linear",
+    )
+)
+
 # A function with a user's rule (custom.py, @adgen.defvjp in the model): the rule
 # spells its value, its adjoints (its own return expression, names replaced;
 # None: no gradient) and its tangents.
@@ -141,6 +164,19 @@ register(
     Primitive("size", lambda x: np.size(x), calls=("numpy.size",), attributes=("size",))
 )
 register(Primitive("len", lambda x: E(builtin("len")).call(x), calls=("builtins.len",)))
+
+# The truth values of conditions: ``not c``, ``a and b`` (normalize/conditions.py
+# lowers a right operand that may fail into a branch, so these short-circuit).
+# A condition carries no derivative, so none has a rule.
+register(Primitive("not_", lambda x: E(ast.UnaryOp(ast.Not(), x.node))))
+for _name, _op in (("and_", ast.And), ("or_", ast.Or)):
+    register(
+        Primitive(
+            _name,
+            lambda x, y, _op=_op: E(ast.BoolOp(_op(), [x.node, y.node])),
+            ("x", "y"),
+        )
+    )
 register(
     Primitive(
         "zeros",

@@ -1,4 +1,4 @@
-# expect: UnsupportedSyntax 6:9 | `and`/`or` are not supported
+# expect: UnsupportedSyntax 6:9 | gives one of its operands, not a truth value
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: UnsupportedSyntax 6:19 | np.concatenate needs a literal list of arrays
+# expect: UnsupportedSyntax 6:19 | np.concatenate needs a list of arrays (a literal, or a name bound to one)
 import numpy as np
 
 

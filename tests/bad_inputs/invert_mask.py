@@ -1,4 +1,4 @@
-# expect: UnsupportedSyntax 7:21 | `not` and `~` are not supported
+# expect: UnsupportedSyntax 7:21 | `~` is not supported
 # not: logical_not
 import numpy as np
 

@@ -1,4 +1,4 @@
-# expect: MutationNotSupported 6:5 | writing into an array element is not supported
+# expect: MutationNotSupported 6:5 | `x[0] = ...` writes into `x`, a parameter (the caller's array)
 import numpy as np
 
 

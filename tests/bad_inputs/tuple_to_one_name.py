@@ -1,10 +1,10 @@
-# expect: UnsupportedSyntax 7:19 | a tuple cannot be used as a number or array
+# expect: UnsupportedSyntax 7:12 | is a tuple or list of values here, and Python's list arithmetic is not numpy's
 import numpy as np
 
 
 def f(x):
     y = _pair(x)
-    return np.sum(y)
+    return y * 2
 
 
 def _pair(x):

@@ -505,3 +505,9 @@ def so_cross(x, y):
 
 def so_kron(x, y):
     return np.sum(np.kron(x * y, x) ** 2)
+
+
+def so_index_update(x, y):
+    z = x * 1.0
+    z[0] = y[1] * x[0]
+    return np.sum(z**2)
