@@ -72,13 +72,18 @@ for name, args in calls.items():
     args = [np.array(a) if isinstance(a, list) else a for a in args]
     grads = getattr(module, "grad_" + name)(*args)
     out[name] = [np.asarray(g).tolist() for g in grads]
+for name, (args, dots) in json.loads(sys.argv[3]).items():
+    args = [np.array(a) if isinstance(a, list) else a for a in args]
+    dots = [np.array(d) if isinstance(d, list) else d for d in dots]
+    out["jvp_" + name] = float(getattr(module, "jvp_" + name)(*args, *dots)[1])
 print(json.dumps(out))
 """
 
 
-def _run_without_adgen(generated, calls):
+def _run_without_adgen(generated, calls, tangents=None):
+    arguments = [json.dumps(calls), json.dumps(tangents or {})]
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(generated), json.dumps(calls)],
+        [sys.executable, "-c", CHILD, str(generated), *arguments],
         capture_output=True,
         text=True,
         check=False,
@@ -116,15 +121,33 @@ def test_standalone_files_run_without_adgen(tmp_path):
     model = tmp_path / "many.py"
     model.write_text(MODELS, encoding="utf-8")
     out = tmp_path / "gen"
-    assert main(["compile", str(model), "-o", str(out), "--standalone"]) == 0
+    argv = ["compile", str(model), "-o", str(out), "--standalone", "--mode", "both"]
+    assert main(argv) == 0
     text = (out / "many_grad.py").read_text(encoding="utf-8")
     assert "import adgen" not in text and "from adgen" not in text
     assert "warn_if_stale" not in text  # the staleness check would need adgen
     assert "def unbroadcast(g: Any, like: Any) -> Any:" in text  # copied, as written
+    directions = {  # forward mode: one tangent per parameter, plain floats and lists
+        n: (_as_json(a), [np.ones_like(np.asarray(v, dtype=float)).tolist() for v in a])
+        for n, (a, _) in POINTS.items()
+        if n != "loop"  # an int parameter: its tangent is no float direction
+    }
     got = _run_without_adgen(
-        out / "many_grad.py", {n: _as_json(a) for n, (a, _) in POINTS.items()}
+        out / "many_grad.py",
+        {n: _as_json(a) for n, (a, _) in POINTS.items()},
+        directions,
     )
     functions = _load(model)
+    for name, (args, dots) in directions.items():  # d/dt f(args + t * dots) at 0
+        f, eps = getattr(functions, name), 1e-6
+        up = [
+            np.asarray(a) + eps * np.asarray(d) for a, d in zip(args, dots, strict=True)
+        ]
+        down = [
+            np.asarray(a) - eps * np.asarray(d) for a, d in zip(args, dots, strict=True)
+        ]
+        expected = (f(*up) - f(*down)) / (2 * eps)
+        assert np.isclose(got["jvp_" + name], expected, atol=1e-6), name
     for name, (args, wrt) in POINTS.items():
         f = getattr(functions, name)
         for position, index in enumerate(wrt):
