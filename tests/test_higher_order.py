@@ -511,10 +511,6 @@ SECOND_ORDER_GAPS = {
     "concatenate": "`concatenate_part`",  # takes a list
     "index_update": "`index_update`",  # y[i] = v: the write helper has no rule yet
 }
-# Second derivatives that fail at run time (never with a value): found when the
-# merge of issue 15's branches let the outer product's matrix gradient code
-# (np.reshape(g @ np.ravel(y), np.shape(x))) be read back; to fix next.
-SECOND_ORDER_BROKEN = {"outer": "not aligned"}
 # Primitives autograd has no rule for (cbrt, flip, softmax, log_softmax), or whose second derivative it
 # gets wrong (its Hessian of so_tile differs from finite differences of its own
 # gradient): their Hessians are checked against central differences of adgen's
@@ -541,10 +537,6 @@ def test_second_order_of_each_primitive(primitive):
     reverse) against autograd; the known gaps refused with a located error."""
     f = getattr(so, f"so_{primitive}")
     x, y = POSITIVE
-    if primitive in SECOND_ORDER_BROKEN:
-        with pytest.raises(ValueError, match=SECOND_ORDER_BROKEN[primitive]):
-            adgen.hessian(f, wrt=(0, 1))(x, y)
-        pytest.xfail(f"known second-order bug: {SECOND_ORDER_BROKEN[primitive]}")
     if primitive in SECOND_ORDER_GAPS:
         located = rf"\(gradient of so_{primitive}\):\d+:\d+: error: .*"
         with pytest.raises(AdgenError, match=located + SECOND_ORDER_GAPS[primitive]):
