@@ -81,10 +81,14 @@ def run(
     wrt: list[str] | None = None,
     origin: Provenance | None = None,
     mode: str = "reverse",
+    has_aux: bool = False,
 ) -> Stages:
-    """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``.
+    """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``;
+    ``has_aux``: the functions return ``(loss, aux)`` (as ``@adgen.has_aux``).
     The passes recurse as deep as the model nests: they run on a deep stack."""
-    return with_compiler_stack(lambda: _run(source, functions, wrt, origin, mode))
+    return with_compiler_stack(
+        lambda: _run(source, functions, wrt, origin, mode, has_aux)
+    )
 
 
 def _run(
@@ -93,6 +97,7 @@ def _run(
     wrt: list[str] | None,
     origin: Provenance | None,
     mode: str,
+    has_aux: bool = False,
 ) -> Stages:
     module = read_rules(parse_module(source))
     stages = Stages(module)
@@ -103,7 +108,7 @@ def _run(
             check_sizes(module, fn)
     for fn in selected:
         with located_overflow(module, fn):
-            normal = normalize(module, fn, wrt)
+            normal = normalize(module, fn, wrt, has_aux)
             check_blocks(source, normal)
             assert_normal_form(normal)
             graph = build_graph(normal)
@@ -131,6 +136,7 @@ def compile_source(
     functions: list[str] | None = None,
     wrt: list[str] | None = None,
     mode: str = "reverse",
+    has_aux: bool = False,
 ) -> str:
     """The generated module for ``source``, black-formatted: the runtime API's
     in-memory compile; for one function its header names ``adgen.source`` (not a command that
@@ -139,7 +145,7 @@ def compile_source(
         f"adgen.source({functions[0]})" if functions and len(functions) == 1 else ""
     )
     origin = Provenance(source.path, source_hash(source.text), command=command)
-    return run(source, functions, wrt, origin, mode).formatted
+    return run(source, functions, wrt, origin, mode, has_aux).formatted
 
 
 def source_hash(text: str) -> str:

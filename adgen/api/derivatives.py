@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import NonScalarOutput, NotSupportedYet
+from ..errors import BadWrt, NonScalarOutput, NotSupportedYet
 from ..runtime import numpy_floats
 from .arrays import basis, block, unwrap, zeros_like
 from .cache import compiled, compiled_text, gradient_model_of, tangent_model_of
 from .forward_mode import jvp
-from .parameters import Wrt, positions, splitter, wrt_names
+from .parameters import Wrt, positions, splitter, wants_aux, wrt_names
 from .reverse_mode import vjp
 
 
@@ -36,7 +36,7 @@ def jacobian(
     ``mode="reverse"``: one pullback per output entry (best for few outputs);
     ``mode="forward"``: one ``jvp`` per parameter entry (best for few inputs).
     """
-    names, single = wrt_names(f, wrt)
+    names, single = no_aux(f, wrt, "jacobian")
     where = positions(f, names)
     if mode == "reverse":
         primal_and_pullback = vjp(f, tuple(names))
@@ -75,7 +75,7 @@ def hvp(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
     """``hvp(f, wrt)(*args, *vectors)``: the Hessian of scalar ``f`` times the vectors
     (one per ``wrt`` parameter, of its shape), as forward mode of adgen's gradient code.
     """
-    names, single = wrt_names(f, wrt)
+    names, single = no_aux(f, wrt, "hvp")
     try:
         model = gradient_model_of(f, names)
     except NotSupportedYet:  # a gradient with stacks (loops): reverse-over-forward
@@ -126,7 +126,7 @@ def hessian(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
     """``hessian(f, wrt)(*args)``: second derivatives of scalar ``f``, of shape
     ``arg.shape + arg.shape``; for a tuple ``wrt``, rows ``H[i][j]`` of shape
     ``arg_i.shape + arg_j.shape``. One Hessian-vector product per parameter entry."""
-    names, single = wrt_names(f, wrt)
+    names, single = no_aux(f, wrt, "hessian")
     where = positions(f, names)
     product = hvp(f, tuple(names))
 
@@ -140,6 +140,16 @@ def hessian(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
 
     hessian_at.__name__ = f"hessian_{f.__name__}"
     return hessian_at
+
+
+def no_aux(f: Callable, wrt: Wrt | None, what: str) -> tuple[list[str], bool]:
+    """``wrt_names``, refusing a function marked ``@adgen.has_aux``."""
+    if wants_aux(f, None):
+        raise BadWrt(
+            f"`{f.__name__}` returns (loss, aux) (@adgen.has_aux): adgen.{what} does not take aux",
+            hint="differentiate a function that returns only the value",
+        )
+    return wrt_names(f, wrt)
 
 
 def _output_check(f: Callable, names: list[str]) -> Callable[..., None]:

@@ -41,6 +41,12 @@ def wrt_names(f: Callable, wrt: Wrt | None) -> tuple[list[str], bool]:
     return names, single
 
 
+def wants_aux(f: Callable, has_aux: bool | None) -> bool:
+    """Whether ``f`` returns ``(loss, aux)``: ``has_aux=True``, or ``@adgen.has_aux``
+    (which the compiler reads too, so it cannot be turned off at the call)."""
+    return bool(has_aux) or getattr(f, "__adgen_has_aux__", False)
+
+
 def positions(f: Callable, names: list[str]) -> list[int]:
     """Where each of ``names`` is among ``f``'s parameters."""
     params = list(inspect.signature(f).parameters)

@@ -21,13 +21,19 @@ from collections.abc import Callable
 from typing import Any
 
 from ..bindings import module_variable_hint
-from ..errors import SourceFile, SourceUnavailable, UnresolvedName
+from ..errors import BadWrt, SourceFile, SourceUnavailable, UnresolvedName
 from ..limits import with_compiler_stack
 from ..parse import Module, parse_module
 
 
 def function_text(f: Callable) -> tuple[str, str]:
     """The text of the file that defines ``f``, as it is now on disk (or in a notebook cell)."""
+    if hasattr(f, "__adgen_aux_gradient_of__"):
+        raise BadWrt(
+            f"`{f.__name__}` returns (gradient, aux): adgen cannot differentiate it again",
+            hint="differentiate a function without aux, e.g. adgen.grad(adgen.grad(g)) "
+            "where g returns only the loss",
+        )
     path = inspect.getsourcefile(f) or f"<{f.__name__}>"
     # an edited and reloaded module must not reuse stale text
     linecache.checkcache(path)

@@ -17,6 +17,7 @@ from ..bindings import module_variable_hint, module_variable_message
 from ..errors import UnresolvedName, UnsupportedSyntax
 from ..ir import Atom, Const
 from ..primitives import ATTRIBUTES, CONSTANTS
+from ..structures import Record
 from .diagnostics import (
     CONTAINER_HINT,
     indexed_by_string,
@@ -65,7 +66,8 @@ class Expressions:
         if isinstance(value, tuple):
             self.fail(
                 node,
-                "a tuple cannot be used as a number or array",
+                f"a {'dict' if isinstance(value, Record) else 'tuple'} cannot be used "
+                "as a number or array",
                 "unpack it (a, b = ...), or join the values with np.stack([...])",
             )
         return value
@@ -118,9 +120,29 @@ class Expressions:
         )
 
     def expr_Tuple(self, node: ast.Tuple, scope: Scope, name: str | None) -> Value:
+        return tuple(self.element(e, scope) for e in node.elts)
+
+    def expr_List(self, node: ast.List, scope: Scope, name: str | None) -> Value:
         return tuple(self.atom(e, scope) for e in node.elts)
 
-    expr_List = expr_Tuple
+    def element(self, node: ast.expr, scope: Scope) -> Value:
+        """An element of a tuple or dict literal: an atom, or a literal nested in it."""
+        if isinstance(node, (ast.Tuple, ast.Dict)):
+            return self.expr(node, scope)
+        return self.atom(node, scope)
+
+    def expr_Dict(self, node: ast.Dict, scope: Scope, name: str | None) -> Value:
+        """``{"W": W, "b": b}`` with string keys: a structure (aux, a helper's result)."""
+        if not all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys
+        ):
+            self.fail(
+                node,
+                "a dict needs string constant keys here",
+                'write {"W": W, "b": b}',
+            )
+        keys = tuple(k.value for k in node.keys)  # type: ignore[union-attr]
+        return Record(keys, tuple(self.element(v, scope) for v in node.values))
 
     def expr_BinOp(self, node: ast.BinOp, scope: Scope, name: str | None) -> Value:
         if type(node.op) not in BINARY_OPS:

@@ -17,6 +17,7 @@ from ..naming import Namer, identifiers
 from ..parse import Module, reachable_helpers
 from ..primitives import PRIMITIVES
 from ..shapes import declared_shape, is_python_number
+from ..structures import plain_structure
 from .aliases import Aliases
 from .calls import Calls
 from .expressions import Expressions
@@ -24,16 +25,20 @@ from .joins import Joins
 from .loops import Loops
 from .numbers import NUMBER_ARITHMETIC, fold
 from .scope import Block, Scope
-from .signature import declared_shapes, resolve_wrt
+from .signature import declared_has_aux, declared_shapes, resolve_wrt
 from .statements import Statements
 from .statics import Statics
 
 
 def normalize(
-    module: Module, fn: ast.FunctionDef, wrt: list[str] | None = None
+    module: Module,
+    fn: ast.FunctionDef,
+    wrt: list[str] | None = None,
+    has_aux: bool = False,
 ) -> Function:
-    """Turn the checked function ``fn`` into a flat list of equations."""
-    return Lowerer(module, fn).run(wrt)
+    """Turn the checked function ``fn`` into a flat list of equations; with
+    ``has_aux`` (or ``@adgen.has_aux``) it returns ``(output, aux)``."""
+    return Lowerer(module, fn).run(wrt, has_aux or declared_has_aux(module, fn))
 
 
 class Lowerer(Statements, Joins, Loops, Aliases, Calls, Expressions, Statics):
@@ -56,7 +61,7 @@ class Lowerer(Statements, Joins, Loops, Aliases, Calls, Expressions, Statics):
         self.numbers: set[str] = set()
         self.next_index = len(fn.args.args) + len(fn.args.posonlyargs) + 1
 
-    def run(self, wrt: list[str] | None) -> Function:
+    def run(self, wrt: list[str] | None, has_aux: bool = False) -> Function:
         params, numbers = [], []
         shapes = {}
         declared = declared_shapes(self.module, self.fn)
@@ -69,13 +74,7 @@ class Lowerer(Statements, Joins, Loops, Aliases, Calls, Expressions, Statics):
             if is_python_number(annotation):
                 numbers.append(name)
         self.numbers.update(numbers)
-        output = self.body(self.fn.body, Scope())
-        if isinstance(output, tuple):
-            self.fail(
-                self.fn,
-                "returning several values is not supported",
-                "return one scalar or array",
-            )
+        output, aux = self.split_aux(self.body(self.fn.body, Scope()), has_aux)
         return Function(
             name=self.fn.name,
             params=params,
@@ -85,7 +84,36 @@ class Lowerer(Statements, Joins, Loops, Aliases, Calls, Expressions, Statics):
             shapes=shapes,
             path=self.module.source.path,
             numbers=numbers,
+            has_aux=has_aux,
+            aux=aux,
         )
+
+    def split_aux(self, returned: Any, has_aux: bool) -> tuple[Atom, Any]:
+        """The output to differentiate, and with ``has_aux`` the aux passed through."""
+        if has_aux:
+            if not (isinstance(returned, tuple) and len(returned) == 2):
+                self.fail(
+                    self._return_statement(),
+                    f"`{self.fn.name}` has has_aux but does not return a pair (loss, aux)",
+                    "return the value to differentiate and the auxiliary data: `return loss, aux`",
+                )
+            returned, aux = returned[0], plain_structure(returned[1])
+        else:
+            aux = None
+        if isinstance(returned, tuple):
+            self.fail(
+                self._return_statement(),
+                "returning several values is not supported",
+                "return one scalar or array (e.g. a loss), or np.stack/np.concatenate "
+                "them; to return more beside the value to differentiate, `return loss, "
+                "aux` with has_aux=True (@adgen.has_aux)",
+            )
+        return returned, aux
+
+    def _return_statement(self) -> ast.AST:
+        """The last ``return`` of the function (not of a helper): where to point."""
+        found = [n for n in ast.walk(self.fn) if isinstance(n, ast.Return)]
+        return found[-1].value or found[-1] if found else self.fn
 
     def emit(
         self,

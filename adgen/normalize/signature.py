@@ -23,6 +23,11 @@ def declared_shapes(module: Module, fn: ast.FunctionDef) -> dict[str, ast.expr]:
     return {k.arg: k.value for k in deco.keywords}  # type: ignore[misc]
 
 
+def declared_has_aux(module: Module, fn: ast.FunctionDef) -> bool:
+    """Whether ``fn`` is marked ``@adgen.has_aux``: it returns ``(loss, aux)``."""
+    return "adgen.has_aux" in adgen_decorators(module, fn)
+
+
 def resolve_wrt(
     module: Module, fn: ast.FunctionDef, wrt: list[str] | None, params: list[str]
 ) -> list[str]:

@@ -1,0 +1,28 @@
+"""Models for tests/test_language.py: has_aux, defaults and keywords, written as
+JAX and autograd users write them.  Compiled by ``adgen compile`` and through
+the runtime API; each has a jax.numpy twin in the test for the reference."""
+
+import numpy as np
+
+import adgen
+
+
+@adgen.has_aux
+def tanh_loss(w, x):
+    y = np.tanh(x @ w)
+    return np.sum(y**2), {"y": y, "stats": (np.mean(y), 2.0)}
+
+
+def plain_loss(w, x):
+    """No decorator: has_aux comes from the call (adgen.grad(..., has_aux=True))."""
+    y = np.sin(w) * x
+    return np.sum(y * y), y
+
+
+@adgen.has_aux
+def looped(a: float, b: float):
+    """The aux is a value a loop computes, which the backward sweep pops back."""
+    s = a * b
+    for _ in range(3):
+        s = s * a + 1.0
+    return s / b, s

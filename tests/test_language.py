@@ -1,0 +1,130 @@
+"""JAX's and autograd's everyday Python in a model: ``has_aux``, through the CLI and
+the runtime API, in reverse and forward mode, checked against JAX (the reference:
+``jax.grad(..., has_aux=True)``) and against central finite differences."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import jax
+import jax.numpy as jnp
+import language_models as models
+import numpy as np
+import pytest
+from conftest import ROOT
+
+import adgen
+from adgen.cli import main
+from adgen.errors import AdgenError
+
+jax.config.update("jax_enable_x64", True)
+
+RNG = np.random.default_rng(7)
+W, X = RNG.normal(size=3), RNG.normal(size=(4, 3))
+
+
+def jax_tanh_loss(w, x):
+    y = jnp.tanh(x @ w)
+    return jnp.sum(y**2), {"y": y, "stats": (jnp.mean(y), 2.0)}
+
+
+def jax_plain_loss(w, x):
+    y = jnp.sin(w) * x
+    return jnp.sum(y * y), y
+
+
+def jax_looped(a, b):
+    s = a * b
+    for _ in range(3):
+        s = s * a + 1.0
+    return s / b, s
+
+
+COMPILED = ["tanh_loss", "looped"]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """tests/language_models.py compiled by ``adgen compile --mode both``, imported."""
+    out = tmp_path_factory.mktemp("language")
+    source = f"{ROOT / 'tests' / 'language_models.py'}:{','.join(COMPILED)}"
+    assert main(["compile", source, "-o", str(out), "--mode", "both"]) == 0
+    path = out / "language_models_grad.py"
+    spec = importlib.util.spec_from_file_location("language_models_grad", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def same_tree(a, b):
+    """Same containers (tuple, dict keys), same leaves to rounding."""
+    assert jax.tree_util.tree_structure(a) == jax.tree_util.tree_structure(b)
+    for x, y in zip(
+        jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b), strict=True
+    ):
+        np.testing.assert_allclose(np.asarray(x), np.asarray(y), rtol=1e-10, atol=1e-12)
+
+
+# --- has_aux ---------------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_grad_has_aux_matches_jax(mode):
+    grads, aux = adgen.grad(models.tanh_loss, mode=mode)(W, X)  # the decorator
+    expected_grad, expected_aux = jax.grad(jax_tanh_loss, has_aux=True)(W, X)
+    same_tree(grads, expected_grad)
+    same_tree(aux, expected_aux)
+    assert set(aux) == {"y", "stats"} and isinstance(aux["stats"], tuple)
+
+
+def test_value_and_grad_has_aux_at_the_call_matches_jax():
+    (value, aux), grads = adgen.value_and_grad(
+        models.plain_loss, wrt=(0, 1), has_aux=True
+    )(W, X)
+    (v, a), g = jax.value_and_grad(jax_plain_loss, argnums=(0, 1), has_aux=True)(W, X)
+    same_tree((value, aux, grads), (v, a, g))
+
+
+def test_jvp_and_vjp_has_aux_match_jax():
+    tangent = RNG.normal(size=3)
+    out, out_dot, aux = adgen.jvp(models.plain_loss, has_aux=True)(W, X, tangent)
+    o, o_dot, a = jax.jvp(
+        lambda w: jax_plain_loss(w, X), (W,), (tangent,), has_aux=True
+    )
+    same_tree((out, out_dot, aux), (o, o_dot, a))
+    out, pullback, aux = adgen.vjp(models.plain_loss, has_aux=True)(W, X)
+    o, jax_pullback, a = jax.vjp(lambda w: jax_plain_loss(w, X), W, has_aux=True)
+    same_tree((out, pullback(1.0), aux), (o, jax_pullback(1.0)[0], a))
+
+
+def test_aux_a_loop_pops_is_the_final_value():
+    grads, aux = adgen.grad(models.looped, wrt=(0, 1))(1.3, 0.7)
+    g, a = jax.grad(jax_looped, argnums=(0, 1), has_aux=True)(1.3, 0.7)
+    same_tree((grads, aux), (g, a))
+
+
+def test_generated_functions_return_aux(generated):
+    (v, a), g = jax.value_and_grad(jax_tanh_loss, argnums=(0, 1), has_aux=True)(W, X)
+    (value, aux), grads = generated.value_and_grad_tanh_loss(W, X)
+    same_tree((value, aux, grads), (v, a, g))
+    grads, aux = generated.grad_tanh_loss(W, X)
+    same_tree((aux, grads), (a, g))
+    (value, aux), tape = generated.forward_tanh_loss(W, X)
+    same_tree((value, aux, generated.backward_tanh_loss(tape)), (v, a, g))
+    out, out_dot, aux = generated.jvp_tanh_loss(W, X, np.ones(3), np.zeros((4, 3)))
+    same_tree((out, out_dot, aux), (v, np.sum(g[0]), a))
+    grads, aux = generated.grad_looped(1.3, 0.7)
+    same_tree(
+        (grads, aux), jax.grad(jax_looped, argnums=(0, 1), has_aux=True)(1.3, 0.7)
+    )
+
+
+def test_has_aux_refusals():
+    with pytest.raises(AdgenError, match="does not return a pair"):
+        adgen.grad(lambda_free_square, has_aux=True)(1.0)
+    with pytest.raises(AdgenError, match="cannot differentiate it again"):
+        adgen.grad(adgen.grad(models.plain_loss, has_aux=True))(W, X)
+    with pytest.raises(AdgenError, match="does not take aux"):
+        adgen.hessian(models.tanh_loss)(W, X)
+
+
+def lambda_free_square(x):
+    return x * x
