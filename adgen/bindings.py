@@ -29,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .ir import Const
 from .primitives import CONSTANTS
 
 if TYPE_CHECKING:
@@ -390,3 +391,17 @@ def _is_numeric(value: object) -> bool:
     if isinstance(value, (list, tuple)):
         return all(_is_numeric(v) for v in value)
     return isinstance(value, (int, float))
+
+
+def default_value(module: Module, node: ast.expr) -> Const | None:
+    """A default parameter value adgen knows statically: a number (``2.0``,
+    ``-1``, ``True``) or a module constant's name; None for anything else."""
+    if isinstance(node, ast.Name) and node.id in module.constants:
+        node = module.constants[node.id]
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, (int, float)):  # bool is an int
+        return Const(value)
+    return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 
+from .bindings import default_value
 from .errors import (
     AdgenError,
     MutationNotSupported,
@@ -213,14 +214,15 @@ def _check_signature(module: Module, fn: ast.FunctionDef) -> None:
             "keyword-only parameters are not supported",
             "make it a positional parameter",
         )
-    if a.defaults:
-        _fail(
-            module,
-            a.defaults[0],
-            UnsupportedSyntax,
-            "default parameter values are not supported",
-            "remove the default and pass the value at every call",
-        )
+    for default in a.defaults:
+        if default_value(module, default) is None:
+            _fail(
+                module,
+                default,
+                UnsupportedSyntax,
+                "a default parameter value must be a number or a module constant",
+                "write a number (scale=2.0), or remove the default and pass the value",
+            )
     known = adgen_decorators(module, fn)
     for deco in fn.decorator_list:
         if deco not in known.values():

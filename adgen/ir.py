@@ -90,6 +90,8 @@ class Function:
     numbers: list[str] = field(
         default_factory=list
     )  # the parameters annotated `float` or `int`: Python numbers
+    # ``def f(x, scale=2.0)``: parameter -> its default, kept by the generated code
+    defaults: dict[str, Const] = field(default_factory=dict)
     # has_aux: what the function returns beside ``output``, passed through, not
     # differentiated: an atom, or a tuple, list or dict of them (structures.py)
     has_aux: bool = False

@@ -59,7 +59,7 @@ def reverse_functions(c: Compiled) -> list[P.Definition]:
     forward = P.Function(
         f"forward_{fn.name}",
         P.FORWARD,
-        tuple(P.Param(p) for p in fn.params),
+        signature(fn),
         f"Forward sweep of `{fn.name}` ({plain(fn.path)}): its value, and the tape backward_{fn.name} reads.",
         (*writer.forward, P.Return(ast.Tuple([returned_value(fn), tape], ast.Load()))),
         fn.name,
@@ -159,7 +159,7 @@ def _fused(
         P.Return(returned),
     ]
     role = P.VALUE_AND_GRAD if with_value else P.GRAD
-    params = tuple(P.Param(p) for p in fn.params)
+    params = signature(fn)
     return [
         P.Function(
             name,
@@ -442,6 +442,14 @@ def _joins(body: list[Stmt]) -> set[str]:
 def _structures(body: list[Stmt]) -> list[If | Loop]:
     """The ifs and loops at the top level of a function (they own the stacks)."""
     return [stmt for stmt in body if isinstance(stmt, (If, Loop))]
+
+
+def signature(fn: Function) -> tuple[P.Param, ...]:
+    """The model function's parameters, with its defaults (``scale=2.0``)."""
+    return tuple(
+        P.Param(p, atom(fn.defaults[p]) if p in fn.defaults else None)
+        for p in fn.params
+    )
 
 
 def returned_value(fn: Function) -> ast.expr:

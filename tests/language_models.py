@@ -26,3 +26,15 @@ def looped(a: float, b: float):
     for _ in range(3):
         s = s * a + 1.0
     return s / b, s
+
+
+K = 3.0
+
+
+def power_sum(x, k=2, shift=K):
+    return x**k + shift
+
+
+def scaled(x, scale=2.0, n=K):
+    """Defaults, a helper called with a keyword and with its own defaults."""
+    return np.sum(power_sum(x, k=3) * scale) + n * np.sum(power_sum(x))

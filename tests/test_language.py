@@ -1,10 +1,12 @@
-"""JAX's and autograd's everyday Python in a model: ``has_aux``, through the CLI and
+"""JAX's and autograd's everyday Python in a model: ``has_aux``, default parameter
+values and keyword arguments, through the CLI and
 the runtime API, in reverse and forward mode, checked against JAX (the reference:
 ``jax.grad(..., has_aux=True)``) and against central finite differences."""
 
 from __future__ import annotations
 
 import importlib.util
+import inspect
 
 import jax
 import jax.numpy as jnp
@@ -40,7 +42,7 @@ def jax_looped(a, b):
     return s / b, s
 
 
-COMPILED = ["tanh_loss", "looped"]
+COMPILED = ["tanh_loss", "looped", "scaled"]
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +130,59 @@ def test_has_aux_refusals():
 
 def lambda_free_square(x):
     return x * x
+
+
+# --- defaults and keywords ---------------------------------------------------------
+def jax_scaled(x, scale=2.0, n=3.0):
+    def power_sum(x, k=2, shift=3.0):
+        return x**k + shift
+
+    return jnp.sum(power_sum(x, k=3) * scale) + n * jnp.sum(power_sum(x))
+
+
+def positional(args, kwargs):
+    """The arguments of jax_scaled, all by position (jax.grad's argnums needs them so)."""
+    bound = inspect.signature(jax_scaled).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return bound.args
+
+
+XS = np.array([0.5, -1.0, 2.0])
+CALLS = [((XS,), {}), ((XS,), {"scale": 3.0}), ((XS, 1.5), {"n": -2.0})]
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize(("args", "kwargs"), CALLS)
+def test_defaults_and_keywords_at_the_call_match_jax(mode, args, kwargs):
+    wrt = ("x", "scale", "n")
+    got = adgen.grad(models.scaled, wrt=wrt, mode=mode)(*args, **kwargs)
+    every = positional(args, kwargs)
+    same_tree(got, jax.grad(jax_scaled, argnums=(0, 1, 2))(*every))
+    value, got = adgen.value_and_grad(models.scaled, wrt="scale")(*args, **kwargs)
+    same_tree((value, got), jax.value_and_grad(jax_scaled, argnums=1)(*every))
+
+
+def test_jvp_and_hessian_with_keywords_match_jax():
+    tangent = np.array([1.0, 0.5, -2.0])
+    got = adgen.jvp(models.scaled)(XS, tangent, scale=3.0)
+    expected = jax.jvp(lambda x: jax_scaled(x, scale=3.0), (XS,), (tangent,))
+    same_tree(got, expected)
+    same_tree(
+        adgen.hessian(models.scaled)(XS, n=2.0),
+        jax.hessian(jax_scaled)(XS, n=2.0),
+    )
+
+
+def test_generated_functions_keep_the_defaults(generated):
+    for args, kwargs in CALLS:
+        every = positional(args, kwargs)
+        expected = jax.value_and_grad(jax_scaled, argnums=(0, 1, 2))(*every)
+        same_tree(generated.grad_scaled(*args, **kwargs), expected[1])
+        same_tree(generated.value_and_grad_scaled(*args, **kwargs), expected)
+    out, out_dot = generated.jvp_scaled(XS, 2.0, 3.0, np.ones(3), 0.0, 0.0)
+    same_tree((out, out_dot), (jax_scaled(XS), np.sum(jax.grad(jax_scaled)(XS))))
+
+
+def test_a_call_python_would_refuse_is_a_type_error():
+    with pytest.raises(TypeError, match="scal"):
+        adgen.grad(models.scaled)(XS, scal=3.0)

@@ -24,7 +24,7 @@ from ..runtime import numpy_floats
 from .arrays import basis, block, unwrap, zeros_like
 from .cache import compiled, compiled_text, gradient_model_of, tangent_model_of
 from .forward_mode import jvp
-from .parameters import Wrt, positions, splitter, wants_aux, wrt_names
+from .parameters import Wrt, binder, positions, splitter, wants_aux, wrt_names
 from .reverse_mode import vjp
 
 
@@ -38,6 +38,7 @@ def jacobian(
     """
     names, single = no_aux(f, wrt, "jacobian")
     where = positions(f, names)
+    bind = binder(f)
     if mode == "reverse":
         primal_and_pullback = vjp(f, tuple(names))
     elif mode == "forward":
@@ -62,7 +63,8 @@ def jacobian(
             blocks[k][(..., *index)] = forward(*args, *tangents)[1]
         return blocks
 
-    def jacobian_at(*args: Any) -> Any:
+    def jacobian_at(*args: Any, **kwargs: Any) -> Any:
+        args = bind(args, kwargs)
         build = reverse_jacobian if mode == "reverse" else forward_jacobian
         blocks = [unwrap(b) for b in build(*args)]
         return blocks[0] if single else tuple(blocks)
@@ -88,8 +90,8 @@ def hvp(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
     split = splitter(f, len(names), "vector")
     check = _output_check(f, names) if model.checks_scalar else None
 
-    def product(*args_and_vectors: Any) -> Any:
-        args, vectors = split(args_and_vectors)
+    def product(*args_and_vectors: Any, **kwargs: Any) -> Any:
+        args, vectors = split(args_and_vectors, kwargs)
         values = numpy_floats(*args, *vectors)
         if check is not None:
             check(*values[: len(args)])
@@ -113,8 +115,8 @@ def _hvp_reverse_over_forward(
     grad = namespace[f"grad_{model.functions[0]}"]
     split = splitter(f, len(names), "vector")
 
-    def product(*args_and_vectors: Any) -> Any:
-        args, vectors = split(args_and_vectors)
+    def product(*args_and_vectors: Any, **kwargs: Any) -> Any:
+        args, vectors = split(args_and_vectors, kwargs)
         results = grad(*numpy_floats(*args, *vectors))
         return results[0] if single else tuple(results)
 
@@ -128,9 +130,11 @@ def hessian(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
     ``arg_i.shape + arg_j.shape``. One Hessian-vector product per parameter entry."""
     names, single = no_aux(f, wrt, "hessian")
     where = positions(f, names)
+    bind = binder(f)
     product = hvp(f, tuple(names))
 
-    def hessian_at(*args: Any) -> Any:
+    def hessian_at(*args: Any, **kwargs: Any) -> Any:
+        args = bind(args, kwargs)
         rows = [[block(args[i], args[j]) for j in where] for i in where]
         for k, index, vectors in basis(args, where):
             for row, hv in zip(rows, product(*args, *vectors), strict=True):

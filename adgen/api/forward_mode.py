@@ -18,7 +18,7 @@ from ..errors import NonScalarOutput
 from ..runtime import numpy_floats
 from .arrays import basis, block, unwrap, zeros_like
 from .cache import compiled
-from .parameters import Wrt, positions, splitter, wants_aux, wrt_names
+from .parameters import Wrt, binder, positions, splitter, wants_aux, wrt_names
 
 
 def jvp(
@@ -32,8 +32,8 @@ def jvp(
     forward = compiled(f, names, "forward", aux)[f"jvp_{f.__name__}"]
     split = splitter(f, len(names), "tangent")
 
-    def primal_and_tangent(*args_and_tangents: Any) -> tuple:
-        args, tangents = split(args_and_tangents)
+    def primal_and_tangent(*args_and_tangents: Any, **kwargs: Any) -> tuple:
+        args, tangents = split(args_and_tangents, kwargs)
         return forward(*numpy_floats(*args, *tangents))
 
     primal_and_tangent.__name__ = f"jvp_{f.__name__}"
@@ -49,8 +49,10 @@ def forward_grad(
     where = positions(f, names)
     aux = wants_aux(f, has_aux)
     forward = jvp(f, tuple(names), aux)
+    bind = binder(f)
 
-    def gradient(*args: Any) -> Any:
+    def gradient(*args: Any, **kwargs: Any) -> Any:
+        args = bind(args, kwargs)
         grads = [block(np.float32(0), args[p]) for p in where]  # arg dtype
         zero = (zeros_like(args[p]) for p in where)
         extra = forward(*args, *zero)[2:] if aux else ()

@@ -17,7 +17,7 @@ import numpy as np
 from ..errors import NonScalarOutput
 from ..runtime import numpy_floats
 from .cache import compiled, gradient_model_of
-from .parameters import Wrt, wants_aux, wrt_names
+from .parameters import Wrt, binder, wants_aux, wrt_names
 
 
 def reverse_grad(
@@ -28,8 +28,8 @@ def reverse_grad(
     value_and_grad_f = value_and_grad(f, wrt, has_aux)
     aux = wants_aux(f, has_aux)
 
-    def gradient(*args: Any) -> Any:
-        value, grads = value_and_grad_f(*args)
+    def gradient(*args: Any, **kwargs: Any) -> Any:
+        value, grads = value_and_grad_f(*args, **kwargs)
         return (grads, value[1]) if aux else grads
 
     return gradient
@@ -49,7 +49,10 @@ def value_and_grad(
     )
     check = _scalar_check(f)
 
-    def value_and_gradient(*args: Any) -> tuple[Any, Any]:
+    bind = binder(f)
+
+    def value_and_gradient(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        args = bind(args, kwargs)
         check(*args)
         value, tape = forward(*numpy_floats(*args))
         out = value[0] if aux else value
@@ -84,7 +87,10 @@ def vjp(
         namespace[f"backward_{f.__name__}"],
     )
 
-    def primal_and_pullback(*args: Any) -> tuple:
+    bind = binder(f)
+
+    def primal_and_pullback(*args: Any, **kwargs: Any) -> tuple:
+        args = bind(args, kwargs)
         value, tape = forward(*numpy_floats(*args))
         out = value[0] if aux else value
 

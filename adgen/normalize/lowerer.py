@@ -25,7 +25,12 @@ from .joins import Joins
 from .loops import Loops
 from .numbers import NUMBER_ARITHMETIC, fold
 from .scope import Block, Scope
-from .signature import declared_has_aux, declared_shapes, resolve_wrt
+from .signature import (
+    declared_has_aux,
+    declared_shapes,
+    parameter_defaults,
+    resolve_wrt,
+)
 from .statements import Statements
 from .statics import Statics
 
@@ -84,6 +89,10 @@ class Lowerer(Statements, Joins, Loops, Aliases, Calls, Expressions, Statics):
             shapes=shapes,
             path=self.module.source.path,
             numbers=numbers,
+            defaults={
+                self.block.env[k]: v
+                for k, v in parameter_defaults(self.module, self.fn).items()
+            },
             has_aux=has_aux,
             aux=aux,
         )
