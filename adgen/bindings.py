@@ -109,7 +109,8 @@ def module_variable_message(module: Module, name: str) -> str:
 def module_variable_hint(name: str) -> str:
     return (
         f"pass `{name}` to the function as a parameter, or bind it exactly once, "
-        "at the top of the file, to a number or a list of numbers"
+        "at the top of the file, to a number or a list of numbers (the runtime API, "
+        "adgen.grad(f), reads a number or array it holds live, at each call)"
     )
 
 
@@ -278,6 +279,17 @@ def _why_variable(module: Module, found: list[Binding]) -> str:
     if targets:
         return f"computed when the file runs ({places})"
     return f"not bound by one plain assignment ({places})"
+
+
+def computed_when_run(module: Module, name: str) -> bool:
+    """Whether the module binds ``name`` once, by a plain top-level assignment of a
+    value only running the file gives (``W0 = np.eye(3)``): the runtime API's
+    live inputs (a name bound more than once is refused there too)."""
+    found = module_bindings(module.tree).get(name, [])
+    if len(found) != 1 or found[0].scope is not None or type(found[0].top) in COMPOUND:
+        return False
+    targets, value = _plain_assignment(found[0].top)
+    return bool(targets) and not _is_literal(value)
 
 
 def _is_literal(node: ast.expr | None) -> bool:

@@ -82,12 +82,14 @@ def run(
     origin: Provenance | None = None,
     mode: str = "reverse",
     has_aux: bool = False,
+    inputs: tuple[str, ...] = (),
 ) -> Stages:
     """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``;
-    ``has_aux``: the functions return ``(loss, aux)`` (as ``@adgen.has_aux``).
+    ``has_aux``: the functions return ``(loss, aux)`` (as ``@adgen.has_aux``);
+    ``inputs``: module variables taken as extra parameters (the runtime API's).
     The passes recurse as deep as the model nests: they run on a deep stack."""
     return with_compiler_stack(
-        lambda: _run(source, functions, wrt, origin, mode, has_aux)
+        lambda: _run(source, functions, wrt, origin, mode, has_aux, inputs)
     )
 
 
@@ -98,6 +100,7 @@ def _run(
     origin: Provenance | None,
     mode: str,
     has_aux: bool = False,
+    inputs: tuple[str, ...] = (),
 ) -> Stages:
     module = read_rules(parse_module(source))
     stages = Stages(module)
@@ -108,7 +111,7 @@ def _run(
             check_sizes(module, fn)
     for fn in selected:
         with located_overflow(module, fn):
-            normal = normalize(module, fn, wrt, has_aux)
+            normal = normalize(module, fn, wrt, has_aux, inputs)
             check_blocks(source, normal)
             assert_normal_form(normal)
             graph = build_graph(normal)
@@ -137,6 +140,7 @@ def compile_source(
     wrt: list[str] | None = None,
     mode: str = "reverse",
     has_aux: bool = False,
+    inputs: tuple[str, ...] = (),
 ) -> str:
     """The generated module for ``source``, black-formatted: the runtime API's
     in-memory compile; for one function its header names ``adgen.source`` (not a command that
@@ -145,7 +149,7 @@ def compile_source(
         f"adgen.source({functions[0]})" if functions and len(functions) == 1 else ""
     )
     origin = Provenance(source.path, source_hash(source.text), command=command)
-    return run(source, functions, wrt, origin, mode, has_aux).formatted
+    return run(source, functions, wrt, origin, mode, has_aux, inputs).formatted
 
 
 def source_hash(text: str) -> str:

@@ -38,3 +38,15 @@ def power_sum(x, k=2, shift=K):
 def scaled(x, scale=2.0, n=K):
     """Defaults, a helper called with a keyword and with its own defaults."""
     return np.sum(power_sum(x, k=3) * scale) + n * np.sum(power_sum(x))
+
+
+W0 = np.eye(3) * 2.0
+SHIFT = np.float64(0.5) + 1.0  # a module variable: known only when the file runs
+
+
+def rotate(x):
+    return scale_up(x) + SHIFT * np.sum(x)
+
+
+def scale_up(x):
+    return np.sum(np.tanh(W0 @ x))

@@ -1,5 +1,6 @@
 """JAX's and autograd's everyday Python in a model: ``has_aux``, default parameter
-values and keyword arguments, through the CLI and
+values and keyword arguments, module-level arrays read live by the runtime API,
+through the CLI and
 the runtime API, in reverse and forward mode, checked against JAX (the reference:
 ``jax.grad(..., has_aux=True)``) and against central finite differences."""
 
@@ -186,3 +187,33 @@ def test_generated_functions_keep_the_defaults(generated):
 def test_a_call_python_would_refuse_is_a_type_error():
     with pytest.raises(TypeError, match="scal"):
         adgen.grad(models.scaled)(XS, scal=3.0)
+
+
+# --- module-level values computed when the file runs -------------------------------
+def test_the_api_reads_module_arrays_live(monkeypatch):
+    """``W0 = np.eye(3) * 2.0`` and ``SHIFT``: read at each call, in both modes."""
+    x = np.array([0.5, -1.0, 2.0])
+
+    def expected():  # d/dx [sum(tanh(W0 @ x)) + SHIFT * sum(x)]
+        return jax.grad(
+            lambda x: jnp.sum(jnp.tanh(models.W0 @ x)) + models.SHIFT * jnp.sum(x)
+        )(x)
+
+    gradient = adgen.grad(models.rotate)
+    forward = adgen.grad(models.rotate, mode="forward")
+    same_tree(gradient(x), expected())
+    same_tree(forward(x), expected())
+    monkeypatch.setattr(models, "W0", np.array([[1.0, 2, 0], [0, 1, 0], [3, 0, -1]]))
+    same_tree(gradient(x), expected())  # the value now, not the first one
+    same_tree(forward(x), expected())
+    _, out_dot = adgen.jvp(models.rotate)(x, np.ones(3))
+    same_tree(out_dot, np.sum(expected()))
+
+
+def test_the_cli_refuses_a_module_array_with_a_hint(capsys):
+    source = f"{ROOT / 'tests' / 'language_models.py'}:rotate"
+    assert main(["compile", source, "-o", str(ROOT / "never-written")]) == 2
+    err = capsys.readouterr().err
+    assert "`W0` is a module-level variable computed when the file runs" in err
+    assert "reads a number or array it holds live" in err
+    assert not (ROOT / "never-written").exists()

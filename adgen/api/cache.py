@@ -17,7 +17,7 @@ from ..errors import BadWrt, SourceFile
 from ..higher import GradientModel, gradient_model, tangent_model
 from ..limits import with_compiler_stack
 from ..pipeline import compile_source, run
-from .reading import function_text
+from .reading import function_text, live_inputs, with_live_inputs
 
 _CACHE: dict[
     tuple[str, tuple[str, ...], tuple[str, ...], str, bool], dict[str, Any]
@@ -46,16 +46,20 @@ def generate(
 ) -> tuple[str, str]:
     """The code adgen writes for ``f`` (not cached), and the text it was written from."""
     path, text = source_text(f)
-    code = compile_source(SourceFile(path, text), [f.__name__], names, mode, has_aux)
+    source, inputs = SourceFile(path, text), live_inputs(f, path, text)
+    code = compile_source(source, [f.__name__], names, mode, has_aux, inputs)
     return code, text
 
 
 def compiled(
     f: Callable, names: list[str], mode: str = "reverse", has_aux: bool = False
 ) -> dict[str, Any]:
-    """The namespace of the module adgen generates for ``f`` (cached)."""
+    """The namespace of the module adgen generates for ``f`` (cached); module
+    variables ``f`` reads are passed live (reading.live_inputs)."""
     path, text = source_text(f)
-    return compiled_text(path, text, [f.__name__], names, mode, has_aux)
+    inputs = live_inputs(f, path, text)
+    namespace = compiled_text(path, text, [f.__name__], names, mode, has_aux, inputs)
+    return with_live_inputs(f, namespace, inputs) if inputs else namespace
 
 
 def compiled_text(
@@ -65,11 +69,13 @@ def compiled_text(
     names: list[str],
     mode: str,
     has_aux: bool = False,
+    inputs: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The namespace of the module adgen generates from model ``text`` (cached)."""
-    key = (text, tuple(functions), tuple(names), mode, has_aux)
+    key = (text, tuple(functions), tuple(names), mode, has_aux, inputs)
     if key not in _CACHE:
-        code = compile_source(SourceFile(path, text), functions, names, mode, has_aux)
+        source = SourceFile(path, text)
+        code = compile_source(source, functions, names, mode, has_aux, inputs)
         filename = f"<adgen: {mode} mode of {', '.join(functions)}>"
         linecache.cache[filename] = (
             len(code),

@@ -88,6 +88,8 @@ class Expressions:
             return self.block.env[node.id]
         if node.id in self.module.constants:
             return Const(ast.literal_eval(self.module.constants[node.id]))
+        if node.id in self.inputs:  # a module variable the runtime API passes live
+            return self.inputs[node.id]
         if node.id in self.module.variables:
             raise self.module_variable(node)
         qualified = self.module.imports.get(node.id)

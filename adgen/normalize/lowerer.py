@@ -40,10 +40,14 @@ def normalize(
     fn: ast.FunctionDef,
     wrt: list[str] | None = None,
     has_aux: bool = False,
+    inputs: tuple[str, ...] = (),
 ) -> Function:
     """Turn the checked function ``fn`` into a flat list of equations; with
-    ``has_aux`` (or ``@adgen.has_aux``) it returns ``(output, aux)``."""
-    return Lowerer(module, fn).run(wrt, has_aux or declared_has_aux(module, fn))
+    ``has_aux`` (or ``@adgen.has_aux``) it returns ``(output, aux)``.  ``inputs``:
+    module-level variables read as extra parameters after ``fn``'s own (the
+    runtime API passes their live values), never differentiated."""
+    lowerer = Lowerer(module, fn)
+    return lowerer.run(wrt, has_aux or declared_has_aux(module, fn), inputs)
 
 
 class Lowerer(Statements, Joins, Loops, Aliases, Calls, Expressions, Statics):
@@ -65,8 +69,11 @@ class Lowerer(Statements, Joins, Loops, Aliases, Calls, Expressions, Statics):
         # so `x += y` cannot change another name for the same value
         self.numbers: set[str] = set()
         self.next_index = len(fn.args.args) + len(fn.args.posonlyargs) + 1
+        self.inputs: dict[str, str] = {}  # module variable -> the parameter it is
 
-    def run(self, wrt: list[str] | None, has_aux: bool = False) -> Function:
+    def run(
+        self, wrt: list[str] | None, has_aux: bool = False, inputs: tuple[str, ...] = ()
+    ) -> Function:
         params, numbers = [], []
         shapes = {}
         declared = declared_shapes(self.module, self.fn)
@@ -79,13 +86,18 @@ class Lowerer(Statements, Joins, Loops, Aliases, Calls, Expressions, Statics):
             if is_python_number(annotation):
                 numbers.append(name)
         self.numbers.update(numbers)
+        own = list(params)
+        for name in inputs:  # read by expr_Name wherever the module variable is
+            self.inputs[name] = self.names.param(name)
+            params.append(self.inputs[name])
+            shapes[self.inputs[name]] = None
         output, aux = self.split_aux(self.body(self.fn.body, Scope()), has_aux)
         return Function(
             name=self.fn.name,
             params=params,
             eqns=self.block.eqns,
             output=output,
-            wrt=resolve_wrt(self.module, self.fn, wrt, params),
+            wrt=resolve_wrt(self.module, self.fn, wrt, own),
             shapes=shapes,
             path=self.module.source.path,
             numbers=numbers,
