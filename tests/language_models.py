@@ -50,3 +50,16 @@ def rotate(x):
 
 def scale_up(x):
     return np.sum(np.tanh(W0 @ x))
+
+
+def layer(x, w):
+    h = np.tanh(x * w)
+    return {"h": h, "norm": np.sum(h * h)}
+
+
+def dict_helper(x, w):
+    """A helper returning a dict; entries read by key, a pair unpacked."""
+    out = layer(x, w)
+    pair = (out["h"], out["norm"])
+    h, norm = pair
+    return np.sum(h) + norm

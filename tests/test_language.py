@@ -43,7 +43,7 @@ def jax_looped(a, b):
     return s / b, s
 
 
-COMPILED = ["tanh_loss", "looped", "scaled"]
+COMPILED = ["tanh_loss", "looped", "scaled", "dict_helper"]
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +217,44 @@ def test_the_cli_refuses_a_module_array_with_a_hint(capsys):
     assert "`W0` is a module-level variable computed when the file runs" in err
     assert "reads a number or array it holds live" in err
     assert not (ROOT / "never-written").exists()
+
+
+# --- dicts a helper returns ---------------------------------------------------------
+def jax_dict_helper(x, w):
+    def layer(x, w):
+        h = jnp.tanh(x * w)
+        return {"h": h, "norm": jnp.sum(h * h)}
+
+    out = layer(x, w)
+    h, norm = (out["h"], out["norm"])
+    return jnp.sum(h) + norm
+
+
+def test_a_helper_returning_a_dict_matches_jax(generated):
+    x = np.array([0.5, -1.0, 2.0])
+    expected = jax.value_and_grad(jax_dict_helper, argnums=(0, 1))(x, 0.7)
+    for mode in ("reverse", "forward"):
+        same_tree(
+            adgen.grad(models.dict_helper, wrt=(0, 1), mode=mode)(x, 0.7), expected[1]
+        )
+    same_tree(generated.value_and_grad_dict_helper(x, 0.7), expected)
+    tangent = (np.ones(3), 0.0)
+    same_tree(
+        generated.jvp_dict_helper(x, 0.7, *tangent),
+        jax.jvp(jax_dict_helper, (x, 0.7), tangent),
+    )
+
+
+def test_a_missing_key_is_refused_where_it_is_read(tmp_path):
+    path = tmp_path / "model.py"
+    path.write_text('def f(x):\n    d = {"a": x}\n    return d["b"]\n')
+    with pytest.raises(AdgenError, match="has no key 'b'") as caught:
+        main_or_raise(path)
+    assert (caught.value.location.line, caught.value.location.col) == (3, 13)
+
+
+def main_or_raise(path):
+    from adgen.errors import SourceFile
+    from adgen.pipeline import compile_source
+
+    return compile_source(SourceFile(str(path), path.read_text()))

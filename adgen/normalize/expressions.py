@@ -198,6 +198,11 @@ class Expressions:
     def expr_Subscript(
         self, node: ast.Subscript, scope: Scope, name: str | None
     ) -> Value:
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            record = self.expr(node.value, scope)
+            if isinstance(record, Record):  # d["W"] of a dict the function built
+                return self.entry(record, key)
         keyed = indexed_by_string(node)
         if keyed is not None:
             subscript, key = keyed
@@ -221,6 +226,16 @@ class Expressions:
             )
         index = self.static_param("index", node.slice, scope)
         return self.emit("getitem", (base,), {"index": index}, name)
+
+    def entry(self, record: Record, key: ast.Constant) -> Value:
+        """``d["W"]``: the value a dict literal (or a helper returning one) gave "W"."""
+        if key.value not in record.keys:
+            self.fail(
+                key,
+                f"the dict has no key {key.value!r} (keys: {', '.join(record.keys)})",
+                "use one of its keys",
+            )
+        return record.as_dict()[key.value]
 
     def expr_Attribute(
         self, node: ast.Attribute, scope: Scope, name: str | None
