@@ -29,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .ir import Const
 from .primitives import CONSTANTS
 
 if TYPE_CHECKING:
@@ -108,7 +109,8 @@ def module_variable_message(module: Module, name: str) -> str:
 def module_variable_hint(name: str) -> str:
     return (
         f"pass `{name}` to the function as a parameter, or bind it exactly once, "
-        "at the top of the file, to a number or a list of numbers"
+        "at the top of the file, to a number or a list of numbers (the runtime API, "
+        "adgen.grad(f), reads a number or array it holds live, at each call)"
     )
 
 
@@ -279,6 +281,17 @@ def _why_variable(module: Module, found: list[Binding]) -> str:
     return f"not bound by one plain assignment ({places})"
 
 
+def computed_when_run(module: Module, name: str) -> bool:
+    """Whether the module binds ``name`` once, by a plain top-level assignment of a
+    value only running the file gives (``W0 = np.eye(3)``): the runtime API's
+    live inputs (a name bound more than once is refused there too)."""
+    found = module_bindings(module.tree).get(name, [])
+    if len(found) != 1 or found[0].scope is not None or type(found[0].top) in COMPOUND:
+        return False
+    targets, value = _plain_assignment(found[0].top)
+    return bool(targets) and not _is_literal(value)
+
+
 def _is_literal(node: ast.expr | None) -> bool:
     try:
         ast.literal_eval(node)  # type: ignore[arg-type]
@@ -390,3 +403,17 @@ def _is_numeric(value: object) -> bool:
     if isinstance(value, (list, tuple)):
         return all(_is_numeric(v) for v in value)
     return isinstance(value, (int, float))
+
+
+def default_value(module: Module, node: ast.expr) -> Const | None:
+    """A default parameter value adgen knows statically: a number (``2.0``,
+    ``-1``, ``True``) or a module constant's name; None for anything else."""
+    if isinstance(node, ast.Name) and node.id in module.constants:
+        node = module.constants[node.id]
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    if isinstance(value, (int, float)):  # bool is an int
+        return Const(value)
+    return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 
+from .bindings import default_value
 from .errors import (
     AdgenError,
     MutationNotSupported,
@@ -140,11 +141,6 @@ EXPRESSIONS: dict[type, tuple[type[AdgenError], str, str]] = {
         "star-arguments are not supported",
         "pass each argument by position",
     ),
-    ast.Dict: (
-        UnsupportedSyntax,
-        "dictionaries are not supported",
-        "pass the values as separate parameters",
-    ),
     ast.Set: (UnsupportedSyntax, "sets are not supported", "use numpy arrays"),
     ast.JoinedStr: (
         UnsupportedSyntax,
@@ -204,14 +200,15 @@ def _check_signature(module: Module, fn: ast.FunctionDef) -> None:
             "keyword-only parameters are not supported",
             "make it a positional parameter",
         )
-    if a.defaults:
-        _fail(
-            module,
-            a.defaults[0],
-            UnsupportedSyntax,
-            "default parameter values are not supported",
-            "remove the default and pass the value at every call",
-        )
+    for default in a.defaults:
+        if default_value(module, default) is None:
+            _fail(
+                module,
+                default,
+                UnsupportedSyntax,
+                "a default parameter value must be a number or a module constant",
+                "write a number (scale=2.0), or remove the default and pass the value",
+            )
     known = adgen_decorators(module, fn)
     for deco in fn.decorator_list:
         if deco not in known.values():
@@ -220,10 +217,10 @@ def _check_signature(module: Module, fn: ast.FunctionDef) -> None:
                 deco,
                 UnsupportedSyntax,
                 "unknown decorator: adgen cannot see what it does",
-                "remove it; adgen reads only @adgen.wrt(...) and @adgen.shapes(...) "
+                "remove it; adgen reads only @adgen.wrt(...), @adgen.shapes(...), @adgen.has_aux "
                 "(and @adgen.defvjp(f)/@adgen.defjvp(f) on a rule, which is not compiled)",
             )
-        if not isinstance(deco, ast.Call):
+        if not isinstance(deco, ast.Call) and deco is not known.get("adgen.has_aux"):
             _fail(
                 module,
                 deco,
@@ -283,19 +280,8 @@ def _check_body(module: Module, fn: ast.FunctionDef, is_target: bool) -> None:
                     "a bare `return` gives no value to differentiate",
                     "return a value",
                 )
-            if is_target and isinstance(node, ast.Return):
-                _check_returned(module, node.value)
-
-
-def _check_returned(module: Module, returned: ast.expr) -> None:
-    if isinstance(returned, ast.Tuple):  # helpers may return tuples: a, b = helper(x)
-        _fail(
-            module,
-            returned,
-            UnsupportedSyntax,
-            "returning several values is not supported",
-            "return one scalar or array (e.g. a loss), or np.stack/np.concatenate them",
-        )
+            # a tuple returned by the compiled function: refused by the lowerer,
+            # which knows has_aux (the runtime API's, not only the decorator's)
 
 
 def _returns_on_every_path(body: list[ast.stmt]) -> bool:

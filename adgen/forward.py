@@ -49,6 +49,7 @@ from .primitives import (
 from .reverse import rule_context
 from .shapes import SCALAR, reduction
 from .simplify import simplify
+from .structures import structure_ast
 from .sweeps import Compiled, _statement, atom, plain
 
 np = Namespace("np")
@@ -248,7 +249,8 @@ def jvp_functions(c: Compiled) -> list[P.Definition]:
     )
     params = tuple(P.Param(p) for p in [*fn.params, *(dots[p] for p in fn.wrt)])
     along = ", ".join(dots[p] for p in fn.wrt) or "no tangent"
-    returned = P.Return(ast.Tuple([atom(out), out_dot], ast.Load()))
+    aux = [structure_ast(fn.aux, atom)] if fn.has_aux else []  # as JAX's jvp
+    returned = P.Return(ast.Tuple([atom(out), out_dot, *aux], ast.Load()))
     doc = f"Forward mode of `{fn.name}` ({plain(fn.path)}): its value, and its derivative along {along}."
     body = (*jvp_block(graph, dots, graph.body), returned)
     return [P.Function(f"jvp_{fn.name}", P.JVP, params, doc, body, fn.name)]

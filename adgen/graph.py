@@ -48,9 +48,10 @@ def build_graph(fn: Function) -> Graph:
 
 def eliminate_dead_code(fn: Function) -> list[Stmt]:
     """Keep only what the output needs (through operands, static parameters, or the
-    conditions and bounds that decide which statements run).  Loops feed values
-    back to their own start, so marking repeats until nothing new is needed."""
-    needed = {fn.output} if isinstance(fn.output, str) else set()
+    conditions and bounds that decide which statements run), and what it passes
+    through (``has_aux``).  Loops feed values back to their own start, so marking
+    repeats until nothing new is needed."""
+    needed = fn.returned_names()
     while True:
         before = len(needed)
         _mark(fn.eqns, needed)

@@ -26,6 +26,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from .structures import leaf_names
+
 
 @dataclass(frozen=True)
 class Const:
@@ -88,6 +90,17 @@ class Function:
     numbers: list[str] = field(
         default_factory=list
     )  # the parameters annotated `float` or `int`: Python numbers
+    # ``def f(x, scale=2.0)``: parameter -> its default, kept by the generated code
+    defaults: dict[str, Const] = field(default_factory=dict)
+    # has_aux: what the function returns beside ``output``, passed through, not
+    # differentiated: an atom, or a tuple, list or dict of them (structures.py)
+    has_aux: bool = False
+    aux: Any = None
+
+    def returned_names(self) -> set[str]:
+        """The variables the function returns: its output, and its aux values."""
+        found = {self.output} if isinstance(self.output, str) else set()
+        return found | leaf_names(self.aux)
 
 
 @dataclass

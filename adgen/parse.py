@@ -168,7 +168,7 @@ def parse_dotted_name(dotted: str) -> ast.expr:
 
 
 # Decorators the compiler reads statically (adgen/api/decorators.py gives them a no-op run-time meaning).
-KNOWN_DECORATORS = ("adgen.wrt", "adgen.shapes")
+KNOWN_DECORATORS = ("adgen.wrt", "adgen.shapes", "adgen.has_aux")
 
 
 def adgen_decorators(module: Module, fn: ast.FunctionDef) -> dict[str, ast.expr]:

@@ -82,12 +82,16 @@ def run(
     origin: Provenance | None = None,
     mode: str = "reverse",
     standalone: bool = False,
+    has_aux: bool = False,
+    inputs: tuple[str, ...] = (),
 ) -> Stages:
     """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``;
-    ``standalone`` copies the runtime helpers into the module (``standalone.py``).
+    ``standalone`` copies the runtime helpers into the module (``standalone.py``);
+    ``has_aux``: the functions return ``(loss, aux)`` (as ``@adgen.has_aux``);
+    ``inputs``: module variables taken as extra parameters (the runtime API's).
     The passes recurse as deep as the model nests: they run on a deep stack."""
     return with_compiler_stack(
-        lambda: _run(source, functions, wrt, origin, mode, standalone)
+        lambda: _run(source, functions, wrt, origin, mode, standalone, has_aux, inputs)
     )
 
 
@@ -98,6 +102,8 @@ def _run(
     origin: Provenance | None,
     mode: str,
     standalone: bool = False,
+    has_aux: bool = False,
+    inputs: tuple[str, ...] = (),
 ) -> Stages:
     module = read_rules(parse_module(source))
     stages = Stages(module)
@@ -108,7 +114,7 @@ def _run(
             check_sizes(module, fn)
     for fn in selected:
         with located_overflow(module, fn):
-            normal = normalize(module, fn, wrt)
+            normal = normalize(module, fn, wrt, has_aux, inputs)
             check_blocks(source, normal)
             assert_normal_form(normal)
             graph = build_graph(normal)
@@ -136,6 +142,8 @@ def compile_source(
     functions: list[str] | None = None,
     wrt: list[str] | None = None,
     mode: str = "reverse",
+    has_aux: bool = False,
+    inputs: tuple[str, ...] = (),
 ) -> str:
     """The generated module for ``source``, black-formatted: the runtime API's
     in-memory compile; for one function its header names ``adgen.source`` (not a command that
@@ -144,7 +152,9 @@ def compile_source(
         f"adgen.source({functions[0]})" if functions and len(functions) == 1 else ""
     )
     origin = Provenance(source.path, source_hash(source.text), command=command)
-    return run(source, functions, wrt, origin, mode).formatted
+    return run(
+        source, functions, wrt, origin, mode, has_aux=has_aux, inputs=inputs
+    ).formatted
 
 
 def source_hash(text: str) -> str:

@@ -208,6 +208,7 @@ class Function:
     doc: str
     body: tuple[Stmt, ...]
     model: str = ""  # the model function it is generated from
+    returns_aux: bool = False  # has_aux: it returns the model's aux beside its results
 
 
 @dataclass(frozen=True)

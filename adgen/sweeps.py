@@ -30,12 +30,13 @@ from . import program as P
 from .custom import module_globals as custom_module_globals
 from .expr import to_ast
 from .graph import Graph, needed_by
-from .ir import Break, Const, Eqn, If, Loop, Stmt, loops
+from .ir import Break, Const, Eqn, Function, If, Loop, Stmt, loops
 from .naming import EMITTED_GLOBALS, suffixed
 from .primitives import primal_statement
 from .reverse import AdjointBlock, Backward, Item, ReverseIf, ReverseLoop
 from .shapes import SCALAR
 from .simplify import simplify
+from .structures import leaf_names, structure_ast
 
 Block = list[P.Stmt]
 # Names the backward sweep reads that are neither its own nor the tape's.
@@ -58,9 +59,9 @@ def reverse_functions(c: Compiled) -> list[P.Definition]:
     forward = P.Function(
         f"forward_{fn.name}",
         P.FORWARD,
-        tuple(P.Param(p) for p in fn.params),
+        signature(fn),
         f"Forward sweep of `{fn.name}` ({plain(fn.path)}): its value, and the tape backward_{fn.name} reads.",
-        (*writer.forward, P.Return(ast.Tuple([atom(fn.output), tape], ast.Load()))),
+        (*writer.forward, P.Return(ast.Tuple([returned_value(fn), tape], ast.Load()))),
         fn.name,
     )
     seed = c.backward.seed
@@ -116,29 +117,39 @@ def _fused(
     )
     wanted = (
         {fn.output} if (check or with_value) and isinstance(fn.output, str) else set()
-    )
+    ) | leaf_names(fn.aux)
     if c.graph.straight_line:
         needed = _needed(c.graph, set(writer.tape) | wanted)
     else:  # every structure stays: the backward sweep replays it
         needed = needed_by(c.graph.body, writer.reads | wanted)
     forward = writer.forward_block(c.graph.body, keep=needed)
-    value: ast.expr = atom(fn.output)
+    # s = s_stack.pop() would restore a returned name: keep its value first
+    written = _written(writer.backward)
     kept: Block = []
-    if (
-        with_value
-        and isinstance(value, ast.Name)
-        and value.id in _written(writer.backward)
-    ):
-        # s = s_stack.pop() would restore the name: keep the value first
-        kept_name = suffixed(value.id, "value", writer.primal)
-        kept, value = [P.Assign(kept_name, value)], _name(kept_name)
+    renamed: dict[str, str] = {}
+    returned_names = (
+        {fn.output} if with_value and isinstance(fn.output, str) else set()
+    ) | leaf_names(fn.aux)
+    for n in sorted(returned_names & written):
+        renamed[n] = suffixed(n, "value", writer.primal)
+        kept.append(P.Assign(renamed[n], _name(n)))
+
+    def kept_atom(a: object) -> ast.expr:
+        return _name(renamed[a]) if isinstance(a, str) and a in renamed else atom(a)
+
+    value = kept_atom(fn.output)
     wrt = ", ".join(fn.wrt) or "no parameter"
     results = _names_tuple(c.backward.results)
+    aux = [structure_ast(fn.aux, kept_atom)] if fn.has_aux else []
     if with_value:
         doc = f"Value of `{fn.name}` and its gradient with respect to {wrt}"
+        value = ast.Tuple([value, *aux], ast.Load()) if aux else value
         returned: ast.expr = ast.Tuple([value, results], ast.Load())
     else:
-        doc, returned = f"Gradient of `{fn.name}` with respect to {wrt}", results
+        doc = f"Gradient of `{fn.name}` with respect to {wrt}"
+        returned = ast.Tuple([results, *aux], ast.Load()) if aux else results
+    if aux:
+        doc += ", and the aux it returns"
     body = [
         *forward,
         *check,
@@ -148,7 +159,7 @@ def _fused(
         P.Return(returned),
     ]
     role = P.VALUE_AND_GRAD if with_value else P.GRAD
-    params = tuple(P.Param(p) for p in fn.params)
+    params = signature(fn)
     return [
         P.Function(
             name,
@@ -157,6 +168,7 @@ def _fused(
             f"{doc}: both sweeps fused, no tape.",
             tuple(body),
             fn.name,
+            fn.has_aux,
         )
     ]
 
@@ -430,6 +442,21 @@ def _joins(body: list[Stmt]) -> set[str]:
 def _structures(body: list[Stmt]) -> list[If | Loop]:
     """The ifs and loops at the top level of a function (they own the stacks)."""
     return [stmt for stmt in body if isinstance(stmt, (If, Loop))]
+
+
+def signature(fn: Function) -> tuple[P.Param, ...]:
+    """The model function's parameters, with its defaults (``scale=2.0``)."""
+    return tuple(
+        P.Param(p, atom(fn.defaults[p]) if p in fn.defaults else None)
+        for p in fn.params
+    )
+
+
+def returned_value(fn: Function) -> ast.expr:
+    """What the model function returns: its output, or with has_aux ``(output, aux)``."""
+    if not fn.has_aux:
+        return atom(fn.output)
+    return ast.Tuple([atom(fn.output), structure_ast(fn.aux, atom)], ast.Load())
 
 
 def atom(a: object) -> ast.expr:

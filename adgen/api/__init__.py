@@ -22,7 +22,7 @@ Its modules import downward only, layer by layer:
 """
 
 from .cache import clear_cache, compiled_text, gradient_model_of, tangent_model_of
-from .decorators import defjvp, defvjp, shapes, wrt
+from .decorators import defjvp, defvjp, has_aux, shapes, wrt
 from .derivatives import hessian, hvp, jacobian
 from .dispatch import grad
 from .display import graph, source
@@ -40,6 +40,7 @@ __all__ = [
     "grad",
     "gradient_model_of",
     "graph",
+    "has_aux",
     "hessian",
     "hvp",
     "jacobian",

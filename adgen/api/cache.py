@@ -17,9 +17,11 @@ from ..errors import BadWrt, SourceFile
 from ..higher import GradientModel, gradient_model, tangent_model
 from ..limits import with_compiler_stack
 from ..pipeline import compile_source, run
-from .reading import function_text
+from .reading import function_text, live_inputs, with_live_inputs
 
-_CACHE: dict[tuple[str, tuple[str, ...], tuple[str, ...], str], dict[str, Any]] = {}
+_CACHE: dict[
+    tuple[str, tuple[str, ...], tuple[str, ...], str, bool], dict[str, Any]
+] = {}
 _MODELS: dict[tuple[str, str, tuple[str, ...]], GradientModel] = {}
 
 
@@ -39,25 +41,41 @@ def source_text(f: Callable) -> tuple[str, str]:
     return model.path, model.text
 
 
-def generate(f: Callable, names: list[str], mode: str = "reverse") -> tuple[str, str]:
+def generate(
+    f: Callable, names: list[str], mode: str = "reverse", has_aux: bool = False
+) -> tuple[str, str]:
     """The code adgen writes for ``f`` (not cached), and the text it was written from."""
     path, text = source_text(f)
-    return compile_source(SourceFile(path, text), [f.__name__], names, mode), text
+    source, inputs = SourceFile(path, text), live_inputs(f, path, text)
+    code = compile_source(source, [f.__name__], names, mode, has_aux, inputs)
+    return code, text
 
 
-def compiled(f: Callable, names: list[str], mode: str = "reverse") -> dict[str, Any]:
-    """The namespace of the module adgen generates for ``f`` (cached)."""
+def compiled(
+    f: Callable, names: list[str], mode: str = "reverse", has_aux: bool = False
+) -> dict[str, Any]:
+    """The namespace of the module adgen generates for ``f`` (cached); module
+    variables ``f`` reads are passed live (reading.live_inputs)."""
     path, text = source_text(f)
-    return compiled_text(path, text, [f.__name__], names, mode)
+    inputs = live_inputs(f, path, text)
+    namespace = compiled_text(path, text, [f.__name__], names, mode, has_aux, inputs)
+    return with_live_inputs(f, namespace, inputs) if inputs else namespace
 
 
 def compiled_text(
-    path: str, text: str, functions: list[str], names: list[str], mode: str
+    path: str,
+    text: str,
+    functions: list[str],
+    names: list[str],
+    mode: str,
+    has_aux: bool = False,
+    inputs: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The namespace of the module adgen generates from model ``text`` (cached)."""
-    key = (text, tuple(functions), tuple(names), mode)
+    key = (text, tuple(functions), tuple(names), mode, has_aux, inputs)
     if key not in _CACHE:
-        code = compile_source(SourceFile(path, text), functions, names, mode)
+        source = SourceFile(path, text)
+        code = compile_source(source, functions, names, mode, has_aux, inputs)
         filename = f"<adgen: {mode} mode of {', '.join(functions)}>"
         linecache.cache[filename] = (
             len(code),

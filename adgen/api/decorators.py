@@ -1,4 +1,4 @@
-"""The decorators a model file uses: ``@adgen.wrt``, ``@adgen.shapes``, ``@adgen.defvjp``, ``@adgen.defjvp``.
+"""The decorators a model file uses: ``@adgen.wrt``, ``@adgen.shapes``, ``@adgen.has_aux``, ``@adgen.defvjp``, ``@adgen.defjvp``.
 
 The compiler reads each of them statically (parse.py, custom.py); at run time
 they only record what they were given on the function, so a model file still
@@ -28,6 +28,20 @@ def wrt(*names: str) -> Callable[[F], F]:
         return f
 
     return mark
+
+
+def has_aux(f: Callable | None = None) -> Callable:
+    """Declare that ``f`` returns ``(loss, aux)``: ``@adgen.has_aux``, as JAX's
+    ``has_aux=True``.  The gradient is of ``loss``; ``aux`` (any value built from
+    the function's numbers and arrays: a tuple, a dict...) is passed through, so
+    ``grad_f`` returns ``(gradient, aux)``.  Read statically by the compiler; at run
+    time it only marks the function, which ``adgen.grad`` reads when no
+    ``has_aux`` is given."""
+    if f is None:  # @adgen.has_aux()
+        return has_aux
+
+    f.__adgen_has_aux__ = True  # type: ignore[attr-defined]
+    return f
 
 
 def shapes(**dims: str) -> Callable[[F], F]:

@@ -19,12 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import NonScalarOutput, NotSupportedYet
+from ..errors import BadWrt, NonScalarOutput, NotSupportedYet
 from ..runtime import numpy_floats
 from .arrays import basis, block, unwrap, zeros_like
 from .cache import compiled, compiled_text, gradient_model_of, tangent_model_of
 from .forward_mode import jvp
-from .parameters import Wrt, positions, splitter, wrt_names
+from .parameters import Wrt, binder, positions, splitter, wants_aux, wrt_names
 from .reverse_mode import vjp
 
 
@@ -36,8 +36,9 @@ def jacobian(
     ``mode="reverse"``: one pullback per output entry (best for few outputs);
     ``mode="forward"``: one ``jvp`` per parameter entry (best for few inputs).
     """
-    names, single = wrt_names(f, wrt)
+    names, single = no_aux(f, wrt, "jacobian")
     where = positions(f, names)
+    bind = binder(f)
     if mode == "reverse":
         primal_and_pullback = vjp(f, tuple(names))
     elif mode == "forward":
@@ -62,7 +63,8 @@ def jacobian(
             blocks[k][(..., *index)] = forward(*args, *tangents)[1]
         return blocks
 
-    def jacobian_at(*args: Any) -> Any:
+    def jacobian_at(*args: Any, **kwargs: Any) -> Any:
+        args = bind(args, kwargs)
         build = reverse_jacobian if mode == "reverse" else forward_jacobian
         blocks = [unwrap(b) for b in build(*args)]
         return blocks[0] if single else tuple(blocks)
@@ -75,7 +77,7 @@ def hvp(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
     """``hvp(f, wrt)(*args, *vectors)``: the Hessian of scalar ``f`` times the vectors
     (one per ``wrt`` parameter, of its shape), as forward mode of adgen's gradient code.
     """
-    names, single = wrt_names(f, wrt)
+    names, single = no_aux(f, wrt, "hvp")
     try:
         model = gradient_model_of(f, names)
     except NotSupportedYet:  # a gradient with stacks (loops): reverse-over-forward
@@ -88,8 +90,8 @@ def hvp(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
     split = splitter(f, len(names), "vector")
     check = _output_check(f, names) if model.checks_scalar else None
 
-    def product(*args_and_vectors: Any) -> Any:
-        args, vectors = split(args_and_vectors)
+    def product(*args_and_vectors: Any, **kwargs: Any) -> Any:
+        args, vectors = split(args_and_vectors, kwargs)
         values = numpy_floats(*args, *vectors)
         if check is not None:
             check(*values[: len(args)])
@@ -113,8 +115,8 @@ def _hvp_reverse_over_forward(
     grad = namespace[f"grad_{model.functions[0]}"]
     split = splitter(f, len(names), "vector")
 
-    def product(*args_and_vectors: Any) -> Any:
-        args, vectors = split(args_and_vectors)
+    def product(*args_and_vectors: Any, **kwargs: Any) -> Any:
+        args, vectors = split(args_and_vectors, kwargs)
         results = grad(*numpy_floats(*args, *vectors))
         return results[0] if single else tuple(results)
 
@@ -126,11 +128,13 @@ def hessian(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
     """``hessian(f, wrt)(*args)``: second derivatives of scalar ``f``, of shape
     ``arg.shape + arg.shape``; for a tuple ``wrt``, rows ``H[i][j]`` of shape
     ``arg_i.shape + arg_j.shape``. One Hessian-vector product per parameter entry."""
-    names, single = wrt_names(f, wrt)
+    names, single = no_aux(f, wrt, "hessian")
     where = positions(f, names)
+    bind = binder(f)
     product = hvp(f, tuple(names))
 
-    def hessian_at(*args: Any) -> Any:
+    def hessian_at(*args: Any, **kwargs: Any) -> Any:
+        args = bind(args, kwargs)
         rows = [[block(args[i], args[j]) for j in where] for i in where]
         for k, index, vectors in basis(args, where):
             for row, hv in zip(rows, product(*args, *vectors), strict=True):
@@ -140,6 +144,16 @@ def hessian(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
 
     hessian_at.__name__ = f"hessian_{f.__name__}"
     return hessian_at
+
+
+def no_aux(f: Callable, wrt: Wrt | None, what: str) -> tuple[list[str], bool]:
+    """``wrt_names``, refusing a function marked ``@adgen.has_aux``."""
+    if wants_aux(f, None):
+        raise BadWrt(
+            f"`{f.__name__}` returns (loss, aux) (@adgen.has_aux): adgen.{what} does not take aux",
+            hint="differentiate a function that returns only the value",
+        )
+    return wrt_names(f, wrt)
 
 
 def _output_check(f: Callable, names: list[str]) -> Callable[..., None]:

@@ -16,14 +16,16 @@ from ..notebook import Code, GraphPicture, annotated
 from ..pipeline import run
 from ..trace import require_straight_line
 from .cache import generate, source_text
-from .parameters import Wrt, wrt_names
+from .parameters import Wrt, wants_aux, wrt_names
 
 
-def source(f: Callable, wrt: Wrt | None = None, mode: str = "reverse") -> Code:
+def source(
+    f: Callable, wrt: Wrt | None = None, mode: str = "reverse", has_aux: bool = False
+) -> Code:
     """The gradient code adgen writes for ``f``, as ``adgen compile --mode MODE``
     would: a ``str`` that a notebook displays as highlighted Python."""
     names, _ = wrt_names(f, wrt)
-    return Code(generate(f, names, mode)[0])
+    return Code(generate(f, names, mode, wants_aux(f, has_aux))[0])
 
 
 def graph(

@@ -41,23 +41,54 @@ def wrt_names(f: Callable, wrt: Wrt | None) -> tuple[list[str], bool]:
     return names, single
 
 
+def wants_aux(f: Callable, has_aux: bool | None) -> bool:
+    """Whether ``f`` returns ``(loss, aux)``: ``has_aux=True``, or ``@adgen.has_aux``
+    (which the compiler reads too, so it cannot be turned off at the call)."""
+    return bool(has_aux) or getattr(f, "__adgen_has_aux__", False)
+
+
 def positions(f: Callable, names: list[str]) -> list[int]:
     """Where each of ``names`` is among ``f``'s parameters."""
     params = list(inspect.signature(f).parameters)
     return [params.index(n) for n in names]
 
 
+def binder(f: Callable) -> Callable[[tuple, dict], tuple]:
+    """``bind(args, kwargs)``: every argument of ``f`` by position, keywords placed
+    and defaults filled in, as a call to ``f`` binds them (Python's TypeError where
+    ``f`` would raise one)."""
+    signature = inspect.signature(f)
+    count = len(signature.parameters)
+
+    def bind(args: tuple, kwargs: dict) -> tuple:
+        if not kwargs and len(args) == count:  # the common case, at no cost
+            return args
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return bound.args
+
+    return bind
+
+
 def splitter(
     f: Callable, count: int, what: str
-) -> Callable[[tuple], tuple[tuple, tuple]]:
-    """Split ``(*args, *extra)``: ``f``'s arguments, then ``count`` tangents or vectors."""
-    n = len(inspect.signature(f).parameters)
+) -> Callable[[tuple, dict], tuple[tuple, tuple]]:
+    """Split ``(*args, *extra)``: ``f``'s arguments (keywords and defaults bound, as
+    ``binder``), then the last ``count`` positional values, tangents or vectors."""
+    bind = binder(f)
+    parameters = inspect.signature(f).parameters.values()
+    required = sum(p.default is inspect.Parameter.empty for p in parameters)
+    n = len(parameters)
+    arguments = f"{n} arguments" if required == n else f"{required} to {n} arguments"
+    expected = f"expected {arguments} of `{f.__name__}` and then {count} {what}(s)"
 
-    def split(values: tuple) -> tuple[tuple, tuple]:
-        if len(values) != n + count:
-            raise TypeError(
-                f"expected {n} arguments of `{f.__name__}` and then {count} {what}(s), got {len(values)} values"
-            )
-        return values[:n], values[n:]
+    def split(values: tuple, kwargs: dict) -> tuple[tuple, tuple]:
+        cut = len(values) - count
+        try:
+            if cut < 0:
+                raise TypeError(f"got {len(values)} values")
+            return bind(values[:cut], kwargs), values[cut:]
+        except TypeError as error:
+            raise TypeError(f"{expected}: {error}") from None
 
     return split

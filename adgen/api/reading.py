@@ -20,14 +20,22 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from ..bindings import module_variable_hint
-from ..errors import SourceFile, SourceUnavailable, UnresolvedName
+import numpy as np
+
+from ..bindings import computed_when_run, module_variable_hint
+from ..errors import BadWrt, SourceFile, SourceUnavailable, UnresolvedName
 from ..limits import with_compiler_stack
 from ..parse import Module, parse_module
 
 
 def function_text(f: Callable) -> tuple[str, str]:
     """The text of the file that defines ``f``, as it is now on disk (or in a notebook cell)."""
+    if hasattr(f, "__adgen_aux_gradient_of__"):
+        raise BadWrt(
+            f"`{f.__name__}` returns (gradient, aux): adgen cannot differentiate it again",
+            hint="differentiate a function without aux, e.g. adgen.grad(adgen.grad(g)) "
+            "where g returns only the loss",
+        )
     path = inspect.getsourcefile(f) or f"<{f.__name__}>"
     # an edited and reloaded module must not reuse stale text
     linecache.checkcache(path)
@@ -55,6 +63,54 @@ def _check_live_constants(f: Callable, path: str, text: str) -> None:
                 module.location(written),
                 hint=module_variable_hint(name),
             )
+
+
+def live_inputs(f: Callable, path: str, text: str) -> tuple[str, ...]:
+    """Module-level variables ``f`` reads whose value only running the file gives
+    (``W0 = np.eye(3)``) and that hold a number or an array where ``f`` runs: the
+    runtime API passes their live values, read at each call, as extra inputs."""
+    if hasattr(f, "__adgen_gradient_of__"):  # gradient code: its inputs are its own
+        return ()
+    module = _scanned(path, text)
+    return tuple(
+        name
+        for name in sorted(_global_names(f) & module.variables.keys())
+        if computed_when_run(module, name) and _is_numeric(f.__globals__.get(name))
+    )
+
+
+def live_values(f: Callable, names: tuple[str, ...]) -> tuple:
+    """The values ``names`` have now where ``f`` runs."""
+    return tuple(f.__globals__[name] for name in names)
+
+
+def with_live_inputs(
+    f: Callable, namespace: dict[str, Any], names: tuple[str, ...]
+) -> dict[str, Any]:
+    """``namespace`` with each function that takes ``f``'s arguments (forward_f,
+    grad_f, value_and_grad_f, jvp_f) given the live values after them."""
+    count = len(inspect.signature(f).parameters)
+    wrapped = dict(namespace)
+    for role in ("forward", "grad", "value_and_grad", "jvp"):
+        name = f"{role}_{f.__name__}"
+        if name in namespace:
+            wrapped[name] = _passing_live(namespace[name], f, names, count)
+    return wrapped
+
+
+def _passing_live(
+    generated: Callable, f: Callable, names: tuple[str, ...], count: int
+) -> Callable:
+    def call(*args: Any) -> Any:
+        return generated(*args[:count], *live_values(f, names), *args[count:])
+
+    return call
+
+
+def _is_numeric(value: Any) -> bool:
+    return isinstance(value, (int, float, np.ndarray, np.number)) and not isinstance(
+        value, bool
+    )
 
 
 @functools.lru_cache(maxsize=32)

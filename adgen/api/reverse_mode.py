@@ -17,40 +17,51 @@ import numpy as np
 from ..errors import NonScalarOutput
 from ..runtime import numpy_floats
 from .cache import compiled, gradient_model_of
-from .parameters import Wrt, wrt_names
+from .parameters import Wrt, binder, wants_aux, wrt_names
 
 
-def reverse_grad(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
-    """The gradient of scalar ``f`` by one reverse sweep (``adgen.grad``'s default mode)."""
-    value_and_grad_f = value_and_grad(f, wrt)
+def reverse_grad(
+    f: Callable, wrt: Wrt | None = None, has_aux: bool | None = None
+) -> Callable[..., Any]:
+    """The gradient of scalar ``f`` by one reverse sweep (``adgen.grad``'s default mode);
+    with ``has_aux``, ``(gradient, aux)``."""
+    value_and_grad_f = value_and_grad(f, wrt, has_aux)
+    aux = wants_aux(f, has_aux)
 
-    def gradient(*args: Any) -> Any:
-        return value_and_grad_f(*args)[1]
+    def gradient(*args: Any, **kwargs: Any) -> Any:
+        value, grads = value_and_grad_f(*args, **kwargs)
+        return (grads, value[1]) if aux else grads
 
     return gradient
 
 
 def value_and_grad(
-    f: Callable, wrt: Wrt | None = None
+    f: Callable, wrt: Wrt | None = None, has_aux: bool | None = None
 ) -> Callable[..., tuple[Any, Any]]:
-    """``value_and_grad(f)(*args) -> (f(*args), gradient)``."""
+    """``value_and_grad(f)(*args) -> (f(*args), gradient)``; with ``has_aux`` (``f``
+    returns ``(loss, aux)``), ``((loss, aux), gradient)``, as JAX."""
     names, single = wrt_names(f, wrt)
-    namespace = compiled(f, names)
+    aux = wants_aux(f, has_aux)
+    namespace = compiled(f, names, has_aux=aux)
     forward, backward = (
         namespace[f"forward_{f.__name__}"],
         namespace[f"backward_{f.__name__}"],
     )
     check = _scalar_check(f)
 
-    def value_and_gradient(*args: Any) -> tuple[Any, Any]:
+    bind = binder(f)
+
+    def value_and_gradient(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        args = bind(args, kwargs)
         check(*args)
-        out, tape = forward(*numpy_floats(*args))
+        value, tape = forward(*numpy_floats(*args))
+        out = value[0] if aux else value
         if np.ndim(out) != 0:
             raise NonScalarOutput(
                 f"`{f.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar"
             )
         grads = backward(tape, unit_seed(out))
-        return out, grads[0] if single else grads
+        return value, grads[0] if single else grads
 
     return value_and_gradient
 
@@ -64,18 +75,24 @@ def unit_seed(out: Any) -> Any:
 
 
 def vjp(
-    f: Callable, wrt: Wrt | None = None
-) -> Callable[..., tuple[Any, Callable[[Any], Any]]]:
-    """``out, pullback = vjp(f)(*args)``; ``pullback(out_bar)`` gives the adjoints."""
+    f: Callable, wrt: Wrt | None = None, has_aux: bool | None = None
+) -> Callable[..., tuple]:
+    """``out, pullback = vjp(f)(*args)``; ``pullback(out_bar)`` gives the adjoints.
+    With ``has_aux``: ``out, pullback, aux = vjp(f, has_aux=True)(*args)``, as JAX."""
     names, single = wrt_names(f, wrt)
-    namespace = compiled(f, names)
+    aux = wants_aux(f, has_aux)
+    namespace = compiled(f, names, has_aux=aux)
     forward, backward = (
         namespace[f"forward_{f.__name__}"],
         namespace[f"backward_{f.__name__}"],
     )
 
-    def primal_and_pullback(*args: Any) -> tuple[Any, Callable[[Any], Any]]:
-        out, tape = forward(*numpy_floats(*args))
+    bind = binder(f)
+
+    def primal_and_pullback(*args: Any, **kwargs: Any) -> tuple:
+        args = bind(args, kwargs)
+        value, tape = forward(*numpy_floats(*args))
+        out = value[0] if aux else value
 
         def pullback(out_bar: Any) -> Any:
             if np.shape(out_bar) != np.shape(out):
@@ -85,7 +102,7 @@ def vjp(
             grads = backward(tape, out_bar)
             return grads[0] if single else grads
 
-        return out, pullback
+        return (out, pullback, value[1]) if aux else (out, pullback)
 
     return primal_and_pullback
 

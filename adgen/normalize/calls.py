@@ -19,7 +19,7 @@ from ..primitives import FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES
 from .binder import HELPER, PRIMITIVE, Signature, bind_arguments
 from .diagnostics import root_name, unknown_function
 from .scope import Scope, Value
-from .signature import parameter_names
+from .signature import parameter_defaults, parameter_names
 
 BUILTINS = {"abs", "max", "min", "len"}
 # np.array(v) and np.asarray(v): the array numpy makes of a list of values
@@ -216,9 +216,13 @@ class Calls:
     ) -> Value:
         """Inline a call to a helper of this file: bind its parameters, normalize its body."""
         params = parameter_names(helper)
-        signature = Signature(helper.name, tuple(params), tuple(params), HELPER)
+        defaults = parameter_defaults(self.module, helper)
+        required = tuple(p for p in params if p not in defaults)
+        signature = Signature(helper.name, tuple(params), required, HELPER)
         bound = bind_arguments(self.module, node, signature, list(node.args))
-        values = {p: self.expr(bound[p], scope) for p in params}
+        values = {
+            p: self.expr(bound[p], scope) if p in bound else defaults[p] for p in params
+        }
         own = Scope(
             helper=helper.name,
             return_name=name,

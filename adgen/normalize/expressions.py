@@ -17,6 +17,7 @@ from ..bindings import module_variable_hint, module_variable_message
 from ..errors import UnresolvedName, UnsupportedSyntax
 from ..ir import Atom, Const
 from ..primitives import ATTRIBUTES, CONSTANTS
+from ..structures import Record
 from .diagnostics import (
     CONTAINER_HINT,
     indexed_by_string,
@@ -65,7 +66,8 @@ class Expressions:
         if isinstance(value, tuple):
             self.fail(
                 node,
-                "a tuple cannot be used as a number or array",
+                f"a {'dict' if isinstance(value, Record) else 'tuple'} cannot be used "
+                "as a number or array",
                 "unpack it (a, b = ...), or join the values with np.stack([...])",
             )
         return value
@@ -86,6 +88,8 @@ class Expressions:
             return self.block.env[node.id]
         if node.id in self.module.constants:
             return Const(ast.literal_eval(self.module.constants[node.id]))
+        if node.id in self.inputs:  # a module variable the runtime API passes live
+            return self.inputs[node.id]
         if node.id in self.module.variables:
             raise self.module_variable(node)
         qualified = self.module.imports.get(node.id)
@@ -120,16 +124,29 @@ class Expressions:
     def expr_Tuple(self, node: ast.Tuple, scope: Scope, name: str | None) -> Value:
         """A tuple or list literal: a tuple of values (nested literals nested), an
         array only where numpy makes one of it (``as_array``)."""
-        return tuple(
-            (
-                self.expr(e, scope)
-                if isinstance(e, (ast.Tuple, ast.List))
-                else self.atom(e, scope)
-            )
-            for e in node.elts
-        )
+        return tuple(self.element(e, scope) for e in node.elts)
 
     expr_List = expr_Tuple
+
+    def element(self, node: ast.expr, scope: Scope) -> Value:
+        """An element of a tuple, list or dict literal: an atom, or a literal nested
+        in it."""
+        if isinstance(node, (ast.Tuple, ast.List, ast.Dict)):
+            return self.expr(node, scope)
+        return self.atom(node, scope)
+
+    def expr_Dict(self, node: ast.Dict, scope: Scope, name: str | None) -> Value:
+        """``{"W": W, "b": b}`` with string keys: a structure (aux, a helper's result)."""
+        if not all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys
+        ):
+            self.fail(
+                node,
+                "a dict needs string constant keys here",
+                'write {"W": W, "b": b}',
+            )
+        keys = tuple(k.value for k in node.keys)  # type: ignore[union-attr]
+        return Record(keys, tuple(self.element(v, scope) for v in node.values))
 
     def as_array(self, value: Value, name: str | None = None) -> Atom:
         """The array numpy makes of a (nested) sequence of values: ``np.stack`` of its
@@ -216,6 +233,11 @@ class Expressions:
     def expr_Subscript(
         self, node: ast.Subscript, scope: Scope, name: str | None
     ) -> Value:
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            record = self.expr(node.value, scope)
+            if isinstance(record, Record):  # d["W"] of a dict the function built
+                return self.entry(record, key)
         keyed = indexed_by_string(node)
         if keyed is not None:
             subscript, key = keyed
@@ -255,6 +277,16 @@ class Expressions:
         except (ArithmeticError, TypeError, ValueError):
             return None
         return index if isinstance(index, int) else None
+
+    def entry(self, record: Record, key: ast.Constant) -> Value:
+        """``d["W"]``: the value a dict literal (or a helper returning one) gave "W"."""
+        if key.value not in record.keys:
+            self.fail(
+                key,
+                f"the dict has no key {key.value!r} (keys: {', '.join(record.keys)})",
+                "use one of its keys",
+            )
+        return record.as_dict()[key.value]
 
     def expr_Attribute(
         self, node: ast.Attribute, scope: Scope, name: str | None

@@ -17,6 +17,7 @@ from ..naming import Namer, identifiers
 from ..parse import Module, reachable_helpers
 from ..primitives import PRIMITIVES
 from ..shapes import declared_shape, is_python_number
+from ..structures import plain_structure
 from .aliases import Aliases
 from .calls import Calls
 from .comprehensions import Comprehensions
@@ -26,16 +27,29 @@ from .joins import Joins
 from .loops import Loops
 from .numbers import NUMBER_ARITHMETIC, fold
 from .scope import Block, Scope
-from .signature import declared_shapes, resolve_wrt
+from .signature import (
+    declared_has_aux,
+    declared_shapes,
+    parameter_defaults,
+    resolve_wrt,
+)
 from .statements import Statements
 from .statics import Statics
 
 
 def normalize(
-    module: Module, fn: ast.FunctionDef, wrt: list[str] | None = None
+    module: Module,
+    fn: ast.FunctionDef,
+    wrt: list[str] | None = None,
+    has_aux: bool = False,
+    inputs: tuple[str, ...] = (),
 ) -> Function:
-    """Turn the checked function ``fn`` into a flat list of equations."""
-    return Lowerer(module, fn).run(wrt)
+    """Turn the checked function ``fn`` into a flat list of equations; with
+    ``has_aux`` (or ``@adgen.has_aux``) it returns ``(output, aux)``.  ``inputs``:
+    module-level variables read as extra parameters after ``fn``'s own (the
+    runtime API passes their live values), never differentiated."""
+    lowerer = Lowerer(module, fn)
+    return lowerer.run(wrt, has_aux or declared_has_aux(module, fn), inputs)
 
 
 class Lowerer(
@@ -67,8 +81,11 @@ class Lowerer(
         # so `x += y` cannot change another name for the same value
         self.numbers: set[str] = set()
         self.next_index = len(fn.args.args) + len(fn.args.posonlyargs) + 1
+        self.inputs: dict[str, str] = {}  # module variable -> the parameter it is
 
-    def run(self, wrt: list[str] | None) -> Function:
+    def run(
+        self, wrt: list[str] | None, has_aux: bool = False, inputs: tuple[str, ...] = ()
+    ) -> Function:
         params, numbers = [], []
         shapes = {}
         declared = declared_shapes(self.module, self.fn)
@@ -81,23 +98,55 @@ class Lowerer(
             if is_python_number(annotation):
                 numbers.append(name)
         self.numbers.update(numbers)
-        output = self.body(self.fn.body, Scope())
-        if isinstance(output, tuple):
-            self.fail(
-                self.fn,
-                "returning several values is not supported",
-                "return one scalar or array",
-            )
+        own = list(params)
+        for name in inputs:  # read by expr_Name wherever the module variable is
+            self.inputs[name] = self.names.param(name)
+            params.append(self.inputs[name])
+            shapes[self.inputs[name]] = None
+        output, aux = self.split_aux(self.body(self.fn.body, Scope()), has_aux)
         return Function(
             name=self.fn.name,
             params=params,
             eqns=self.block.eqns,
             output=output,
-            wrt=resolve_wrt(self.module, self.fn, wrt, params),
+            wrt=resolve_wrt(self.module, self.fn, wrt, own),
             shapes=shapes,
             path=self.module.source.path,
             numbers=numbers,
+            defaults={
+                self.block.env[k]: v
+                for k, v in parameter_defaults(self.module, self.fn).items()
+            },
+            has_aux=has_aux,
+            aux=aux,
         )
+
+    def split_aux(self, returned: Any, has_aux: bool) -> tuple[Atom, Any]:
+        """The output to differentiate, and with ``has_aux`` the aux passed through."""
+        if has_aux:
+            if not (isinstance(returned, tuple) and len(returned) == 2):
+                self.fail(
+                    self._return_statement(),
+                    f"`{self.fn.name}` has has_aux but does not return a pair (loss, aux)",
+                    "return the value to differentiate and the auxiliary data: `return loss, aux`",
+                )
+            returned, aux = returned[0], plain_structure(returned[1])
+        else:
+            aux = None
+        if isinstance(returned, tuple):
+            self.fail(
+                self._return_statement(),
+                "returning several values is not supported",
+                "return one scalar or array (e.g. a loss), or np.stack/np.concatenate "
+                "them; to return more beside the value to differentiate, `return loss, "
+                "aux` with has_aux=True (@adgen.has_aux)",
+            )
+        return returned, aux
+
+    def _return_statement(self) -> ast.AST:
+        """The last ``return`` of the function (not of a helper): where to point."""
+        found = [n for n in ast.walk(self.fn) if isinstance(n, ast.Return)]
+        return found[-1].value or found[-1] if found else self.fn
 
     def emit(
         self,

@@ -5,13 +5,27 @@ from __future__ import annotations
 
 import ast
 
+from ..bindings import default_value
 from ..errors import BadWrt, UnsupportedSyntax
+from ..ir import Const
 from ..parse import Module, adgen_decorators
 
 
 def parameter_names(fn: ast.FunctionDef) -> list[str]:
     """The parameters as the user wrote them, in order."""
     return [a.arg for a in [*fn.args.posonlyargs, *fn.args.args]]
+
+
+def parameter_defaults(module: Module, fn: ast.FunctionDef) -> dict[str, Const]:
+    """``def f(x, scale=2.0)``: parameter -> its default, as the constant it is."""
+    names = parameter_names(fn)
+    defaults = fn.args.defaults
+    found = {}
+    for name, node in zip(names[len(names) - len(defaults) :], defaults, strict=True):
+        value = default_value(module, node)
+        assert value is not None  # check.py refused any other default
+        found[name] = value
+    return found
 
 
 def declared_shapes(module: Module, fn: ast.FunctionDef) -> dict[str, ast.expr]:
@@ -21,6 +35,11 @@ def declared_shapes(module: Module, fn: ast.FunctionDef) -> dict[str, ast.expr]:
     if deco is None:
         return {}
     return {k.arg: k.value for k in deco.keywords}  # type: ignore[misc]
+
+
+def declared_has_aux(module: Module, fn: ast.FunctionDef) -> bool:
+    """Whether ``fn`` is marked ``@adgen.has_aux``: it returns ``(loss, aux)``."""
+    return "adgen.has_aux" in adgen_decorators(module, fn)
 
 
 def resolve_wrt(

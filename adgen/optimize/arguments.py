@@ -177,7 +177,7 @@ def _rerun_sweeps(
 ) -> tuple[P.Stmt, ...] | None:
     """``backward_f(forward_f(...)[1])``, with grad_f's scalar check if it has one,
     or None where there is no such rerun (not a fused gradient; no value to name)."""
-    if fn.role not in P.FUSED:
+    if fn.role not in P.FUSED or fn.returns_aux:  # aux: no rerun that returns it
         return None
     args = [_name(p.name) for p in fn.params]
     guard = next((s for s in fn.body if isinstance(s, P.ScalarCheck)), None)

@@ -130,6 +130,7 @@ def _fallback(
     args = [ast.Name(p.name, ast.Load()) for p in fn.params]
     if not (
         fn.params
+        and not graph.fn.has_aux  # the sweeps' rerun would not return the aux
         and set(graph.fn.params) <= set(graph.fn.numbers)
         and forward
         and backward

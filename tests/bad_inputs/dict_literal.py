@@ -1,7 +1,7 @@
-# expect: UnsupportedSyntax 6:9 | dictionaries are not supported
+# expect: UnsupportedSyntax 6:9 | a dict needs string constant keys here
 import numpy as np
 
 
 def f(x):
-    d = {"w": x}
+    d = {1: x}
     return x
