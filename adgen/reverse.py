@@ -11,7 +11,10 @@ an elementwise partial commutes with the sum back to an operand's shape, so
 an adjoint may stay in the broadcast shape until it reaches a parameter, a
 non-elementwise node, or a sum with a differently stretched adjoint, and is
 reduced once there (``unbroadcast(x1_bar + n3_bar / x1, x1)``) instead of at
-every node.  Only names assigned once, outside every ``if`` and loop, wait.
+every node.  Only names assigned once wait, and only in the block that
+assigns them: a loop body's own values wait within an iteration (and are not
+pushed on a stack for their shape), an adjoint carried across iterations or
+written inside an ``if`` or loop is reduced before it.
 
 Control flow is reversed in place: an ``if`` becomes the same ``if`` over its
 branches' adjoints, a loop runs its body's adjoints as many times as the
@@ -119,10 +122,18 @@ class _Sweep:
         self.carried: set[str] = set()
         # adjoints not yet reduced to their primal's shape -> the shape they hold
         self.wide: dict[str, Shape] = {}
-        self.depth = 0  # how many ifs and loops enclose the node being reversed
-        self.stable = _assigned_once(graph)
+        self.depth = 0  # how many ifs and loops enclose the block being reversed
+        self.once = _assigned_once(graph)
+        self.local: set[str] = set()  # the names whose adjoints may wait here
 
     def block(self, stmts: list[Stmt], assigned: set[str]) -> list[Item]:
+        """The adjoints of ``stmts``.  An adjoint may wait in this block if its name
+        is assigned once, here (a parameter: at the top level): its waiting
+        reductions read the value this block computed."""
+        outer = self.local
+        self.local = {s.out for s in stmts if isinstance(s, Eqn)} & self.once
+        if not self.depth:
+            self.local |= set(self.graph.fn.params) & self.once
         items: list[Item] = []
         for stmt in reversed(stmts):
             if isinstance(stmt, Eqn):
@@ -139,6 +150,7 @@ class _Sweep:
                     nested = self.reverse_loop(stmt, assigned)
                 self.depth -= 1
                 items += self.reduced_before(nested) + nested
+        self.local = outer
         return items
 
     def reduce_parameters(self, items: list[Item]) -> None:
@@ -160,8 +172,8 @@ class _Sweep:
     def reduced_before(self, nested: list[Item]) -> list[Item]:
         """Inside an ``if`` or a loop every contribution is reduced where it is made;
         the waiting adjoints it adds to are reduced before it, once."""
-        names = sorted(_written(nested, self.primal) & set(self.wide))
-        if self.depth or not names:
+        names = sorted(_written(nested, self.primal) & set(self.wide) & self.local)
+        if not names:
             return []
         block = AdjointBlock(f"{', '.join(names)}: summed back to their shapes")
         for n in names:
@@ -202,7 +214,7 @@ class _Sweep:
         plan = reduction(self.graph.shapes.get(operand), shape)
         if plan.is_identity:
             return contribution, False
-        if plan.dynamic and not self.depth and operand in self.stable:
+        if plan.dynamic and operand in self.local:
             return contribution, True
         return _reduce(contribution, operand, plan), False
 
@@ -218,8 +230,8 @@ class _Sweep:
             if waits:
                 self.wide[operand] = shape
             return assign(target, value)
-        if self.depth or (operand not in self.wide and not waits):
-            # inside an if or loop: reduced_before() reduces a waiting x_bar
+        if operand not in self.local or (operand not in self.wide and not waits):
+            # waiting in an enclosing block: reduced_before() reduces it first
             return assign(target, name(target) + value)
         if waits and operand in self.wide and _known_equal(self.wide[operand], shape):
             return assign(target, name(target) + value)
@@ -497,14 +509,13 @@ def _known_equal(a: Shape, b: Shape) -> bool:
 
 
 def _assigned_once(graph: Graph) -> set[str]:
-    """Parameters never reassigned, and names assigned once outside every ``if`` and
-    loop: their value (read by a waiting reduction) is the same wherever the
-    backward sweep reads it."""
+    """Parameters never reassigned, and names one equation assigns (not a merge
+    after an ``if``, nor a loop's carried name)."""
     counts: dict[str, int] = {}
     for e in graph.eqns:
         counts[e.out] = counts.get(e.out, 0) + 1
-    top = {s.out for s in graph.body if isinstance(s, Eqn) and counts[s.out] == 1}
-    return top | {p for p in graph.fn.params if p not in counts}
+    once = {n for n, c in counts.items() if c == 1}
+    return once | {p for p in graph.fn.params if p not in counts}
 
 
 def _zero_adjoint(graph: Graph, param: str, primal: set[str]) -> ast.stmt:
