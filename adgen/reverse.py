@@ -59,6 +59,7 @@ from .shapes import (
     reduction,
     shape_of,
 )
+from .simplify import number
 
 np = Namespace("np")
 
@@ -189,15 +190,22 @@ class _Sweep:
         block = AdjointBlock(ast.unparse(primal_statement(eqn)))
         g, ans = name(bar(eqn.out, primal)), name(eqn.out)
         elementwise = PRIMITIVES[eqn.prim].elementwise
-        if eqn.out in self.wide and not elementwise:  # its rule needs out's shape
-            block.statements.append(assign(g.node.id, self.reduced(eqn.out)))
+        found = _contributions(graph, eqn, g, ans)
+        if eqn.out in self.wide and not (
+            elementwise and all(_inf_safe(to_ast(c)) for _, c in found)
+        ):  # its rule needs out's shape, or would make inf - inf of a waiting sum
+            donor = _same_shape(graph, eqn)
+            shape = self.wide.pop(eqn.out)
+            block.statements.append(
+                assign(g.node.id, reduce_to(g, donor, shape, graph))
+            )
         out_shape = graph.shapes.get(eqn.out)
         g_shape = (
             broadcast(self.wide[eqn.out], out_shape)
             if eqn.out in self.wide
             else out_shape
         )
-        for operand, contribution in _contributions(graph, eqn, g, ans):
+        for operand, contribution in found:
             waits = False
             if elementwise:
                 contribution, waits = self.settled(contribution, operand, g_shape)
@@ -499,6 +507,39 @@ def _reduce(contribution: E, operand: str, plan: Reduction) -> E:
         axis = plan.keep[0] if len(plan.keep) == 1 else plan.keep
         contribution = np.sum(contribution, axis=axis, keepdims=True)
     return contribution
+
+
+# Factors that keep finite values finite: a waiting sum may be taken after them.
+_SAFE_CALLS = {"cos", "sin", "tanh", "sign", "where"}
+
+
+def _inf_safe(node: ast.expr) -> bool:
+    """Whether an elementwise contribution multiplies its adjoint only by factors
+    that cannot be inf where the values are finite (no division, no negative
+    power, no log).  Then summing first or last differs by rounding only; after
+    ``1 / s`` at s = 0 it would not: sum(g) / 0 is inf, sum(g / 0) inf - inf."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.BinOp) and isinstance(
+            n.op, (ast.Div, ast.FloorDiv, ast.Mod)
+        ):
+            return False
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow):
+            exponent = number(n.right)  # x ** (2 - 1): a literal, once folded
+            if not (type(exponent) is int and exponent >= 0):
+                return False
+        if isinstance(n, ast.Call) and numpy_function(n) not in _SAFE_CALLS:
+            return False
+    return True
+
+
+def _same_shape(graph: Graph, eqn: Eqn) -> str:
+    """A name of ``eqn.out``'s shape to reduce its adjoint to: an operand known to
+    have it (a parameter, already at hand), else ``eqn.out`` itself."""
+    shape = graph.shapes.get(eqn.out)
+    for a in eqn.args:
+        if isinstance(a, str) and _known_equal(graph.shapes.get(a), shape):
+            return a
+    return eqn.out
 
 
 def _known_equal(a: Shape, b: Shape) -> bool:

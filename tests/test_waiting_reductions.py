@@ -172,26 +172,44 @@ def test_an_array_seed_reaches_each_operand_summed_once(shapes):
         np.testing.assert_allclose(g, e, rtol=1e-10, atol=1e-12)
 
 
-def test_the_lecture_as_written_has_one_reduction_per_parameter():
-    """The unannotated lecture reads like the lecture: the adjoints pass through
-    unreduced, and each parameter's is summed back to its shape once."""
+def test_the_lecture_as_written_reduces_before_dividing_only():
+    """The unannotated lecture: the adjoints pass through unreduced, x2's is summed
+    back to its shape once; x1's waiting sum is taken before ``/ x1`` (at x1 = 0
+    the sum of quotients would be inf - inf where the quotient of the sum is inf)."""
     _, _, code = _compiled("lecture")
     backward = code.split("def backward_f")[1].split("def grad_f")[0]
-    assert backward.count("unbroadcast(") == 2
+    assert backward.count("unbroadcast(") == 3
     assert "x2_bar = unbroadcast(x2_bar + n4_bar * x1, x2)" in backward
-    assert "x1_bar = unbroadcast(x1_bar + n3_bar / x1, x1)" in backward
+    assert "n3_bar = unbroadcast(n3_bar, x1)" in backward
+    assert "x1_bar = unbroadcast(x1_bar, x1) + n3_bar / x1" in backward
+
+
+def test_a_singular_factor_multiplies_the_sum_not_each_term():
+    """sum(x * (1 / s)) at s = 0: d/ds = -sum(x) / s**2 = inf, as autograd says; the
+    sum of the terms' quotients would be inf - inf = nan."""
+    source = "import numpy as np\n\ndef f(x, s):\n    return np.sum(x * (1.0 / s))\n"
+    generated: dict = {}
+    exec(compile_source(SourceFile("singular.py", source)), generated)
+    x = np.array([1.0, -2.0])
+    with np.errstate(all="ignore"):
+        _, gs = generated["grad_f"](x, np.float64(0.0))
+        expected = autograd.grad(lambda x, s: anp.sum(x * (1.0 / s)), 1)(
+            x, np.float64(0.0)
+        )
+    assert gs == expected == np.inf
 
 
 @pytest.mark.parametrize("path", ["lecture.py", "lab_net.py"])
 def test_unannotated_examples_reduce_once_per_parameter_and_consumer(path):
     """examples/unannotated: each gradient function reduces each parameter's adjoint
-    at most once, and the network's adjoint once before each matmul."""
+    at most once (the lecture's x1 twice: once before ``/ x1``), and the
+    network's adjoint once before each matmul."""
     text = (ROOT / "examples" / "unannotated" / path).read_text()
     code = compile_source(SourceFile(path, text))
     bodies = code.split("\ndef ")[1:]
     for body in bodies:
         if body.startswith(("backward_", "grad_", "value_and_grad_")):
-            limit = 2 if path == "lecture.py" else 4 + 2  # params + matmuls
+            limit = 3 if path == "lecture.py" else 4 + 2  # params + matmuls, / x1
             assert body.count("unbroadcast(") <= limit, body
 
 
