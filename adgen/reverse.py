@@ -10,7 +10,7 @@ Where shapes are not known statically, the reduction waits (``_Sweep.wide``):
 an elementwise partial commutes with the sum back to an operand's shape, so
 an adjoint may stay in the broadcast shape until it reaches a parameter, a
 non-elementwise node, or a sum with a differently stretched adjoint, and is
-reduced once there (``unbroadcast(x1_bar + n3_bar / x1, x1)``) instead of at
+reduced once there (``unbroadcast(x2_bar + n4_bar * x1, x2)``) instead of at
 every node.  Only names assigned once wait, and only in the block that
 assigns them: a loop body's own values wait within an iteration (and are not
 pushed on a stack for their shape), an adjoint carried across iterations or
@@ -156,7 +156,7 @@ class _Sweep:
 
     def reduce_parameters(self, items: list[Item]) -> None:
         """Each parameter's waiting adjoint reduced to its shape, at its last
-        assignment (``x1_bar = unbroadcast(x1_bar + n3_bar / x1, x1)``): the one
+        assignment (``x2_bar = unbroadcast(x2_bar + n4_bar * x1, x2)``): the one
         reduction it gets.  Its last assignment is at the top level: adjoints
         written inside an ``if`` or a loop do not wait."""
         for p in [p for p in self.graph.fn.wrt if p in self.wide]:
