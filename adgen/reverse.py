@@ -14,7 +14,9 @@ reduced once there (``unbroadcast(x2_bar + n4_bar * x1, x2)``) instead of at
 every node.  Only names assigned once wait, and only in the block that
 assigns them: a loop body's own values wait within an iteration (and are not
 pushed on a stack for their shape), an adjoint carried across iterations or
-written inside an ``if`` or loop is reduced before it.
+written inside an ``if`` or loop is reduced before it.  Nor does a sum wait
+past a factor that can be inf (``g / x``, a negative power): at x = 0,
+sum(g) / x is inf where sum(g / x) would be inf - inf (``_inf_safe``).
 
 Control flow is reversed in place: an ``if`` becomes the same ``if`` over its
 branches' adjoints, a loop runs its body's adjoints as many times as the
