@@ -1,7 +1,7 @@
 """The ``adgen`` command line.
 
     adgen compile PATH[:FUNC,...]... [-o DIR] [--wrt NAMES] [--mode reverse|forward|both]
-                  [--check] [--diff] [--dump STAGE]
+                  [--like ARGS] [--check] [--diff] [--dump STAGE]
 
     adgen graph PATH[:FUNC] [-o FILE.png|.svg|.pdf|.dot]
     adgen trace PATH[:FUNC] --at x1=2,x2=5 [--seed x1]
@@ -31,6 +31,7 @@ from .emit import Provenance
 from .errors import AdgenError, NoFunction, SourceFile, UsageError
 from .gradcheck import check_at, disagreement, grad_function, overall_verdict, report
 from .graph import Graph
+from .like import parse_like
 from .parse import read_source
 from .pipeline import MODES, STAGES, Stages, display_path, dump, run, source_hash
 from .testing import AGREE, DISAGREE, INCONCLUSIVE
@@ -51,6 +52,8 @@ EXAMPLES = """examples:
   adgen compile model.py                  write generated/model_grad.py
   adgen compile model.py:loss --wrt w,b   one function, two parameters
   adgen compile --mode forward model.py   jvp_ functions (forward mode) instead
+  adgen compile model.py --like x1=2.0,x2=5.0   for Python floats (the float path)
+  adgen compile model.py --like 'X=f64[441,2]'  for an array of that shape
   adgen compile --check model.py          exit 1 if generated/ is stale
   adgen compile --dump normalize model.py one primitive per line
   adgen graph model.py:f -o graph.png     the computation graph
@@ -156,6 +159,13 @@ def _add_compile(commands: argparse._SubParsersAction) -> None:
         help="copy the runtime helpers the code uses into the file, so that it runs without adgen (numpy, and scipy where the model uses it)",
     )
     c.add_argument(
+        "--like",
+        metavar="ARGS",
+        help="compile for these arguments, as if declared: x1=2.0 or x1=float (a "
+        "Python float), n=int, X=f64[441,2] (an array of that shape), s=f64[] (a "
+        "numpy scalar); the code checks its arguments are of that kind",
+    )
+    c.add_argument(
         "--check",
         action="store_true",
         help="write nothing; exit 1 if a generated file is stale or missing",
@@ -257,6 +267,7 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
 
 def _compile(args: argparse.Namespace) -> int:
     wrt = _names(args.wrt)
+    like = parse_like(args.like) if args.like else None
     jobs = [_split_target(p) for p in args.paths]
     _refuse_clashing_outputs([path for path, _ in jobs])
     outputs = []
@@ -266,8 +277,15 @@ def _compile(args: argparse.Namespace) -> int:
         source = read_source(path)
         source = type(source)(display_path(path), source.text)
         target = Path(args.output) / f"{Path(path).stem}_grad.py"
-        origin = _provenance(source, spec, args)
-        stages = run(source, functions, wrt, origin, args.mode, args.standalone)
+        stages = run(
+            source,
+            functions,
+            wrt,
+            _provenance(source, spec, args),
+            mode=args.mode,
+            standalone=args.standalone,
+            like=like,
+        )
         if args.dump:
             print(dump(stages, args.dump))
             continue
@@ -289,6 +307,8 @@ def _provenance(source: SourceFile, spec: str, args: argparse.Namespace) -> Prov
         command += f" --wrt {args.wrt}"
     if args.mode != "reverse":
         command += f" --mode {args.mode}"
+    if args.like:
+        command += f" --like '{args.like}'"
     if args.standalone:  # no staleness check either: it would import adgen
         return Provenance(
             source.path, source_hash(source.text), f"{command} --standalone"

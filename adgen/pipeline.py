@@ -30,6 +30,7 @@ from .errors import SourceFile
 from .forward import jvp_functions
 from .graph import Graph, build_graph, describe
 from .ir import Function
+from .like import Like, apply_like, guard
 from .limits import check_blocks, check_sizes, located_overflow, with_compiler_stack
 from .normalize import assert_normal_form, normalize
 from .optimize import optimize
@@ -84,14 +85,26 @@ def run(
     standalone: bool = False,
     has_aux: bool = False,
     inputs: tuple[str, ...] = (),
+    like: Like | None = None,
 ) -> Stages:
     """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``;
     ``standalone`` copies the runtime helpers into the module (``standalone.py``);
     ``has_aux``: the functions return ``(loss, aux)`` (as ``@adgen.has_aux``);
-    ``inputs``: module variables taken as extra parameters (the runtime API's).
+    ``inputs``: module variables taken as extra parameters (the runtime API's);
+    ``like`` specializes on the caller's arguments (see ``compile_source``).
     The passes recurse as deep as the model nests: they run on a deep stack."""
     return with_compiler_stack(
-        lambda: _run(source, functions, wrt, origin, mode, standalone, has_aux, inputs)
+        lambda: _run(
+            source,
+            functions,
+            wrt,
+            origin,
+            mode,
+            standalone,
+            has_aux,
+            inputs,
+            like or {},
+        )
     )
 
 
@@ -101,13 +114,16 @@ def _run(
     wrt: list[str] | None,
     origin: Provenance | None,
     mode: str,
-    standalone: bool = False,
-    has_aux: bool = False,
-    inputs: tuple[str, ...] = (),
+    standalone: bool,
+    has_aux: bool,
+    inputs: tuple[str, ...],
+    like: Like,
 ) -> Stages:
     module = read_rules(parse_module(source))
     stages = Stages(module)
     selected = select_functions(module, functions)
+    if like:  # before the checks: the declarations it stands for are checked too
+        apply_like(module, selected, like)
     for fn in selected:  # every function is checked before any is transformed
         with located_overflow(module, fn):
             check_function(module, fn)
@@ -132,6 +148,8 @@ def _run(
         )
         stages.program = program
         stages.optimized = optimize(program, stages.graphs)
+        if like:
+            stages.optimized = guard(stages.optimized, like, {f.name for f in selected})
         stages.emitted = emit(stages.optimized, standalone)
         stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
@@ -144,17 +162,26 @@ def compile_source(
     mode: str = "reverse",
     has_aux: bool = False,
     inputs: tuple[str, ...] = (),
+    like: Like | None = None,
 ) -> str:
     """The generated module for ``source``, black-formatted: the runtime API's
     in-memory compile; for one function its header names ``adgen.source`` (not a command that
-    would write a file from, say, a notebook cell's pseudo-path)."""
+    would write a file from, say, a notebook cell's pseudo-path).
+
+    ``like`` specializes on the caller's arguments: parameter name -> ``float``,
+    ``int``, a shape tuple (``(441, 2)``, ``()`` for a numpy scalar) or an array;
+    each acts as the declaration it stands for (``x: float``,
+    ``@adgen.shapes(X="441 2")``), and the entry functions check their
+    arguments are of that kind (adgen/like.py).  ``like.like_of(arg)`` gives
+    the value for one argument."""
     command = (
         f"adgen.source({functions[0]})" if functions and len(functions) == 1 else ""
     )
     origin = Provenance(source.path, source_hash(source.text), command=command)
-    return run(
-        source, functions, wrt, origin, mode, has_aux=has_aux, inputs=inputs
-    ).formatted
+    stages = run(
+        source, functions, wrt, origin, mode, has_aux=has_aux, inputs=inputs, like=like
+    )
+    return stages.formatted
 
 
 def source_hash(text: str) -> str:

@@ -6,6 +6,18 @@ reduced back to the operand's shape where broadcasting may have stretched it,
 and accumulated: the first contribution assigns ``x_bar = ...``, later ones add
 ``x_bar = x_bar + ...``, exactly as the lecture accumulates v̄1 from v3 and v4.
 
+Where shapes are not known statically, the reduction waits (``_Sweep.wide``):
+an elementwise partial commutes with the sum back to an operand's shape, so
+an adjoint may stay in the broadcast shape until it reaches a parameter, a
+non-elementwise node, or a sum with a differently stretched adjoint, and is
+reduced once there (``unbroadcast(x2_bar + n4_bar * x1, x2)``) instead of at
+every node.  Only names assigned once wait, and only in the block that
+assigns them: a loop body's own values wait within an iteration (and are not
+pushed on a stack for their shape), an adjoint carried across iterations or
+written inside an ``if`` or loop is reduced before it.  Nor does a sum wait
+past a factor that can be inf (``g / x``, a negative power): at x = 0,
+sum(g) / x is inf where sum(g / x) would be inf - inf (``_inf_safe``).
+
 Control flow is reversed in place: an ``if`` becomes the same ``if`` over its
 branches' adjoints, a loop runs its body's adjoints as many times as the
 forward loop ran, last iteration first.  An adjoint that has no value yet is
@@ -39,7 +51,17 @@ from .primitives import (
     rule_operand,
     runtime,
 )
-from .shapes import SCALAR, Shape, broadcast, rank, reduction, shape_of
+from .shapes import (
+    SCALAR,
+    Reduction,
+    Same,
+    Shape,
+    broadcast,
+    rank,
+    reduction,
+    shape_of,
+)
+from .simplify import number
 
 np = Namespace("np")
 
@@ -86,7 +108,9 @@ def reverse_sweep(graph: Graph) -> Backward:
     primal = set(fn.params) | {e.out for e in graph.eqns}
     seed = bar(fn.output if isinstance(fn.output, str) else "out", primal)
     assigned = {fn.output} if isinstance(fn.output, str) else set()
-    blocks = _Sweep(graph, primal).block(graph.body, assigned)
+    sweep = _Sweep(graph, primal)
+    blocks = sweep.block(graph.body, assigned)
+    sweep.reduce_parameters(blocks)
     zeros = [_zero_adjoint(graph, p, primal) for p in fn.wrt if p not in assigned]
     return Backward(seed, blocks, [bar(p, primal) for p in fn.wrt], zeros)
 
@@ -99,20 +123,132 @@ class _Sweep:
         # the carried names of the loops being reversed: assigned inside them, but
         # living across their iterations
         self.carried: set[str] = set()
+        # adjoints not yet reduced to their primal's shape -> the shape they hold
+        self.wide: dict[str, Shape] = {}
+        self.depth = 0  # how many ifs and loops enclose the block being reversed
+        self.once = _assigned_once(graph)
+        self.local: set[str] = set()  # the names whose adjoints may wait here
 
     def block(self, stmts: list[Stmt], assigned: set[str]) -> list[Item]:
+        """The adjoints of ``stmts``.  An adjoint may wait in this block if its name
+        is assigned once, here (a parameter: at the top level): its waiting
+        reductions read the value this block computed."""
+        outer = self.local
+        self.local = {s.out for s in stmts if isinstance(s, Eqn)} & self.once
+        if not self.depth:
+            self.local |= set(self.graph.fn.params) & self.once
         items: list[Item] = []
         for stmt in reversed(stmts):
             if isinstance(stmt, Eqn):
                 if stmt.out in self.graph.active and stmt.out in assigned:
-                    block = _adjoint_block(self.graph, stmt, self.primal, assigned)
+                    block = self.adjoint_block(stmt, assigned)
                     items += [block] if block.statements else []
                 assigned.discard(stmt.out)  # earlier code sees an earlier value
-            elif isinstance(stmt, If):
-                items.append(self.reverse_if(stmt, assigned))
-            elif isinstance(stmt, Loop):
-                items += self.reverse_loop(stmt, assigned)
+                self.wide.pop(stmt.out, None)
+            elif isinstance(stmt, (If, Loop)):
+                self.depth += 1
+                if isinstance(stmt, If):
+                    nested = [self.reverse_if(stmt, assigned)]
+                else:
+                    nested = self.reverse_loop(stmt, assigned)
+                self.depth -= 1
+                items += self.reduced_before(nested) + nested
+        self.local = outer
         return items
+
+    def reduce_parameters(self, items: list[Item]) -> None:
+        """Each parameter's waiting adjoint reduced to its shape, at its last
+        assignment (``x2_bar = unbroadcast(x2_bar + n4_bar * x1, x2)``): the one
+        reduction it gets.  Its last assignment is at the top level: adjoints
+        written inside an ``if`` or a loop do not wait."""
+        for p in [p for p in self.graph.fn.wrt if p in self.wide]:
+            target = bar(p, self.primal)
+            block = next(i for i in reversed(items) if target in _targets(i))
+            assert isinstance(block, AdjointBlock), "a waiting adjoint's last write"
+            last = max(
+                i for i, st in enumerate(block.statements) if target in _targets(st)
+            )
+            shape = self.wide.pop(p)
+            value = reduce_to(E(block.statements[last].value), p, shape, self.graph)
+            block.statements[last] = assign(target, value)
+
+    def reduced_before(self, nested: list[Item]) -> list[Item]:
+        """Inside an ``if`` or a loop every contribution is reduced where it is made;
+        the waiting adjoints it adds to are reduced before it, once."""
+        names = sorted(_written(nested, self.primal) & set(self.wide) & self.local)
+        if not names:
+            return []
+        block = AdjointBlock(f"{', '.join(names)}: summed back to their shapes")
+        for n in names:
+            block.statements.append(assign(bar(n, self.primal), self.reduced(n)))
+        return [block]
+
+    def reduced(self, n: str) -> E:
+        """``n``'s waiting adjoint reduced to ``n``'s shape (no longer waiting)."""
+        return reduce_to(name(bar(n, self.primal)), n, self.wide.pop(n), self.graph)
+
+    def adjoint_block(self, eqn: Eqn, assigned: set[str]) -> AdjointBlock:
+        graph, primal = self.graph, self.primal
+        block = AdjointBlock(ast.unparse(primal_statement(eqn)))
+        g, ans = name(bar(eqn.out, primal)), name(eqn.out)
+        elementwise = PRIMITIVES[eqn.prim].elementwise
+        found = _contributions(graph, eqn, g, ans)
+        if eqn.out in self.wide and not (
+            elementwise and all(_inf_safe(to_ast(c)) for _, c in found)
+        ):  # its rule needs out's shape, or would make inf - inf of a waiting sum
+            donor = _same_shape(graph, eqn)
+            shape = self.wide.pop(eqn.out)
+            block.statements.append(
+                assign(g.node.id, reduce_to(g, donor, shape, graph))
+            )
+        out_shape = graph.shapes.get(eqn.out)
+        g_shape = (
+            broadcast(self.wide[eqn.out], out_shape)
+            if eqn.out in self.wide
+            else out_shape
+        )
+        for operand, contribution in found:
+            waits = False
+            if elementwise:
+                contribution, waits = self.settled(contribution, operand, g_shape)
+            shape = g_shape if waits else graph.shapes.get(operand)
+            block.statements.append(
+                self.accumulate(operand, contribution, waits, shape, assigned)
+            )
+        return block
+
+    def settled(self, contribution: E, operand: str, shape: Shape) -> tuple[E, bool]:
+        """An elementwise contribution of ``shape`` (at most), reduced to ``operand``'s
+        shape now where that is static (cheap axes) or cannot wait; else as it is,
+        and True: it waits in ``shape``."""
+        plan = reduction(self.graph.shapes.get(operand), shape)
+        if plan.is_identity:
+            return contribution, False
+        if plan.dynamic and operand in self.local:
+            return contribution, True
+        return _reduce(contribution, operand, plan), False
+
+    def accumulate(
+        self, operand: str, value: E, waits: bool, shape: Shape, assigned: set[str]
+    ) -> ast.stmt:
+        """``x_bar = value`` or ``x_bar = x_bar + value``.  A waiting adjoint and a
+        waiting ``value`` are added as they are only where their shapes are known
+        to be equal; otherwise whichever waits is reduced first."""
+        target = bar(operand, self.primal)
+        if operand not in assigned:
+            assigned.add(operand)
+            if waits:
+                self.wide[operand] = shape
+            return assign(target, value)
+        if operand not in self.local or (operand not in self.wide and not waits):
+            # waiting in an enclosing block: reduced_before() reduces it first
+            return assign(target, name(target) + value)
+        if waits and operand in self.wide and _known_equal(self.wide[operand], shape):
+            return assign(target, name(target) + value)
+        current = self.reduced(operand) if operand in self.wide else name(target)
+        if waits:
+            value = reduce_to(value, operand, shape, self.graph)
+        return assign(target, current + value)
 
     def reverse_if(self, stmt: If, assigned: set[str]) -> ReverseIf:
         inside = _defined_in(stmt) - self.carried
@@ -178,21 +314,23 @@ def _written(items: list[Item], primal: set[str]) -> set[str]:
     return found
 
 
-def _adjoint_block(
-    graph: Graph, eqn: Eqn, primal: set[str], assigned: set[str]
-) -> AdjointBlock:
-    block = AdjointBlock(ast.unparse(primal_statement(eqn)))
-    g, ans = name(bar(eqn.out, primal)), name(eqn.out)
-    for operand, contribution in _contributions(graph, eqn, g, ans):
-        target = bar(operand, primal)
-        value = contribution if operand not in assigned else name(target) + contribution
-        block.statements.append(assign(target, value))
-        assigned.add(operand)
-    return block
+def _targets(item: Item | ast.stmt) -> set[str]:
+    """The names ``item`` assigns, nested ones included."""
+    if isinstance(item, ast.Assign):
+        return {t.id for t in item.targets if isinstance(t, ast.Name)}
+    if isinstance(item, AdjointBlock):
+        return set().union(*(_targets(s) for s in item.statements))
+    if isinstance(item, ReverseIf):
+        return set().union(*(_targets(i) for i in item.then + item.orelse))
+    if isinstance(item, ReverseLoop):
+        return set().union(*(_targets(i) for i in [*item.zeros, *item.body]))
+    return set()
 
 
 def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
-    """(operand, contribution to its adjoint) for each active operand of ``eqn``."""
+    """(operand, contribution to its adjoint) for each active operand of ``eqn``;
+    an elementwise node's contributions have the output's shape (the caller
+    reduces them, ``_Sweep.settled``)."""
     prim = PRIMITIVES[eqn.prim]
     partials = prim.vjp or ()
     operands = [rule_operand(a) for a in eqn.args]
@@ -215,9 +353,7 @@ def _contributions(graph: Graph, eqn: Eqn, g: E, ans: E) -> list[tuple[str, E]]:
             continue
         if spread:  # np.full_like(x, g / n) -> g / n, spread later by broadcasting
             contribution = E(to_ast(contribution).args[1])
-        if prim.elementwise:
-            contribution = unbroadcast(contribution, arg, eqn.out, graph)
-        elif eqn.prim == "custom" and ctx.rule.elementwise:
+        if eqn.prim == "custom" and ctx.rule.elementwise:
             contribution = unbroadcast(contribution, arg, eqn.out, graph, exact=False)
         found.append((arg, contribution))
     return found
@@ -346,11 +482,24 @@ def unbroadcast(
     Not ``exact``: the contribution may already have the operand's shape (a user's
     rule may return either), so only reductions that leave such a value alone."""
     plan = reduction(graph.shapes.get(operand), graph.shapes.get(out))
+    if not exact and not plan.is_identity and not plan.to_scalar:
+        return runtime.unbroadcast(contribution, name(operand))
+    return _reduce(contribution, operand, plan)
+
+
+def reduce_to(value: E, operand: str, shape: Shape, graph: Graph) -> E:
+    """``value``, of ``shape`` (at most), reduced to ``operand``'s shape."""
+    return _reduce(value, operand, reduction(graph.shapes.get(operand), shape))
+
+
+def _reduce(contribution: E, operand: str, plan: Reduction) -> E:
+    """``contribution`` summed over the axes ``plan`` names (the runtime finds them
+    where shapes are not known statically)."""
     if plan.is_identity:
         return contribution
     if plan.to_scalar:
         return np.sum(contribution)
-    if plan.dynamic or not exact:
+    if plan.dynamic:
         return runtime.unbroadcast(contribution, name(operand))
     if plan.lead:
         contribution = np.sum(
@@ -360,6 +509,56 @@ def unbroadcast(
         axis = plan.keep[0] if len(plan.keep) == 1 else plan.keep
         contribution = np.sum(contribution, axis=axis, keepdims=True)
     return contribution
+
+
+# Factors that keep finite values finite: a waiting sum may be taken after them.
+_SAFE_CALLS = {"cos", "sin", "tanh", "sign", "where"}
+
+
+def _inf_safe(node: ast.expr) -> bool:
+    """Whether an elementwise contribution multiplies its adjoint only by factors
+    that cannot be inf where the values are finite (no division, no negative
+    power, no log).  Then summing first or last differs by rounding only; after
+    ``1 / s`` at s = 0 it would not: sum(g) / 0 is inf, sum(g / 0) inf - inf."""
+    for n in ast.walk(node):
+        if isinstance(n, ast.BinOp) and isinstance(
+            n.op, (ast.Div, ast.FloorDiv, ast.Mod)
+        ):
+            return False
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow):
+            exponent = number(n.right)  # x ** (2 - 1): a literal, once folded
+            if not (type(exponent) is int and exponent >= 0):
+                return False
+        if isinstance(n, ast.Call) and numpy_function(n) not in _SAFE_CALLS:
+            return False
+    return True
+
+
+def _same_shape(graph: Graph, eqn: Eqn) -> str:
+    """A name of ``eqn.out``'s shape to reduce its adjoint to: an operand known to
+    have it (a parameter, already at hand), else ``eqn.out`` itself."""
+    shape = graph.shapes.get(eqn.out)
+    for a in eqn.args:
+        if isinstance(a, str) and _known_equal(graph.shapes.get(a), shape):
+            return a
+    return eqn.out
+
+
+def _known_equal(a: Shape, b: Shape) -> bool:
+    """Whether two shapes are statically known to be the same."""
+    if isinstance(a, tuple):
+        return a == b and None not in a
+    return isinstance(a, Same) and a == b
+
+
+def _assigned_once(graph: Graph) -> set[str]:
+    """Parameters never reassigned, and names one equation assigns (not a merge
+    after an ``if``, nor a loop's carried name)."""
+    counts: dict[str, int] = {}
+    for e in graph.eqns:
+        counts[e.out] = counts.get(e.out, 0) + 1
+    once = {n for n, c in counts.items() if c == 1}
+    return once | {p for p in graph.fn.params if p not in counts}
 
 
 def _zero_adjoint(graph: Graph, param: str, primal: set[str]) -> ast.stmt:

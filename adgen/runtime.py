@@ -33,6 +33,7 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "index_update",
     "kron_adjoint_a",
     "kron_adjoint_b",
+    "like_checked",
     "logsumexp",
     "matmul_adjoint_x",
     "matmul_adjoint_y",
@@ -96,6 +97,34 @@ def unbroadcast(g: Any, like: Any) -> Any:
     if stretched:
         g = g.sum(axis=stretched, keepdims=True)
     return g.reshape(shape) if g.shape != shape else g
+
+
+def like_checked(values: tuple, kinds: tuple, names: tuple, compiled_for: str) -> tuple:
+    """``values`` as they are, if each is the kind of argument the code was compiled
+    for (``adgen compile --like``: ``"float"``, ``"int"``, or dims such as
+    ``"441 2"``, ``"n 2"``, ``""`` for a numpy scalar); else a ValueError that says
+    which, rather than a gradient computed for other shapes."""
+    sizes: dict[str, int] = {}
+    for value, kind, name in zip(values, kinds, names, strict=True):
+        if kind in ("float", "int"):  # np.float64 is a float; np.float32 is not
+            ok = isinstance(value, (float, int)) and not isinstance(value, bool)
+            wanted = f"a Python {kind}"
+        else:
+            shape, dims = np.shape(value), kind.split()
+            ok = len(shape) == len(dims) and all(
+                str(n) == d if d.isdigit() else sizes.setdefault(d, n) == n
+                for n, d in zip(shape, dims, strict=True)
+            )
+            wanted = f"of shape ({kind.replace(' ', ', ')})"
+        if not ok:
+            got = type(value).__name__ + (
+                f" of shape {np.shape(value)}" if np.ndim(value) else ""
+            )
+            raise ValueError(
+                f"{compiled_for}: {name} is a {got}, not {wanted}; compile it for "
+                "these arguments (another --like, or none)"
+            )
+    return values
 
 
 def broadcast_like(t: Any, like: Any) -> Any:

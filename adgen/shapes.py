@@ -4,7 +4,8 @@ A shape is one of
 
 * a tuple of dimensions, each an ``int``, a symbolic name (``"batch"``) or
   ``None`` (unknown); ``()`` is a scalar;
-* ``Same(name)``: unknown, but the same as every other ``Same(name)``;
+* ``Same(*names)``: unknown, but the same as every other ``Same`` of the same
+  names (the broadcast of those parameters' shapes);
 * ``None``: nothing known.
 
 Parameters get their shapes from ``@adgen.shapes(W="784 256")`` or from
@@ -24,11 +25,17 @@ from .ir import Const, Eqn, Function, all_eqns, loops
 from .primitives import PRIMITIVES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Same:
-    """An unknown shape shared by every value derived elementwise from ``origin``."""
+    """An unknown shape: the broadcast of the (unknown) shapes of the parameters
+    ``origins``, shared by every value derived elementwise from them.  Broadcasting
+    is commutative, associative and idempotent, so ``ln(x1) + x1 * x2`` has the
+    shape ``Same("x1", "x2")`` of ``x1 * x2``: equal origins, equal shapes."""
 
-    origin: str
+    origins: frozenset[str]
+
+    def __init__(self, *origins: str):
+        object.__setattr__(self, "origins", frozenset(origins))
 
 
 Dim = int | str | None
@@ -89,6 +96,8 @@ def shape_of(atom: Any, shapes: dict[str, Shape]) -> Shape:
 def _infer(eqn: Eqn, operands: list[Shape], shapes: dict[str, Shape]) -> Shape:
     prim = PRIMITIVES[eqn.prim]
     params = eqn.kwargs
+    if prim.elementwise and params.get("lib") == "math":
+        return SCALAR  # math.sin(x) is a Python float, whatever x was
     if prim.shaped_like is not None:
         return operands[prim.operands.index(prim.shaped_like)]
     if prim.elementwise:
@@ -153,8 +162,8 @@ def broadcast(*shapes: Shape) -> Shape:
     known = [s for s in shapes if s != SCALAR]
     if not known:
         return SCALAR
-    if isinstance(known[0], Same) and all(s == known[0] for s in known):
-        return known[0]
+    if all(isinstance(s, Same) for s in known):
+        return Same(*frozenset().union(*(s.origins for s in known)))
     if not all(isinstance(s, tuple) for s in known):
         return None
     rank = max(len(s) for s in known)

@@ -17,7 +17,8 @@ rounds, and the median kept, so drift in a shared machine hits all alike.
 Columns: median µs per call; the ratio to hand-written numpy and the gradient's
 cost over its own forward pass (for adgen: the user's function), each the
 median over rounds of the ratio of two samples taken in the same round.
-Then adgen's compile time per model, and the MLP's peak extra memory.
+Then adgen's compile time per model, and the peak extra memory of the MLP and
+of a 50-step recurrent network (rnn_memory.py).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import peers
+import rnn_memory
 import workloads
 
 HAND, ADGEN = (
@@ -285,6 +287,7 @@ def main(argv=None) -> None:
         shown = f"{path.relative_to(ROOT).as_posix()}:{function}"
         print(f"  {shown:34} {cold:19.0f} ms {first:19.0f} ms")
     print_memory(next(w for w in all_workloads if w.key == "mlp"))
+    rnn_memory.print_memory()
     late = [n for n in notes if " on " in n]
     for note in late:
         print(f"note: {note}")

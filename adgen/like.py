@@ -1,0 +1,224 @@
+"""Specialization on the arguments a caller passes: ``like`` acts as declarations would.
+
+``like`` maps parameter names to what the caller passes, and each entry acts
+exactly as the equivalent declaration in the model would, so the emitted code
+is what the annotated model gets (the float path for floats, ``X.T @ g`` and
+``g.sum(axis=0)`` for arrays of known shape):
+
+=====================================  ==========================================
+``like`` value                         acts as
+=====================================  ==========================================
+``float``, or a Python float (``2.0``)  ``x: float`` (a Python number)
+``int``, or a Python int (``3``)        ``x: int``
+a tuple of dims ``(441, 2)``,           ``@adgen.shapes(x="441 2")``; names are
+``("n", 2)``; ``()``                    symbolic sizes; ``()`` a numpy scalar
+a shape string ``"(n, 2)"``             ``@adgen.shapes(x="(n, 2)")``
+an array or numpy scalar (``.shape``)   its shape, as a tuple (dtype is not used:
+                                        the code is the same for every dtype)
+=====================================  ==========================================
+
+It overrides the parameter's own annotation and ``@adgen.shapes`` entry.  On the
+command line (``adgen compile --like``) the same is written
+``x1=2.0,x2=float,X=f64[441,2],s=f64[]`` (``parse_like``).
+
+The guard: a declaration is a promise adgen does not check, but a ``like``
+is a guess about future calls, so the code compiled for it checks its
+arguments on entry (``forward_f``, ``grad_f``, ``value_and_grad_f``,
+``jvp_f``: ``runtime.like_checked``) and raises a ValueError naming the
+parameter, what the code was compiled for and what it got, rather than give
+wrong numbers.  A float path (all parameters floats) needs no check of its
+own: an array makes ``math`` raise, and its fallback goes through
+``forward_f``, which checks (what ``math`` accepts, a numpy scalar or a
+one-element array, gets the right numbers there, as Python floats).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from . import program as P
+from .errors import Location, UsageError
+from .parse import Module, adgen_decorators
+
+Like = Mapping[str, Any]  # parameter name -> float, int, a shape tuple, an array
+
+# what each emitted function's entry check guards: the functions a caller calls
+ENTRY_ROLES = (P.FORWARD, P.GRAD, P.VALUE_AND_GRAD, P.JVP)
+CHECK = "like_checked"
+_DIMS = re.compile(r"^(?:[a-z]+\d*)?\[([^\]]*)\]$")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def declaration(value: Any) -> ast.expr:
+    """The annotation a ``like`` value stands for: ``float``, ``int`` or a shape string."""
+    if value is float or value is int or type(value) in (float, int):
+        return ast.Name("float" if value is float or type(value) is float else "int")
+    if isinstance(value, str):
+        return ast.Constant(value)
+    shape = value if isinstance(value, tuple) else getattr(value, "shape", None)
+    if isinstance(shape, tuple) and all(_is_dim(d) for d in shape):
+        return ast.Constant(" ".join(str(d) for d in shape) or "()")
+    raise UsageError(
+        f"like: cannot specialize on {value!r}",
+        Location("<like>"),
+        hint="give float, int, a shape tuple such as (441, 2), or an array",
+    )
+
+
+def like_of(value: Any) -> Any:
+    """What the runtime API passes in ``like`` for an argument ``value``: ``float``
+    or ``int`` for a Python number, the shape tuple for a numpy array or scalar,
+    None for anything else (a list, a container: no specialization)."""
+    if type(value) in (float, int):
+        return type(value)
+    shape = getattr(value, "shape", None)
+    if isinstance(shape, tuple) and hasattr(value, "dtype"):
+        return tuple(shape)
+    return None
+
+
+def apply_like(
+    module: Module, functions: list[ast.FunctionDef], like: Mapping[str, Any]
+) -> None:
+    """Give each selected function's parameters named in ``like`` the declaration
+    it stands for: the annotation is replaced and the ``@adgen.shapes`` entry
+    dropped (``module`` is this compile's own parse)."""
+    found = set()
+    for fn in functions:
+        params = {a.arg: a for a in [*fn.args.posonlyargs, *fn.args.args]}
+        deco = adgen_decorators(module, fn).get("adgen.shapes")
+        for name, value in like.items():
+            if name not in params:
+                continue
+            found.add(name)
+            params[name].annotation = declaration(value)
+            if deco is not None:
+                deco.keywords = [k for k in deco.keywords if k.arg != name]
+    unknown = [n for n in like if n not in found]
+    if unknown:
+        names = ", ".join(a.arg for f in functions for a in f.args.args)
+        raise UsageError(
+            f"like: no parameter named {unknown[0]!r} (parameters: {names or 'none'})",
+            module.location(functions[0]) if functions else Location("<like>"),
+            hint="name the parameters of the compiled function",
+        )
+
+
+def parse_like(text: str) -> dict[str, Any]:
+    """``"x1=2.0,x2=float,X=f64[441,2],n=int,s=f64[]"`` -> the ``like`` mapping."""
+    like: dict[str, Any] = {}
+    for item in _items(text):
+        name, _, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not _NAME.match(name) or not value:
+            _bad(item)
+        like[name] = _value(value, item)
+    return like
+
+
+def like_text(like: Mapping[str, Any]) -> str:
+    """The ``--like`` spelling of a ``like`` mapping (for headers and messages)."""
+    return ",".join(f"{n}={_spelled(v)}" for n, v in like.items())
+
+
+def guard(program: P.Program, like: Mapping[str, Any], models: set[str]) -> P.Program:
+    """Each entry function of the ``models`` compiled with ``like`` checks its
+    arguments first: ``X, W1 = like_checked((X, W1), ("441 2", "2 3"), ...)``."""
+    defs = []
+    for d in program.definitions:
+        if (
+            isinstance(d, P.Function)
+            and d.model in models
+            and d.role in ENTRY_ROLES
+            and not any(isinstance(s, P.FloatPath) for s in d.body)
+        ):
+            d = _checked(d, like)
+        defs.append(d)
+    return replace(program, definitions=tuple(defs))
+
+
+def _checked(fn: P.Function, like: Mapping[str, Any]) -> P.Function:
+    names = [p.name for p in fn.params if p.name in like]
+    if not names:
+        return fn
+    kinds = [_kind(like[n]) for n in names]
+    call = ast.Call(
+        ast.Name(CHECK, ast.Load()),
+        [
+            _tuple([ast.Name(n, ast.Load()) for n in names]),
+            _tuple([ast.Constant(k) for k in kinds]),
+            _tuple([ast.Constant(n) for n in names]),
+            ast.Constant(f"{fn.name} was compiled for {like_text(like)}"),
+        ],
+        [],
+    )
+    return replace(fn, body=(P.Unpack(tuple(names), call), *fn.body))
+
+
+def _kind(value: Any) -> str:
+    """The check's spelling of a ``like`` value: ``"float"``, ``"int"``, or dims."""
+    annotation = declaration(value)
+    if isinstance(annotation, ast.Name):
+        return annotation.id
+    return annotation.value.strip().strip("()[]").replace(",", " ")
+
+
+def _tuple(elements: list[ast.expr]) -> ast.Tuple:
+    return ast.Tuple(elements, ast.Load())
+
+
+def _is_dim(d: Any) -> bool:
+    return (isinstance(d, int) and not isinstance(d, bool) and d >= 0) or (
+        isinstance(d, str) and bool(_NAME.match(d))
+    )
+
+
+def _items(text: str) -> list[str]:
+    """``text`` split at the commas outside brackets."""
+    items, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        depth += (c in "[(") - (c in "])")
+        if c == "," and depth == 0:
+            items.append(text[start:i])
+            start = i + 1
+    items.append(text[start:])
+    return [i for i in (s.strip() for s in items) if i]
+
+
+def _value(value: str, item: str) -> Any:
+    if value in ("float", "int"):
+        return float if value == "float" else int
+    dims = _DIMS.match(value)
+    if dims:
+        parts = [d.strip() for d in dims.group(1).split(",") if d.strip()]
+        shape = tuple(int(d) if d.isdigit() else d for d in parts)
+        if not all(_is_dim(d) for d in shape):
+            _bad(item)
+        return shape
+    try:
+        number = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        number = None
+    if type(number) in (float, int):
+        return number
+    _bad(item)
+
+
+def _spelled(value: Any) -> str:
+    annotation = declaration(value)
+    if isinstance(annotation, ast.Name):
+        return annotation.id
+    dims = annotation.value.strip().strip("()[]").replace(",", " ").split()
+    return f"[{','.join(dims)}]"
+
+
+def _bad(item: str) -> None:
+    raise UsageError(
+        f"--like: cannot read {item!r}",
+        Location("<--like>"),
+        hint="write NAME=VALUE pairs: x1=2.0 or x1=float, n=int, X=f64[441,2], s=f64[]",
+    )
