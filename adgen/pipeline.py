@@ -8,15 +8,20 @@ The numbers are the ones the modules' docstrings give, and ``STAGES`` names
 them in this order.  Only emit writes Python text, and no pass reads it back
 (black formats it).  ``run`` keeps each stage's output so that ``adgen
 compile --dump STAGE`` can print any of them; ``compile_source`` returns the
-final, black-formatted text.
+final, black-formatted text, or for the runtime API, which executes it and
+shows it only when asked, the emitted text unformatted (stage 9 is lazy: black
+runs when ``Stages.formatted`` is first read).  The collector is paused while
+the stages run: they allocate millions of small objects and free none, and its
+full collections made a compile of a thousand statements quadratic.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +77,20 @@ class Stages:
     program: Program | None = None  # the output IR, before the optimize passes
     optimized: Program | None = None  # the output IR, after them
     emitted: str = ""
-    formatted: str = ""
+    _formatted: str | None = field(default=None, repr=False)
+
+    @property
+    def formatted(self) -> str:
+        """The emitted text, black-formatted (stage 9), on first use."""
+        if self._formatted is None:
+            self._formatted = format_module(self.emitted)
+        return self._formatted
+
+
+def format_module(text: str) -> str:
+    """``text`` as black formats it (on the compiler's deep stack: emitted
+    expressions nest as deep as the model's)."""
+    return with_compiler_stack(lambda: black.format_str(text, mode=BLACK_MODE))
 
 
 def run(
@@ -84,7 +102,20 @@ def run(
 ) -> Stages:
     """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``.
     The passes recurse as deep as the model nests: they run on a deep stack."""
-    return with_compiler_stack(lambda: _run(source, functions, wrt, origin, mode))
+    with _collector_paused():
+        return with_compiler_stack(lambda: _run(source, functions, wrt, origin, mode))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (nested compiles leave it to the outermost)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _run(
@@ -122,7 +153,6 @@ def _run(
         stages.program = program
         stages.optimized = optimize(program, stages.graphs)
         stages.emitted = emit(stages.optimized)
-        stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
 
 
@@ -131,15 +161,18 @@ def compile_source(
     functions: list[str] | None = None,
     wrt: list[str] | None = None,
     mode: str = "reverse",
+    formatted: bool = True,
 ) -> str:
-    """The generated module for ``source``, black-formatted: the runtime API's
-    in-memory compile; for one function its header names ``adgen.source`` (not a command that
-    would write a file from, say, a notebook cell's pseudo-path)."""
+    """The generated module for ``source``, black-formatted (``formatted=False``:
+    as emitted, the same code unformatted, which the runtime API executes): an
+    in-memory compile; for one function its header names ``adgen.source`` (not a
+    command that would write a file from, say, a notebook cell's pseudo-path)."""
     command = (
         f"adgen.source({functions[0]})" if functions and len(functions) == 1 else ""
     )
     origin = Provenance(source.path, source_hash(source.text), command=command)
-    return run(source, functions, wrt, origin, mode).formatted
+    stages = run(source, functions, wrt, origin, mode)
+    return stages.formatted if formatted else stages.emitted
 
 
 def source_hash(text: str) -> str:
@@ -180,6 +213,7 @@ __all__ = [
     "compile_source",
     "display_path",
     "dump",
+    "format_module",
     "primal_statement",
     "run",
 ]
