@@ -6,12 +6,11 @@ differentiated again: ``grad(grad(f))``, ``jvp(grad(f))``, ``hessian``.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
 from .forward_mode import forward_grad
-from .parameters import Wrt, wrt_names
+from .parameters import Wrt, signature_of, wrt_names
 from .reverse_mode import reverse_grad
 
 
@@ -31,6 +30,6 @@ def grad(
     else:
         raise ValueError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     gradient.__name__ = f"grad_{f.__name__}"
-    gradient.__signature__ = inspect.signature(f)  # type: ignore[attr-defined]
+    gradient.__signature__ = signature_of(f)  # type: ignore[attr-defined]
     gradient.__adgen_gradient_of__ = (f, wrt_names(f, wrt)[0])  # type: ignore[attr-defined]
     return gradient

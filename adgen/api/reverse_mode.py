@@ -3,8 +3,10 @@
     value, gradient = adgen.value_and_grad(f, wrt)(*args)
     out, pullback = adgen.vjp(f, wrt)(*args); pullback(out_bar)
 
-Each compiles ``f``'s ``forward_f`` and ``backward_f`` once (cache.py) and
-calls them: one forward sweep that records the tape, one backward sweep.
+``value_and_grad`` and ``grad`` compile ``f`` once (cache.py) and call the
+fused ``value_and_grad_f`` / ``grad_f`` (no tape; Python floats take the float
+path); ``vjp`` calls ``forward_f``, which records the tape, and ``backward_f``
+with the caller's seed.
 """
 
 from __future__ import annotations
@@ -16,43 +18,61 @@ import numpy as np
 
 from ..errors import NonScalarOutput
 from ..runtime import numpy_floats
-from .cache import compiled, gradient_model_of
+from .cache import NEEDS_NUMPY_FLOATS, compiled, gradient_model_of
 from .parameters import Wrt, wrt_names
 
 
 def reverse_grad(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
-    """The gradient of scalar ``f`` by one reverse sweep (``adgen.grad``'s default mode)."""
-    value_and_grad_f = value_and_grad(f, wrt)
-
-    def gradient(*args: Any) -> Any:
-        return value_and_grad_f(*args)[1]
-
-    return gradient
+    """The gradient of scalar ``f`` by one reverse sweep (``adgen.grad``'s default
+    mode): the generated ``grad_f``, both sweeps fused."""
+    return _fused(f, wrt, "grad")
 
 
 def value_and_grad(
     f: Callable, wrt: Wrt | None = None
 ) -> Callable[..., tuple[Any, Any]]:
-    """``value_and_grad(f)(*args) -> (f(*args), gradient)``."""
+    """``value_and_grad(f)(*args) -> (f(*args), gradient)``: the generated
+    ``value_and_grad_f``, both sweeps fused."""
+    return _fused(f, wrt, "value_and_grad")
+
+
+def _fused(f: Callable, wrt: Wrt | None, role: str) -> Callable[..., Any]:
+    """A call of the fused ``grad_f`` or ``value_and_grad_f``.  Python floats are
+    passed as they are, to the float path, unless the module raises a float to a
+    power Python would make complex (numpy_floats)."""
     names, single = wrt_names(f, wrt)
     namespace = compiled(f, names)
-    forward, backward = (
-        namespace[f"forward_{f.__name__}"],
-        namespace[f"backward_{f.__name__}"],
-    )
+    fused = namespace[f"{role}_{f.__name__}"]
+    forward = namespace[f"forward_{f.__name__}"]
+    floats = numpy_floats if namespace[NEEDS_NUMPY_FLOATS] else _as_given
     check = _scalar_check(f)
+    with_value = role == "value_and_grad"
 
-    def value_and_gradient(*args: Any) -> tuple[Any, Any]:
+    def call(*args: Any) -> Any:
         check(*args)
-        out, tape = forward(*numpy_floats(*args))
-        if np.ndim(out) != 0:
-            raise NonScalarOutput(
-                f"`{f.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar"
-            )
-        grads = backward(tape, unit_seed(out))
-        return out, grads[0] if single else grads
+        args = floats(*args)
+        try:
+            result = fused(*args)
+        except ValueError:  # the emitted scalar check, or the model's own error
+            _refuse_non_scalar(f, forward(*numpy_floats(*args))[0])
+            raise
+        if with_value:  # an output not known to be a scalar was checked
+            out, grads = result
+            return out, grads[0] if single else grads
+        return result[0] if single else result
 
-    return value_and_gradient
+    return call
+
+
+def _as_given(*args: Any) -> tuple:
+    return args
+
+
+def _refuse_non_scalar(f: Callable, out: Any) -> None:
+    if np.ndim(out) != 0:
+        raise NonScalarOutput(
+            f"`{f.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar"
+        ) from None
 
 
 def unit_seed(out: Any) -> Any:
