@@ -9,8 +9,9 @@ them in this order.  Only emit writes Python text, and no pass reads it back
 (black formats it).  ``run`` keeps each stage's output so that ``adgen
 compile --dump STAGE`` can print any of them; ``compile_source`` returns the
 final, black-formatted text, or for the runtime API, which executes it and
-shows it only when asked, the emitted text unformatted (stage 9 is lazy: black
-runs when ``Stages.formatted`` is first read).  The collector is paused while
+shows it only when asked, the emitted text unformatted (stage 9, formatting.py,
+is lazy: it runs when ``Stages.formatted`` is first read, and gives black only
+the lines black may change).  The collector is paused while
 the stages run: they allocate millions of small objects and free none, and its
 full collections made a compile of a thousand statements quadratic.
 """
@@ -25,13 +26,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import black
-
 from .check import check_function
 from .custom_discovery import read_rules
 from .dumps import backward_text, module_text, normal_form_text
-from .emit import Provenance, build_program, emit
+from .emit import Provenance, build_program, emit, imports_for
 from .errors import SourceFile
+from .formatting import BLACK_MODE, black_format, format_program
 from .forward import jvp_functions
 from .graph import Graph, build_graph, describe
 from .ir import Function
@@ -63,7 +63,6 @@ MODES = {
     "forward": (jvp_functions,),  # jvp_f
     "both": (reverse_functions, jvp_functions),
 }
-BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
 
 
 @dataclass
@@ -83,14 +82,21 @@ class Stages:
     def formatted(self) -> str:
         """The emitted text, black-formatted (stage 9), on first use."""
         if self._formatted is None:
-            self._formatted = format_module(self.emitted)
+            program = self.optimized
+            self._formatted = (
+                format_module(self.emitted)
+                if program is None
+                else with_compiler_stack(
+                    lambda: format_program(program, imports_for(program))
+                )
+            )
         return self._formatted
 
 
 def format_module(text: str) -> str:
     """``text`` as black formats it (on the compiler's deep stack: emitted
     expressions nest as deep as the model's)."""
-    return with_compiler_stack(lambda: black.format_str(text, mode=BLACK_MODE))
+    return with_compiler_stack(lambda: black_format(text))
 
 
 def run(
@@ -208,6 +214,7 @@ def dump(stages: Stages, stage: str) -> str:
 
 
 __all__ = [
+    "BLACK_MODE",
     "STAGES",
     "Stages",
     "compile_source",
