@@ -30,6 +30,7 @@ from .reading import function_text
 _CACHE: dict[tuple[str, tuple[str, ...], tuple[str, ...], str], dict[str, Any]] = {}
 # a namespace's entry: whether Python floats must be passed as numpy floats
 NEEDS_NUMPY_FLOATS = "__adgen_needs_numpy_floats__"
+_BUILTIN_POW = re.compile(r"(?<![\w.])pow\(")  # math.pow raises instead
 _SAFE_POWER = re.compile(r"\*\*\s*\(?-?\d+(\.0*)?(?![\d.eEj])")
 
 _EMITTED: dict[tuple[str, tuple[str, ...], tuple[str, ...], str], str] = {}
@@ -112,12 +113,12 @@ def compiled_text(
 
 def needs_numpy_floats(code: str) -> bool:
     """Whether ``code`` may raise a float to a power that is not an integer
-    (``x ** 0.5``, ``pow``): for a negative Python float the result is complex,
+    (``x ** 0.5``, builtin ``pow``): for a negative Python float the result is complex,
     where a numpy float gives nan.  Other float arithmetic is the same for both,
     or raises where numpy gives inf or nan, and the emitted code reruns there
     with numpy floats.  Read from the text: a ``**`` in a comment counts too."""
     powers = code.count("**")
-    return "pow(" in code or len(_SAFE_POWER.findall(code)) != powers
+    return bool(_BUILTIN_POW.search(code)) or len(_SAFE_POWER.findall(code)) != powers
 
 
 def gradient_model_of(f: Callable, names: list[str]) -> GradientModel:
