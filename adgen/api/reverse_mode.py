@@ -44,28 +44,27 @@ def _fused(f: Callable, wrt: Wrt | None, role: str) -> Callable[..., Any]:
     namespace = compiled(f, names)
     fused = namespace[f"{role}_{f.__name__}"]
     forward = namespace[f"forward_{f.__name__}"]
-    floats = numpy_floats if namespace[NEEDS_NUMPY_FLOATS] else _as_given
-    check = _scalar_check(f)
-    with_value = role == "value_and_grad"
+    floats = numpy_floats if namespace[NEEDS_NUMPY_FLOATS] else None
+    check = (
+        None if getattr(f, "__adgen_gradient_of__", None) is None else _scalar_check(f)
+    )
+    grad_only = role == "grad"
 
-    def call(*args: Any) -> Any:
-        check(*args)
-        args = floats(*args)
+    def call(*args: Any) -> Any:  # each test here costs ~20 ns; a call, ~100
+        if check is not None:
+            check(*args)
+        if floats is not None:
+            args = floats(*args)
         try:
             result = fused(*args)
         except ValueError:  # the emitted scalar check, or the model's own error
             _refuse_non_scalar(f, forward(*numpy_floats(*args))[0])
             raise
-        if with_value:  # an output not known to be a scalar was checked
-            out, grads = result
-            return out, grads[0] if single else grads
-        return result[0] if single else result
+        if not single:  # an output not known to be a scalar was checked
+            return result
+        return result[0] if grad_only else (result[0], result[1][0])
 
     return call
-
-
-def _as_given(*args: Any) -> tuple:
-    return args
 
 
 def _refuse_non_scalar(f: Callable, out: Any) -> None:
