@@ -80,12 +80,12 @@ def _format_definition(d: P.Definition) -> str:
 
 def stable(statement: str, depth: int) -> bool:
     """Whether black leaves ``statement`` (one line, at ``depth``) as it is."""
-    if len(statement) + len(INDENT) * depth > BLACK_MODE.line_length:
-        return False
     if statement != statement.rstrip():
         return False
-    if statement.startswith("#"):
+    if statement.startswith("#"):  # black never wraps a comment
         return statement == "#" or statement.startswith("# ")
+    if len(statement) + len(INDENT) * depth > BLACK_MODE.line_length:
+        return False
     code = statement[:-1] if statement.endswith(":") else statement
     return ":" not in code and not _UNSTABLE.search(code)
 
@@ -94,7 +94,7 @@ def stable(statement: str, depth: int) -> bool:
 def _format_statement(statement: str, depth: int) -> list[str]:
     """black's lines for one statement at ``depth`` (a block header with a body)."""
     width = BLACK_MODE.line_length - len(INDENT) * depth
-    if not statement.endswith(":"):
+    if statement.startswith("#") or not statement.endswith(":"):
         lines = black_format(statement + "\n", width).splitlines()
     else:
         opener = _OPENERS.get(statement.split(None, 1)[0].rstrip(":"))

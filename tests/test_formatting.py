@@ -64,12 +64,20 @@ def test_what_black_would_change_is_never_called_stable(statement):
     assert not stable(statement, 1)
 
 
+def test_a_long_comment_ending_in_a_colon_is_kept():
+    """The comment that quotes a long `while ...:` line (found by the fuzzer)."""
+    comment = "# while " + " and ".join(f"a{i} < 1.0" for i in range(12)) + ":"
+    assert stable(comment, 2)
+
+
 def test_a_long_statement_is_laid_out_at_its_depth(tmp_path):
     long = " + ".join(f"np.sin(x{i})" for i in range(12))
     text = f"import numpy as np\n\n\ndef f(x0, {', '.join(f'x{i}' for i in range(1, 12))}):\n"
     text += (
         f"    for i in range(3):\n        if x0 > 0:\n            x0 = x0 * ({long})\n"
     )
-    text += "    return x0\n"
+    condition = " + ".join(f"np.sin(x{i})" for i in range(1, 12)) + " < 100.0"
+    text += f"    while {condition}:\n        x1 = x1 + 0.5\n"  # a long `# while ...:`
+    text += "    return x0 * x1\n"
     stages = run(SourceFile("deep.py", text), mode="reverse")
     assert stages.formatted == black.format_str(stages.emitted, mode=BLACK_MODE)
