@@ -83,8 +83,15 @@ def _copied_names(eqns: list) -> dict[str, str]:
 def emit(program: P.Program, standalone: bool = False) -> str:
     """The module's text (before black), with the imports its code uses; with
     ``standalone``, the runtime helpers it calls copied in (``standalone.py``)."""
+    return P.print_program(*printed_module(program, standalone))
+
+
+def printed_module(
+    program: P.Program, standalone: bool = False
+) -> tuple[P.Program, tuple[str, ...]]:
+    """The program as the module prints it, and the import lines above its own."""
     if not standalone:
-        return P.print_program(program, imports_for(program))
+        return program, imports_for(program)
     used = P.names_used(program)
     imports, helpers = helper_definitions(h for h in RUNTIME_HELPERS if h in used)
     program = replace(program, definitions=(*helpers, *program.definitions))
@@ -92,7 +99,7 @@ def emit(program: P.Program, standalone: bool = False) -> str:
     extra = tuple(i for i in imports if i not in own and i not in program.imports)
     program = replace(program, imports=(*program.imports, *extra))
     # the copies keep their annotations (``g: Any``) as text, never evaluated
-    return P.print_program(program, ("from __future__ import annotations", *own))
+    return program, ("from __future__ import annotations", *own)
 
 
 def imports_for(program: P.Program) -> tuple[str, ...]:

@@ -8,25 +8,30 @@ The numbers are the ones the modules' docstrings give, and ``STAGES`` names
 them in this order.  Only emit writes Python text, and no pass reads it back
 (black formats it).  ``run`` keeps each stage's output so that ``adgen
 compile --dump STAGE`` can print any of them; ``compile_source`` returns the
-final, black-formatted text.
+final, black-formatted text, or for the runtime API, which executes it and
+shows it only when asked, the emitted text unformatted (stage 9, formatting.py,
+is lazy: it runs when ``Stages.formatted`` is first read, and gives black only
+the lines black may change).  The collector is paused while
+the stages run: they allocate millions of small objects and free none, and its
+full collections made a compile of a thousand statements quadratic.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import black
 
 from .check import check_function
 from .custom_discovery import read_rules
 from .dumps import backward_text, module_text, normal_form_text
-from .emit import Provenance, build_program, emit
+from .emit import Provenance, build_program, printed_module
 from .errors import SourceFile
+from .formatting import BLACK_MODE, black_format, format_program
 from .forward import jvp_functions
 from .graph import Graph, build_graph, describe
 from .ir import Function
@@ -36,7 +41,7 @@ from .normalize import assert_normal_form, normalize
 from .optimize import optimize
 from .parse import Module, parse_module, select_functions
 from .primitives import primal_statement
-from .program import Program
+from .program import Program, print_program
 from .program import describe as describe_program
 from .reverse import Backward, reverse_sweep
 from .specialize import specialize
@@ -59,7 +64,6 @@ MODES = {
     "forward": (jvp_functions,),  # jvp_f
     "both": (reverse_functions, jvp_functions),
 }
-BLACK_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
 
 
 @dataclass
@@ -72,8 +76,27 @@ class Stages:
     backwards: list[Backward] = field(default_factory=list)
     program: Program | None = None  # the output IR, before the optimize passes
     optimized: Program | None = None  # the output IR, after them
+    printed: tuple[Program, tuple[str, ...]] | None = None  # what emit printed
     emitted: str = ""
-    formatted: str = ""
+    _formatted: str | None = field(default=None, repr=False)
+
+    @property
+    def formatted(self) -> str:
+        """The emitted text, black-formatted (stage 9), on first use."""
+        if self._formatted is None:
+            printed = self.printed
+            self._formatted = (
+                format_module(self.emitted)
+                if printed is None
+                else with_compiler_stack(lambda: format_program(*printed))
+            )
+        return self._formatted
+
+
+def format_module(text: str) -> str:
+    """``text`` as black formats it (on the compiler's deep stack: emitted
+    expressions nest as deep as the model's)."""
+    return with_compiler_stack(lambda: black_format(text))
 
 
 def run(
@@ -93,19 +116,32 @@ def run(
     ``inputs``: module variables taken as extra parameters (the runtime API's);
     ``like`` specializes on the caller's arguments (see ``compile_source``).
     The passes recurse as deep as the model nests: they run on a deep stack."""
-    return with_compiler_stack(
-        lambda: _run(
-            source,
-            functions,
-            wrt,
-            origin,
-            mode,
-            standalone,
-            has_aux,
-            inputs,
-            like or {},
+    with _collector_paused():
+        return with_compiler_stack(
+            lambda: _run(
+                source,
+                functions,
+                wrt,
+                origin,
+                mode,
+                standalone,
+                has_aux,
+                inputs,
+                like or {},
+            )
         )
-    )
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (nested compiles leave it to the outermost)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _run(
@@ -150,8 +186,8 @@ def _run(
         stages.optimized = optimize(program, stages.graphs)
         if like:
             stages.optimized = guard(stages.optimized, like, {f.name for f in selected})
-        stages.emitted = emit(stages.optimized, standalone)
-        stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
+        stages.printed = printed_module(stages.optimized, standalone)
+        stages.emitted = print_program(*stages.printed)
     return stages
 
 
@@ -163,10 +199,12 @@ def compile_source(
     has_aux: bool = False,
     inputs: tuple[str, ...] = (),
     like: Like | None = None,
+    formatted: bool = True,
 ) -> str:
-    """The generated module for ``source``, black-formatted: the runtime API's
-    in-memory compile; for one function its header names ``adgen.source`` (not a command that
-    would write a file from, say, a notebook cell's pseudo-path).
+    """The generated module for ``source``, black-formatted (``formatted=False``:
+    as emitted, the same code unformatted, which the runtime API executes): an
+    in-memory compile; for one function its header names ``adgen.source`` (not a
+    command that would write a file from, say, a notebook cell's pseudo-path).
 
     ``like`` specializes on the caller's arguments: parameter name -> ``float``,
     ``int``, a shape tuple (``(441, 2)``, ``()`` for a numpy scalar) or an array;
@@ -181,7 +219,7 @@ def compile_source(
     stages = run(
         source, functions, wrt, origin, mode, has_aux=has_aux, inputs=inputs, like=like
     )
-    return stages.formatted
+    return stages.formatted if formatted else stages.emitted
 
 
 def source_hash(text: str) -> str:
@@ -217,11 +255,13 @@ def dump(stages: Stages, stage: str) -> str:
 
 
 __all__ = [
+    "BLACK_MODE",
     "STAGES",
     "Stages",
     "compile_source",
     "display_path",
     "dump",
+    "format_module",
     "primal_statement",
     "run",
 ]

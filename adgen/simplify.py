@@ -18,6 +18,8 @@ from __future__ import annotations
 import ast
 import operator
 
+from .astcopy import clone
+
 FOLD = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
 
 
@@ -110,13 +112,9 @@ class _Simplify(ast.NodeTransformer):
 
 def simplify_expr(node: ast.expr) -> ast.expr:
     """A simplified copy of the expression ``node`` (the input is left untouched)."""
-    import copy
-
-    return _Simplify().visit(copy.deepcopy(node))
+    return _Simplify().visit(clone(node))
 
 
 def simplify(statement: ast.stmt) -> ast.stmt:
     """A simplified copy of ``statement`` (the input is left untouched)."""
-    import copy
-
-    return _Simplify().visit(copy.deepcopy(statement))
+    return _Simplify().visit(clone(statement))

@@ -378,7 +378,9 @@ class _Writer:
 
 def live_in(body: tuple[P.Stmt, ...] | list[P.Stmt], live: set[str]) -> set[str]:
     """Names ``body`` reads before assigning them (liveness, over ifs and loops):
-    what the backward sweep must be given rather than compute or pop itself."""
+    what the backward sweep must be given rather than compute or pop itself.
+    One set, updated in place (a new set per statement was quadratic)."""
+    live = set(live)
     for stmt in reversed(body):
         if isinstance(stmt, P.If):
             live = live_in(stmt.then, live) | live_in(stmt.orelse, live) | _reads(stmt)
@@ -387,10 +389,11 @@ def live_in(body: tuple[P.Stmt, ...] | list[P.Stmt], live: set[str]) -> set[str]
             # One pass is the fixed point: a body adds to what is live after it only
             # names it reads, so a second pass from live | body_live adds nothing
             # (and two passes per loop took 2 ** depth passes over nested loops).
-            body_live = live_in(stmt.body, live) - bound
-            live = live | body_live | _reads(stmt)
+            live |= live_in(stmt.body, live) - bound
+            live |= _reads(stmt)
         else:
-            live = (live - _stored(stmt)) | _reads(stmt)
+            live -= _stored(stmt)
+            live |= _reads(stmt)
     return live
 
 

@@ -19,6 +19,14 @@ cost over its own forward pass (for adgen: the user's function), each the
 median over rounds of the ratio of two samples taken in the same round.
 Then adgen's compile time per model, and the peak extra memory of the MLP and
 of a 50-step recurrent network (rnn_memory.py).
+
+"As written" (as_written.py): the same workloads on models without
+annotations (no ``x: float``, ``@shapes``, ``@wrt``), through adgen's
+compiled file and through the runtime API, as ratios to hand-written numpy in
+the same rounds.  Then the compile time of straight-line programs of 100,
+1000 and 3000 statements (``--quick``: 100 and 300), in memory
+(``compile_source`` unformatted, what ``adgen.grad`` does) and from the
+command line (``adgen compile``, process start included).
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"  # before numpy loads: one thread, as the issue measures
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,6 +53,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import as_written
 import peers
 import rnn_memory
 import workloads
@@ -190,6 +200,77 @@ def _us(us: float) -> str:
     return f"{us:.2f} µs" if us < 1000 else f"{us / 1000:.2f} ms"
 
 
+# --- as written ------------------------------------------------------------------
+def print_as_written(rounds: int, sample_s: float) -> None:
+    """Unannotated models: compiled file and runtime API, as multiples of hand-written."""
+    print(
+        "\nAs written (no annotations): time as a multiple of hand-written numpy's in"
+        " the same round, median"
+    )
+    print(
+        f"  {'workload':34} {'hand-written':>14} {'compiled file':>14} {'adgen API':>10}"
+    )
+    for w in as_written.build():
+        expected = w.hand(*w.args)
+        check_agrees("adgen's compiled file", w.title, w.compiled(*w.args), expected)
+        check_agrees("the adgen API", w.title, w.api(*w.args), expected)
+        fns = [lambda w=w, g=g: g(*w.args) for g in (w.hand, w.compiled, w.api)]
+        samples = interleaved_samples(fns, rounds, sample_s)
+        hand_us = statistics.median(samples[0]) * 1e6
+        ratios = [median_ratio(samples[k], samples[0]) for k in (1, 2)]
+        print(f"  {w.title:34} {_us(hand_us):>14} {ratios[0]:14.2f} {ratios[1]:10.2f}")
+
+
+def print_compile_times(sizes: tuple[int, ...]) -> None:
+    """Straight-line programs: in-memory compile and `adgen compile`, seconds of wall
+    and of CPU time (on a shared machine the CPU time is the steadier)."""
+    print("\nCompile time, straight-line programs (3 numpy operations a statement):")
+    print(
+        f"  {'statements':>10} {'in memory, wall/CPU':>22} {'adgen compile, wall/CPU':>26}"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        for n in sizes:
+            path = Path(folder) / f"straight{n}.py"
+            path.write_text(as_written.straight_line(n))
+            memory, cli = _in_memory_s(path), _cli_s(path, folder)
+            print(
+                f"  {n:10d} {memory[0]:12.2f}s /{memory[1]:6.2f}s"
+                f" {cli[0]:16.2f}s /{cli[1]:6.2f}s"
+            )
+
+
+def _in_memory_s(path: Path) -> tuple[float, float]:
+    """``compile_source(..., formatted=False)`` in a fresh process, adgen imported."""
+    code = (
+        "import sys, time; from adgen.parse import read_source; "
+        "from adgen.pipeline import compile_source; s = read_source(sys.argv[1]); "
+        "t, c = time.perf_counter(), time.process_time(); "
+        "compile_source(s, formatted=False); "
+        "print(time.perf_counter() - t, time.process_time() - c)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=_env(),
+    )
+    wall, cpu = done.stdout.split()[-2:]
+    return float(wall), float(cpu)
+
+
+def _cli_s(path: Path, folder: str) -> tuple[float, float]:
+    """`adgen compile` in a new process: wall and CPU time, process start included."""
+    command = [sys.executable, "-m", "adgen", "compile", str(path), "-o", folder]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    began = time.perf_counter()
+    subprocess.run(command, check=True, cwd=ROOT, capture_output=True, env=_env())
+    wall = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
 # --- compile time ----------------------------------------------------------------
 def cold_compile_ms(path: Path, function: str) -> float:
     """Wall time of `python -m adgen compile model.py:f` in a fresh process (start-up included)."""
@@ -288,6 +369,8 @@ def main(argv=None) -> None:
         print(f"  {shown:34} {cold:19.0f} ms {first:19.0f} ms")
     print_memory(next(w for w in all_workloads if w.key == "mlp"))
     rnn_memory.print_memory()
+    print_as_written(rounds, sample_s)
+    print_compile_times((100, 300) if args.quick else (100, 1000, 3000))
     late = [n for n in notes if " on " in n]
     for note in late:
         print(f"note: {note}")

@@ -57,9 +57,12 @@ class Workload:
     hand_forward: Callable[..., Any]
 
 
-def compile_model(path: Path, function: str) -> ModuleType:
-    """adgen's generated module for one function of a model file, imported."""
-    code = compile_source(read_source(path), [function])
+def compile_model(
+    path: Path, function: str, wrt: list[str] | None = None
+) -> ModuleType:
+    """adgen's generated module for one function of a model file, imported
+    (``wrt``: the parameters, where no ``@adgen.wrt`` names them)."""
+    code = compile_source(read_source(path), [function], wrt)
     out = Path(tempfile.mkdtemp(prefix="adgen-bench-")) / f"{path.stem}_grad.py"
     out.write_text(code)
     spec = importlib.util.spec_from_file_location(f"{path.stem}_{function}_grad", out)

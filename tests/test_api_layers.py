@@ -17,6 +17,7 @@ API = ROOT / "adgen" / "api"
 # Bottom first; a module may import only modules of lower layers.
 LAYERS = [
     {"decorators", "parameters", "arrays", "reading"},
+    {"freshness"},
     {"cache"},
     {"reverse_mode", "forward_mode", "display"},
     {"derivatives"},

@@ -6,14 +6,17 @@
 
 ``wrt`` follows autograd and JAX: an int or a parameter name gives one
 gradient; a tuple gives a tuple of gradients, in the order asked.  Compiled
-code is cached per (source text, function, wrt).
+code is cached per (source text, function, wrt), and on the function's code
+object while its file and globals are unchanged.
 
 Its modules import downward only, layer by layer:
 
 - bottom: ``decorators`` (``@adgen.wrt``, ``shapes``, ``defvjp``, ``defjvp``),
   ``parameters`` (wrt resolution), ``arrays`` (basis tangents, blocks),
   ``reading`` (a function's source: linecache, notebook cells, live constants);
-- ``cache``: the compiled modules and gradient models, per source text;
+- ``freshness``: whether what was compiled for a function is still right;
+- ``cache``: the compiled modules and gradient models, per source text, and
+  per function's code object while it is fresh;
 - ``reverse_mode`` (``value_and_grad``, ``vjp``) and
   ``forward_mode`` (``jvp``, ``forward_grad``); ``display`` (``source``,
   ``graph``: what a notebook shows);

@@ -1,7 +1,13 @@
 """Compiling a function in memory, once: the caches of generated modules and of gradient models.
 
 The code adgen generates is cached per (source text, functions, wrt, mode),
-so an edited model is compiled anew and an unchanged one never twice.  A
+so an edited model is compiled anew and an unchanged one never twice.  In
+front of that, ``compiled`` keeps what it found for a function on its code
+object, with a stamp (freshness.py) that tells in microseconds whether the
+file or the globals the function reads changed: then ``adgen.grad(f)(x)`` in
+a loop reads and parses the file once, not once a call.  The key has room for
+a signature of the call's arguments (one compiled module per signature);
+today every call has the signature None.  A
 gradient ``adgen.grad`` made is compiled from the gradient code adgen wrote
 for it (``higher.py``), which is how ``grad(grad(f))`` works.  Below the
 reverse and forward entry points; above reading.py.
@@ -10,19 +16,31 @@ reverse and forward entry points; above reading.py.
 from __future__ import annotations
 
 import linecache
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from ..errors import BadWrt, SourceFile
 from ..higher import GradientModel, gradient_model, tangent_model
 from ..limits import with_compiler_stack
-from ..pipeline import compile_source, run
+from ..pipeline import compile_source, format_module, run
+from .freshness import Stamp
 from .reading import function_text, live_inputs, with_live_inputs
 
-_CACHE: dict[
-    tuple[str, tuple[str, ...], tuple[str, ...], str, bool], dict[str, Any]
-] = {}
+# (text, functions, wrt, mode, has_aux, live inputs) -> namespace, emitted code
+_Key = tuple[str, tuple[str, ...], tuple[str, ...], str, bool, tuple[str, ...]]
+_CACHE: dict[_Key, dict[str, Any]] = {}
+_EMITTED: dict[_Key, str] = {}
+# a namespace's entry: whether Python floats must be passed as numpy floats
+NEEDS_NUMPY_FLOATS = "__adgen_needs_numpy_floats__"
+_BUILTIN_POW = re.compile(r"(?<![\w.])pow\(")  # math.pow raises instead
+_SAFE_POWER = re.compile(r"\*\*\s*\(?-?\d+(\.0*)?(?![\d.eEj])")
+
 _MODELS: dict[tuple[str, str, tuple[str, ...]], GradientModel] = {}
+# (code object, wrt, mode, has_aux, signature) -> (stamp, namespace): see ``compiled``
+_ON_CODE: dict[tuple[Any, tuple[str, ...], str, bool, Hashable], tuple[Stamp, dict]] = (
+    {}
+)
 
 
 def source_text(f: Callable) -> tuple[str, str]:
@@ -44,18 +62,42 @@ def source_text(f: Callable) -> tuple[str, str]:
 def generate(
     f: Callable, names: list[str], mode: str = "reverse", has_aux: bool = False
 ) -> tuple[str, str]:
-    """The code adgen writes for ``f`` (not cached), and the text it was written from."""
+    """The code adgen writes for ``f``, black-formatted, and the text it was written
+    from: the module the API executes (cached, unformatted), formatted now."""
     path, text = source_text(f)
-    source, inputs = SourceFile(path, text), live_inputs(f, path, text)
-    code = compile_source(source, [f.__name__], names, mode, has_aux, inputs)
-    return code, text
+    inputs = live_inputs(f, path, text)
+    compiled_text(path, text, [f.__name__], names, mode, has_aux, inputs)
+    key = (text, (f.__name__,), tuple(names), mode, has_aux, inputs)
+    return format_module(_EMITTED[key]), text
 
 
 def compiled(
-    f: Callable, names: list[str], mode: str = "reverse", has_aux: bool = False
+    f: Callable,
+    names: list[str],
+    mode: str = "reverse",
+    has_aux: bool = False,
+    signature: Hashable = None,
 ) -> dict[str, Any]:
-    """The namespace of the module adgen generates for ``f`` (cached); module
-    variables ``f`` reads are passed live (reading.live_inputs)."""
+    """The namespace of the module adgen generates for ``f`` (cached on its code
+    object while its stamp is fresh).  ``signature``: of the arguments the module
+    is for (None: any).  Module variables ``f`` reads are passed live
+    (reading.live_inputs)."""
+    code = getattr(f, "__code__", None)
+    if code is None or hasattr(f, "__adgen_gradient_of__"):  # a gradient's closures
+        return _compiled_from_source(f, names, mode, has_aux)  # share one code object
+    key = (code, tuple(names), mode, has_aux, signature)
+    found = _ON_CODE.get(key)
+    if found is not None and found[0].fresh(f):
+        return found[1]
+    stamp = Stamp.of(f)  # before reading: an edit in between makes it stale
+    namespace = _compiled_from_source(f, names, mode, has_aux)
+    _ON_CODE[key] = (stamp, namespace)
+    return namespace
+
+
+def _compiled_from_source(
+    f: Callable, names: list[str], mode: str, has_aux: bool
+) -> dict[str, Any]:
     path, text = source_text(f)
     inputs = live_inputs(f, path, text)
     namespace = compiled_text(path, text, [f.__name__], names, mode, has_aux, inputs)
@@ -74,8 +116,16 @@ def compiled_text(
     """The namespace of the module adgen generates from model ``text`` (cached)."""
     key = (text, tuple(functions), tuple(names), mode, has_aux, inputs)
     if key not in _CACHE:
-        source = SourceFile(path, text)
-        code = compile_source(source, functions, names, mode, has_aux, inputs)
+        # unformatted: black would be most of the compile, for text nobody reads
+        code = compile_source(
+            SourceFile(path, text),
+            functions,
+            names,
+            mode,
+            has_aux=has_aux,
+            inputs=inputs,
+            formatted=False,
+        )
         filename = f"<adgen: {mode} mode of {', '.join(functions)}>"
         linecache.cache[filename] = (
             len(code),
@@ -83,10 +133,21 @@ def compiled_text(
             code.splitlines(True),
             filename,
         )  # readable tracebacks
-        namespace: dict[str, Any] = {}
+        namespace: dict[str, Any] = {NEEDS_NUMPY_FLOATS: needs_numpy_floats(code)}
         exec(compile(code, filename, "exec"), namespace)
         _CACHE[key] = namespace
+        _EMITTED[key] = code
     return _CACHE[key]
+
+
+def needs_numpy_floats(code: str) -> bool:
+    """Whether ``code`` may raise a float to a power that is not an integer
+    (``x ** 0.5``, builtin ``pow``): for a negative Python float the result is complex,
+    where a numpy float gives nan.  Other float arithmetic is the same for both,
+    or raises where numpy gives inf or nan, and the emitted code reruns there
+    with numpy floats.  Read from the text: a ``**`` in a comment counts too."""
+    powers = code.count("**")
+    return bool(_BUILTIN_POW.search(code)) or len(_SAFE_POWER.findall(code)) != powers
 
 
 def gradient_model_of(f: Callable, names: list[str]) -> GradientModel:
@@ -120,4 +181,6 @@ def tangent_model_of(f: Callable, names: list[str]) -> GradientModel:
 def clear_cache() -> None:
     """Forget compiled functions (tests that patch a primitive record call this)."""
     _CACHE.clear()
+    _EMITTED.clear()
+    _ON_CODE.clear()
     _MODELS.clear()

@@ -6,12 +6,11 @@ differentiated again: ``grad(grad(f))``, ``jvp(grad(f))``, ``hessian``.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
 from .forward_mode import forward_grad
-from .parameters import Wrt, wants_aux, wrt_names
+from .parameters import Wrt, signature_of, wants_aux, wrt_names
 from .reverse_mode import reverse_grad
 
 
@@ -36,7 +35,7 @@ def grad(
     else:
         raise ValueError(f"mode must be 'reverse' or 'forward', not {mode!r}")
     gradient.__name__ = f"grad_{f.__name__}"
-    gradient.__signature__ = inspect.signature(f)  # type: ignore[attr-defined]
+    gradient.__signature__ = signature_of(f)  # type: ignore[attr-defined]
     if wants_aux(f, has_aux):  # (gradient, aux) is not a function to differentiate
         gradient.__adgen_aux_gradient_of__ = f  # type: ignore[attr-defined]
     else:

@@ -8,17 +8,34 @@ of the API: it reads only the function's signature.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import weakref
 from collections.abc import Callable, Sequence
 
 from ..errors import BadWrt
 
 Wrt = int | str | Sequence[int | str]
 
+# inspect.signature takes tens of microseconds: adgen.grad(f)(x) in a loop asked
+# for it three times a call
+_SIGNATURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def signature_of(f: Callable) -> inspect.Signature:
+    """``inspect.signature(f)``, remembered per function object."""
+    try:
+        return _SIGNATURES[f]
+    except (KeyError, TypeError):  # not seen, or not weakly referable
+        signature = inspect.signature(f)
+    with contextlib.suppress(TypeError):
+        _SIGNATURES[f] = signature
+    return signature
+
 
 def wrt_names(f: Callable, wrt: Wrt | None) -> tuple[list[str], bool]:
     """Parameter names to differentiate, and whether one gradient (not a tuple) is wanted."""
-    params = list(inspect.signature(f).parameters)
+    params = list(signature_of(f).parameters)
     if wrt is None:
         declared = getattr(
             f, "__adgen_wrt__", None
@@ -49,7 +66,7 @@ def wants_aux(f: Callable, has_aux: bool | None) -> bool:
 
 def positions(f: Callable, names: list[str]) -> list[int]:
     """Where each of ``names`` is among ``f``'s parameters."""
-    params = list(inspect.signature(f).parameters)
+    params = list(signature_of(f).parameters)
     return [params.index(n) for n in names]
 
 
@@ -57,7 +74,7 @@ def binder(f: Callable) -> Callable[[tuple, dict], tuple]:
     """``bind(args, kwargs)``: every argument of ``f`` by position, keywords placed
     and defaults filled in, as a call to ``f`` binds them (Python's TypeError where
     ``f`` would raise one)."""
-    signature = inspect.signature(f)
+    signature = signature_of(f)
     count = len(signature.parameters)
 
     def bind(args: tuple, kwargs: dict) -> tuple:
@@ -76,7 +93,7 @@ def splitter(
     """Split ``(*args, *extra)``: ``f``'s arguments (keywords and defaults bound, as
     ``binder``), then the last ``count`` positional values, tangents or vectors."""
     bind = binder(f)
-    parameters = inspect.signature(f).parameters.values()
+    parameters = signature_of(f).parameters.values()
     required = sum(p.default is inspect.Parameter.empty for p in parameters)
     n = len(parameters)
     arguments = f"{n} arguments" if required == n else f"{required} to {n} arguments"

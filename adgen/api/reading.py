@@ -50,7 +50,7 @@ def _check_live_constants(f: Callable, path: str, text: str) -> None:
     than the one the file binds it to once: something adgen cannot see rebound it
     (another notebook cell, ``exec``, ``globals()``, another module's assignment)."""
     module = _scanned(path, text)
-    for name in sorted(_global_names(f) & module.constants.keys()):
+    for name in sorted(global_names(f) & module.constants.keys()):
         if name not in f.__globals__:  # not bound yet: the file binds it later
             continue
         written = module.constants[name]
@@ -74,7 +74,7 @@ def live_inputs(f: Callable, path: str, text: str) -> tuple[str, ...]:
     module = _scanned(path, text)
     return tuple(
         name
-        for name in sorted(_global_names(f) & module.variables.keys())
+        for name in sorted(global_names(f) & module.variables.keys())
         if computed_when_run(module, name) and _is_numeric(f.__globals__.get(name))
     )
 
@@ -119,7 +119,7 @@ def _scanned(path: str, text: str) -> Module:
     return with_compiler_stack(lambda: parse_module(SourceFile(path, text)))
 
 
-def _global_names(f: Callable) -> set[str]:
+def global_names(f: Callable) -> set[str]:
     """The global names ``f`` reads, and those the functions of its module it uses read."""
     names: set[str] = set()
     todo, seen = [f], set()

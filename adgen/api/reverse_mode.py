@@ -3,8 +3,10 @@
     value, gradient = adgen.value_and_grad(f, wrt)(*args)
     out, pullback = adgen.vjp(f, wrt)(*args); pullback(out_bar)
 
-Each compiles ``f``'s ``forward_f`` and ``backward_f`` once (cache.py) and
-calls them: one forward sweep that records the tape, one backward sweep.
+``value_and_grad`` and ``grad`` compile ``f`` once (cache.py) and call the
+fused ``value_and_grad_f`` / ``grad_f`` (no tape; Python floats take the float
+path); ``vjp`` calls ``forward_f``, which records the tape, and ``backward_f``
+with the caller's seed.
 """
 
 from __future__ import annotations
@@ -16,54 +18,73 @@ import numpy as np
 
 from ..errors import NonScalarOutput
 from ..runtime import numpy_floats
-from .cache import compiled, gradient_model_of
+from .cache import NEEDS_NUMPY_FLOATS, compiled, gradient_model_of
 from .parameters import Wrt, binder, wants_aux, wrt_names
 
 
 def reverse_grad(
     f: Callable, wrt: Wrt | None = None, has_aux: bool | None = None
 ) -> Callable[..., Any]:
-    """The gradient of scalar ``f`` by one reverse sweep (``adgen.grad``'s default mode);
-    with ``has_aux``, ``(gradient, aux)``."""
-    value_and_grad_f = value_and_grad(f, wrt, has_aux)
-    aux = wants_aux(f, has_aux)
-
-    def gradient(*args: Any, **kwargs: Any) -> Any:
-        value, grads = value_and_grad_f(*args, **kwargs)
-        return (grads, value[1]) if aux else grads
-
-    return gradient
+    """The gradient of scalar ``f`` by one reverse sweep (``adgen.grad``'s default
+    mode): the generated ``grad_f``, both sweeps fused; with ``has_aux``,
+    ``(gradient, aux)``."""
+    return _fused(f, wrt, "grad", has_aux)
 
 
 def value_and_grad(
     f: Callable, wrt: Wrt | None = None, has_aux: bool | None = None
 ) -> Callable[..., tuple[Any, Any]]:
-    """``value_and_grad(f)(*args) -> (f(*args), gradient)``; with ``has_aux`` (``f``
-    returns ``(loss, aux)``), ``((loss, aux), gradient)``, as JAX."""
+    """``value_and_grad(f)(*args) -> (f(*args), gradient)``: the generated
+    ``value_and_grad_f``, both sweeps fused; with ``has_aux`` (``f`` returns
+    ``(loss, aux)``), ``((loss, aux), gradient)``, as JAX."""
+    return _fused(f, wrt, "value_and_grad", has_aux)
+
+
+def _fused(
+    f: Callable, wrt: Wrt | None, role: str, has_aux: bool | None
+) -> Callable[..., Any]:
+    """A call of the fused ``grad_f`` or ``value_and_grad_f``.  Python floats are
+    passed as they are, to the float path, unless the module raises a float to a
+    power Python would make complex (numpy_floats)."""
     names, single = wrt_names(f, wrt)
     aux = wants_aux(f, has_aux)
     namespace = compiled(f, names, has_aux=aux)
-    forward, backward = (
-        namespace[f"forward_{f.__name__}"],
-        namespace[f"backward_{f.__name__}"],
+    fused = namespace[f"{role}_{f.__name__}"]
+    forward = namespace[f"forward_{f.__name__}"]
+    floats = numpy_floats if namespace[NEEDS_NUMPY_FLOATS] else None
+    check = (
+        None if getattr(f, "__adgen_gradient_of__", None) is None else _scalar_check(f)
     )
-    check = _scalar_check(f)
+    grad_only = role == "grad"
 
     bind = binder(f)
 
-    def value_and_gradient(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:  # each test here costs ~20 ns
         args = bind(args, kwargs)
-        check(*args)
-        value, tape = forward(*numpy_floats(*args))
-        out = value[0] if aux else value
-        if np.ndim(out) != 0:
-            raise NonScalarOutput(
-                f"`{f.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar"
-            )
-        grads = backward(tape, unit_seed(out))
-        return value, grads[0] if single else grads
+        if check is not None:
+            check(*args)
+        if floats is not None:
+            args = floats(*args)
+        try:
+            result = fused(*args)
+        except ValueError:  # the emitted scalar check, or the model's own error
+            value = forward(*numpy_floats(*args))[0]
+            _refuse_non_scalar(f, value[0] if aux else value)
+            raise
+        if not single:  # a tuple of gradients, as the generated code returns it
+            return result
+        if grad_only:  # grad_f: (gradients, aux) with aux, else gradients
+            return (result[0][0], result[1]) if aux else result[0]
+        return result[0], result[1][0]
 
-    return value_and_gradient
+    return call
+
+
+def _refuse_non_scalar(f: Callable, out: Any) -> None:
+    if np.ndim(out) != 0:
+        raise NonScalarOutput(
+            f"`{f.__name__}` returned shape {np.shape(out)}, not a scalar; grad needs a scalar"
+        ) from None
 
 
 def unit_seed(out: Any) -> Any:

@@ -25,11 +25,11 @@ with loops or branches are left as they are, and so are ``forward_f`` and
 from __future__ import annotations
 
 import ast
-import copy
 from collections import Counter
 from dataclasses import replace
 
 from .. import program as P
+from ..astcopy import clone
 from ..graph import Graph
 from ..naming import bar
 from ..simplify import simplify_expr
@@ -161,7 +161,7 @@ def substitute(node: ast.expr, replacements: dict[str, ast.expr]) -> ast.expr:
     """A copy of ``node`` with each name read in ``replacements`` replaced."""
     if not replacements:
         return node
-    return _Substitute(replacements).visit(copy.deepcopy(node))
+    return _Substitute(replacements).visit(clone(node))
 
 
 class _Substitute(ast.NodeTransformer):
@@ -170,7 +170,7 @@ class _Substitute(ast.NodeTransformer):
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
         if isinstance(node.ctx, ast.Load) and node.id in self.replacements:
-            return copy.deepcopy(self.replacements[node.id])
+            return clone(self.replacements[node.id])
         return node
 
 

@@ -29,11 +29,11 @@ what it folds.
 from __future__ import annotations
 
 import ast
-import copy
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from .. import program as P
+from ..astcopy import clone
 from ..expr import numpy_function
 from ..graph import Graph
 from ..naming import bar
@@ -65,7 +65,7 @@ def spell_scalar_math(
             fn, body=_respelled(fn.body, lambda e: _respell_calls(e, scalars, HELPER))
         )
     body = _respelled(fn.body, lambda e: _respell_calls(e, scalars, "math"))
-    body = _respelled(body, lambda e: _MathPow(scalars).visit(copy.deepcopy(e)))
+    body = _respelled(body, lambda e: _MathPow(scalars).visit(clone(e)))
     return replace(fn, body=(_float_path(fn, body, fallback, graph.straight_line),))
 
 
@@ -180,7 +180,7 @@ def _respell_calls(node: ast.expr, scalars: set[str], module: str) -> ast.expr:
     helper) in a copy of ``node``, for the calls that are scalar before any is
     respelled (``np.cos(np.sin(x))`` keeps its outer ``np.cos``: its operand is a
     numpy call, not a known scalar)."""
-    node = copy.deepcopy(node)
+    node = clone(node)
     found = {id(c) for c in _scalar_calls(node, scalars)}
     return _Respell(found, module).visit(node)
 
