@@ -82,12 +82,14 @@ def run(
     origin: Provenance | None = None,
     mode: str = "reverse",
     standalone: bool = False,
+    target: str = "numpy",
 ) -> Stages:
     """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``;
-    ``standalone`` copies the runtime helpers into the module (``standalone.py``).
+    ``standalone`` copies the runtime helpers into the module (``standalone.py``);
+    ``target`` is ``numpy`` or ``array-api`` (optimize/array_api.py).
     The passes recurse as deep as the model nests: they run on a deep stack."""
     return with_compiler_stack(
-        lambda: _run(source, functions, wrt, origin, mode, standalone)
+        lambda: _run(source, functions, wrt, origin, mode, standalone, target)
     )
 
 
@@ -98,6 +100,7 @@ def _run(
     origin: Provenance | None,
     mode: str,
     standalone: bool = False,
+    target: str = "numpy",
 ) -> Stages:
     module = read_rules(parse_module(source))
     stages = Stages(module)
@@ -125,7 +128,7 @@ def _run(
             MODES[mode],
         )
         stages.program = program
-        stages.optimized = optimize(program, stages.graphs)
+        stages.optimized = optimize(program, stages.graphs, target)
         stages.emitted = emit(stages.optimized, standalone)
         stages.formatted = black.format_str(stages.emitted, mode=BLACK_MODE)
     return stages
@@ -136,6 +139,7 @@ def compile_source(
     functions: list[str] | None = None,
     wrt: list[str] | None = None,
     mode: str = "reverse",
+    target: str = "numpy",
 ) -> str:
     """The generated module for ``source``, black-formatted: the runtime API's
     in-memory compile; for one function its header names ``adgen.source`` (not a command that
@@ -144,7 +148,7 @@ def compile_source(
         f"adgen.source({functions[0]})" if functions and len(functions) == 1 else ""
     )
     origin = Provenance(source.path, source_hash(source.text), command=command)
-    return run(source, functions, wrt, origin, mode).formatted
+    return run(source, functions, wrt, origin, mode, target=target).formatted
 
 
 def source_hash(text: str) -> str:

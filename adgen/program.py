@@ -121,6 +121,7 @@ class ScalarCheck:
 
     name: str
     message: str
+    ndim: str = "np.ndim"  # the function that reads a rank (the array-api target's)
 
 
 @dataclass(frozen=True)
@@ -469,7 +470,7 @@ def _print_if(stmt: If) -> list[str]:
 
 def _print_scalar_check(stmt: ScalarCheck) -> list[str]:
     return [
-        f"if np.ndim({stmt.name}) != 0:",
+        f"if {stmt.ndim}({stmt.name}) != 0:",
         f"{INDENT}raise ValueError({stmt.message!r})",
     ]
 
