@@ -292,3 +292,30 @@ def test_every_unary_function_through_array_api_strict(tmp_path):
             [x],
             grad_fn=lambda a, g=grad: as_numpy(g(xs.asarray(a))[0]),
         )
+
+
+def test_runtime_api_picks_the_target_from_the_arguments():
+    """adgen.grad: numpy in, numpy out (the numpy code); other libraries in, their
+    arrays out (the array-API code), against torch's autograd."""
+    import adgen
+    from adgen.api.targets import target_of
+
+    model = load(MODELS, "array_api_models_api")
+    rng = np.random.default_rng(6)
+    args = [
+        rng.normal(size=(7, 3)),
+        np.sign(rng.normal(size=7)),
+        rng.normal(size=3),
+        np.asarray(0.1),
+    ]
+    want = torch_grads(torch_logistic, args, [2, 3])
+    grad = adgen.grad(model.logistic, wrt=("w", "b"))
+    assert target_of(tuple(args)) == "numpy" and target_of((1.0, [2.0])) == "numpy"
+    assert isinstance(grad(*args)[0], np.ndarray)
+    for lib, convert in LIBRARIES.items():
+        got = grad(*map(convert, args))
+        assert all(isinstance(g, TYPES[lib]) for g in got), lib
+        for g, w in zip(got, want, strict=True):
+            np.testing.assert_allclose(as_numpy(g), w, rtol=1e-10, atol=1e-13)
+    value, _ = adgen.value_and_grad(model.logistic)(*map(LIBRARIES["dask"], args))
+    assert isinstance(value, da.Array)  # still lazy

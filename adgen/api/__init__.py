@@ -13,6 +13,7 @@ Its modules import downward only, layer by layer:
 - bottom: ``decorators`` (``@adgen.wrt``, ``shapes``, ``defvjp``, ``defjvp``),
   ``parameters`` (wrt resolution), ``arrays`` (basis tangents, blocks),
   ``reading`` (a function's source: linecache, notebook cells, live constants);
+  ``targets`` (numpy code or array-API code, from the arguments' library);
 - ``cache``: the compiled modules and gradient models, per source text;
 - ``reverse_mode`` (``value_and_grad``, ``vjp``) and
   ``forward_mode`` (``jvp``, ``forward_grad``); ``display`` (``source``,

@@ -16,8 +16,9 @@ import numpy as np
 
 from ..errors import NonScalarOutput
 from ..runtime import numpy_floats
-from .cache import compiled, gradient_model_of
+from .cache import compiled, gradient_model_of, source_text
 from .parameters import Wrt, wrt_names
+from .targets import NUMPY, array_api_value_and_grad, target_of
 
 
 def reverse_grad(f: Callable, wrt: Wrt | None = None) -> Callable[..., Any]:
@@ -43,6 +44,8 @@ def value_and_grad(
     check = _scalar_check(f)
 
     def value_and_gradient(*args: Any) -> tuple[Any, Any]:
+        if target_of(args) != NUMPY:  # torch, CuPy, dask...: the array-API code
+            return array_api_value_and_grad(f, *source_text(f), names, single)(*args)
         check(*args)
         out, tape = forward(*numpy_floats(*args))
         if np.ndim(out) != 0:
