@@ -21,9 +21,9 @@ import dask_logistic
 
 @pytest.fixture(scope="module")
 def client():
-    with LocalCluster(processes=False, n_workers=1, threads_per_worker=2) as cluster:
-        with Client(cluster) as c:
-            yield c
+    cluster = LocalCluster(processes=False, n_workers=1, threads_per_worker=2)
+    with cluster, Client(cluster) as c:
+        yield c
 
 
 def closed_form(X, y, w, b):
