@@ -43,9 +43,11 @@ def value_and_grad(
     )
     check = _scalar_check(f)
 
+    by_library = array_api_value_and_grad(f, lambda: source_text(f), names, single)
+
     def value_and_gradient(*args: Any) -> tuple[Any, Any]:
         if target_of(args) != NUMPY:  # torch, CuPy, dask...: the array-API code
-            return array_api_value_and_grad(f, *source_text(f), names, single)(*args)
+            return by_library(*args)
         check(*args)
         out, tape = forward(*numpy_floats(*args))
         if np.ndim(out) != 0:

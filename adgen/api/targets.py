@@ -39,23 +39,16 @@ def target_of(args: tuple) -> str:
 
 
 def array_api_value_and_grad(
-    f: Callable, path: str, text: str, names: list[str], single: bool
+    f: Callable, source: Callable[[], tuple[str, str]], names: list[str], single: bool
 ) -> Callable[..., tuple[Any, Any]]:
-    """``value_and_grad`` by ``f``'s array-API code (``text``: its file's source)."""
-    key = (text, f.__name__, tuple(names))
-    if key not in _CACHE:
-        code = compile_source(
-            SourceFile(path, text), [f.__name__], names, target=ARRAY_API
-        )
-        namespace: dict[str, Any] = {}
-        exec(
-            compile(code, f"<adgen: array-api code of {f.__name__}>", "exec"), namespace
-        )
-        _CACHE[key] = namespace
-    forward = _CACHE[key][f"forward_{f.__name__}"]
-    backward = _CACHE[key][f"backward_{f.__name__}"]
+    """``value_and_grad`` by ``f``'s array-API code, compiled at the first call
+    (``source()``: the path and text of ``f``'s file)."""
+    sweeps: list[Callable] = []
 
     def value_and_gradient(*args: Any) -> tuple[Any, Any]:
+        if not sweeps:
+            sweeps.extend(_sweeps(f, *source(), names))
+        forward, backward = sweeps
         out, tape = forward(*args)
         shape = tuple(getattr(out, "shape", ()))
         if shape:
@@ -66,6 +59,20 @@ def array_api_value_and_grad(
         return out, grads[0] if single else grads
 
     return value_and_gradient
+
+
+def _sweeps(f: Callable, path: str, text: str, names: list[str]) -> list[Callable]:
+    """``f``'s array-API forward and backward sweeps (compiled once per source)."""
+    key = (text, f.__name__, tuple(names))
+    if key not in _CACHE:
+        code = compile_source(
+            SourceFile(path, text), [f.__name__], names, target=ARRAY_API
+        )
+        namespace: dict[str, Any] = {}
+        filename = f"<adgen: array-api code of {f.__name__}>"
+        exec(compile(code, filename, "exec"), namespace)
+        _CACHE[key] = namespace
+    return [_CACHE[key][f"{sweep}_{f.__name__}"] for sweep in ("forward", "backward")]
 
 
 __all__ = ["ARRAY_API", "NUMPY", "array_api_value_and_grad", "target_of"]
