@@ -22,6 +22,7 @@ __all__ = [  # the helpers array-API gradient code may call
     "extremum_adjoint",
     "float_mask",
     "full_like",
+    "index_adjoint",
     "matmul_adjoint_x",
     "matmul_adjoint_y",
     "ndim_of",
@@ -214,3 +215,24 @@ def concatenate_part(g: Any, parts: Any, i: int, axis: int | None) -> Any:
     block = [slice(None)] * g.ndim
     block[axis] = slice(start, start + sizes[i])
     return g[tuple(block)]
+
+
+BASIC_INDEXES = (int, slice, type(None), type(Ellipsis))
+
+
+def index_adjoint(g: Any, x: Any, index: Any) -> Any:
+    """Adjoint of ``x[index]`` for a basic index (integers, slices, ``None``, ``...``):
+    zeros of ``x``'s shape with ``g`` written at ``index``.  A basic index hits
+    each entry once, so writing is adding; an array index may repeat entries,
+    and the standard has no scatter-add to sum them: refused."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if not all(isinstance(p, BASIC_INDEXES) for p in parts):
+        raise TypeError(
+            "indexing by an array has no array-API gradient (the standard has no "
+            "scatter-add); compile with --target numpy"
+        )
+    xp = array_namespace(g, x)
+    dtype = x.dtype if xp.isdtype(x.dtype, "real floating") else xp.asarray(1.0).dtype
+    out = xp.zeros(shape_of(x), dtype=dtype)
+    out[index] = g
+    return out

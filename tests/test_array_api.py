@@ -161,7 +161,7 @@ def test_mlp_and_logistic_regression_against_torch_autograd(gen, lib):
 
 
 @pytest.mark.parametrize("lib", LIBRARIES)
-def test_renamed_functions_concat_max_and_unknown_ranks(gen, lib):
+def test_renamed_functions_concat_max_indexes_and_unknown_ranks(gen, lib):
     convert, rng = LIBRARIES[lib], np.random.default_rng(2)
     module = gen["xp"]["models"]
     model = load(MODELS, "array_api_models")
@@ -171,6 +171,11 @@ def test_renamed_functions_concat_max_and_unknown_ranks(gen, lib):
         model.features,
         [x],
         grad_fn=lambda a: as_numpy(module.grad_features(convert(a))[0]),
+    )
+    check_grads(
+        model.indexed,
+        [x],
+        grad_fn=lambda a: as_numpy(module.grad_indexed(convert(a))[0]),
     )
     check_grads(
         model.unknown_rank,
@@ -231,6 +236,10 @@ def tr(x):
 def clash(x):
     xp = x * 2.0
     return np.sum(xp)
+
+
+def gather(x, i):
+    return np.sum(x[i])
 """
 
 
@@ -243,6 +252,11 @@ def test_what_the_standard_lacks_is_refused_with_a_location(tmp_path, capsys):
     assert "m.py:6:" in err and "np.trace(n3)" in err and "--target array-api" in err
     assert main(["compile", f"{model}:clash", *args]) == 2
     assert "uses the name `xp`" in capsys.readouterr().err
+    assert main(["compile", f"{model}:gather", *args, "--wrt", "x"]) == 0
+    gather = load(tmp_path / "m_grad.py", "xp_gather").grad_gather
+    index = xs.asarray([0, 0, 1])  # repeats: the standard has no scatter-add
+    with pytest.raises(TypeError, match="scatter-add"):
+        gather(xs.asarray([1.0, 2.0]), index)
     assert main(["compile", str(NET), *args, "--standalone"]) == 2
     assert "--standalone" in capsys.readouterr().err
 

@@ -47,7 +47,7 @@ STANDARD = frozenset(
     divide equal exp expm1 floor floor_divide greater greater_equal hypot imag
     isfinite isinf isnan less less_equal log log1p log2 log10 logaddexp logical_and
     logical_not logical_or logical_xor maximum minimum multiply negative not_equal
-    positive pow real remainder round sign signbit sin sinh square sqrt subtract tan
+    positive pow real reciprocal remainder round sign signbit sin sinh square sqrt subtract tan
     tanh trunc arange asarray empty empty_like eye full full_like linspace ones
     ones_like zeros zeros_like astype result_type broadcast_to concat expand_dims
     flip moveaxis permute_dims repeat reshape roll squeeze stack tile argmax argmin
@@ -242,6 +242,12 @@ class Respell(ast.NodeTransformer):
             keywords.insert(0, ast.keyword(keyword, args.pop(1)))
         return _xp_call(standard, args, keywords)
 
+    def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
+        self.generic_visit(node)
+        if ast.unparse(node.value) == "np.s_":  # np.s_[1:, 0]: a plain tuple
+            return _index_value(node.slice)
+        return node
+
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
         self.generic_visit(node)
         if node.attr == "T" and isinstance(node.ctx, ast.Load):
@@ -259,6 +265,18 @@ class Respell(ast.NodeTransformer):
         elif _is_mask(node.left) and not _is_mask(node.right):
             node.left = _mask(node.left, node.right)
         return node
+
+
+def _index_value(index: ast.expr) -> ast.expr:
+    """An index as the value Python passes: ``1:, 0`` -> ``(slice(1, None), 0)``."""
+    if isinstance(index, ast.Tuple):
+        return ast.Tuple([_index_value(e) for e in index.elts], ast.Load())
+    if isinstance(index, ast.Slice):
+        bounds = [index.lower, index.upper, index.step]
+        args = [b or ast.Constant(None) for b in bounds]
+        args = args[:2] if index.step is None else args
+        return ast.Call(ast.Name("slice", ast.Load()), args, [])
+    return index
 
 
 def _is_mask(node: ast.expr) -> bool:

@@ -34,3 +34,8 @@ def features(x):
 def unknown_rank(x, y):
     """matmul of operands whose ranks no annotation gives: runtime_xp's helpers."""
     return np.sum(np.sin(x @ y))
+
+
+def indexed(x):
+    """Basic indexes: integers, slices, an ellipsis (runtime_xp.index_adjoint)."""
+    return np.sum(x[0, :3] * x[1:, 1]) + np.sum(x[..., -1] ** 2)
