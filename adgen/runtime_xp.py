@@ -234,5 +234,7 @@ def index_adjoint(g: Any, x: Any, index: Any) -> Any:
     xp = array_namespace(g, x)
     dtype = x.dtype if xp.isdtype(x.dtype, "real floating") else xp.asarray(1.0).dtype
     out = xp.zeros(shape_of(x), dtype=dtype)
+    if Ellipsis not in parts:  # the standard indexes every axis: x[0] is x[0, ...]
+        index = (*parts, Ellipsis)
     out[index] = g
     return out

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NET = ROOT / "examples/lab7/net_vector.py"
 LECTURE = ROOT / "examples/lecture.py"
 MODELS = ROOT / "tests/array_api_models/models.py"
+LOOPS = ROOT / "examples/control_flow.py"
 # each library: numpy arrays in, its arrays out
 LIBRARIES = {
     "numpy": lambda a: a,
@@ -70,12 +71,12 @@ def compile_to(tmp: Path, target: str, *paths: Path) -> Path:
 def gen(tmp_path_factory):
     """The array-API modules and the numpy target's, by model file stem."""
     tmp = tmp_path_factory.mktemp("xp")
-    xp_dir = compile_to(tmp, "array-api", NET, LECTURE, MODELS)
+    xp_dir = compile_to(tmp, "array-api", NET, LECTURE, MODELS, LOOPS)
     np_dir = compile_to(tmp, "numpy", NET, MODELS)
     return {
         "xp": {
             p.stem: load(xp_dir / f"{p.stem}_grad.py", f"xp_{p.stem}")
-            for p in (NET, LECTURE, MODELS)
+            for p in (NET, LECTURE, MODELS, LOOPS)
         },
         "np": {
             p.stem: load(np_dir / f"{p.stem}_grad.py", f"np_{p.stem}")
@@ -333,3 +334,21 @@ def test_runtime_api_picks_the_target_from_the_arguments():
             np.testing.assert_allclose(as_numpy(g), w, rtol=1e-10, atol=1e-13)
     value, _ = adgen.value_and_grad(model.logistic)(*map(LIBRARIES["dask"], args))
     assert isinstance(value, da.Array)  # still lazy
+
+
+@pytest.mark.parametrize("lib", LIBRARIES)
+def test_loops_and_branches_the_rnn_and_huber(gen, lib):
+    """A loop that indexes a matrix row by row (x[t] is x[t, ...] in the standard),
+    and a branch, against finite differences."""
+    convert, module = LIBRARIES[lib], gen["xp"]["control_flow"]
+    model = load(LOOPS, "control_flow_model")
+    rng = np.random.default_rng(7)
+    args = [0.5 * rng.normal(size=s) for s in [(5, 3), (4, 4), (4, 3), (4,)]]
+
+    def grad_fn(*a):
+        return [as_numpy(g) for g in module.grad_rnn(*map(convert, a))]
+
+    check_grads(model.rnn, args, wrt=(1, 2, 3), grad_fn=grad_fn)
+    for r, delta, want in [(0.5, 1.0, (0.5, 0.0)), (3.0, 1.0, (1.0, 2.0))]:
+        got = module.grad_huber(convert(np.asarray(r)), convert(np.asarray(delta)))
+        np.testing.assert_allclose([float(as_numpy(g)) for g in got], want)

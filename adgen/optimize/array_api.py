@@ -116,10 +116,19 @@ def math_to_numpy() -> dict[str, str]:
 def to_array_api(program: P.Program, graphs: list[Graph]) -> P.Program:
     """``program`` with every function respelled for the array API standard."""
     by_model = {g.fn.name: g for g in graphs}
-    spelling = Respell(numpy_to_standard(), math_to_numpy())
-    return program.with_functions(
-        lambda fn: _function(fn, spelling, by_model.get(fn.model))
-    )
+    standard, math_names = numpy_to_standard(), math_to_numpy()
+
+    def respell(fn: P.Function) -> P.Function:
+        graph = by_model.get(fn.model)
+        ranks = _ranks(graph) if graph else {}
+        return _function(fn, Respell(standard, math_names, ranks), graph)
+
+    return program.with_functions(respell)
+
+
+def _ranks(graph: Graph) -> dict[str, int]:
+    """The rank of each value whose shape the shape pass knows."""
+    return {n: len(s) for n, s in graph.shapes.items() if isinstance(s, tuple)}
 
 
 def _function(fn: P.Function, spelling: Respell, graph: Graph | None) -> P.Function:
@@ -193,9 +202,15 @@ def _location(graph: Graph | None, statement: str) -> Location | None:
 class Respell(ast.NodeTransformer):
     """The rewriting of one expression: numpy spellings to the standard's."""
 
-    def __init__(self, standard: dict[str, str | None], math_names: dict[str, str]):
+    def __init__(
+        self,
+        standard: dict[str, str | None],
+        math_names: dict[str, str],
+        ranks: dict[str, int],
+    ):
         self.standard = standard
         self.math_names = math_names
+        self.ranks = ranks  # known ranks: x[i] of a matrix is x[i, ...]
 
     def expression(self, node: ast.expr) -> ast.expr:
         import copy
@@ -246,6 +261,8 @@ class Respell(ast.NodeTransformer):
         self.generic_visit(node)
         if ast.unparse(node.value) == "np.s_":  # np.s_[1:, 0]: a plain tuple
             return _index_value(node.slice)
+        if isinstance(node.value, ast.Name) and node.value.id in self.ranks:
+            node.slice = _full_index(node.slice, self.ranks[node.value.id])
         return node
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
@@ -277,6 +294,18 @@ def _index_value(index: ast.expr) -> ast.expr:
         args = args[:2] if index.step is None else args
         return ast.Call(ast.Name("slice", ast.Load()), args, [])
     return index
+
+
+def _full_index(index: ast.expr, rank: int) -> ast.expr:
+    """``i`` -> ``i, ...`` where ``index`` names fewer axes than ``rank``: the
+    standard indexes every axis (numpy fills in the trailing ones)."""
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    named = [p for p in parts if not (isinstance(p, ast.Constant) and p.value is None)]
+    if any(isinstance(p, ast.Constant) and p.value is Ellipsis for p in parts):
+        return index
+    if len(named) >= rank:
+        return index
+    return ast.Tuple([*parts, ast.Constant(Ellipsis)], ast.Load())
 
 
 def _is_mask(node: ast.expr) -> bool:
