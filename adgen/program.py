@@ -308,8 +308,8 @@ def reads(stmt: Stmt) -> list[str]:
         names.append(stmt.stack if isinstance(stmt, Pop) else stmt.name)
     elif isinstance(stmt, Delete):
         names += stmt.names
-    elif isinstance(stmt, ScalarCheck):
-        names.append(stmt.name)
+    elif isinstance(stmt, ScalarCheck):  # and its ndim helper (array-api's)
+        names += [stmt.name] + ([stmt.ndim] if "." not in stmt.ndim else [])
     elif isinstance(stmt, FloatPath):
         names += [*stmt.params, stmt.convert]
     return names

@@ -19,10 +19,15 @@ __all__ = [  # the helpers array-API gradient code may call
     "array_namespace",
     "broadcast_like",
     "concatenate_part",
+    "dot",
+    "dot_adjoint_x",
+    "dot_adjoint_y",
+    "exp2",
     "extremum_adjoint",
     "float_mask",
     "full_like",
     "index_adjoint",
+    "logsumexp",
     "matmul_adjoint_x",
     "matmul_adjoint_y",
     "ndim_of",
@@ -110,6 +115,51 @@ def outer(x: Any, y: Any) -> Any:
     """``np.outer``: both flattened, every product."""
     xp = array_namespace(x, y)
     return xp.reshape(x, (-1, 1)) * xp.reshape(y, (1, -1))
+
+
+def dot(x: Any, y: Any) -> Any:
+    """``np.dot`` up to 2-D: a product with a scalar, else ``x @ y``."""
+    _up_to_2d(x, y)
+    return x * y if ndim_of(x) == 0 or ndim_of(y) == 0 else x @ y
+
+
+def _up_to_2d(x: Any, y: Any) -> None:
+    """numpy's dot of stacks differs from matmul's, and the standard has neither."""
+    if ndim_of(x) > 2 or ndim_of(y) > 2:
+        raise TypeError(
+            "np.dot beyond 2-D has no array-API spelling; use x @ y, or compile "
+            "with --target numpy"
+        )
+
+
+def dot_adjoint_x(g: Any, x: Any, y: Any) -> Any:
+    """Adjoint of ``x`` in ``dot(x, y)``: matmul's, up to 2-D."""
+    _up_to_2d(x, y)
+    return matmul_adjoint_x(g, x, y)
+
+
+def dot_adjoint_y(g: Any, x: Any, y: Any) -> Any:
+    """Adjoint of ``y`` in ``dot(x, y)``: matmul's, up to 2-D."""
+    _up_to_2d(x, y)
+    return matmul_adjoint_y(g, x, y)
+
+
+def exp2(x: Any) -> Any:
+    """``np.exp2``, which the standard lacks: ``2 ** x``."""
+    xp = array_namespace(x)
+    return xp.pow(2.0, x)
+
+
+def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """``scipy.special.logsumexp`` for real arrays, shifted by the peak (a row of
+    -inf gives -inf, as scipy's does)."""
+    xp = array_namespace(x)
+    peak = xp.max(x, axis=axis, keepdims=True)
+    peak = xp.where(xp.isfinite(peak), peak, 0.0)
+    out = xp.log(xp.sum(xp.exp(x - peak), axis=axis, keepdims=True)) + peak
+    if keepdims:
+        return out
+    return xp.reshape(out, ()) if axis is None else xp.squeeze(out, axis=axis)
 
 
 def unbroadcast(g: Any, like: Any) -> Any:

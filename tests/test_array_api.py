@@ -178,6 +178,23 @@ def test_renamed_functions_concat_max_indexes_and_unknown_ranks(gen, lib):
         [x],
         grad_fn=lambda a: as_numpy(module.grad_indexed(convert(a))[0]),
     )
+    A = rng.normal(size=(4, 3))
+    check_grads(
+        model.dotted,
+        [x[0], A],
+        wrt=(0, 1),
+        grad_fn=lambda a, b: [
+            as_numpy(g) for g in module.grad_dotted(convert(a), convert(b))
+        ],
+    )
+    check_grads(
+        model.softmax_loss,
+        [x, y],
+        wrt=(0, 1),
+        grad_fn=lambda a, b: [
+            as_numpy(g) for g in module.grad_softmax_loss(convert(a), convert(b))
+        ],
+    )
     check_grads(
         model.unknown_rank,
         [x, y],

@@ -63,6 +63,8 @@ HELPERS = {
     "shape": "shape_of",
     "ndim": "ndim_of",
     "outer": "outer",
+    "dot": "dot",
+    "exp2": "exp2",
     "transpose": "transpose",
     "full_like": "full_like",
 }
@@ -89,10 +91,10 @@ def numpy_to_standard() -> dict[str, str | None]:
     the standard lacks it), from the records (``Primitive.array_api``)."""
     names: dict[str, str | None] = {}
     for prim in PRIMITIVES.values():
-        for call in prim.calls:
-            if call.startswith("numpy."):
-                numpy_name = call.removeprefix("numpy.")
-                names[numpy_name] = _standard_name(prim.array_api, numpy_name)
+        aliases = [c.removeprefix("numpy.") for c in prim.calls if c[:6] == "numpy."]
+        found = [_standard_name(prim.array_api, a) for a in [prim.name, *aliases]]
+        standard = next((n for n in found if n), None)  # np.absolute: abs
+        names.update(dict.fromkeys(aliases, standard))
     return names
 
 

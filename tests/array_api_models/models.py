@@ -1,6 +1,7 @@
 """Models that tests/test_array_api.py compiles once with --target array-api."""
 
 import numpy as np
+from scipy.special import logsumexp
 
 from adgen import shapes, wrt
 
@@ -39,3 +40,15 @@ def unknown_rank(x, y):
 def indexed(x):
     """Basic indexes: integers, slices, an ellipsis (runtime_xp.index_adjoint)."""
     return np.sum(x[0, :3] * x[1:, 1]) + np.sum(x[..., -1] ** 2)
+
+
+def dotted(x, A):
+    """np.dot of a matrix and a vector, of two vectors, and a method call."""
+    v = np.dot(A, x)
+    return np.dot(v, v) + A.dot(x).sum()
+
+
+def softmax_loss(Z, W):
+    """Cross-entropy through logsumexp (runtime_xp's), and exp2."""
+    S = Z @ W
+    return np.mean(logsumexp(S, axis=1) - S[:, 0]) + np.sum(np.exp2(W))
