@@ -32,6 +32,7 @@ from .errors import AdgenError, NoFunction, SourceFile, UsageError
 from .gradcheck import check_at, disagreement, grad_function, overall_verdict, report
 from .graph import Graph
 from .like import parse_like
+from .optimize.array_api import TARGETS
 from .parse import read_source
 from .pipeline import MODES, STAGES, Stages, display_path, dump, run, source_hash
 from .testing import AGREE, DISAGREE, INCONCLUSIVE
@@ -154,6 +155,12 @@ def _add_compile(commands: argparse._SubParsersAction) -> None:
         help="reverse: forward_/backward_/grad_ (default); forward: jvp_ only; both: all",
     )
     c.add_argument(
+        "--target",
+        choices=TARGETS,
+        default="numpy",
+        help="numpy (default), or array-api: code for any array API library (torch, CuPy, dask, ...)",
+    )
+    c.add_argument(
         "--standalone",
         action="store_true",
         help="copy the runtime helpers the code uses into the file, so that it runs without adgen (numpy, and scipy where the model uses it)",
@@ -266,6 +273,11 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
 
 
 def _compile(args: argparse.Namespace) -> int:
+    if args.standalone and args.target != "numpy":
+        raise UsageError(
+            "--standalone copies numpy's runtime helpers; not with --target array-api",
+            hint="drop --standalone: array-API code imports adgen.runtime_xp",
+        )
     wrt = _names(args.wrt)
     like = parse_like(args.like) if args.like else None
     jobs = [_split_target(p) for p in args.paths]
@@ -285,6 +297,7 @@ def _compile(args: argparse.Namespace) -> int:
             mode=args.mode,
             standalone=args.standalone,
             like=like,
+            target=args.target,
         )
         if args.dump:
             print(dump(stages, args.dump))
@@ -309,6 +322,8 @@ def _provenance(source: SourceFile, spec: str, args: argparse.Namespace) -> Prov
         command += f" --mode {args.mode}"
     if args.like:
         command += f" --like '{args.like}'"
+    if args.target != "numpy":
+        command += f" --target {args.target}"
     if args.standalone:  # no staleness check either: it would import adgen
         return Provenance(
             source.path, source_hash(source.text), f"{command} --standalone"

@@ -19,6 +19,7 @@ from .custom import module_code as custom_module_code
 from .custom import module_globals as custom_module_globals
 from .optimize.arguments import ENTRY, RERUN
 from .runtime import __all__ as RUNTIME_HELPERS
+from .runtime_xp import __all__ as XP_HELPERS
 from .standalone import helper_definitions
 from .sweeps import Compiled, plain, reverse_functions
 
@@ -105,6 +106,8 @@ def printed_module(
 def imports_for(program: P.Program) -> tuple[str, ...]:
     """The import lines for the modules and runtime helpers ``program`` uses."""
     used = P.names_used(program)
+    if "xp" in used and "np" not in used:  # --target array-api: no numpy
+        return _array_api_imports(used)
     lines = []
     if "math" in used:
         lines.append("import math")
@@ -122,3 +125,10 @@ def imports_for(program: P.Program) -> tuple[str, ...]:
     if not set(helpers) <= ARGUMENT_HELPERS:
         lines += runtime
     return tuple(lines)
+
+
+def _array_api_imports(used: set[str]) -> tuple[str, ...]:
+    """Array-API code's imports: its namespace comes from its arguments."""
+    helpers = [h for h in XP_HELPERS if h in used]
+    lines = ["import math"] if "math" in used else []
+    return (*lines, f"from adgen.runtime_xp import {', '.join(helpers)}")

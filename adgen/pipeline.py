@@ -109,12 +109,14 @@ def run(
     has_aux: bool = False,
     inputs: tuple[str, ...] = (),
     like: Like | None = None,
+    target: str = "numpy",
 ) -> Stages:
     """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``;
     ``standalone`` copies the runtime helpers into the module (``standalone.py``);
     ``has_aux``: the functions return ``(loss, aux)`` (as ``@adgen.has_aux``);
     ``inputs``: module variables taken as extra parameters (the runtime API's);
-    ``like`` specializes on the caller's arguments (see ``compile_source``).
+    ``like`` specializes on the caller's arguments (see ``compile_source``);
+    ``target`` is ``numpy`` or ``array-api`` (optimize/array_api.py).
     The passes recurse as deep as the model nests: they run on a deep stack."""
     with _collector_paused():
         return with_compiler_stack(
@@ -128,6 +130,7 @@ def run(
                 has_aux,
                 inputs,
                 like or {},
+                target,
             )
         )
 
@@ -154,6 +157,7 @@ def _run(
     has_aux: bool,
     inputs: tuple[str, ...],
     like: Like,
+    target: str,
 ) -> Stages:
     module = read_rules(parse_module(source))
     stages = Stages(module)
@@ -183,7 +187,7 @@ def _run(
             MODES[mode],
         )
         stages.program = program
-        stages.optimized = optimize(program, stages.graphs)
+        stages.optimized = optimize(program, stages.graphs, target)
         if like:
             stages.optimized = guard(stages.optimized, like, {f.name for f in selected})
         stages.printed = printed_module(stages.optimized, standalone)
@@ -200,6 +204,7 @@ def compile_source(
     inputs: tuple[str, ...] = (),
     like: Like | None = None,
     formatted: bool = True,
+    target: str = "numpy",
 ) -> str:
     """The generated module for ``source``, black-formatted (``formatted=False``:
     as emitted, the same code unformatted, which the runtime API executes): an
@@ -217,7 +222,15 @@ def compile_source(
     )
     origin = Provenance(source.path, source_hash(source.text), command=command)
     stages = run(
-        source, functions, wrt, origin, mode, has_aux=has_aux, inputs=inputs, like=like
+        source,
+        functions,
+        wrt,
+        origin,
+        mode,
+        has_aux=has_aux,
+        inputs=inputs,
+        like=like,
+        target=target,
     )
     return stages.formatted if formatted else stages.emitted
 

@@ -121,6 +121,7 @@ class ScalarCheck:
 
     name: str
     message: str
+    ndim: str = "np.ndim"  # the function that reads a rank (the array-api target's)
 
 
 @dataclass(frozen=True)
@@ -308,8 +309,8 @@ def reads(stmt: Stmt) -> list[str]:
         names.append(stmt.stack if isinstance(stmt, Pop) else stmt.name)
     elif isinstance(stmt, Delete):
         names += stmt.names
-    elif isinstance(stmt, ScalarCheck):
-        names.append(stmt.name)
+    elif isinstance(stmt, ScalarCheck):  # and its ndim helper (array-api's)
+        names += [stmt.name] + ([stmt.ndim] if "." not in stmt.ndim else [])
     elif isinstance(stmt, FloatPath):
         names += [*stmt.params, stmt.convert]
     return names
@@ -470,7 +471,7 @@ def _print_if(stmt: If) -> list[str]:
 
 def _print_scalar_check(stmt: ScalarCheck) -> list[str]:
     return [
-        f"if np.ndim({stmt.name}) != 0:",
+        f"if {stmt.ndim}({stmt.name}) != 0:",
         f"{INDENT}raise ValueError({stmt.message!r})",
     ]
 

@@ -16,7 +16,7 @@ API = ROOT / "adgen" / "api"
 
 # Bottom first; a module may import only modules of lower layers.
 LAYERS = [
-    {"decorators", "parameters", "arrays", "reading"},
+    {"decorators", "parameters", "arrays", "reading", "targets"},
     {"freshness"},
     {"cache"},
     {"reverse_mode", "forward_mode", "display"},

@@ -14,6 +14,7 @@ Its modules import downward only, layer by layer:
 - bottom: ``decorators`` (``@adgen.wrt``, ``shapes``, ``defvjp``, ``defjvp``),
   ``parameters`` (wrt resolution), ``arrays`` (basis tangents, blocks),
   ``reading`` (a function's source: linecache, notebook cells, live constants);
+  ``targets`` (numpy code or array-API code, from the arguments' library);
 - ``freshness``: whether what was compiled for a function is still right;
 - ``cache``: the compiled modules and gradient models, per source text, and
   per function's code object while it is fresh;

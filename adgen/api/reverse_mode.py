@@ -18,8 +18,9 @@ import numpy as np
 
 from ..errors import NonScalarOutput
 from ..runtime import numpy_floats
-from .cache import NEEDS_NUMPY_FLOATS, compiled, gradient_model_of
+from .cache import NEEDS_NUMPY_FLOATS, compiled, gradient_model_of, source_text
 from .parameters import Wrt, binder, wants_aux, wrt_names
+from .targets import NUMPY, array_api_value_and_grad, target_of
 
 
 def reverse_grad(
@@ -58,9 +59,15 @@ def _fused(
     grad_only = role == "grad"
 
     bind = binder(f)
+    by_library = array_api_value_and_grad(f, lambda: source_text(f), names, single, aux)
 
     def call(*args: Any, **kwargs: Any) -> Any:  # each test here costs ~20 ns
         args = bind(args, kwargs)
+        if target_of(args) != NUMPY:  # torch, CuPy, dask...: the array-API code
+            value, grads = by_library(*args)
+            if not grad_only:
+                return value, grads
+            return (grads, value[1]) if aux else grads
         if check is not None:
             check(*args)
         if floats is not None:

@@ -13,6 +13,10 @@ Then every emitted function, of every role, goes through
 4. ``arguments.python_arguments``: lists read as arrays on entry, and the rerun
    with numpy floats where Python's float arithmetic raises.
 
+For ``target="array-api"`` step 3 and 4, numpy's Python-float paths, are
+skipped and ``array_api.to_array_api`` respells every function in the
+standard's names instead.
+
 ``adgen compile --dump program`` shows the IR before these passes,
 ``--dump optimize`` after them.
 """
@@ -22,14 +26,18 @@ from __future__ import annotations
 from .. import program as P
 from ..graph import Graph
 from .arguments import python_arguments
+from .array_api import to_array_api
 from .copies import forward_copies, typed_gradients
 from .liveness import free_dead_arrays
 from .scalars import spell_scalar_math
 
 
-def optimize(program: P.Program, graphs: list[Graph]) -> P.Program:
+def optimize(
+    program: P.Program, graphs: list[Graph], target: str = "numpy"
+) -> P.Program:
     """``program`` with each fused gradient optimized, then every function given
-    its Python-argument handling (``graphs``: the model functions')."""
+    its Python-argument handling (``graphs``: the model functions'), or for
+    ``target="array-api"`` its array-API spelling."""
     by_model = {g.fn.name: g for g in graphs}
     sweeps = program.names_by_role()
 
@@ -40,8 +48,10 @@ def optimize(program: P.Program, graphs: list[Graph]) -> P.Program:
         if graph.straight_line:
             fn = forward_copies(fn, typed_gradients(graph))
         fn = free_dead_arrays(fn, graph)
-        return spell_scalar_math(fn, graph, sweeps)
+        return fn if target != "numpy" else spell_scalar_math(fn, graph, sweeps)
 
+    if target != "numpy":
+        return to_array_api(program.with_functions(fused), graphs)
     return python_arguments(program.with_functions(fused), graphs)
 
 

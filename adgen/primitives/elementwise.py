@@ -307,13 +307,22 @@ numpy_unary("sin", lambda g, ans, x, ctx: g * ctx.lib.cos(x), "sin")
 numpy_unary("cos", lambda g, ans, x, ctx: -g * ctx.lib.sin(x), "cos")
 numpy_unary("tan", lambda g, ans, x, ctx: g * (1 + ans**2), "tan")
 # (np.sqrt even for math.asin: at x = ±1, g / math.sqrt(0.0) would raise, not give inf.)
-numpy_unary("arcsin", lambda g, ans, x, ctx: g / np.sqrt(1 - x**2), "asin")
-numpy_unary("arccos", lambda g, ans, x, ctx: -g / np.sqrt(1 - x**2), "acos")
-numpy_unary("arctan", lambda g, ans, x, ctx: g / (1 + x**2), "atan")
+numpy_unary(
+    "arcsin", lambda g, ans, x, ctx: g / np.sqrt(1 - x**2), "asin", array_api="asin"
+)
+numpy_unary(
+    "arccos", lambda g, ans, x, ctx: -g / np.sqrt(1 - x**2), "acos", array_api="acos"
+)
+numpy_unary("arctan", lambda g, ans, x, ctx: g / (1 + x**2), "atan", array_api="atan")
 numpy_unary("sinh", lambda g, ans, x, ctx: g * ctx.lib.cosh(x), "sinh")
 numpy_unary("cosh", lambda g, ans, x, ctx: g * ctx.lib.sinh(x), "cosh")
 numpy_unary("tanh", lambda g, ans, x, ctx: g * (1 - ans**2), "tanh")
-numpy_unary("arcsinh", lambda g, ans, x, ctx: g / ctx.lib.sqrt(x**2 + 1), "asinh")
+numpy_unary(
+    "arcsinh",
+    lambda g, ans, x, ctx: g / ctx.lib.sqrt(x**2 + 1),
+    "asinh",
+    array_api="asinh",
+)
 # np.sqrt for math.acosh too: at x = 1, g / math.sqrt(0.0) would raise, not give inf
 numpy_unary("arccosh", lambda g, ans, x, ctx: g / np.sqrt(x**2 - 1), "acosh")
 numpy_unary("arctanh", lambda g, ans, x, ctx: g / (1 - x**2), "atanh")

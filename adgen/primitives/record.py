@@ -110,6 +110,10 @@ class Primitive:
     # elementwise with the broadcast float dtype of its float operands (not a
     # comparison's bool, not where's condition)
     float_result: bool | None = None
+    # its function in the array API standard (``--target array-api``): "" means
+    # the numpy name, where the standard has it (``SAME_AS_NUMPY``); None: the
+    # standard lacks it (runtime_xp.py's helper of that name, else a refusal)
+    array_api: str | None = ""
 
     @property
     def differentiable(self) -> bool:
@@ -153,10 +157,12 @@ def numpy_unary(
     partial: Partial,
     math_name: str | None = None,
     also: tuple[str, ...] = (),
+    array_api: str | None = "",
 ) -> Primitive:
     """An elementwise numpy function of one array, ``np.<name>(x)``, with its VJP
     ``partial``; ``math_name``: the same function in Python's math module;
-    ``also``: other qualified names that call it."""
+    ``also``: other qualified names that call it; ``array_api``: its name in the
+    array API standard where that differs (``Primitive.array_api``)."""
     math_call = (f"math.{math_name}",) if math_name else ()
     return register(
         Primitive(
@@ -166,5 +172,6 @@ def numpy_unary(
             calls=(f"numpy.{name}", *math_call, *also),
             math=math_name,
             vjp=(partial,),
+            array_api=array_api,
         )
     )

@@ -82,6 +82,7 @@ register(
         ("*",),
         {"axis": 0},
         calls=("numpy.concatenate",),
+        array_api="concat",
         vjp=(lambda g, ans, i, xs, ctx: runtime.concatenate_part(g, xs, i, ctx.axis),),
         tangent="linear",
     )
