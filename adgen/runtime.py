@@ -340,7 +340,10 @@ def reshape_like(g: Any, like: Any) -> Any:
 
 
 def _contracted(axes: Any, nda: int, ndb: int) -> tuple[list[int], list[int]]:
-    """np.tensordot's ``axes`` as two lists of paired axes, each of a and of b."""
+    """np.tensordot's ``axes`` as two lists of paired axes, each of a and of b
+    (none where an operand is a scalar: np.inner(2.0, y) is a product)."""
+    if nda == 0 or ndb == 0:
+        return [], []
     if np.ndim(axes) == 0:
         return list(range(nda - axes, nda)), list(range(axes))
     a_axes, b_axes = ([x] if np.ndim(x) == 0 else list(x) for x in axes)

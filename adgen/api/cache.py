@@ -5,9 +5,10 @@ so an edited model is compiled anew and an unchanged one never twice.  In
 front of that, ``compiled`` keeps what it found for a function on its code
 object, with a stamp (freshness.py) that tells in microseconds whether the
 file or the globals the function reads changed: then ``adgen.grad(f)(x)`` in
-a loop reads and parses the file once, not once a call.  The key has room for
-a signature of the call's arguments (one compiled module per signature);
-today every call has the signature None.  A
+a loop reads and parses the file once, not once a call.  The key holds the
+signature of the arguments the module is specialized for (adgen/like.py: a
+Python float, an array's shape), one compiled module per signature, as
+``grad`` and ``value_and_grad`` ask (reverse_mode.py).  A
 gradient ``adgen.grad`` made is compiled from the gradient code adgen wrote
 for it (``higher.py``), which is how ``grad(grad(f))`` works.  Below the
 reverse and forward entry points; above reading.py.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import linecache
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import BadWrt, SourceFile
@@ -27,8 +28,12 @@ from ..pipeline import compile_source, format_module, run
 from .freshness import Stamp
 from .reading import function_text, live_inputs, with_live_inputs
 
-# (text, functions, wrt, mode, has_aux, live inputs) -> namespace, emitted code
-_Key = tuple[str, tuple[str, ...], tuple[str, ...], str, bool, tuple[str, ...]]
+# the arguments a module is specialized for: (parameter, like value) pairs
+Signature = tuple[tuple[str, Any], ...]
+# (text, functions, wrt, mode, has_aux, live inputs, signature) -> namespace, code
+_Key = tuple[
+    str, tuple[str, ...], tuple[str, ...], str, bool, tuple[str, ...], Signature
+]
 _CACHE: dict[_Key, dict[str, Any]] = {}
 _EMITTED: dict[_Key, str] = {}
 # a namespace's entry: whether Python floats must be passed as numpy floats
@@ -38,9 +43,9 @@ _SAFE_POWER = re.compile(r"\*\*\s*\(?-?\d+(\.0*)?(?![\d.eEj])")
 
 _MODELS: dict[tuple[str, str, tuple[str, ...]], GradientModel] = {}
 # (code object, wrt, mode, has_aux, signature) -> (stamp, namespace): see ``compiled``
-_ON_CODE: dict[tuple[Any, tuple[str, ...], str, bool, Hashable], tuple[Stamp, dict]] = (
-    {}
-)
+_ON_CODE: dict[
+    tuple[Any, tuple[str, ...], str, bool, Signature], tuple[Stamp, dict]
+] = {}
 
 
 def source_text(f: Callable) -> tuple[str, str]:
@@ -67,7 +72,7 @@ def generate(
     path, text = source_text(f)
     inputs = live_inputs(f, path, text)
     compiled_text(path, text, [f.__name__], names, mode, has_aux, inputs)
-    key = (text, (f.__name__,), tuple(names), mode, has_aux, inputs)
+    key = (text, (f.__name__,), tuple(names), mode, has_aux, inputs, ())
     return format_module(_EMITTED[key]), text
 
 
@@ -76,31 +81,35 @@ def compiled(
     names: list[str],
     mode: str = "reverse",
     has_aux: bool = False,
-    signature: Hashable = None,
+    signature: Signature = (),
 ) -> dict[str, Any]:
     """The namespace of the module adgen generates for ``f`` (cached on its code
-    object while its stamp is fresh).  ``signature``: of the arguments the module
-    is for (None: any).  Module variables ``f`` reads are passed live
+    object while its stamp is fresh).  ``signature``: the arguments the module is
+    specialized for, ``(parameter, like value)`` pairs (adgen/like.py; none: any
+    arguments).  Module variables ``f`` reads are passed live
     (reading.live_inputs)."""
     code = getattr(f, "__code__", None)
     if code is None or hasattr(f, "__adgen_gradient_of__"):  # a gradient's closures
-        return _compiled_from_source(f, names, mode, has_aux)  # share one code object
+        # share one code object
+        return _compiled_from_source(f, names, mode, has_aux, signature)
     key = (code, tuple(names), mode, has_aux, signature)
     found = _ON_CODE.get(key)
     if found is not None and found[0].fresh(f):
         return found[1]
     stamp = Stamp.of(f)  # before reading: an edit in between makes it stale
-    namespace = _compiled_from_source(f, names, mode, has_aux)
+    namespace = _compiled_from_source(f, names, mode, has_aux, signature)
     _ON_CODE[key] = (stamp, namespace)
     return namespace
 
 
 def _compiled_from_source(
-    f: Callable, names: list[str], mode: str, has_aux: bool
+    f: Callable, names: list[str], mode: str, has_aux: bool, signature: Signature
 ) -> dict[str, Any]:
     path, text = source_text(f)
     inputs = live_inputs(f, path, text)
-    namespace = compiled_text(path, text, [f.__name__], names, mode, has_aux, inputs)
+    namespace = compiled_text(
+        path, text, [f.__name__], names, mode, has_aux, inputs, signature
+    )
     return with_live_inputs(f, namespace, inputs) if inputs else namespace
 
 
@@ -112,9 +121,10 @@ def compiled_text(
     mode: str,
     has_aux: bool = False,
     inputs: tuple[str, ...] = (),
+    signature: Signature = (),
 ) -> dict[str, Any]:
     """The namespace of the module adgen generates from model ``text`` (cached)."""
-    key = (text, tuple(functions), tuple(names), mode, has_aux, inputs)
+    key = (text, tuple(functions), tuple(names), mode, has_aux, inputs, signature)
     if key not in _CACHE:
         # unformatted: black would be most of the compile, for text nobody reads
         code = compile_source(
@@ -124,6 +134,7 @@ def compiled_text(
             mode,
             has_aux=has_aux,
             inputs=inputs,
+            like=dict(signature),
             formatted=False,
         )
         filename = f"<adgen: {mode} mode of {', '.join(functions)}>"

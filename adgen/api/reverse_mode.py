@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import NonScalarOutput
+from ..like import like_of
 from ..runtime import numpy_floats
 from .cache import NEEDS_NUMPY_FLOATS, compiled, gradient_model_of, source_text
-from .parameters import Wrt, binder, wants_aux, wrt_names
+from .parameters import Wrt, binder, signature_of, wants_aux, wrt_names
 from .targets import NUMPY, array_api_value_and_grad, target_of
 
 
@@ -44,20 +45,14 @@ def value_and_grad(
 def _fused(
     f: Callable, wrt: Wrt | None, role: str, has_aux: bool | None
 ) -> Callable[..., Any]:
-    """A call of the fused ``grad_f`` or ``value_and_grad_f``.  Python floats are
-    passed as they are, to the float path, unless the module raises a float to a
-    power Python would make complex (numpy_floats)."""
+    """A call of the fused ``grad_f`` or ``value_and_grad_f``, compiled for the
+    kind of arguments it gets (``_Specialized``).  Python floats are passed as
+    they are, to the float path, unless the module raises a float to a power
+    Python would make complex (numpy_floats)."""
     names, single = wrt_names(f, wrt)
     aux = wants_aux(f, has_aux)
-    namespace = compiled(f, names, has_aux=aux)
-    fused = namespace[f"{role}_{f.__name__}"]
-    forward = namespace[f"forward_{f.__name__}"]
-    floats = numpy_floats if namespace[NEEDS_NUMPY_FLOATS] else None
-    check = (
-        None if getattr(f, "__adgen_gradient_of__", None) is None else _scalar_check(f)
-    )
+    specialized = _Specialized(f, names, role, aux)
     grad_only = role == "grad"
-
     bind = binder(f)
     by_library = array_api_value_and_grad(f, lambda: source_text(f), names, single, aux)
 
@@ -68,16 +63,7 @@ def _fused(
             if not grad_only:
                 return value, grads
             return (grads, value[1]) if aux else grads
-        if check is not None:
-            check(*args)
-        if floats is not None:
-            args = floats(*args)
-        try:
-            result = fused(*args)
-        except ValueError:  # the emitted scalar check, or the model's own error
-            value = forward(*numpy_floats(*args))[0]
-            _refuse_non_scalar(f, value[0] if aux else value)
-            raise
+        result = specialized(args)
         if not single:  # a tuple of gradients, as the generated code returns it
             return result
         if grad_only:  # grad_f: (gradients, aux) with aux, else gradients
@@ -85,6 +71,60 @@ def _fused(
         return result[0], result[1][0]
 
     return call
+
+
+class _Specialized:
+    """``f``'s fused function, compiled per signature of its arguments: a Python
+    float as ``x: float`` (the float path), an array's shape as ``@adgen.shapes``
+    (``X.T @ g``, no sums back to shapes that are known), as an annotated model
+    gets; anything else (a list, a container) generic.  A new shape compiles
+    again, as ``jax.jit`` traces again; a gradient ``adgen.grad`` made (read back
+    from gradient code) is not specialized."""
+
+    def __init__(self, f: Callable, names: list[str], role: str, aux: bool) -> None:
+        self.f, self.names, self.role, self.aux = f, names, role, aux
+        self.params = tuple(signature_of(f).parameters)
+        self.generic = hasattr(f, "__adgen_gradient_of__")
+        self.check = _scalar_check(f) if self.generic else None
+        self.entries: dict[tuple, tuple[Callable, Callable, Callable | None]] = {}
+
+    def __call__(self, args: tuple) -> Any:
+        kinds = () if self.generic else tuple(map(like_of, args))
+        entry = self.entries.get(kinds)
+        if entry is None:
+            entry = self.entries[kinds] = self.compile(kinds)
+        fused, forward, floats = entry
+        if self.check is not None:
+            self.check(*args)
+        if floats is not None:
+            args = floats(*args)
+        try:
+            return fused(*args)
+        except ValueError:  # the emitted scalar check, or the model's own error
+            value = forward(*numpy_floats(*args))[0]
+            _refuse_non_scalar(self.f, value[0] if self.aux else value)
+            raise
+
+    def compile(self, kinds: tuple) -> tuple[Callable, Callable, Callable | None]:
+        signature = tuple(
+            (p, k) for p, k in zip(self.params, kinds, strict=False) if k is not None
+        )
+        namespace = compiled(self.f, self.names, has_aux=self.aux, signature=signature)
+        name = self.f.__name__
+        floats = numpy_floats if namespace[NEEDS_NUMPY_FLOATS] else None
+        forward = namespace[f"forward_{name}"]
+        fused = namespace.get(f"{self.role}_{name}")
+        if fused is None:  # no fused function: the output is known not to be a scalar
+            fused = self.refusal(forward)
+        return fused, forward, floats
+
+    def refusal(self, forward: Callable) -> Callable:
+        def refuse(*args: Any) -> Any:
+            value = forward(*numpy_floats(*args))[0]
+            _refuse_non_scalar(self.f, value[0] if self.aux else value)
+            raise AssertionError("unreachable: the output is not a scalar")
+
+        return refuse
 
 
 def _refuse_non_scalar(f: Callable, out: Any) -> None:

@@ -186,6 +186,13 @@ class Expressions:
     ) -> Atom:
         operands = [self.expr(left, scope), self.expr(right, scope)]
         for k, (node, other) in enumerate(((left, operands[1]), (right, operands[0]))):
+            if isinstance(operands[k], Record):
+                self.fail(
+                    node,
+                    f"`{ast.unparse(node)}` is a dict: a dict cannot be used as a "
+                    "number or array",
+                    f'read a value by its key: {ast.unparse(node)}["..."]',
+                )
             if isinstance(operands[k], tuple):
                 if isinstance(other, tuple) or self.is_number(other):
                     self.fail(  # Python's list arithmetic: [a] * 2 repeats the list

@@ -136,9 +136,14 @@ def _centered(x: E, ctx: RuleContext) -> E:
     return x - np.mean(x, **options, keepdims=True)
 
 
+def _count(ans: E, x: E, ctx: RuleContext) -> E:
+    """The number of entries each value of ``ans`` reduces."""
+    return np.size(x) if ctx.axis is None else np.size(x) / np.size(ans)
+
+
 def _dof(ans: E, x: E, ctx: RuleContext) -> E:
     """The divisor of var: the number of entries reduced, less ddof."""
-    count = np.size(x) if ctx.axis is None else np.size(x) / np.size(ans)
+    count = _count(ans, x, ctx)
     return count - ctx.ddof if ctx.ddof else count
 
 
@@ -147,8 +152,12 @@ def _var(g: E, ans: E, x: E, ctx: RuleContext) -> E:
 
 
 def _std(g: E, ans: E, x: E, ctx: RuleContext) -> E:
-    """d std = d var / (2 std): inf/nan where std is 0, as in autograd (kinks.md)."""
-    scale = spread(ans, x, ctx) * _dof(ans, x, ctx)
+    """d std = d var / (2 std): nan where std is 0 over several entries (a kink,
+    kinks.md), as in autograd; 0 where each std reduces one entry, a constant 0
+    (autograd's rule too): there the centered x is exactly 0, and the divisor,
+    0 * 1, is made 1."""
+    one_entry = _count(ans, x, ctx).eq(1)
+    scale = spread(ans, x, ctx) * _dof(ans, x, ctx) + one_entry
     return spread(g, x, ctx) * _centered(x, ctx) / scale
 
 
