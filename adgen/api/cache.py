@@ -43,6 +43,7 @@ _SAFE_POWER = re.compile(r"\*\*\s*\(?-?\d+(\.0*)?(?![\d.eEj])")
 
 _MODELS: dict[tuple[str, str, tuple[str, ...]], GradientModel] = {}
 # (code object, wrt, mode, has_aux, signature) -> (stamp, namespace): see ``compiled``
+_TEXTS: dict[Any, tuple[Stamp, tuple[str, str]]] = {}  # code object -> its source
 _ON_CODE: dict[
     tuple[Any, tuple[str, ...], str, bool, Signature], tuple[Stamp, dict]
 ] = {}
@@ -102,10 +103,22 @@ def compiled(
     return namespace
 
 
+def _fresh_source(f: Callable) -> tuple[str, str]:
+    """``source_text(f)``, read once while ``f``'s stamp is fresh (a module per
+    signature of the arguments reads the file once, not once a signature)."""
+    found = _TEXTS.get(f.__code__)
+    if found is not None and found[0].fresh(f):
+        return found[1]
+    stamp = Stamp.of(f)
+    source = _TEXTS[f.__code__] = (stamp, source_text(f))
+    return source[1]
+
+
 def _compiled_from_source(
     f: Callable, names: list[str], mode: str, has_aux: bool, signature: Signature
 ) -> dict[str, Any]:
-    path, text = source_text(f)
+    gradient = not hasattr(f, "__code__") or hasattr(f, "__adgen_gradient_of__")
+    path, text = source_text(f) if gradient else _fresh_source(f)
     inputs = live_inputs(f, path, text)
     namespace = compiled_text(
         path, text, [f.__name__], names, mode, has_aux, inputs, signature
@@ -194,4 +207,5 @@ def clear_cache() -> None:
     _CACHE.clear()
     _EMITTED.clear()
     _ON_CODE.clear()
+    _TEXTS.clear()
     _MODELS.clear()

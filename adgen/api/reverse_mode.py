@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import NonScalarOutput
+from ..errors import AdgenError, NonScalarOutput
 from ..like import like_of
 from ..runtime import numpy_floats
 from .cache import NEEDS_NUMPY_FLOATS, compiled, gradient_model_of, source_text
@@ -40,6 +40,11 @@ def value_and_grad(
     ``value_and_grad_f``, both sweeps fused; with ``has_aux`` (``f`` returns
     ``(loss, aux)``), ``((loss, aux), gradient)``, as JAX."""
     return _fused(f, wrt, "value_and_grad", has_aux)
+
+
+# a compiled module's fused function, its forward sweep, and numpy_floats where
+# its Python floats must become numpy's
+Entry = tuple[Callable, Callable, Callable | None]
 
 
 def _fused(
@@ -78,21 +83,27 @@ class _Specialized:
     float as ``x: float`` (the float path), an array's shape as ``@adgen.shapes``
     (``X.T @ g``, no sums back to shapes that are known), as an annotated model
     gets; anything else (a list, a container) generic.  A new shape compiles
-    again, as ``jax.jit`` traces again; a gradient ``adgen.grad`` made (read back
+    again, as ``jax.jit`` traces again.  The generic module is compiled at once,
+    so a model adgen refuses is refused where ``adgen.grad(f)`` is written; a
+    signature whose module adgen cannot compile (a declaration the arguments
+    contradict) runs the generic one.  A gradient ``adgen.grad`` made (read back
     from gradient code) is not specialized."""
 
     def __init__(self, f: Callable, names: list[str], role: str, aux: bool) -> None:
         self.f, self.names, self.role, self.aux = f, names, role, aux
         self.params = tuple(signature_of(f).parameters)
-        self.generic = hasattr(f, "__adgen_gradient_of__")
-        self.check = _scalar_check(f) if self.generic else None
-        self.entries: dict[tuple, tuple[Callable, Callable, Callable | None]] = {}
+        self.specializes = not hasattr(f, "__adgen_gradient_of__")
+        self.check = None if self.specializes else _scalar_check(f)
+        self.generic = self.compile(())
+        self.entries: dict[tuple, Entry] = {}
 
     def __call__(self, args: tuple) -> Any:
-        kinds = () if self.generic else tuple(map(like_of, args))
-        entry = self.entries.get(kinds)
-        if entry is None:
-            entry = self.entries[kinds] = self.compile(kinds)
+        entry = self.generic
+        if self.specializes:
+            kinds = tuple(map(like_of, args))
+            entry = self.entries.get(kinds)
+            if entry is None:
+                entry = self.entries[kinds] = self.specialized(kinds)
         fused, forward, floats = entry
         if self.check is not None:
             self.check(*args)
@@ -105,10 +116,18 @@ class _Specialized:
             _refuse_non_scalar(self.f, value[0] if self.aux else value)
             raise
 
-    def compile(self, kinds: tuple) -> tuple[Callable, Callable, Callable | None]:
+    def specialized(self, kinds: tuple) -> Entry:
         signature = tuple(
             (p, k) for p, k in zip(self.params, kinds, strict=False) if k is not None
         )
+        if not signature:
+            return self.generic
+        try:
+            return self.compile(signature)
+        except AdgenError:
+            return self.generic
+
+    def compile(self, signature: tuple) -> Entry:
         namespace = compiled(self.f, self.names, has_aux=self.aux, signature=signature)
         name = self.f.__name__
         floats = numpy_floats if namespace[NEEDS_NUMPY_FLOATS] else None
