@@ -110,12 +110,15 @@ def run(
     inputs: tuple[str, ...] = (),
     like: Like | None = None,
     target: str = "numpy",
+    guarded: bool = True,
 ) -> Stages:
     """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``;
     ``standalone`` copies the runtime helpers into the module (``standalone.py``);
     ``has_aux``: the functions return ``(loss, aux)`` (as ``@adgen.has_aux``);
     ``inputs``: module variables taken as extra parameters (the runtime API's);
-    ``like`` specializes on the caller's arguments (see ``compile_source``);
+    ``like`` specializes on the caller's arguments (see ``compile_source``),
+    the entry functions checking them unless not ``guarded`` (the runtime API
+    picks the module by its arguments' kinds);
     ``target`` is ``numpy`` or ``array-api`` (optimize/array_api.py).
     The passes recurse as deep as the model nests: they run on a deep stack."""
     with _collector_paused():
@@ -131,6 +134,7 @@ def run(
                 inputs,
                 like or {},
                 target,
+                guarded,
             )
         )
 
@@ -158,6 +162,7 @@ def _run(
     inputs: tuple[str, ...],
     like: Like,
     target: str,
+    guarded: bool,
 ) -> Stages:
     module = read_rules(parse_module(source))
     stages = Stages(module)
@@ -188,7 +193,7 @@ def _run(
         )
         stages.program = program
         stages.optimized = optimize(program, stages.graphs, target)
-        if like:
+        if like and guarded:
             stages.optimized = guard(stages.optimized, like, {f.name for f in selected})
         stages.printed = printed_module(stages.optimized, standalone)
         stages.emitted = print_program(*stages.printed)
@@ -205,6 +210,7 @@ def compile_source(
     like: Like | None = None,
     formatted: bool = True,
     target: str = "numpy",
+    guarded: bool = True,
 ) -> str:
     """The generated module for ``source``, black-formatted (``formatted=False``:
     as emitted, the same code unformatted, which the runtime API executes): an
@@ -215,8 +221,8 @@ def compile_source(
     ``int``, a shape tuple (``(441, 2)``, ``()`` for a numpy scalar) or an array;
     each acts as the declaration it stands for (``x: float``,
     ``@adgen.shapes(X="441 2")``), and the entry functions check their
-    arguments are of that kind (adgen/like.py).  ``like.like_of(arg)`` gives
-    the value for one argument."""
+    arguments are of that kind (adgen/like.py) unless not ``guarded``.
+    ``like.like_of(arg)`` gives the value for one argument."""
     command = (
         f"adgen.source({functions[0]})" if functions and len(functions) == 1 else ""
     )
@@ -231,6 +237,7 @@ def compile_source(
         inputs=inputs,
         like=like,
         target=target,
+        guarded=guarded,
     )
     return stages.formatted if formatted else stages.emitted
 

@@ -1,10 +1,12 @@
 """The "as written" workloads, and the compile-time programs, for run.py.
 
 Each workload of run.py again, on the models of models_as_written.py (no
-annotations), three ways: hand-written numpy, adgen's compiled file
+annotations), four ways: hand-written numpy, adgen's compiled file
 (``grad_f`` / ``value_and_grad_f`` of the module ``adgen compile`` writes),
-and the runtime API (``adgen.grad(f, wrt)`` / ``adgen.value_and_grad``, made
-once and called).  And straight-line programs of n statements, three numpy
+the file compiled for the arguments passed (``adgen compile --like``, as
+``--like x1=2.0,x2=5.0``), and the runtime API (``adgen.grad(f, wrt)`` /
+``adgen.value_and_grad``, made once and called: it specializes on the
+arguments by itself).  And straight-line programs of n statements, three numpy
 operations each, for the compile-time table.
 """
 
@@ -20,6 +22,7 @@ import models_as_written as plain
 import workloads
 
 import adgen
+from adgen.like import like_of
 
 MODELS = Path(__file__).resolve().parent / "models_as_written.py"
 
@@ -30,6 +33,7 @@ class AsWritten:
     args: tuple
     hand: Callable[..., Any]
     compiled: Callable[..., Any]  # from the generated file
+    compiled_like: Callable[..., Any]  # from the file compiled with --like
     api: Callable[..., Any]  # adgen.grad / adgen.value_and_grad
 
 
@@ -47,15 +51,32 @@ def build(small: bool = False, seed: int = 0) -> list[AsWritten]:
         ("mlp", "MLP 784-256-256-10", "mlp", False, hand.mlp_grad),
     ]:  # fmt: skip
         wrt = workloads.WRT[key]
-        module = workloads.compile_model(MODELS, model, wrt_names(model, wrt))
+        names = wrt_names(model, wrt)
+        args = workloads.arguments(key, small, seed)
+        module = workloads.compile_model(MODELS, model, names)
+        like = like_arguments(model, args)
+        specialized = workloads.compile_model(MODELS, model, names, like)
         role = "value_and_grad" if with_value else "grad"
         f = getattr(plain, model)
         api = (adgen.value_and_grad if with_value else adgen.grad)(f, wrt=wrt)
-        args = workloads.arguments(key, small, seed)
         rows.append(
-            AsWritten(title, args, hand_fn, getattr(module, f"{role}_{model}"), api)
+            AsWritten(
+                title,
+                args,
+                hand_fn,
+                getattr(module, f"{role}_{model}"),
+                getattr(specialized, f"{role}_{model}"),
+                api,
+            )
         )
     return rows
+
+
+def like_arguments(model: str, args: tuple) -> dict[str, Any]:
+    """What ``adgen compile --like`` would say of ``args``: floats, array shapes."""
+    code = getattr(plain, model).__code__
+    kinds = {p: like_of(a) for p, a in zip(code.co_varnames, args, strict=False)}
+    return {p: k for p, k in kinds.items() if k is not None}
 
 
 def wrt_names(model: str, wrt: tuple[int, ...]) -> list[str]:

@@ -208,17 +208,22 @@ def print_as_written(rounds: int, sample_s: float) -> None:
         " the same round, median"
     )
     print(
-        f"  {'workload':34} {'hand-written':>14} {'compiled file':>14} {'adgen API':>10}"
+        f"  {'workload':34} {'hand-written':>14} {'compiled file':>14}"
+        f" {'file, --like':>13} {'adgen API':>10}"
     )
     for w in as_written.build():
         expected = w.hand(*w.args)
         check_agrees("adgen's compiled file", w.title, w.compiled(*w.args), expected)
+        check_agrees("--like", w.title, w.compiled_like(*w.args), expected)
         check_agrees("the adgen API", w.title, w.api(*w.args), expected)
-        fns = [lambda w=w, g=g: g(*w.args) for g in (w.hand, w.compiled, w.api)]
+        timed = (w.hand, w.compiled, w.compiled_like, w.api)
+        fns = [lambda w=w, g=g: g(*w.args) for g in timed]
         samples = interleaved_samples(fns, rounds, sample_s)
         hand_us = statistics.median(samples[0]) * 1e6
-        ratios = [median_ratio(samples[k], samples[0]) for k in (1, 2)]
-        print(f"  {w.title:34} {_us(hand_us):>14} {ratios[0]:14.2f} {ratios[1]:10.2f}")
+        r = [median_ratio(samples[k], samples[0]) for k in (1, 2, 3)]
+        print(
+            f"  {w.title:34} {_us(hand_us):>14} {r[0]:14.2f} {r[1]:13.2f} {r[2]:10.2f}"
+        )
 
 
 def print_compile_times(sizes: tuple[int, ...]) -> None:

@@ -58,11 +58,15 @@ class Workload:
 
 
 def compile_model(
-    path: Path, function: str, wrt: list[str] | None = None
+    path: Path,
+    function: str,
+    wrt: list[str] | None = None,
+    like: dict[str, Any] | None = None,
 ) -> ModuleType:
     """adgen's generated module for one function of a model file, imported
-    (``wrt``: the parameters, where no ``@adgen.wrt`` names them)."""
-    code = compile_source(read_source(path), [function], wrt)
+    (``wrt``: the parameters, where no ``@adgen.wrt`` names them; ``like``: as
+    ``adgen compile --like``)."""
+    code = compile_source(read_source(path), [function], wrt, like=like)
     out = Path(tempfile.mkdtemp(prefix="adgen-bench-")) / f"{path.stem}_grad.py"
     out.write_text(code)
     spec = importlib.util.spec_from_file_location(f"{path.stem}_{function}_grad", out)

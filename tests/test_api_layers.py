@@ -19,6 +19,7 @@ LAYERS = [
     {"decorators", "parameters", "arrays", "reading", "targets"},
     {"freshness"},
     {"cache"},
+    {"specialized"},
     {"reverse_mode", "forward_mode", "display"},
     {"derivatives"},
     {"dispatch"},

@@ -18,6 +18,7 @@ Its modules import downward only, layer by layer:
 - ``freshness``: whether what was compiled for a function is still right;
 - ``cache``: the compiled modules and gradient models, per source text, and
   per function's code object while it is fresh;
+- ``specialized``: one compiled module per kind of arguments (a float, a shape);
 - ``reverse_mode`` (``value_and_grad``, ``vjp``) and
   ``forward_mode`` (``jvp``, ``forward_grad``); ``display`` (``source``,
   ``graph``: what a notebook shows);

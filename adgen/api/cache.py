@@ -149,6 +149,7 @@ def compiled_text(
             inputs=inputs,
             like=dict(signature),
             formatted=False,
+            guarded=False,  # specialized.py picks the module by the arguments' kinds
         )
         filename = f"<adgen: {mode} mode of {', '.join(functions)}>"
         linecache.cache[filename] = (
