@@ -40,6 +40,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from . import program as P
 from .errors import Location, UsageError
 from .parse import Module, adgen_decorators
@@ -73,8 +75,11 @@ def like_of(value: Any) -> Any:
     """What the runtime API passes in ``like`` for an argument ``value``: ``float``
     or ``int`` for a Python number, the shape tuple for a numpy array or scalar,
     None for anything else (a list, a container: no specialization)."""
-    if type(value) in (float, int):
-        return type(value)
+    kind = type(value)
+    if kind is float or kind is int:
+        return kind
+    if kind is np.ndarray:  # the common case first: the API asks at every call
+        return value.shape
     shape = getattr(value, "shape", None)
     if isinstance(shape, tuple) and hasattr(value, "dtype"):
         return tuple(shape)
@@ -127,7 +132,7 @@ def like_text(like: Mapping[str, Any]) -> str:
 
 def guard(program: P.Program, like: Mapping[str, Any], models: set[str]) -> P.Program:
     """Each entry function of the ``models`` compiled with ``like`` checks its
-    arguments first: ``X, W1 = like_checked((X, W1), ("441 2", "2 3"), ...)``."""
+    arguments first: ``X, W1 = like_checked((X, W1), ((441, 2), (2, 3)), ...)``."""
     defs = []
     for d in program.definitions:
         if (
@@ -159,12 +164,14 @@ def _checked(fn: P.Function, like: Mapping[str, Any]) -> P.Function:
     return replace(fn, body=(P.Unpack(tuple(names), call), *fn.body))
 
 
-def _kind(value: Any) -> str:
-    """The check's spelling of a ``like`` value: ``"float"``, ``"int"``, or dims."""
+def _kind(value: Any) -> str | tuple:
+    """The check's spelling of a ``like`` value: ``"float"``, ``"int"``, or the
+    shape, a tuple of sizes and size names (``(441, 2)``, ``("n", 2)``)."""
     annotation = declaration(value)
     if isinstance(annotation, ast.Name):
         return annotation.id
-    return annotation.value.strip().strip("()[]").replace(",", " ")
+    dims = annotation.value.strip().strip("()[]").replace(",", " ").split()
+    return tuple(int(d) if d.isdigit() else d for d in dims)
 
 
 def _tuple(elements: list[ast.expr]) -> ast.Tuple:

@@ -101,21 +101,30 @@ def unbroadcast(g: Any, like: Any) -> Any:
 
 def like_checked(values: tuple, kinds: tuple, names: tuple, compiled_for: str) -> tuple:
     """``values`` as they are, if each is the kind of argument the code was compiled
-    for (``adgen compile --like``: ``"float"``, ``"int"``, or dims such as
-    ``"441 2"``, ``"n 2"``, ``""`` for a numpy scalar); else a ValueError that says
-    which, rather than a gradient computed for other shapes."""
+    for (``adgen compile --like``: ``"float"``, ``"int"``, or a shape such as
+    ``(441, 2)``, ``("n", 2)`` with a size name, ``()`` for a numpy scalar); else
+    a ValueError that says which, rather than a gradient computed for other
+    shapes."""
+    for value, kind in zip(values, kinds, strict=True):  # the common case, fast
+        if kind == "float" or kind == "int":
+            if type(value) is not float and type(value) is not int:
+                break
+        elif getattr(value, "shape", None) != kind:
+            break
+    else:
+        return values
     sizes: dict[str, int] = {}
     for value, kind, name in zip(values, kinds, names, strict=True):
         if kind in ("float", "int"):  # np.float64 is a float; np.float32 is not
             ok = isinstance(value, (float, int)) and not isinstance(value, bool)
             wanted = f"a Python {kind}"
         else:
-            shape, dims = np.shape(value), kind.split()
-            ok = len(shape) == len(dims) and all(
-                str(n) == d if d.isdigit() else sizes.setdefault(d, n) == n
-                for n, d in zip(shape, dims, strict=True)
+            shape = np.shape(value)
+            ok = len(shape) == len(kind) and all(
+                n == d if isinstance(d, int) else sizes.setdefault(d, n) == n
+                for n, d in zip(shape, kind, strict=True)
             )
-            wanted = f"of shape ({kind.replace(' ', ', ')})"
+            wanted = f"of shape ({', '.join(map(str, kind))}{',' * (len(kind) == 1)})"
         if not ok:
             got = type(value).__name__ + (
                 f" of shape {np.shape(value)}" if np.ndim(value) else ""

@@ -72,7 +72,7 @@ def test_like_overrides_a_declaration_and_arrays_stand_for_their_shapes():
     code = compile_source(
         SourceFile("m.py", source), like={"x": np.zeros((2, 4)), "y": np.float32(1)}
     )
-    assert '("2 4", "")' in code  # y: a numpy scalar, "()"
+    assert "((2, 4), ())" in code  # y: a numpy scalar, "()"
     m = _load(code)
     x = np.arange(8.0).reshape(2, 4)
     check_grads(lambda x, y: np.sum(x * y), [x, np.float32(1.5)], [0, 1], m["grad_f"])

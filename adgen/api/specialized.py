@@ -54,8 +54,8 @@ class Specialized:
         found = self.by_kinds.get(kinds)
         if found is None:
             found = self.by_kinds[kinds] = self.specialized(kinds)
-        if all(k in _NUMBERS for k in kinds) and found[1] is None:
-            self.by_types[tuple(map(type, args))] = found[0]  # the types say it all
+            if all(k in _NUMBERS for k in kinds) and found[1] is None:
+                self.by_types[kinds] = found[0]  # the types say it all
         return found
 
     def specialized(self, kinds: tuple) -> Entry:
