@@ -43,7 +43,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -318,14 +317,7 @@ def time_first_call(key: str) -> None:
 
 
 # --- memory ----------------------------------------------------------------------
-def peak_extra_mb(fn: Callable[[], object]) -> float:
-    """Peak memory allocated while ``fn`` runs, above what was allocated before (tracemalloc)."""
-    fn()
-    tracemalloc.start()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
+peak_extra_mb = rnn_memory.peak_extra_mb
 
 
 def print_memory(w: workloads.Workload) -> None:
