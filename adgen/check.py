@@ -107,8 +107,8 @@ STATEMENTS: dict[type, tuple[type[AdgenError], str, str]] = {
 EXPRESSIONS: dict[type, tuple[type[AdgenError], str, str]] = {
     ast.Lambda: (
         UnsupportedSyntax,
-        "lambda expressions are not supported",
-        "define a top-level helper function with `def`",
+        "lambda expressions are supported only as `name = lambda ...` in a function body",
+        "assign it to a name first (`act = lambda z: ...`), or define a helper with `def`",
     ),
     ast.SetComp: (
         UnsupportedSyntax,
@@ -169,6 +169,9 @@ def check_function(module: Module, fn: ast.FunctionDef) -> None:
     """Raise the first problem found in ``fn`` or the helpers it calls."""
     _check_recursion(module, fn)
     for f in [fn, *reachable_helpers(module, fn)]:
+        if module.functions.get(f.name) is f and f.name in module.lift_refusals:
+            # a local function of f that lifting.py refused
+            raise module.lift_refusals[f.name]
         _check_signature(module, f)
         _check_body(module, f, is_target=f is fn)
         _check_writes(module, f)

@@ -1,0 +1,72 @@
+"""Local functions: nested defs and named lambdas, reading the enclosing
+function's variables as Python's closures do (the value at the call). Models for
+tests/test_statements.py."""
+
+import numpy as np
+
+SHIFT = 0.25
+
+
+def iterpower_with_nested_def(a, n):
+    # tangent's functions.py, as written there
+    def _fn(a, n):
+        return a * n
+
+    for i in range(n):  # noqa: B007
+        a = _fn(a, a)
+    return a
+
+
+def named_lambda(x, b):
+    act = lambda z: np.maximum(z, 0.0) + 0.1 * z  # noqa: E731
+    return np.sum(act(x * b) ** 2)
+
+
+def closure_over_parameter(x, w):
+    def layer(h):
+        return np.tanh(w * h + SHIFT)
+
+    return np.sum(layer(layer(x)))
+
+
+def late_binding(x, w):
+    # `scale` is read when `act` is called: 2.0, then 3.0, as in Python
+    scale = 2.0
+    act = lambda z: np.sin(z) * scale  # noqa: E731
+
+    def layer(h):
+        return act(h * w) + w
+
+    h = layer(x)
+    scale = 3.0
+    return np.sum(layer(h) ** 2)
+
+
+def rebound_in_loop(x, w):
+    k = 1.0
+
+    def step(h):
+        return np.sin(h * w) * k
+
+    for _i in range(3):
+        x = step(x)
+        k = k + 0.5
+    return np.sum(x)
+
+
+def default_and_keyword(x):
+    def poly(z, power=2, shift=1.0):
+        return (z + shift) ** power
+
+    return np.sum(poly(x) + poly(x, power=3) + poly(x, shift=SHIFT))
+
+
+def _helper_with_local(x):
+    def square(z):
+        return z * z
+
+    return square(x) + x
+
+
+def local_in_helper(x):
+    return np.sum(_helper_with_local(np.cos(x)))
