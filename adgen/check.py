@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 
 from .bindings import default_value
+from .check_effects import check_assert, check_expression_statement
 from .errors import (
     AdgenError,
     MutationNotSupported,
@@ -46,11 +47,6 @@ STATEMENTS: dict[type, tuple[type[AdgenError], str, str]] = {
         UnsupportedSyntax,
         "`raise` cannot be differentiated",
         "validate inputs before calling the function",
-    ),
-    ast.Assert: (
-        UnsupportedSyntax,
-        "`assert` cannot be differentiated",
-        "check inputs before calling the function",
     ),
     ast.Delete: (
         UnsupportedSyntax,
@@ -155,6 +151,7 @@ ALLOWED_STATEMENTS = (
     ast.AnnAssign,
     ast.Return,
     ast.Expr,
+    ast.Assert,
     ast.Pass,
     ast.If,
     ast.For,
@@ -366,16 +363,11 @@ def _check_statement(
     is_docstring = (
         is_first and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
     )
-    if isinstance(stmt, ast.Expr) and not (
-        is_docstring and isinstance(stmt.value.value, str)
-    ):
-        _fail(
-            module,
-            stmt,
-            UnsupportedSyntax,
-            "an expression statement has no effect on the result",
-            "remove it (print/logging calls belong outside the function)",
-        )
+    if isinstance(stmt, ast.Expr):  # print(...) kept, a docstring skipped
+        is_docstring = is_docstring and isinstance(stmt.value.value, str)
+        check_expression_statement(module, stmt, is_docstring)
+    if isinstance(stmt, ast.Assert):
+        check_assert(module, stmt)
     targets = {
         ast.Assign: lambda: stmt.targets,
         ast.AugAssign: lambda: [stmt.target],

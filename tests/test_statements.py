@@ -1,5 +1,5 @@
 """Statements real code contains (issue 15): local functions (nested defs and
-named lambdas). Each model through the runtime API and the CLI, in reverse and
+named lambdas), print(...) and assert. Each model through the runtime API and the CLI, in reverse and
 forward mode, against central finite differences of the model itself (run by
 Python, closures and all: ``both_modes.py``); then the located refusals."""
 
@@ -13,6 +13,7 @@ import pytest
 from both_modes import check_both_modes, compile_with_cli
 from rules_models import statements as m
 
+import adgen
 from adgen.errors import AdgenError, SourceFile
 from adgen.pipeline import compile_source
 
@@ -28,6 +29,9 @@ CASES = [
     (m.rebound_in_loop, (x, w), (0, 1)),
     (m.default_and_keyword, (x,), 0),
     (m.local_in_helper, (x,), 0),
+    (m.printing, (x, w), (0, 1)),
+    (m.assert_on_shapes, (x, w), (0, 1)),
+    (m.print_in_helper, (x,), 0),
 ]
 
 
@@ -188,3 +192,130 @@ def test_a_refused_local_function_leaves_the_rest_of_the_file_compilable():
         return np.sin(x)
     """
     assert "def grad_good" in compiled(text, "good")
+
+
+# --- print and assert ------------------------------------------------------
+def printed_lines(capsys) -> list[str]:
+    return capsys.readouterr().out.splitlines()
+
+
+def test_print_runs_once_per_forward_pass(generated, capsys):
+    capsys.readouterr()
+    expected = [*printed(m.printing, capsys)]
+    for run in (
+        lambda: generated.grad_printing(x, w),
+        lambda: generated.value_and_grad_printing(x, w),
+        lambda: generated.forward_printing(x, w),
+        lambda: generated.jvp_printing(x, w, x, w),
+        lambda: adgen.grad(m.printing)(x, w),
+    ):
+        run()
+        assert printed_lines(capsys) == expected
+    # a gradient by forward mode makes several forward passes: each prints once
+    adgen.grad(m.printing, mode="forward")(x, w)
+    lines = printed_lines(capsys)
+    passes = len(lines) // len(expected)
+    assert passes >= 1 and lines == expected * passes
+
+
+def printed(f, capsys) -> list[str]:
+    f(x, w)  # the model itself, run by Python
+    return printed_lines(capsys)
+
+
+def test_the_backward_sweep_prints_nothing(generated, capsys):
+    _, tape = generated.forward_printing(x, w)
+    capsys.readouterr()
+    generated.backward_printing(tape)
+    assert printed_lines(capsys) == []
+
+
+def test_assert_raises_where_the_model_does(generated):
+    short = x[:3]
+    with pytest.raises(AssertionError, match="x needs 4 values"):
+        m.printing(short, w[:3])
+    for run in (
+        lambda: generated.grad_printing(short, w[:3]),
+        lambda: generated.jvp_printing(short, w[:3], short, w[:3]),
+        lambda: adgen.grad(m.printing)(short, w[:3]),
+    ):
+        with pytest.raises(AssertionError, match="x needs 4 values"):
+            run()
+    big = 40 * x  # loss near 4: an assert on a differentiated value fails
+    with pytest.raises(AssertionError):
+        m.printing(big, w)
+    with pytest.raises(AssertionError):
+        generated.grad_printing(big, w)
+    with pytest.raises(AssertionError, match="two values at least"):
+        generated.grad_assert_on_shapes(x[:1], w[:1])
+
+
+STATEMENT_REFUSALS = [
+    (
+        """
+        def f(x):
+            xs = [x]
+            xs.append(x * 2.0)
+            return np.sum(np.array(xs))
+        """,
+        "`xs.append(...)` changes `xs` in place",
+        (6, 4),
+    ),
+    (
+        """
+        def f(x):
+            np.random.seed(0)
+            return np.sum(x)
+        """,
+        "the result of `np.random.seed(...)` is discarded",
+        (5, 4),
+    ),
+    (
+        """
+        def f(x):
+            x + 1.0
+            return np.sum(x)
+        """,
+        "an expression statement has no effect on the result",
+        (5, 4),
+    ),
+    (
+        """
+        import sys
+
+        def f(x):
+            print(x, file=sys.stderr)
+            return np.sum(x)
+        """,
+        "print's `file=` is not supported here",
+        (7, 18),
+    ),
+    (
+        """
+        def f(x):
+            print((x, x))
+            return np.sum(x)
+        """,
+        "adgen prints one array or number per argument",
+        (5, 10),
+    ),
+    (
+        """
+        def f(x):
+            assert np.sum(x) > 0, np.sum(x)
+            return np.sum(x)
+        """,
+        "an assert's message must be a literal string here",
+        (5, 26),
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "message", "where"), STATEMENT_REFUSALS)
+def test_statement_refusals_are_located(body, message, where):
+    with pytest.raises(AdgenError) as caught:
+        compiled(body)
+    error = caught.value
+    assert message in str(error)
+    assert (error.location.line, error.location.col) == where
+    assert error.hint

@@ -70,3 +70,31 @@ def _helper_with_local(x):
 
 def local_in_helper(x):
     return np.sum(_helper_with_local(np.cos(x)))
+
+
+def printing(x, w):
+    # print runs once per forward pass; assert raises where the model would
+    assert len(x) == 4, "x needs 4 values"
+    h = np.tanh(x * w)
+    print("h:", h, sep=" ")
+    loss = np.sum(h**2)
+    assert loss < 3.0
+    for i in range(2):
+        print("step", i, loss)
+        loss = loss * 1.5 + np.sum(x)
+    return loss
+
+
+def assert_on_shapes(x, w):
+    assert x.shape == w.shape
+    assert x.shape[0] > 1 and len(w) > 1, "two values at least"
+    return np.sum(x * w) ** 2
+
+
+def print_in_helper(x):
+    return _shout(np.sin(x)) * 2.0
+
+
+def _shout(y):
+    print(y)
+    return np.sum(y)
