@@ -1,5 +1,5 @@
 """Statements real code contains (issue 15): local functions (nested defs and
-named lambdas), print(...) and assert. Each model through the runtime API and the CLI, in reverse and
+named lambdas), print(...) and assert, int and float casts. Each model through the runtime API and the CLI, in reverse and
 forward mode, against central finite differences of the model itself (run by
 Python, closures and all: ``both_modes.py``); then the located refusals."""
 
@@ -20,6 +20,8 @@ from adgen.pipeline import compile_source
 MODEL = Path(m.__file__)
 x = np.array([0.3, -0.2, 0.5, 0.7])
 w = np.array([0.9, 1.3, -0.4, 0.6])
+# its last column, cast to int, indexes its rows: 0, 2, 1 (away from integers)
+W = np.array([[0.5, -1.2, 0.3], [1.1, 0.4, 2.6], [-0.7, 0.9, 1.4]])
 
 CASES = [
     (m.iterpower_with_nested_def, (1.3, 3), 0),
@@ -32,6 +34,8 @@ CASES = [
     (m.printing, (x, w), (0, 1)),
     (m.assert_on_shapes, (x, w), (0, 1)),
     (m.print_in_helper, (x,), 0),
+    (m.casts, (x, W), (0, 1)),
+    (m.cast_indexes, (W,), 0),
 ]
 
 

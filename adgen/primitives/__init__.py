@@ -10,6 +10,7 @@ array), ``special.py`` (scipy.special), ``reductions.py``, ``scans.py``
 ``gradient_code.py`` (the run-time helpers gradient code calls, so that adgen
 can differentiate its own output).
 
+``casts.py`` holds ``int(x)``, ``float(x)`` and numpy's named casts;
 ``effects.py`` holds ``print`` and ``assert``: statements kept for their
 effect, which compute no value.
 
@@ -35,6 +36,7 @@ from .. import runtime as runtime_module
 from ..expr import E, assign, name
 from ..ir import Const, Eqn
 from . import (  # noqa: F401
+    casts,
     effects,
     elementwise,
     gradient_code,

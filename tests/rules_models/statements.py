@@ -98,3 +98,20 @@ def print_in_helper(x):
 def _shout(y):
     print(y)
     return np.sum(y)
+
+
+def casts(x, W):
+    # int casts are data (piecewise constant), float casts the identity
+    s = float(np.sum(x**2))
+    k = int(np.sum(x))
+    inds = np.int64(W[:, -1])
+    t = np.float64(np.sum(W[:, :-1][inds] * 2.0))
+    return s * t + k * s + np.sum(np.int32(x * 3.0) * x)
+
+
+def cast_indexes(W):
+    # autograd's test_cast_to_int, without its unused concatenate
+    new_W = W[:, :-1]
+    new_inds = np.int64(W[:, -1])
+    assert new_inds.dtype == np.int64
+    return new_W[new_inds].sum()
