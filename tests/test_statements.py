@@ -36,6 +36,8 @@ CASES = [
     (m.print_in_helper, (x,), 0),
     (m.casts, (x, W), (0, 1)),
     (m.cast_indexes, (W,), 0),
+    (m.print_in_control_flow, (x, 2), 0),
+    (m.print_in_control_flow, (3 * x, 2), 0),
 ]
 
 
@@ -323,3 +325,10 @@ def test_statement_refusals_are_located(body, message, where):
     assert message in str(error)
     assert (error.location.line, error.location.col) == where
     assert error.hint
+
+
+def test_hessian_through_print_and_assert_matches_the_closed_form():
+    # f = ln x1 + x1 x2 - sin x2: H = [[-1/x1^2, 1], [1, sin x2]]
+    H = adgen.hessian(m.lecture_with_print, wrt=(0, 1))(2.0, 5.0)
+    expected = [[-0.25, 1.0], [1.0, np.sin(5.0)]]
+    np.testing.assert_allclose(np.array(H, dtype=float), expected, rtol=1e-12)

@@ -115,3 +115,24 @@ def cast_indexes(W):
     new_inds = np.int64(W[:, -1])
     assert new_inds.dtype == np.int64
     return new_W[new_inds].sum()
+
+
+def print_in_control_flow(x, n):
+    s = np.sum(x**2)
+    if s > 1.0:
+        print("big", s)
+        s = s * 0.5
+    else:
+        assert s >= 0.0, "negative"
+    while s < 10.0:
+        print("doubling", s)
+        s = s * 2.0
+    for _i in range(int(n)):
+        s = s + float(np.sum(x)) * 0.1
+    return s
+
+
+def lecture_with_print(x1, x2):
+    print(x1)
+    assert x1 > 0
+    return np.log(x1) + x1 * x2 - np.sin(x2)
