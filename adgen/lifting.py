@@ -68,7 +68,7 @@ def _lift(
     enclosing = _bound_names(fn)
     captured = _captured(module, fn, locals_, enclosing)
     for name, local in locals_.items():
-        _check_uses(module, fn, name, local, locals_)
+        _check_uses(module, fn, name, local)
     _check_comprehensions(module, fn, captured)
     body = [s for s in fn.body if not _defines_local(s, locals_)]
     lifted = clone(fn)
@@ -250,7 +250,6 @@ def _check_uses(
     fn: ast.FunctionDef,
     name: str,
     local: Local,
-    locals_: dict[str, Local],
 ) -> None:
     """``name`` may only be called, after its definition, and is bound only there."""
     callees = {
@@ -279,7 +278,7 @@ def _check_uses(
                     f"the local function `{name}` is used as a value: adgen can only call it",
                     f"call it where it is needed: `{name}(...)`",
                 )
-            if node.lineno < defined_at and not _inside_local(stmt, locals_):
+            if node.lineno < defined_at:  # also from a local function defined earlier
                 _refuse(
                     module,
                     node,
@@ -317,11 +316,6 @@ def _check_comprehensions(
                         "a comprehension's variable has that name",
                         "rename the comprehension's variable",
                     )
-
-
-def _inside_local(stmt: ast.stmt, locals_: dict[str, Local]) -> bool:
-    local = _as_function(stmt)
-    return local is not None and local.name in locals_
 
 
 def _with_calls_lifted(

@@ -99,6 +99,19 @@ REFUSALS = [
     (
         """
         def f(x):
+            def h(z):
+                return g(z) * 2.0
+            y = h(x)
+            def g(z):
+                return z
+            return y
+        """,
+        "`g` is called before its definition (line 8)",
+        (6, 15),
+    ),
+    (
+        """
+        def f(x):
             c = 3.0
             def g(z, k=c):
                 return z * k
