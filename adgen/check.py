@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 
 from .bindings import default_value
+from .check_effects import check_assert, check_expression_statement
 from .errors import (
     AdgenError,
     MutationNotSupported,
@@ -47,11 +48,6 @@ STATEMENTS: dict[type, tuple[type[AdgenError], str, str]] = {
         "`raise` cannot be differentiated",
         "validate inputs before calling the function",
     ),
-    ast.Assert: (
-        UnsupportedSyntax,
-        "`assert` cannot be differentiated",
-        "check inputs before calling the function",
-    ),
     ast.Delete: (
         UnsupportedSyntax,
         "`del` is not supported",
@@ -77,15 +73,15 @@ STATEMENTS: dict[type, tuple[type[AdgenError], str, str]] = {
         "imports inside a function are not supported",
         "move the import to the top of the file",
     ),
-    ast.FunctionDef: (
+    ast.FunctionDef: (  # a local def lifting.py did not lift (it says why first)
         UnsupportedSyntax,
-        "nested functions are not supported",
-        "define the helper at the top level of the file",
+        "this local function is not supported",
+        "define it at the top level of the function body, or of the file",
     ),
     ast.AsyncFunctionDef: (
         UnsupportedSyntax,
-        "nested functions are not supported",
-        "define the helper at the top level of the file",
+        "`async def` inside a function is not supported",
+        "write a plain `def`",
     ),
     ast.ClassDef: (
         UnsupportedSyntax,
@@ -107,8 +103,8 @@ STATEMENTS: dict[type, tuple[type[AdgenError], str, str]] = {
 EXPRESSIONS: dict[type, tuple[type[AdgenError], str, str]] = {
     ast.Lambda: (
         UnsupportedSyntax,
-        "lambda expressions are not supported",
-        "define a top-level helper function with `def`",
+        "lambda expressions are supported only as `name = lambda ...` in a function body",
+        "assign it to a name first (`act = lambda z: ...`), or define a helper with `def`",
     ),
     ast.SetComp: (
         UnsupportedSyntax,
@@ -155,6 +151,7 @@ ALLOWED_STATEMENTS = (
     ast.AnnAssign,
     ast.Return,
     ast.Expr,
+    ast.Assert,
     ast.Pass,
     ast.If,
     ast.For,
@@ -169,6 +166,9 @@ def check_function(module: Module, fn: ast.FunctionDef) -> None:
     """Raise the first problem found in ``fn`` or the helpers it calls."""
     _check_recursion(module, fn)
     for f in [fn, *reachable_helpers(module, fn)]:
+        if module.functions.get(f.name) is f and f.name in module.lift_refusals:
+            # a local function of f that lifting.py refused
+            raise module.lift_refusals[f.name]
         _check_signature(module, f)
         _check_body(module, f, is_target=f is fn)
         _check_writes(module, f)
@@ -363,16 +363,11 @@ def _check_statement(
     is_docstring = (
         is_first and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
     )
-    if isinstance(stmt, ast.Expr) and not (
-        is_docstring and isinstance(stmt.value.value, str)
-    ):
-        _fail(
-            module,
-            stmt,
-            UnsupportedSyntax,
-            "an expression statement has no effect on the result",
-            "remove it (print/logging calls belong outside the function)",
-        )
+    if isinstance(stmt, ast.Expr):  # print(...) kept, a docstring skipped
+        is_docstring = is_docstring and isinstance(stmt.value.value, str)
+        check_expression_statement(module, stmt, is_docstring)
+    if isinstance(stmt, ast.Assert):
+        check_assert(module, stmt)
     targets = {
         ast.Assign: lambda: stmt.targets,
         ast.AugAssign: lambda: [stmt.target],

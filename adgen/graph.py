@@ -3,7 +3,7 @@
 A variable is *active* when it depends on a ``wrt`` parameter through
 differentiable operations **and** the output depends on it (activity
 analysis).  Only active variables get adjoints; data, labels, shapes and masks
-get no adjoint code at all.
+get no adjoint code at all.  ``print`` and ``assert`` (effects) are never dead.
 """
 
 from __future__ import annotations
@@ -51,12 +51,18 @@ def eliminate_dead_code(fn: Function) -> list[Stmt]:
     conditions and bounds that decide which statements run), and what it passes
     through (``has_aux``).  Loops feed values back to their own start, so marking
     repeats until nothing new is needed."""
-    needed = fn.returned_names()
+    needed = fn.returned_names() | effects(all_eqns(fn.eqns))
     while True:
         before = len(needed)
         _mark(fn.eqns, needed)
         if len(needed) == before:
             return _prune(fn.eqns, needed)
+
+
+def effects(eqns: list[Eqn]) -> set[str]:
+    """The equations kept for what they do (``print``, ``assert``), by ``out``:
+    never dead, though nothing reads them."""
+    return {e.out for e in eqns if PRIMITIVES[e.prim].effect is not None}
 
 
 def needed_by(body: list[Stmt], wanted: set[str]) -> set[str]:

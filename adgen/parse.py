@@ -11,6 +11,8 @@ keep only what a function body may refer to:
   to a number known without running anything: a literal (``SCALE = 0.5``,
   ``W = [0.5, -1.0]``), or arithmetic on numbers, earlier constants and
   ``np.pi``/``math.e`` (``TWO_PI = 2 * np.pi``);
+* local functions (a ``def`` or ``name = lambda`` inside a function), lifted
+  to helpers that take the variables they read as parameters (``lifting.py``);
 * module variables: every other name the module binds (``GAIN = GAIN * 2``, a
   name bound under a top-level ``if``/``for``/``with``/``try``, a ``for``
   target, a walrus, ``del``, an import or ``def`` rebinding a constant, a
@@ -37,6 +39,7 @@ from .errors import (
     SourceSyntaxError,
     UnsupportedSyntax,
 )
+from .lifting import lift_local_functions
 from .parsed import Module
 
 # Expressions nested deeper are refused before any recursive pass reads them:
@@ -101,6 +104,7 @@ def parse_module(source: SourceFile) -> Module:
         elif isinstance(stmt, ast.AsyncFunctionDef):
             module.async_functions[stmt.name] = stmt
     classify_names(module)
+    lift_local_functions(module)
     return module
 
 
@@ -246,6 +250,7 @@ def select_functions(module: Module, names: list[str] | None) -> list[ast.Functi
         if not name.startswith("_")
         and name not in module.custom
         and name not in module.rule_functions
+        and name not in module.local_helpers
         and (name not in called or "adgen.wrt" in adgen_decorators(module, f))
     ]
     if not chosen:

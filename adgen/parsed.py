@@ -13,7 +13,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Location, SourceFile
+from .errors import AdgenError, Location, SourceFile
 
 
 @dataclass
@@ -33,6 +33,11 @@ class Module:
     # parsing; the rule discovery step (custom_discovery.read_rules) fills them.
     custom: dict[str, Any] = field(default_factory=dict)
     rule_functions: set[str] = field(default_factory=set)
+    # Local functions (nested defs, named lambdas) lifted to helpers by lifting.py,
+    # keyed "outer.inner"; and, for a function whose local functions were not
+    # lifted, why (the check stage raises it if that function is compiled).
+    local_helpers: set[str] = field(default_factory=set)
+    lift_refusals: dict[str, AdgenError] = field(default_factory=dict)
 
     def location(self, node: ast.AST | None) -> Location:
         return Location.of(node, self.source)

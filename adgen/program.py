@@ -105,6 +105,16 @@ class Delete:
 
 
 @dataclass(frozen=True)
+class Effect:
+    """``print(...)`` (``value`` the call), or ``assert value, message``: a
+    statement of the model kept for what it does, in the forward sweep only."""
+
+    value: ast.expr
+    is_assert: bool = False
+    message: str | None = None
+
+
+@dataclass(frozen=True)
 class Break:
     pass
 
@@ -178,6 +188,7 @@ Stmt = (
     | Pop
     | Increment
     | Delete
+    | Effect
     | Break
     | Return
     | ScalarCheck
@@ -289,7 +300,7 @@ def is_straight_line(body: tuple[Stmt, ...]) -> bool:
 
 def expressions(stmt: Stmt) -> tuple[ast.expr, ...]:
     """The expressions ``stmt`` itself evaluates (not those of nested blocks)."""
-    if isinstance(stmt, Assign | Accumulate | Unpack | Return):
+    if isinstance(stmt, Assign | Accumulate | Unpack | Return | Effect):
         return (stmt.value,)
     if isinstance(stmt, If | While):
         return (stmt.cond,)
@@ -498,6 +509,7 @@ _PRINTERS = {
     Pop: lambda s: [f"{s.name} = {s.stack}.pop()"],
     Increment: lambda s: [f"{s.name} += 1"],
     Delete: lambda s: [f"del {', '.join(s.names)}"],
+    Effect: lambda s: [_effect(s)],
     Break: lambda s: ["break"],
     Return: lambda s: [f"return {_returned(s.value)}"],
     ScalarCheck: _print_scalar_check,
@@ -512,6 +524,13 @@ _PRINTERS = {
         *_block(s.handler),
     ],
 }
+
+
+def _effect(stmt: Effect) -> str:
+    if not stmt.is_assert:
+        return ast.unparse(stmt.value)
+    message = "" if stmt.message is None else f", {stmt.message!r}"
+    return f"assert {ast.unparse(stmt.value)}{message}"
 
 
 def _targets(names: tuple[str, ...]) -> str:

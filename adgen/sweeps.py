@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from . import program as P
 from .custom import module_globals as custom_module_globals
 from .expr import to_ast
-from .graph import Graph, needed_by
+from .graph import Graph, effects, needed_by
 from .ir import Break, Const, Eqn, Function, If, Loop, Stmt, loops
 from .naming import EMITTED_GLOBALS, suffixed
 from .primitives import primal_statement
@@ -115,9 +115,7 @@ def _fused(
             )
         ]
     )
-    wanted = (
-        {fn.output} if (check or with_value) and isinstance(fn.output, str) else set()
-    ) | leaf_names(fn.aux)
+    wanted = _wanted(c.graph, bool(check) or with_value)
     if c.graph.straight_line:
         needed = _needed(c.graph, set(writer.tape) | wanted)
     else:  # every structure stays: the backward sweep replays it
@@ -181,6 +179,15 @@ def _no_grad_note(c: Compiled, shape: tuple) -> P.Note:
             f"# seed backward_{fn.name}(tape, {c.backward.seed}) with an array of that shape instead.",
         )
     )
+
+
+def _wanted(graph: Graph, output: bool) -> set[str]:
+    """What the fused gradient's forward part computes besides the tape: the
+    output if ``output`` (returned, or checked a scalar), the aux, and the model's
+    print and assert, which run where the model ran them."""
+    fn = graph.fn
+    returned = {fn.output} if output and isinstance(fn.output, str) else set()
+    return returned | leaf_names(fn.aux) | effects(graph.eqns)
 
 
 def _needed(graph: Graph, wanted: set[str]) -> set[str]:
@@ -416,8 +423,13 @@ def _written(body: Block) -> set[str]:
     return {n for s in P.walk(tuple(body)) for n in _stored(s)}
 
 
-def _statement(stmt: ast.stmt) -> P.Assign | P.Accumulate:
-    """An ``ast.Assign`` the sweeps built, as IR."""
+def _statement(stmt: ast.stmt) -> P.Assign | P.Accumulate | P.Effect:
+    """An ``ast.Assign`` the sweeps built, as IR; or a model's ``print``/``assert``."""
+    if isinstance(stmt, ast.Expr):
+        return P.Effect(stmt.value)
+    if isinstance(stmt, ast.Assert):
+        message = None if stmt.msg is None else stmt.msg.value  # type: ignore[attr-defined]
+        return P.Effect(stmt.test, True, message)
     assert isinstance(stmt, ast.Assign) and isinstance(stmt.targets[0], ast.Name)
     return P.assignment(stmt.targets[0].id, stmt.value)
 

@@ -33,7 +33,7 @@ from .forward import tangent_expr
 from .graph import Graph
 from .ir import Eqn
 from .naming import suffixed
-from .primitives import primal_statement
+from .primitives import PRIMITIVES, primal_statement
 from .reverse import Backward
 from .simplify import simplify
 
@@ -81,6 +81,11 @@ def namespace() -> dict[str, Any]:
     }
 
 
+def _valued(eqns: list) -> list[Eqn]:
+    """The nodes that compute a value: the tables leave out print and assert."""
+    return [e for e in eqns if PRIMITIVES[e.prim].effect is None]
+
+
 def node_numbers(graph: Graph) -> dict[str, int]:
     """``v_i`` numbering as the lecture numbers its graph: the parameters, then the
     nodes level by level (a node's level is one more than its deepest operand's),
@@ -89,9 +94,11 @@ def node_numbers(graph: Graph) -> dict[str, int]:
     evaluation order would put the sum before the sine."""
     fn = graph.fn
     level = dict.fromkeys(fn.params, 0)
-    for eqn in fn.eqns:
+    for eqn in _valued(fn.eqns):
         level[eqn.out] = 1 + max((level.get(v, 0) for v in eqn.variables()), default=0)
-    order = sorted(fn.eqns, key=lambda e: level[e.out])  # stable: evaluation order
+    order = sorted(
+        _valued(fn.eqns), key=lambda e: level[e.out]
+    )  # stable: evaluation order
     numbers = {p: i + 1 for i, p in enumerate(fn.params)}
     numbers.update({e.out: len(fn.params) + 1 + i for i, e in enumerate(order)})
     return numbers
@@ -111,7 +118,7 @@ def primal_trace(
     values = _bind(graph, point)
     lines = [Line(numbers[p], p, values[p]) for p in graph.fn.params]
     copied = custom_namespace(graph.eqns)  # black boxes the custom rules call
-    for eqn in graph.eqns:
+    for eqn in _valued(graph.eqns):
         statement = primal_statement(eqn)
         values[eqn.out] = _evaluate(statement, {**copied, **values})
         lines.append(Line(numbers[eqn.out], ast.unparse(statement), values[eqn.out]))
@@ -132,7 +139,7 @@ def tangent_trace(graph: Graph, values: dict[str, Any], seed: str) -> list[Line]
     for p in graph.fn.params:
         env[dots[p]] = np.float64(1.0 if p == seed else 0.0)
         lines.append(Line(numbers[p], f"{dots[p]} = {env[dots[p]]:g}", env[dots[p]]))
-    for eqn in graph.eqns:
+    for eqn in _valued(graph.eqns):
         dots[eqn.out] = suffixed(eqn.out, "dot", primal)
         statement = simplify(
             ast.Assign(

@@ -29,6 +29,7 @@ The package is split along the pass's jobs, one module each:
 * ``joins``: ``if`` blocks and the merge names after them (SSA joins);
 * ``loops``: loops and the names they carry from one trip to the next;
 * ``conditions``: ``not``/``and``/``or`` and chained comparisons, short-circuiting;
+* ``effects``: ``print(...)`` and ``assert``, kept for what they do;
 * ``comprehensions``: comprehensions with a known trip count, unrolled; ``sum``;
 * ``numbers``: which values are Python numbers, and constant folding;
 * ``scope``: the immutable scope passed down, and the block being written;

@@ -21,7 +21,7 @@ from .diagnostics import root_name, unknown_function
 from .scope import Scope, Value
 from .signature import parameter_defaults, parameter_names
 
-BUILTINS = {"abs", "max", "min", "len"}
+BUILTINS = {"abs", "max", "min", "len", "int", "float"}
 # np.array(v) and np.asarray(v): the array numpy makes of a list of values
 ARRAY_CONSTRUCTORS = ("numpy.array", "numpy.asarray")
 

@@ -17,6 +17,7 @@ from ..bindings import module_variable_hint, module_variable_message
 from ..errors import UnresolvedName, UnsupportedSyntax
 from ..ir import Atom, Const
 from ..primitives import ATTRIBUTES, CONSTANTS
+from ..primitives.casts import TYPE_NAMES
 from ..structures import Record
 from .diagnostics import (
     CONTAINER_HINT,
@@ -302,6 +303,9 @@ class Expressions:
         if qualified is not None:
             if qualified in CONSTANTS:
                 return Const(CONSTANTS[qualified])
+            if qualified.removeprefix("numpy.") in TYPE_NAMES:  # x.dtype == np.int64
+                type_name = qualified.removeprefix("numpy.")
+                return self.emit("numpy_type", (), {"name": type_name}, name)
             self.fail(
                 node,
                 f"`{qualified}` is not a number or array",

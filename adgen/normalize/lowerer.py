@@ -22,6 +22,7 @@ from .aliases import Aliases
 from .calls import Calls
 from .comprehensions import Comprehensions
 from .conditions import Conditions
+from .effects import Effects
 from .expressions import Expressions
 from .joins import Joins
 from .loops import Loops
@@ -60,6 +61,7 @@ class Lowerer(
     Calls,
     Comprehensions,
     Conditions,
+    Effects,
     Expressions,
     Statics,
 ):

@@ -35,9 +35,11 @@ class Statements:
 
     def statement(self, stmt: ast.stmt, scope: Scope) -> None:
         self.origin = self.origin_of(stmt, scope.helper)
-        if isinstance(stmt, (ast.Expr, ast.Pass, ast.Continue)):
-            return  # a docstring; `continue` ends its path already (see exits.py)
+        if isinstance(stmt, (ast.Pass, ast.Continue)):
+            return  # `continue` ends its path already (see exits.py)
         structured = {
+            ast.Expr: self.stmt_expr,  # print(...), or a docstring (effects.py)
+            ast.Assert: self.stmt_assert,
             ast.Return: self.stmt_return,
             ast.If: self.stmt_if,
             ast.For: self.stmt_for,

@@ -10,6 +10,10 @@ array), ``special.py`` (scipy.special), ``reductions.py``, ``scans.py``
 ``gradient_code.py`` (the run-time helpers gradient code calls, so that adgen
 can differentiate its own output).
 
+``casts.py`` holds ``int(x)``, ``float(x)`` and numpy's named casts;
+``effects.py`` holds ``print`` and ``assert``: statements kept for their
+effect, which compute no value.
+
 This module builds the lookup indexes the front end reads from the records:
 
 * ``PRIMITIVES``: name -> record;
@@ -32,6 +36,8 @@ from .. import runtime as runtime_module
 from ..expr import E, assign, name
 from ..ir import Const, Eqn
 from . import (  # noqa: F401
+    casts,
+    effects,
     elementwise,
     gradient_code,
     linalg,
@@ -140,6 +146,14 @@ def rule_operand(atom: Any) -> E:
     return E(atom.value)
 
 
-def primal_statement(eqn: Eqn) -> ast.Assign:
-    """The assignment ``out = <primal_expr>`` for node ``eqn``."""
+def primal_statement(eqn: Eqn) -> ast.stmt:
+    """The assignment ``out = <primal_expr>`` for node ``eqn``; for an effect
+    (``effects.py``), the bare ``print(...)`` or ``assert test, message``."""
+    effect = PRIMITIVES[eqn.prim].effect
+    if effect == "print":
+        return ast.Expr(primal_expr(eqn).node)
+    if effect == "assert":
+        message = eqn.kwargs["message"]
+        text = None if message is None else ast.Constant(message)
+        return ast.Assert(primal_expr(eqn).node, text)
     return assign(eqn.out, primal_expr(eqn))

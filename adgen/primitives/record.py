@@ -114,6 +114,8 @@ class Primitive:
     # the numpy name, where the standard has it (``SAME_AS_NUMPY``); None: the
     # standard lacks it (runtime_xp.py's helper of that name, else a refusal)
     array_api: str | None = ""
+    # "print" or "assert": a statement kept for its effect, not a value (effects.py)
+    effect: str | None = None
 
     @property
     def differentiable(self) -> bool:

@@ -1,7 +1,6 @@
-# expect: UnsupportedSyntax 6:9 | lambda expressions are not supported
+# expect: UnsupportedSyntax 6:37 | lambda expressions are supported only as `name = lambda ...`
 import numpy as np
 
 
 def f(x):
-    g = lambda t: t * 2.0
-    return x
+    return np.sum(np.array(list(map(lambda t: t * 2.0, [x]))))

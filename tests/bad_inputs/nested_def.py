@@ -1,8 +1,10 @@
-# expect: UnsupportedSyntax 6:5 | nested functions are not supported
+# expect: UnsupportedSyntax 7:9 | a local function defined inside an if or a loop is not supported
 import numpy as np
 
 
 def f(x):
-    def g(t):
-        return t * 2.0
+    for i in range(3):
+        def g(t):
+            return t * i
+        x = g(x)
     return x

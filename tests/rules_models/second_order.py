@@ -511,3 +511,11 @@ def so_index_update(x, y):
     z = x * 1.0
     z[0] = y[1] * x[0]
     return np.sum(z**2)
+
+
+def so_float(x, y):
+    return float(np.sum(x * y)) * np.sum(x * y)
+
+
+def so_float64(x, y):
+    return np.float64(np.sum(x * y)) * np.sum(np.sin(x * y))
