@@ -108,6 +108,11 @@ class UnsupportedSyntax(AdgenError):
     """A construct adgen does not differentiate, and will not soon."""
 
 
+class UndeclaredContainer(UnsupportedSyntax):
+    """``params["W"]`` on a parameter whose structure (a dict's keys) is not
+    declared: the runtime API reads it from the arguments, the CLI needs it."""
+
+
 class NotSupportedYet(UnsupportedSyntax):
     """Control flow: planned, not yet implemented."""
 

@@ -14,7 +14,7 @@ import ast
 import numpy as np
 
 from ..bindings import module_variable_hint, module_variable_message
-from ..errors import UnresolvedName, UnsupportedSyntax
+from ..errors import UndeclaredContainer, UnresolvedName, UnsupportedSyntax
 from ..ir import Atom, Const
 from ..primitives import ATTRIBUTES, CONSTANTS
 from ..structures import Record
@@ -251,8 +251,9 @@ class Expressions:
             self.fail(
                 key,
                 f"`{self.module.source.segment(subscript)}` is indexed by a string: "
-                "containers of parameters (dicts, objects) are not supported yet",
+                "a container parameter whose structure is not declared",
                 CONTAINER_HINT,
+                UndeclaredContainer,
             )
         base = self.expr(node.value, scope)
         if isinstance(base, tuple):  # a tuple or list of values: v[0], v[1:]

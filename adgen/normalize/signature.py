@@ -43,9 +43,11 @@ def declared_has_aux(module: Module, fn: ast.FunctionDef) -> bool:
 
 
 def resolve_wrt(
-    module: Module, fn: ast.FunctionDef, wrt: list[str] | None, params: list[str]
+    module: Module, fn: ast.FunctionDef, wrt: list[str] | None, params: list[list[str]]
 ) -> list[str]:
-    """``wrt`` names (from the caller, else ``@adgen.wrt``, else all) -> emitted param names."""
+    """``wrt`` names (from the caller, else ``@adgen.wrt``, else all) -> emitted param
+    names; ``params`` holds the emitted names of each parameter (a container's leaves).
+    """
     originals = parameter_names(fn)
     where: ast.AST | None = fn
     how = f"--wrt (to give it for one function, select it: PATH:{fn.name})"
@@ -53,7 +55,7 @@ def resolve_wrt(
         wrt = declared_wrt(module, fn)
         where, how = adgen_decorators(module, fn).get("adgen.wrt"), "@wrt(...)"
     if wrt is None:
-        return list(params)
+        return [leaf for leaves in params for leaf in leaves]
     for name in wrt:
         if name not in originals:
             raise BadWrt(
@@ -67,7 +69,7 @@ def resolve_wrt(
             module.location(where),
         )
     # in the order asked, as autograd and JAX do
-    return [params[originals.index(n)] for n in wrt]
+    return [leaf for n in wrt for leaf in params[originals.index(n)]]
 
 
 def declared_wrt(module: Module, fn: ast.FunctionDef) -> list[str] | None:

@@ -1,4 +1,4 @@
-# expect: UnsupportedSyntax 6:16 | `params["W"]` is indexed by a string: containers of parameters (dicts, objects) are not supported yet
+# expect: UnsupportedSyntax 6:16 | `params["W"]` is indexed by a string: a container parameter whose structure is not declared
 import numpy as np
 
 
