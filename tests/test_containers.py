@@ -1,0 +1,263 @@
+"""Parameters that are containers of arrays (pytrees): dicts, lists, tuples, nested.
+
+Each gradient is checked against JAX (``jax.grad``/``jax.jvp`` of the same
+model written with ``jax.numpy``, on the same dict or list of arrays), in
+reverse and forward mode, through the runtime API and through ``adgen
+compile`` (the generated ``grad_f`` called with a dict).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import adgen
+from adgen.errors import UndeclaredContainer, UnsupportedSyntax
+from adgen.like import parse_like
+
+jax.config.update("jax_enable_x64", True)
+
+MODEL = """\
+import numpy as np
+import adgen
+
+
+@adgen.shapes(params={"W1": "3 4", "b1": "4", "W2": "4 1", "b2": "1"}, X="n 3", y="n 1")
+def mlp(params, X, y):
+    h = np.tanh(X @ params["W1"] + params["b1"])
+    pred = h @ params["W2"] + params["b2"]
+    return np.mean((pred - y) ** 2)
+
+
+@adgen.shapes(layers=[("3 4", "4"), ("4 1", "1")])
+def deep(layers, X):
+    h = X
+    for W, b in layers:
+        h = np.tanh(h @ W + b)
+    return np.sum(h**2)
+
+
+def undeclared(params, X):
+    W, b = params["W"], params["b"]
+    return np.sum(np.sin(X @ W + b) ** 2)
+
+
+def nested(p):
+    return np.sum(p["i"]["j"] * p["i"]["k"])
+
+
+def pair(wb, x):
+    w, b = wb
+    return np.sum((x * w + b) ** 2)
+"""
+
+
+def jax_mlp(params, X, y):
+    h = jnp.tanh(X @ params["W1"] + params["b1"])
+    pred = h @ params["W2"] + params["b2"]
+    return jnp.mean((pred - y) ** 2)
+
+
+def jax_deep(layers, X):
+    h = X
+    for W, b in layers:
+        h = jnp.tanh(h @ W + b)
+    return jnp.sum(h**2)
+
+
+def jax_undeclared(params, X):
+    return jnp.sum(jnp.sin(X @ params["W"] + params["b"]) ** 2)
+
+
+def jax_nested(p):
+    return jnp.sum(p["i"]["j"] * p["i"]["k"])
+
+
+def jax_pair(wb, x):
+    w, b = wb
+    return jnp.sum((x * w + b) ** 2)
+
+
+RNG = np.random.default_rng(7)
+X, Y = RNG.normal(size=(5, 3)), RNG.normal(size=(5, 1))
+PARAMS = {
+    "W1": RNG.normal(size=(3, 4)),
+    "b1": RNG.normal(size=4),
+    "W2": RNG.normal(size=(4, 1)),
+    "b2": RNG.normal(size=1),
+}
+LAYERS = [
+    (RNG.normal(size=(3, 4)), RNG.normal(size=4)),
+    (RNG.normal(size=(4, 1)), RNG.normal(size=1)),
+]
+SMALL = {"W": RNG.normal(size=(3, 2)), "b": RNG.normal(size=2)}
+NESTED = {"i": {"j": RNG.normal(size=3), "k": RNG.normal(size=3)}}
+PAIR = (RNG.normal(size=3), RNG.normal(size=3))
+
+# model name -> (jax twin, arguments)
+CASES = {
+    "mlp": (jax_mlp, (PARAMS, X, Y)),
+    "deep": (jax_deep, (LAYERS, X)),
+    "undeclared": (jax_undeclared, (SMALL, X)),
+    "nested": (jax_nested, (NESTED,)),
+    "pair": (jax_pair, (PAIR, X[0])),
+}
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("containers")
+    path = folder / "container_models.py"
+    path.write_text(MODEL)
+    return _load(path, "container_models")
+
+
+def _load(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def assert_same_tree(got, want):
+    """The same structure (dict keys, list and tuple lengths) and close leaves."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and set(got) == set(want)  # JAX sorts keys
+        for k in want:
+            assert_same_tree(got[k], want[k])
+    elif isinstance(want, (list, tuple)):
+        assert type(got) is type(want) and len(got) == len(want)
+        for a, b in zip(got, want, strict=True):
+            assert_same_tree(a, b)
+    else:
+        assert np.shape(got) == np.shape(want)
+        assert np.allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_grad_of_a_container_is_the_container_of_gradients(model, name, mode):
+    twin, args = CASES[name]
+    got = adgen.grad(getattr(model, name), mode=mode)(*args)
+    assert_same_tree(got, jax.grad(twin)(*args))
+
+
+def test_value_and_grad_and_several_wrt(model):
+    value, (g_params, g_x) = adgen.value_and_grad(model.mlp, wrt=(0, 1))(PARAMS, X, Y)
+    ref_value, (r_params, r_x) = jax.value_and_grad(jax_mlp, argnums=(0, 1))(
+        PARAMS, X, Y
+    )
+    assert np.isclose(value, ref_value)
+    assert_same_tree(g_params, r_params)
+    assert_same_tree(g_x, r_x)
+
+
+@pytest.mark.parametrize("name", ["mlp", "deep", "undeclared"])
+def test_jvp_takes_a_container_tangent(model, name):
+    twin, args = CASES[name]
+    tangent = jax.tree_util.tree_map(lambda a: RNG.normal(size=np.shape(a)), args[0])
+    out, out_dot = adgen.jvp(getattr(model, name), wrt=0)(*args, tangent)
+    ref_out, ref_dot = jax.jvp(lambda p: twin(p, *args[1:]), (args[0],), (tangent,))
+    assert np.isclose(out, ref_out) and np.isclose(out_dot, ref_dot)
+
+
+def test_a_new_structure_compiles_again(model):
+    """Specialized on the structure: a dict with other keys gets its own code."""
+    wider = {**SMALL, "b": RNG.normal(size=(5, 2))}
+    for params in (SMALL, wider):
+        got = adgen.grad(model.undeclared)(params, X)
+        assert_same_tree(got, jax.grad(jax_undeclared)(params, X))
+
+
+def test_the_cli_compiles_the_declared_structure(tmp_path):
+    path = tmp_path / "declared_models.py"
+    path.write_text(MODEL)
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "adgen", "compile", f"{path}:mlp,deep", "-o", str(out)]
+        + ["--mode", "both"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    generated = _load(out / "declared_models_grad.py", "declared_models_grad")
+    text = (out / "declared_models_grad.py").read_text()
+    assert "def grad_mlp(params, X, y):" in text
+    assert '"W1": params_W1_bar' in text  # the gradient repacked, flat inside
+    assert_same_tree(
+        generated.grad_mlp(PARAMS, X, Y)[0], jax.grad(jax_mlp)(PARAMS, X, Y)
+    )
+    assert_same_tree(generated.grad_deep(LAYERS, X)[0], jax.grad(jax_deep)(LAYERS, X))
+    tangent = {k: np.ones_like(v) for k, v in PARAMS.items()}
+    zero_x, zero_y = np.zeros_like(X), np.zeros_like(Y)
+    _, out_dot = generated.jvp_mlp(PARAMS, X, Y, tangent, zero_x, zero_y)
+    _, ref_dot = jax.jvp(lambda p: jax_mlp(p, X, Y), (PARAMS,), (tangent,))
+    assert np.isclose(out_dot, ref_dot)
+
+
+def test_the_cli_takes_the_structure_from_like(tmp_path):
+    path = tmp_path / "like_models.py"
+    path.write_text(MODEL)
+    out = tmp_path / "out"
+    like = "params={W:f64[3,2],b:f64[2]},X=f64[5,3]"
+    done = subprocess.run(
+        [sys.executable, "-m", "adgen", "compile", f"{path}:undeclared", "-o", str(out)]
+        + ["--like", like],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    generated = _load(out / "like_models_grad.py", "like_models_grad")
+    got = generated.grad_undeclared(SMALL, X)[0]
+    assert_same_tree(got, jax.grad(jax_undeclared)(SMALL, X))
+    with pytest.raises(ValueError, match="params_W"):  # the like guard, on the leaves
+        generated.grad_undeclared({"W": np.ones((2, 2)), "b": np.ones(2)}, X)
+
+
+def test_parse_like_reads_nested_containers():
+    like = parse_like("layers=[(f64[2,3],f64[3]),(f64[3],f64[])],s=float")
+    layers = like["layers"]
+    assert layers.kind == "list" and [c.kind for c in layers.items] == ["tuple"] * 2
+    assert layers.leaves() == [(2, 3), (3,), (3,), ()]
+
+
+def test_without_a_declaration_the_cli_refuses_where_the_key_is_read(tmp_path):
+    path = tmp_path / "refused_models.py"
+    path.write_text(MODEL)
+    with pytest.raises(UndeclaredContainer) as caught:
+        adgen.source(_load(path, "refused_models").undeclared)
+    assert caught.value.location.line == 21
+    assert "@adgen.shapes(params=" in caught.value.hint
+
+
+def test_a_loop_over_a_dict_is_refused(tmp_path):
+    path = tmp_path / "dict_loop.py"
+    path.write_text(textwrap.dedent("""\
+            import numpy as np
+
+
+            def f(params, x):
+                s = 0.0
+                for w in params:
+                    s = s + np.sum(w * x)
+                return s
+            """))
+    f = _load(path, "dict_loop").f
+    with pytest.raises(UnsupportedSyntax, match="over its keys") as caught:
+        adgen.grad(f)({"a": np.ones(2)}, np.ones(2))
+    assert caught.value.location.line == 6
+
+
+def test_a_list_of_numbers_is_still_an_array():
+    from adgen.like import like_of
+
+    assert like_of([1.0, 2.0]) is None and like_of((1.0, 2.0)) is None
+    assert like_of({"a": 1.0}).kind == "dict"
