@@ -54,6 +54,19 @@ def nested(p):
     return np.sum(p["i"]["j"] * p["i"]["k"])
 
 
+def passed_on(params, X):
+    return np.sum(X @ params["W"]) + _norm(params)
+
+
+def _norm(params):
+    return np.sum(params["b"] ** 2)
+
+
+def wrapped(abc):
+    a, b, c = abc
+    return nested({"i": dict(j=a * c, k=b)})
+
+
 def pair(wb, x):
     w, b = wb
     return np.sum((x * w + b) ** 2)
@@ -229,13 +242,56 @@ def test_parse_like_reads_nested_containers():
     assert layers.leaves() == [(2, 3), (3,), (3,), ()]
 
 
-def test_without_a_declaration_the_cli_refuses_where_the_key_is_read(tmp_path):
+def test_without_a_declaration_the_keys_read_are_the_structure(tmp_path):
+    """``params["W"]`` and ``p["i"]["j"]`` with constant keys, and nothing else done
+    with the parameter: the CLI takes the dict of the keys read."""
+    path = tmp_path / "inferred_models.py"
+    path.write_text(MODEL)
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "adgen", "compile", f"{path}:undeclared,nested,wrapped"]
+        + ["-o", str(out), "--mode", "both"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    generated = _load(out / "inferred_models_grad.py", "inferred_models_grad")
+    for name, got in [
+        ("undeclared", generated.grad_undeclared(SMALL, X)[0]),
+        ("nested", generated.grad_nested(NESTED)[0]),
+    ]:
+        twin, args = CASES[name]
+        assert_same_tree(got, jax.grad(twin)(*args))
+    abc = (RNG.normal(size=3), RNG.normal(size=3), RNG.normal(size=3))
+
+    def jax_wrapped(abc):
+        a, b, c = abc
+        return jax_nested({"i": {"j": a * c, "k": b}})
+
+    want = np.stack(jax.grad(jax_wrapped)(abc))
+    assert np.allclose(generated.grad_wrapped(np.stack(abc))[0], want)
+
+
+def test_an_extra_key_gets_a_zero_gradient_from_the_api(model):
+    wider = {**SMALL, "unused": np.ones(4)}
+    got = adgen.grad(model.undeclared)(wider, X)
+    assert np.allclose(got["unused"], 0.0)
+    assert_same_tree({k: got[k] for k in SMALL}, jax.grad(jax_undeclared)(SMALL, X))
+
+
+def test_a_container_passed_on_is_refused_by_the_cli_where_the_key_is_read(
+    tmp_path,
+):
     path = tmp_path / "refused_models.py"
     path.write_text(MODEL)
+    module = _load(path, "refused_models")
     with pytest.raises(UndeclaredContainer) as caught:
-        adgen.source(_load(path, "refused_models").undeclared)
-    assert caught.value.location.line == 21
+        adgen.source(module.passed_on)
+    assert caught.value.location.line == 30
     assert "@adgen.shapes(params=" in caught.value.hint
+    got = adgen.grad(module.passed_on)(SMALL, X)  # the API: from the arguments
+    want = {"W": np.outer(X.sum(axis=0), np.ones(2)), "b": 2 * SMALL["b"]}  # by hand
+    assert_same_tree(got, want)
 
 
 def test_a_loop_over_a_dict_is_refused(tmp_path):

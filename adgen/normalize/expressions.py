@@ -130,8 +130,13 @@ class Expressions:
 
     def element(self, node: ast.expr, scope: Scope) -> Value:
         """An element of a tuple, list or dict literal: an atom, or a literal nested
-        in it."""
-        if isinstance(node, (ast.Tuple, ast.List, ast.Dict)):
+        in it (``dict(j=a, k=b)`` too)."""
+        is_dict_call = (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "dict"
+        )
+        if isinstance(node, (ast.Tuple, ast.List, ast.Dict)) or is_dict_call:
             return self.expr(node, scope)
         return self.atom(node, scope)
 

@@ -31,6 +31,7 @@ from .scope import Block, Scope
 from .signature import (
     declared_has_aux,
     declared_shapes,
+    keys_read,
     parameter_defaults,
     resolve_wrt,
 )
@@ -128,6 +129,8 @@ class Lowerer(
         declared = declared_shapes(self.module, self.fn)
         for arg in [*self.fn.args.posonlyargs, *self.fn.args.args]:
             annotation = declared.get(arg.arg, arg.annotation)
+            if annotation is None:  # undeclared: a dict if only read by key
+                annotation = keys_read(self.fn, arg.arg)
             name = self.names.param(arg.arg)
             if is_declaration(annotation):  # params["W"] reads the leaf params_W
                 layout = declared_leaves(annotation, name, self.names.param)  # type: ignore[arg-type]
