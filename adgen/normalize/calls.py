@@ -14,9 +14,9 @@ from typing import Any
 
 from ..custom import call_operands, rule_for
 from ..errors import UnknownFunction, UnresolvedName
-from ..structures import Record
 from ..ir import Atom, Const
 from ..primitives import FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES
+from ..structures import Record
 from .binder import HELPER, PRIMITIVE, Signature, bind_arguments
 from .diagnostics import root_name, unknown_function
 from .scope import Scope, Value
