@@ -140,6 +140,13 @@ def _load(path: Path, name: str):
     return module
 
 
+def adgen_compile(*arguments: str) -> None:
+    """``adgen compile ARGUMENTS``, in a subprocess, as a user runs it."""
+    command = [sys.executable, "-m", "adgen", "compile", *arguments]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def assert_same_tree(got, want):
     """The same structure (dict keys, list and tuple lengths) and close leaves."""
     if isinstance(want, dict):
@@ -194,13 +201,7 @@ def test_the_cli_compiles_the_declared_structure(tmp_path):
     path = tmp_path / "declared_models.py"
     path.write_text(MODEL)
     out = tmp_path / "out"
-    done = subprocess.run(
-        [sys.executable, "-m", "adgen", "compile", f"{path}:mlp,deep", "-o", str(out)]
-        + ["--mode", "both"],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
+    adgen_compile(f"{path}:mlp,deep", "-o", str(out), "--mode", "both")
     generated = _load(out / "declared_models_grad.py", "declared_models_grad")
     text = (out / "declared_models_grad.py").read_text()
     assert "def grad_mlp(params, X, y):" in text
@@ -221,13 +222,7 @@ def test_the_cli_takes_the_structure_from_like(tmp_path):
     path.write_text(MODEL)
     out = tmp_path / "out"
     like = "params={W:f64[3,2],b:f64[2]},X=f64[5,3]"
-    done = subprocess.run(
-        [sys.executable, "-m", "adgen", "compile", f"{path}:undeclared", "-o", str(out)]
-        + ["--like", like],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
+    adgen_compile(f"{path}:undeclared", "-o", str(out), "--like", like)
     generated = _load(out / "like_models_grad.py", "like_models_grad")
     got = generated.grad_undeclared(SMALL, X)[0]
     assert_same_tree(got, jax.grad(jax_undeclared)(SMALL, X))
@@ -248,13 +243,7 @@ def test_without_a_declaration_the_keys_read_are_the_structure(tmp_path):
     path = tmp_path / "inferred_models.py"
     path.write_text(MODEL)
     out = tmp_path / "out"
-    done = subprocess.run(
-        [sys.executable, "-m", "adgen", "compile", f"{path}:undeclared,nested,wrapped"]
-        + ["-o", str(out), "--mode", "both"],
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
+    adgen_compile(f"{path}:undeclared,nested,wrapped", "-o", str(out), "--mode", "both")
     generated = _load(out / "inferred_models_grad.py", "inferred_models_grad")
     for name, got in [
         ("undeclared", generated.grad_undeclared(SMALL, X)[0]),
