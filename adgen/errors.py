@@ -108,9 +108,11 @@ class UnsupportedSyntax(AdgenError):
     """A construct adgen does not differentiate, and will not soon."""
 
 
-class UndeclaredContainer(UnsupportedSyntax):
-    """``params["W"]`` on a parameter whose structure (a dict's keys) is not
-    declared: the runtime API reads it from the arguments, the CLI needs it."""
+class UndeclaredStructure(UnsupportedSyntax):
+    """What the arguments would tell and nothing declares: the keys of a dict
+    parameter (``params["W"]``), the length of a parameter a comprehension goes
+    over.  The runtime API reads it from the arguments; ``adgen compile`` needs
+    it declared (``@adgen.shapes``, ``--like``)."""
 
 
 class NotSupportedYet(UnsupportedSyntax):

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import adgen
-from adgen.errors import UndeclaredContainer, UnsupportedSyntax
+from adgen.errors import UndeclaredStructure, UnsupportedSyntax
 from adgen.like import parse_like
 
 jax.config.update("jax_enable_x64", True)
@@ -67,6 +67,14 @@ def wrapped(abc):
     return nested({"i": dict(j=a * c, k=b)})
 
 
+def listcomp(a):
+    return np.sum([i * 3 for i in a])
+
+
+def squares(xs):
+    return sum([np.sum(np.sin(x) ** 2) for x in xs])
+
+
 def pair(wb, x):
     w, b = wb
     return np.sum((x * w + b) ** 2)
@@ -92,6 +100,10 @@ def jax_undeclared(params, X):
 
 def jax_nested(p):
     return jnp.sum(p["i"]["j"] * p["i"]["k"])
+
+
+def jax_squares(xs):
+    return sum(jnp.sum(jnp.sin(x) ** 2) for x in xs)
 
 
 def jax_pair(wb, x):
@@ -122,6 +134,7 @@ CASES = {
     "undeclared": (jax_undeclared, (SMALL, X)),
     "nested": (jax_nested, (NESTED,)),
     "pair": (jax_pair, (PAIR, X[0])),
+    "squares": (jax_squares, ([X[0], X[1, :2], X[2]],)),
 }
 
 
@@ -274,7 +287,7 @@ def test_a_container_passed_on_is_refused_by_the_cli_where_the_key_is_read(
     path = tmp_path / "refused_models.py"
     path.write_text(MODEL)
     module = _load(path, "refused_models")
-    with pytest.raises(UndeclaredContainer) as caught:
+    with pytest.raises(UndeclaredStructure) as caught:
         adgen.source(module.passed_on)
     assert caught.value.location.line == 30
     assert "@adgen.shapes(params=" in caught.value.hint
@@ -306,3 +319,16 @@ def test_a_list_of_numbers_is_still_an_array():
 
     assert like_of([1.0, 2.0]) is None and like_of((1.0, 2.0)) is None
     assert like_of({"a": 1.0}).kind == "dict"
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_comprehension_over_an_array_parameter_of_known_length(model, mode):
+    """tangent's listcomp: the API knows the length from the argument."""
+    a = np.array([0.5, -1.2, 2.0])
+    assert np.allclose(adgen.grad(model.listcomp, mode=mode)(a), 3.0)  # by hand
+
+
+def test_a_comprehension_over_an_undeclared_parameter_is_refused_by_the_cli(model):
+    with pytest.raises(UndeclaredStructure, match="trip count") as caught:
+        adgen.source(model.listcomp)
+    assert "@adgen.shapes(a=" in caught.value.hint

@@ -9,13 +9,12 @@ its tangent in one sweep, no tape.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from ..errors import NonScalarOutput, UndeclaredContainer
+from ..errors import NonScalarOutput, UndeclaredStructure
 from ..like import Container, like_of, tree_leaves, tree_rebuilt
 from ..runtime import numpy_floats
 from .arrays import basis, block, unwrap, zeros_like
@@ -43,17 +42,20 @@ def jvp(
     entries: dict[tuple, Callable] = {}
     split = splitter(f, len(names), "tangent")
     # compiled now, for any arguments: a refusal comes here, not at a call; where
-    # it reads a container the arguments will give the structure of, at the call
-    with contextlib.suppress(UndeclaredContainer):
+    # the arguments would give what it lacks (a dict's keys, a length), at the
+    # call, for their structure and shapes (as reverse mode always does)
+    try:
         entries[()] = compiled(f, names, "forward", aux)[f"jvp_{f.__name__}"]
+        kinds: tuple[type, ...] = (Container,)  # specialized on containers only
+    except UndeclaredStructure:
+        kinds = (Container, tuple, type)
 
     def primal_and_tangent(*args_and_tangents: Any, **kwargs: Any) -> tuple:
         args, tangents = split(args_and_tangents, kwargs)
-        # specialized on the structure of container arguments (pytrees) only
         signature = tuple(
             (p, k)
             for p, k in zip(params, map(like_of, args), strict=False)
-            if isinstance(k, Container)
+            if isinstance(k, kinds)
         )
         forward = entries.get(signature)
         if forward is None:

@@ -14,7 +14,7 @@ import ast
 import numpy as np
 
 from ..bindings import module_variable_hint, module_variable_message
-from ..errors import UndeclaredContainer, UnresolvedName, UnsupportedSyntax
+from ..errors import UndeclaredStructure, UnresolvedName, UnsupportedSyntax
 from ..ir import Atom, Const
 from ..primitives import ATTRIBUTES, CONSTANTS
 from ..structures import Record
@@ -258,7 +258,7 @@ class Expressions:
                 f"`{self.module.source.segment(subscript)}` is indexed by a string: "
                 "a container parameter whose structure is not declared",
                 CONTAINER_HINT,
-                UndeclaredContainer,
+                UndeclaredStructure,
             )
         base = self.expr(node.value, scope)
         if isinstance(base, tuple):  # a tuple or list of values: v[0], v[1:]

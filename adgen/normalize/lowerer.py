@@ -84,11 +84,13 @@ class Lowerer(
         self.numbers: set[str] = set()
         self.next_index = len(fn.args.args) + len(fn.args.posonlyargs) + 1
         self.inputs: dict[str, str] = {}  # module variable -> the parameter it is
+        self.declared: dict[str, Any] = {}  # parameter -> its declared shape
 
     def run(
         self, wrt: list[str] | None, has_aux: bool = False, inputs: tuple[str, ...] = ()
     ) -> Function:
         params, numbers, shapes, containers, own = self.parameters()
+        self.declared = shapes
         self.next_index = len(params) + 1
         self.numbers.update(numbers)
         for name in inputs:  # read by expr_Name wherever the module variable is
@@ -147,6 +149,13 @@ class Lowerer(
                     numbers.append(leaf.name)
             own.append([leaf.name for leaf in found])
         return params, numbers, shapes, containers, own
+
+    def declared_rows(self, value: Any) -> int | None:
+        """The length of a parameter declared (or specialized) with a number of rows."""
+        shape = self.declared.get(value) if isinstance(value, str) else None
+        if isinstance(shape, tuple) and shape and isinstance(shape[0], int):
+            return shape[0]
+        return None
 
     def split_aux(self, returned: Any, has_aux: bool) -> tuple[Atom, Any]:
         """The output to differentiate, and with ``has_aux`` the aux passed through."""
