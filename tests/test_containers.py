@@ -332,3 +332,9 @@ def test_a_comprehension_over_an_undeclared_parameter_is_refused_by_the_cli(mode
     with pytest.raises(UndeclaredStructure, match="trip count") as caught:
         adgen.source(model.listcomp)
     assert "@adgen.shapes(a=" in caught.value.hint
+
+
+def test_second_derivatives_of_a_container_function_are_refused_located(model):
+    with pytest.raises(UnsupportedSyntax, match="second derivatives") as caught:
+        adgen.hessian(model.nested)(NESTED)
+    assert caught.value.location.line == 25  # def nested(p):
