@@ -92,7 +92,9 @@ class Comprehensions:
                     self.emit("getitem", (value,), {"index": ast.Constant(i)}, None)
                     for i in range(rows)
                 )
-        is_parameter = isinstance(value, str) and value in self.declared
+        is_parameter = (
+            not is_range and isinstance(value, str) and value in self.declared
+        )
         self.fail(
             iterable,
             f"the trip count of `for ... in {ast.unparse(iterable)}` is not known "

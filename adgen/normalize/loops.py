@@ -32,10 +32,13 @@ class Loops:
             and "range" not in self.block.env
             and "range" not in self.module.functions
         )
-        items = None if is_range else self.expr(it, scope)
+        unpacks = not isinstance(stmt.target, ast.Name)
+        # enumerate(xs) or zip(...) unpacked: refused below, before reading the call
+        skip = is_range or (unpacks and isinstance(it, ast.Call))
+        items = None if skip else self.expr(it, scope)
         if isinstance(items, tuple):  # the items of a container: for W, b in layers
             return self.unrolled_for(stmt, items, scope)
-        if not isinstance(stmt.target, ast.Name):
+        if unpacks:  # enumerate(xs), zip(...), an array's rows
             self.fail(
                 stmt.target,
                 "a `for` loop must bind one plain name (unpacking is for the items "
