@@ -239,14 +239,33 @@ def _check_declared_shapes(module: Module, fn: ast.FunctionDef) -> None:
     params = [a.arg for a in [*fn.args.posonlyargs, *fn.args.args]]
     hint = 'write @shapes(X="batch 784", b="256")'
     for k in deco.keywords:
-        if k.arg not in params or not (
-            isinstance(k.value, ast.Constant) and isinstance(k.value.value, str)
-        ):
-            message = f"@adgen.shapes: `{k.arg}` must be a parameter given a string of dimensions"
+        if k.arg not in params or not _is_shape_declaration(k.value):
+            message = (
+                f"@adgen.shapes: `{k.arg}` must be a parameter given a string of "
+                "dimensions (or, for a container, a dict, list or tuple of them)"
+            )
             _fail(module, k.value, UnsupportedSyntax, message, hint)
     if deco.args:
         message = "@adgen.shapes takes keyword arguments only"
         _fail(module, deco, UnsupportedSyntax, message, hint)
+
+
+def _is_shape_declaration(node: ast.expr) -> bool:
+    """A string of dimensions, or a container of them: ``{"W": "2 3", "b": "3"}``,
+    ``[("2 3", "3"), ("3 1", "1")]`` (a non-empty dict with string keys, list, tuple).
+    """
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.Dict):
+        keys_ok = all(
+            isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys
+        )
+        return (
+            bool(node.keys) and keys_ok and all(map(_is_shape_declaration, node.values))
+        )
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return bool(node.elts) and all(map(_is_shape_declaration, node.elts))
+    return False
 
 
 def _check_body(module: Module, fn: ast.FunctionDef, is_target: bool) -> None:
@@ -324,7 +343,7 @@ def _check_loop(module: Module, loop: ast.For | ast.While) -> None:
             f"`{keyword} ... else` is not supported",
             "set a flag before `break` and test it after the loop",
         )
-    if isinstance(loop, ast.For) and not isinstance(loop.target, ast.Name):
+    if isinstance(loop, ast.For) and not _is_loop_target(loop.target):
         _fail(
             module,
             loop.target,
@@ -332,6 +351,13 @@ def _check_loop(module: Module, loop: ast.For | ast.While) -> None:
             "a `for` loop must bind one plain name",
             "loop over an index (`for i in range(len(xs))`) and unpack inside the loop",
         )
+
+
+def _is_loop_target(target: ast.expr) -> bool:
+    """``for W in ...``, or ``for W, b in layers`` (a container's items, unpacked)."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return all(map(_is_loop_target, target.elts))
+    return isinstance(target, ast.Name)
 
 
 def _check_statement(

@@ -108,6 +108,13 @@ class UnsupportedSyntax(AdgenError):
     """A construct adgen does not differentiate, and will not soon."""
 
 
+class UndeclaredStructure(UnsupportedSyntax):
+    """What the arguments would tell and nothing declares: the keys of a dict
+    parameter (``params["W"]``), the length of a parameter a comprehension goes
+    over.  The runtime API reads it from the arguments; ``adgen compile`` needs
+    it declared (``@adgen.shapes``, ``--like``)."""
+
+
 class NotSupportedYet(UnsupportedSyntax):
     """Control flow: planned, not yet implemented."""
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from . import program as P
 from .emit import imports_for
-from .errors import Location, NonScalarOutput, NotSupportedYet
+from .errors import Location, NonScalarOutput, NotSupportedYet, UnsupportedSyntax
 from .expr import numpy_function
 from .optimize.copies import (
     fold_single_uses,
@@ -58,6 +58,7 @@ def gradient_model(
     Where the fast ``grad_f`` has a float path, each value read once is folded
     into its reader, as there: ``x1_bar = np.cos(x1) + x2``."""
     program = stages.program
+    _refuse_containers(stages, name)
     grad = _function(program, P.GRAD, name)
     if grad is None:
         raise NonScalarOutput(
@@ -97,6 +98,20 @@ def gradient_model(
     )
 
 
+def _refuse_containers(stages: Stages, name: str) -> None:
+    """A second derivative of a function of a container parameter: not yet (its
+    gradient code returns the container, which a model cannot)."""
+    fn = next(f for f in stages.functions if f.name == name)
+    if fn.containers:
+        where = stages.module.functions.get(name)
+        raise UnsupportedSyntax(
+            f"`{name}` takes a container parameter ({', '.join(fn.containers)}): "
+            "its second derivatives are not supported yet",
+            stages.module.location(where) if where else Location(fn.path),
+            "pass the arrays as separate parameters to differentiate twice",
+        )
+
+
 def tangent_model(
     stages: Stages, name: str, wrt: list[str], path: str
 ) -> GradientModel:
@@ -106,6 +121,7 @@ def tangent_model(
     the tangents (reverse-over-forward): the way through loops and branches, whose
     forward-mode code keeps no stacks."""
     program = stages.program
+    _refuse_containers(stages, name)
     jvp = _function(program, P.JVP, name)
     assert jvp is not None, f"no jvp_{name} in the forward-mode code"
     count = len(jvp.params) - len(wrt)

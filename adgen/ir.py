@@ -96,6 +96,9 @@ class Function:
     # differentiated: an atom, or a tuple, list or dict of them (structures.py)
     has_aux: bool = False
     aux: Any = None
+    # a parameter that is a container of arrays -> the structure of the leaf
+    # parameters standing for it in ``params`` (containers.py)
+    containers: dict[str, Any] = field(default_factory=dict)
 
     def returned_names(self) -> set[str]:
         """The variables the function returns: its output, and its aux values."""

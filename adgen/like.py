@@ -37,14 +37,16 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from . import program as P
 from .errors import Location, UsageError
+from .ir import Function
 from .parse import Module, adgen_decorators
+from .structures import leaves
 
 Like = Mapping[str, Any]  # parameter name -> float, int, a shape tuple, an array
 
@@ -55,8 +57,32 @@ _DIMS = re.compile(r"^(?:[a-z]+\d*)?\[([^\]]*)\]$")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+@dataclass(frozen=True)
+class Container:
+    """A container argument (pytree): a dict with string keys, a list or a tuple
+    of ``like`` values, nested; hashable, so that it can key a compiled module."""
+
+    kind: str  # "dict", "list" or "tuple"
+    items: tuple
+    keys: tuple[str, ...] = ()
+
+    def leaves(self) -> list[Any]:
+        return [
+            leaf
+            for item in self.items
+            for leaf in (item.leaves() if isinstance(item, Container) else [item])
+        ]
+
+
 def declaration(value: Any) -> ast.expr:
-    """The annotation a ``like`` value stands for: ``float``, ``int`` or a shape string."""
+    """The annotation a ``like`` value stands for: ``float``, ``int``, a shape
+    string, or for a container the literal of its leaves' (``{"W": "2 3"}``)."""
+    if isinstance(value, Container):
+        items = [declaration(v) for v in value.items]
+        if value.kind == "dict":
+            return ast.Dict([ast.Constant(k) for k in value.keys], items)
+        kind = ast.List if value.kind == "list" else ast.Tuple
+        return kind(items, ast.Load())
     if value is float or value is int or type(value) in (float, int):
         return ast.Name("float" if value is float or type(value) is float else "int")
     if isinstance(value, str):
@@ -74,7 +100,8 @@ def declaration(value: Any) -> ast.expr:
 def like_of(value: Any) -> Any:
     """What the runtime API passes in ``like`` for an argument ``value``: ``float``
     or ``int`` for a Python number, the shape tuple for a numpy array or scalar,
-    None for anything else (a list, a container: no specialization)."""
+    a ``Container`` of those for a dict, list or tuple holding arrays (a list
+    of numbers only is an array), None for anything else (no specialization)."""
     kind = type(value)
     if kind is float or kind is int:
         return kind
@@ -83,7 +110,61 @@ def like_of(value: Any) -> Any:
     shape = getattr(value, "shape", None)
     if isinstance(shape, tuple) and hasattr(value, "dtype"):
         return tuple(shape)
+    if type(value) in (dict, list, tuple) and value:
+        return _container_of(value)
     return None
+
+
+def is_container(value: Any) -> bool:
+    """Whether an argument is a container of arrays (pytree), not an array."""
+    return isinstance(like_of(value), Container)
+
+
+def tree_leaves(value: Any) -> list[Any]:
+    """A container argument's arrays and numbers, in order; ``[value]`` otherwise."""
+    if not is_container(value):
+        return [value]
+    items = value.values() if isinstance(value, dict) else value
+    return [leaf for item in items for leaf in tree_leaves(item)]
+
+
+def tree_rebuilt(like: Any, leaves: list[Any]) -> Any:
+    """``like``'s structure with its leaves taken in order from ``leaves`` (consumed)."""
+    if not is_container(like):
+        return leaves.pop(0)
+    if isinstance(like, dict):
+        return {k: tree_rebuilt(v, leaves) for k, v in like.items()}
+    return type(like)(tree_rebuilt(v, leaves) for v in like)
+
+
+def _container_of(value: dict | list | tuple) -> Container | None:
+    """A dict (string keys), list or tuple of arrays and numbers, nested, as a
+    ``Container``; None where a leaf is anything else (no specialization), and
+    for a list or tuple of numbers only, which stays an array."""
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            return None
+        keys, values = tuple(value), list(value.values())
+    else:
+        keys, values = (), list(value)
+    items = tuple(like_of(v) for v in values)
+    if any(item is None for item in items):
+        return None
+    if not keys and all(item in (float, int) for item in items):
+        return None  # a list of numbers is the array numpy makes of it, as always
+    return Container(type(value).__name__, items, keys)
+
+
+def flat_like(like: Like, functions: list[Function]) -> dict[str, Any]:
+    """``like`` with each container entry replaced by its leaves' entries, under
+    the names of the leaf parameters (``params_W``): what the guard checks."""
+    flat = dict(like)
+    for fn in functions:
+        for name, structure in fn.containers.items():
+            value = flat.pop(name, None)
+            if isinstance(value, Container):
+                flat.update(zip(leaves(structure), value.leaves(), strict=True))
+    return flat
 
 
 def apply_like(
@@ -188,7 +269,7 @@ def _items(text: str) -> list[str]:
     """``text`` split at the commas outside brackets."""
     items, depth, start = [], 0, 0
     for i, c in enumerate(text):
-        depth += (c in "[(") - (c in "])")
+        depth += (c in "[({") - (c in "])}")
         if c == "," and depth == 0:
             items.append(text[start:i])
             start = i + 1
@@ -197,6 +278,8 @@ def _items(text: str) -> list[str]:
 
 
 def _value(value: str, item: str) -> Any:
+    if value[:1] in "{[(" and not _DIMS.match(value):  # a container: {W:f64[2,3]}
+        return _container(value, item)
     if value in ("float", "int"):
         return float if value == "float" else int
     dims = _DIMS.match(value)
@@ -215,7 +298,28 @@ def _value(value: str, item: str) -> Any:
     _bad(item)
 
 
+def _container(value: str, item: str) -> Container:
+    """``{W:f64[2,3],b:f64[3]}``, ``[(f64[2,3],f64[3]),(f64[3],f64[])]`` -> a Container."""
+    kind = {"{": "dict", "[": "list", "(": "tuple"}[value[0]]
+    if value[-1] != {"dict": "}", "list": "]", "tuple": ")"}[kind]:
+        _bad(item)
+    entries = _items(value[1:-1])
+    if kind != "dict":
+        return Container(kind, tuple(_value(e, item) for e in entries))
+    pairs = [e.partition(":") for e in entries]
+    if not all(_NAME.match(k.strip()) and v.strip() for k, _, v in pairs):
+        _bad(item)
+    keys = tuple(k.strip() for k, _, _ in pairs)
+    return Container(kind, tuple(_value(v.strip(), item) for _, _, v in pairs), keys)
+
+
 def _spelled(value: Any) -> str:
+    if isinstance(value, Container):
+        inner = [_spelled(v) for v in value.items]
+        if value.kind == "dict":
+            inner = [f"{k}:{v}" for k, v in zip(value.keys, inner, strict=True)]
+        ends = {"dict": "{}", "list": "[]", "tuple": "()"}[value.kind]
+        return ends[0] + ",".join(inner) + ends[1]
     annotation = declaration(value)
     if isinstance(annotation, ast.Name):
         return annotation.id
@@ -227,5 +331,6 @@ def _bad(item: str) -> None:
     raise UsageError(
         f"--like: cannot read {item!r}",
         Location("<--like>"),
-        hint="write NAME=VALUE pairs: x1=2.0 or x1=float, n=int, X=f64[441,2], s=f64[]",
+        hint="write NAME=VALUE pairs: x1=2.0 or x1=float, n=int, X=f64[441,2], s=f64[], "
+        "a dict params={W:f64[2,3],b:f64[3]}, a list layers=[(f64[2,3],f64[3])]",
     )

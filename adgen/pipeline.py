@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .check import check_function
+from .containers import unflattened
 from .custom_discovery import read_rules
 from .dumps import backward_text, module_text, normal_form_text
 from .emit import Provenance, build_program, printed_module
@@ -35,7 +36,7 @@ from .formatting import BLACK_MODE, black_format, format_program
 from .forward import jvp_functions
 from .graph import Graph, build_graph, describe
 from .ir import Function
-from .like import Like, apply_like, guard
+from .like import Like, apply_like, flat_like, guard
 from .limits import check_blocks, check_sizes, located_overflow, with_compiler_stack
 from .normalize import assert_normal_form, normalize
 from .optimize import optimize
@@ -194,7 +195,11 @@ def _run(
         stages.program = program
         stages.optimized = optimize(program, stages.graphs, target)
         if like and guarded:
-            stages.optimized = guard(stages.optimized, like, {f.name for f in selected})
+            leaf_like = flat_like(like, stages.functions)
+            stages.optimized = guard(
+                stages.optimized, leaf_like, {f.name for f in selected}
+            )
+        stages.optimized = unflattened(stages.optimized, stages.functions)
         stages.printed = printed_module(stages.optimized, standalone)
         stages.emitted = print_program(*stages.printed)
     return stages

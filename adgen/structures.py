@@ -39,6 +39,15 @@ def plain_structure(value: Any) -> Any:
     return value
 
 
+def as_value(structure: Any) -> Any:
+    """A structure as the lowerer holds values: dicts as Records, lists as tuples."""
+    if isinstance(structure, dict):
+        return Record(tuple(structure), tuple(map(as_value, structure.values())))
+    if isinstance(structure, (tuple, list)):
+        return tuple(map(as_value, structure))
+    return structure
+
+
 def leaves(structure: Any) -> list[Any]:
     """The atoms of ``structure``, in order (dict values in key order as written)."""
     if isinstance(structure, (tuple, list)):

@@ -27,6 +27,7 @@ import ast
 from dataclasses import dataclass
 
 from . import program as P
+from .containers import packed_results, wrt_names
 from .custom import module_globals as custom_module_globals
 from .expr import to_ast
 from .graph import Graph, effects, needed_by
@@ -69,12 +70,12 @@ def reverse_functions(c: Compiled) -> list[P.Definition]:
         f"backward_{fn.name}",
         P.BACKWARD,
         (P.Param("tape"), P.Param(seed, ast.Constant(1.0))),
-        f"Reverse sweep of `{fn.name}`: adjoints of {', '.join(fn.wrt) or 'no parameter'}, given {seed}.",
+        f"Reverse sweep of `{fn.name}`: adjoints of {', '.join(wrt_names(fn)) or 'no parameter'}, given {seed}.",
         (
             *([P.Unpack(tuple(writer.tape), _name("tape"))] if writer.tape else []),
             *_copied_stacks(writer),
             *writer.backward,
-            P.Return(_names_tuple(c.backward.results)),
+            P.Return(packed_results(fn, c.backward.results)),
         ),
         fn.name,
     )
@@ -136,8 +137,8 @@ def _fused(
         return _name(renamed[a]) if isinstance(a, str) and a in renamed else atom(a)
 
     value = kept_atom(fn.output)
-    wrt = ", ".join(fn.wrt) or "no parameter"
-    results = _names_tuple(c.backward.results)
+    wrt = ", ".join(wrt_names(fn)) or "no parameter"
+    results = packed_results(fn, c.backward.results)
     aux = [structure_ast(fn.aux, kept_atom)] if fn.has_aux else []
     if with_value:
         doc = f"Value of `{fn.name}` and its gradient with respect to {wrt}"

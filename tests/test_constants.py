@@ -278,6 +278,10 @@ def test_api_refuses_containers_of_parameters(path: Path):
     module = load(path)
     params = {"W": np.ones((3, 2))}
     for how, make in api_entry_points(module.loss).items():
+        if how in ("jvp", "grad-forward"):  # compiled per structure at the call
+            continue
+        if exp.cls == "UndeclaredStructure" and how in ("grad", "value_and_grad"):
+            continue  # the structure comes from the call, below
         with pytest.raises(UnsupportedSyntax) as caught:
             make()
         assert exp.text in caught.value.message, how
@@ -286,8 +290,14 @@ def test_api_refuses_containers_of_parameters(path: Path):
             exp.col,
         )
         assert "separate parameters" in caught.value.hint
+    x = np.arange(12.0).reshape(4, 3)
+    if path.stem == "dict_subscript_parameter":  # the dict's structure, from the call
+        gradient = adgen.grad(module.loss)(params, x)
+        by_hand = 2 * x.T @ (x @ params["W"]) + 2 * params["W"]
+        assert np.allclose(gradient["W"], by_hand)
+        return
     with pytest.raises(UnsupportedSyntax):
-        adgen.grad(module.loss)(params, np.ones((4, 3)))
+        adgen.grad(module.loss)(params, x)
 
 
 def test_a_string_inside_an_index_is_refused_at_the_inner_subscript(tmp_path):
@@ -296,7 +306,7 @@ def test_a_string_inside_an_index_is_refused_at_the_inner_subscript(tmp_path):
     with pytest.raises(
         UnsupportedSyntax, match=r'`params\["i"\]` is indexed by a string'
     ) as caught:
-        adgen.grad(module.loss, wrt=1)
+        adgen.source(module.loss)
     assert (caught.value.location.line, caught.value.location.col + 1) == (5, 28)
 
 

@@ -7,8 +7,10 @@ would give (``X.T @ g``, ``g.sum(axis=0)``).  The kind of each argument is
 ``like.like_of``'s: a Python float or int, an array's shape, or nothing known
 (a list, a container: generic code).  A new shape compiles again, as
 ``jax.jit`` traces again.  The generic module is compiled when ``adgen.grad(f)``
-is made, so a model adgen refuses is refused there; a kind of arguments whose
-module adgen cannot compile (arguments a declaration contradicts) runs it.  A
+is made, so a model adgen refuses is refused there (unless only the arguments
+can tell, a container's structure: then at the first call); what adgen
+refuses of the code for a kind of arguments (a loop over a dict's keys) is
+refused at the call that passes them.  A
 gradient ``adgen.grad`` made, read back from gradient code, is not specialized.
 Between cache.py (below) and reverse_mode.py.
 """
@@ -20,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import AdgenError, NonScalarOutput
+from ..errors import NonScalarOutput, UndeclaredStructure
 from ..like import like_of
 from ..runtime import numpy_floats
 from .cache import NEEDS_NUMPY_FLOATS, compiled, gradient_model_of
@@ -42,14 +44,20 @@ class Specialized:
         self.f, self.names, self.role, self.aux = f, names, role, aux
         self.params = tuple(signature_of(f).parameters)
         self.specializes = not hasattr(f, "__adgen_gradient_of__")
-        self.generic = self.compile(())
+        self.generic: Entry | None = None
+        try:
+            self.generic = self.compile(())
+        except UndeclaredStructure as error:  # a container: its arguments say
+            if not self.specializes:
+                raise
+            self.undeclared = error
         self.by_kinds: dict[tuple, Entry] = {}
         self.by_types: dict[tuple, Entry] = {}
 
     def entry(self, args: tuple) -> Entry:
         """The entry for ``args``, compiled at the first call with their kind."""
         if not self.specializes:
-            return self.generic
+            return self.generic  # type: ignore[return-value]
         kinds = tuple(map(like_of, args))
         found = self.by_kinds.get(kinds)
         if found is None:
@@ -62,12 +70,9 @@ class Specialized:
         signature = tuple(
             (p, k) for p, k in zip(self.params, kinds, strict=False) if k is not None
         )
-        if not signature:
-            return self.generic
-        try:
+        if signature or self.generic is None:  # a container: only arguments say
             return self.compile(signature)
-        except AdgenError:
-            return self.generic
+        return self.generic
 
     def compile(self, signature: tuple) -> Entry:
         namespace = compiled(self.f, self.names, has_aux=self.aux, signature=signature)

@@ -16,6 +16,7 @@ from ..custom import call_operands, rule_for
 from ..errors import UnknownFunction, UnresolvedName
 from ..ir import Atom, Const
 from ..primitives import FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES
+from ..structures import Record
 from .binder import HELPER, PRIMITIVE, Signature, bind_arguments
 from .diagnostics import root_name, unknown_function
 from .scope import Scope, Value
@@ -51,6 +52,13 @@ class Calls:
             and func.id not in self.module.imports
         ):
             return self.builtin_sum(node, scope, name)
+        if (
+            isinstance(func, ast.Name)
+            and func.id == "dict"
+            and func.id not in self.block.env
+            and func.id not in self.module.imports
+        ):
+            return self.dict_call(node, scope)
         qualified = self.module.qualified_name(func)
         if (
             qualified is None
@@ -67,6 +75,17 @@ class Calls:
             library = qualified.split(".")[0]
             return self.call(node, FUNCTIONS[qualified], None, scope, name, library)
         return self.method_call(node, scope, name)
+
+    def dict_call(self, node: ast.Call, scope: Scope) -> Value:
+        """``dict(a=a, b=b)``: the dict literal ``{"a": a, "b": b}``, a structure."""
+        if node.args or any(k.arg is None for k in node.keywords):
+            self.fail(
+                node,
+                "dict(...) is followed only with keyword arguments",
+                'write dict(W=W, b=b), or the literal {"W": W, "b": b}',
+            )
+        keys = tuple(k.arg for k in node.keywords)  # type: ignore[misc]
+        return Record(keys, tuple(self.element(k.value, scope) for k in node.keywords))
 
     def array_call(
         self, node: ast.Call, qualified: str, scope: Scope, name: str | None

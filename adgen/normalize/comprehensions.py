@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 
+from ..errors import UndeclaredStructure, UnsupportedSyntax
 from ..ir import Atom, Const
 from .scope import Scope, Value
 
@@ -84,12 +85,30 @@ class Comprehensions:
             if isinstance(value, tuple):
                 self.refuse_long(iterable, len(value))
                 return value
+            rows = self.declared_rows(value)
+            if rows is not None:  # an array parameter of declared length: its rows
+                self.refuse_long(iterable, rows)
+                return tuple(
+                    self.emit("getitem", (value,), {"index": ast.Constant(i)}, None)
+                    for i in range(rows)
+                )
+        is_parameter = (
+            not is_range and isinstance(value, str) and value in self.declared
+        )
         self.fail(
             iterable,
             f"the trip count of `for ... in {ast.unparse(iterable)}` is not known "
             "when compiling, so the comprehension cannot be unrolled",
-            "use range(n) with n a constant, or write a for loop that fills "
+            (
+                f'declare its length, @adgen.shapes({value}="3"), or its structure '
+                "if it is a list of arrays (the runtime API reads both from the "
+                "arguments); or "
+                if is_parameter
+                else ""
+            )
+            + "use range(n) with n a constant, or write a for loop that fills "
             "y = np.zeros(...) with y[i] = ...",
+            UndeclaredStructure if is_parameter else UnsupportedSyntax,
         )
 
     def refuse_long(self, node: ast.expr, count: int) -> None:

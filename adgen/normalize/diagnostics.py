@@ -13,8 +13,9 @@ from ..errors import UnknownFunction
 from ..primitives import FUNCTIONS
 
 CONTAINER_HINT = (
-    "pass the arrays as separate parameters, e.g. `def loss(W, b, x)` "
-    'instead of `def loss(params, x)` with `params["W"]`'
+    'declare the container\'s structure, `@adgen.shapes(params={"W": "3 2"})` '
+    "(or adgen compile --like 'params={W:f64[3,2]}'; the runtime API reads it from "
+    "the arguments), or pass the arrays as separate parameters, `def loss(W, b, x)`"
 )
 OPPOSITE_COMPARISONS = {
     ast.Gt: ast.LtE,

@@ -14,7 +14,7 @@ import ast
 import numpy as np
 
 from ..bindings import module_variable_hint, module_variable_message
-from ..errors import UnresolvedName, UnsupportedSyntax
+from ..errors import UndeclaredStructure, UnresolvedName, UnsupportedSyntax
 from ..ir import Atom, Const
 from ..primitives import ATTRIBUTES, CONSTANTS
 from ..primitives.casts import TYPE_NAMES
@@ -131,8 +131,13 @@ class Expressions:
 
     def element(self, node: ast.expr, scope: Scope) -> Value:
         """An element of a tuple, list or dict literal: an atom, or a literal nested
-        in it."""
-        if isinstance(node, (ast.Tuple, ast.List, ast.Dict)):
+        in it (``dict(j=a, k=b)`` too)."""
+        is_dict_call = (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "dict"
+        )
+        if isinstance(node, (ast.Tuple, ast.List, ast.Dict)) or is_dict_call:
             return self.expr(node, scope)
         return self.atom(node, scope)
 
@@ -252,8 +257,9 @@ class Expressions:
             self.fail(
                 key,
                 f"`{self.module.source.segment(subscript)}` is indexed by a string: "
-                "containers of parameters (dicts, objects) are not supported yet",
+                "a container parameter whose structure is not declared",
                 CONTAINER_HINT,
+                UndeclaredStructure,
             )
         base = self.expr(node.value, scope)
         if isinstance(base, tuple):  # a tuple or list of values: v[0], v[1:]

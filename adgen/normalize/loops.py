@@ -12,6 +12,7 @@ import ast
 from typing import Any
 
 from ..ir import Atom, Eqn, Loop, Origin, Stmt
+from ..structures import Record
 from .blocks import append_on_arriving_path, assigned_names, loop_variable
 from .numbers import assigned_values, is_arithmetic
 from .scope import LoopContext, Scope
@@ -23,7 +24,6 @@ class Loops:
     def stmt_for(self, stmt: ast.For, scope: Scope) -> None:
         origin = self.header_origin(stmt, scope.helper)
         self.origin = origin
-        target = stmt.target.id  # type: ignore[attr-defined]
         it = stmt.iter
         is_range = (
             isinstance(it, ast.Call)
@@ -32,6 +32,20 @@ class Loops:
             and "range" not in self.block.env
             and "range" not in self.module.functions
         )
+        unpacks = not isinstance(stmt.target, ast.Name)
+        # enumerate(xs) or zip(...) unpacked: refused below, before reading the call
+        skip = is_range or (unpacks and isinstance(it, ast.Call))
+        items = None if skip else self.expr(it, scope)
+        if isinstance(items, tuple):  # the items of a container: for W, b in layers
+            return self.unrolled_for(stmt, items, scope)
+        if unpacks:  # enumerate(xs), zip(...), an array's rows
+            self.fail(
+                stmt.target,
+                "a `for` loop must bind one plain name (unpacking is for the items "
+                "of a container parameter or a tuple)",
+                "loop over an index (`for i in range(len(xs))`) and unpack inside the loop",
+            )
+        target = stmt.target.id
         if is_range:
             if not 1 <= len(it.args) <= 3 or it.keywords:  # type: ignore[attr-defined]
                 self.fail(
@@ -44,7 +58,7 @@ class Loops:
             self.numbers.add(index)  # an int
             prelude = lambda: self.block.env.__setitem__(target, index)  # noqa: E731
         else:  # the first axis of an array: for row in X
-            array = self.atom(it, scope)
+            array = items
             bounds = (self.emit("len", (array,), {}, None),)
             index = self.names.user(f"{target}_index")
 
@@ -60,6 +74,29 @@ class Loops:
             f"is the variable of the loop at line {origin.line}; adgen gives it no value after the loop"
         )
         self.block.env.pop(target, None)
+
+    def unrolled_for(self, stmt: ast.For, items: tuple, scope: Scope) -> None:
+        """``for W, b in layers`` over a container (or tuple) of known length: the
+        body once per item, the target bound to it, as Python leaves it after."""
+        if isinstance(items, Record):
+            self.fail(
+                stmt.iter,
+                "a loop over a dict goes over its keys, which adgen does not follow",
+                'read the entries by key: `params["W"]`',
+            )
+        exits = (ast.Break, ast.Continue, ast.Return)
+        if any(isinstance(n, exits) for s in stmt.body for n in ast.walk(s)):
+            self.fail(
+                stmt,
+                "a loop over the items of a container is unrolled, and cannot "
+                "break, continue or return",
+                "compute the value in the loop and decide after it",
+            )
+        for item in items:
+            self.origin = self.header_origin(stmt, scope.helper)
+            self.bind(stmt.target, item)
+            for inner in stmt.body:
+                self.statement(inner, scope)
 
     def stmt_while(self, stmt: ast.While, scope: Scope) -> None:
         origin = self.header_origin(stmt, scope.helper)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from ..containers import Leaf, declared_leaves, is_declaration
 from ..errors import AdgenError, UnsupportedSyntax
 from ..ir import Atom, Const, Eqn, Function, Origin
 from ..naming import Namer, identifiers
 from ..parse import Module, reachable_helpers
 from ..primitives import PRIMITIVES
 from ..shapes import declared_shape, is_python_number
-from ..structures import plain_structure
+from ..structures import as_value, leaves, plain_structure, rebuilt
 from .aliases import Aliases
 from .calls import Calls
 from .comprehensions import Comprehensions
@@ -31,6 +32,7 @@ from .scope import Block, Scope
 from .signature import (
     declared_has_aux,
     declared_shapes,
+    keys_read,
     parameter_defaults,
     resolve_wrt,
 )
@@ -84,23 +86,15 @@ class Lowerer(
         self.numbers: set[str] = set()
         self.next_index = len(fn.args.args) + len(fn.args.posonlyargs) + 1
         self.inputs: dict[str, str] = {}  # module variable -> the parameter it is
+        self.declared: dict[str, Any] = {}  # parameter -> its declared shape
 
     def run(
         self, wrt: list[str] | None, has_aux: bool = False, inputs: tuple[str, ...] = ()
     ) -> Function:
-        params, numbers = [], []
-        shapes = {}
-        declared = declared_shapes(self.module, self.fn)
-        for arg in [*self.fn.args.posonlyargs, *self.fn.args.args]:
-            name = self.names.param(arg.arg)
-            self.block.env[arg.arg] = name
-            params.append(name)
-            annotation = declared.get(arg.arg, arg.annotation)
-            shapes[name] = declared_shape(annotation, name)
-            if is_python_number(annotation):
-                numbers.append(name)
+        params, numbers, shapes, containers, own = self.parameters()
+        self.declared = shapes
+        self.next_index = len(params) + 1
         self.numbers.update(numbers)
-        own = list(params)
         for name in inputs:  # read by expr_Name wherever the module variable is
             self.inputs[name] = self.names.param(name)
             params.append(self.inputs[name])
@@ -118,10 +112,52 @@ class Lowerer(
             defaults={
                 self.block.env[k]: v
                 for k, v in parameter_defaults(self.module, self.fn).items()
+                if isinstance(self.block.env[k], str)  # not a container's
             },
             has_aux=has_aux,
             aux=aux,
+            containers=containers,
         )
+
+    def parameters(
+        self,
+    ) -> tuple[list[str], list[str], dict[str, Any], dict[str, Any], list[list[str]]]:
+        """fn's parameters as the emitted code takes them (a container's leaves one
+        by one), the Python numbers among them, their declared shapes, each
+        container's structure of leaves, and the leaves of each of fn's own."""
+        params: list[str] = []
+        numbers: list[str] = []
+        shapes: dict[str, Any] = {}
+        containers: dict[str, Any] = {}
+        own: list[list[str]] = []  # the leaf parameters of each of fn's own
+        declared = declared_shapes(self.module, self.fn)
+        for arg in [*self.fn.args.posonlyargs, *self.fn.args.args]:
+            annotation = declared.get(arg.arg, arg.annotation)
+            if annotation is None:  # undeclared: a dict if only read by key
+                annotation = keys_read(self.fn, arg.arg)
+            name = self.names.param(arg.arg)
+            if is_declaration(annotation):  # params["W"] reads the leaf params_W
+                layout = declared_leaves(annotation, name, self.names.param)  # type: ignore[arg-type]
+                containers[name] = rebuilt(layout, lambda leaf: leaf.name)
+                self.block.env[arg.arg] = as_value(containers[name])
+                found = leaves(layout)
+            else:
+                self.block.env[arg.arg] = name
+                found = [Leaf(name, annotation)]
+            for leaf in found:
+                params.append(leaf.name)
+                shapes[leaf.name] = declared_shape(leaf.declaration, leaf.name)
+                if is_python_number(leaf.declaration):
+                    numbers.append(leaf.name)
+            own.append([leaf.name for leaf in found])
+        return params, numbers, shapes, containers, own
+
+    def declared_rows(self, value: Any) -> int | None:
+        """The length of a parameter declared (or specialized) with a number of rows."""
+        shape = self.declared.get(value) if isinstance(value, str) else None
+        if isinstance(shape, tuple) and shape and isinstance(shape[0], int):
+            return shape[0]
+        return None
 
     def split_aux(self, returned: Any, has_aux: bool) -> tuple[Atom, Any]:
         """The output to differentiate, and with ``has_aux`` the aux passed through."""

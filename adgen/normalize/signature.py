@@ -43,9 +43,11 @@ def declared_has_aux(module: Module, fn: ast.FunctionDef) -> bool:
 
 
 def resolve_wrt(
-    module: Module, fn: ast.FunctionDef, wrt: list[str] | None, params: list[str]
+    module: Module, fn: ast.FunctionDef, wrt: list[str] | None, params: list[list[str]]
 ) -> list[str]:
-    """``wrt`` names (from the caller, else ``@adgen.wrt``, else all) -> emitted param names."""
+    """``wrt`` names (from the caller, else ``@adgen.wrt``, else all) -> emitted param
+    names; ``params`` holds the emitted names of each parameter (a container's leaves).
+    """
     originals = parameter_names(fn)
     where: ast.AST | None = fn
     how = f"--wrt (to give it for one function, select it: PATH:{fn.name})"
@@ -53,7 +55,7 @@ def resolve_wrt(
         wrt = declared_wrt(module, fn)
         where, how = adgen_decorators(module, fn).get("adgen.wrt"), "@wrt(...)"
     if wrt is None:
-        return list(params)
+        return [leaf for leaves in params for leaf in leaves]
     for name in wrt:
         if name not in originals:
             raise BadWrt(
@@ -67,7 +69,7 @@ def resolve_wrt(
             module.location(where),
         )
     # in the order asked, as autograd and JAX do
-    return [params[originals.index(n)] for n in wrt]
+    return [leaf for n in wrt for leaf in params[originals.index(n)]]
 
 
 def declared_wrt(module: Module, fn: ast.FunctionDef) -> list[str] | None:
@@ -91,3 +93,61 @@ def declared_wrt(module: Module, fn: ast.FunctionDef) -> list[str] | None:
             'write @wrt("w1", "b1")',
         )
     return names
+
+
+def keys_read(fn: ast.FunctionDef, name: str) -> ast.Dict | None:
+    """The container declaration the reads of an undeclared parameter imply, when
+    each is ``name["W"]`` with a string constant key (``p["i"]["j"]`` nested): a
+    dict of the keys read, in order, shapes unknown.  None if ``name`` is used in
+    any other way (passed on, indexed by a number, reassigned)."""
+    parents = {
+        child: parent
+        for parent in ast.walk(fn)
+        for child in ast.iter_child_nodes(parent)
+    }
+    uses = sorted(  # in the order they are written: the keys' order
+        (n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id == name),
+        key=lambda n: (n.lineno, n.col_offset),
+    )
+    tree: dict = {}
+    for use in uses:
+        if not isinstance(use.ctx, ast.Load) or not _record_read(use, parents, tree):
+            return None
+    return _as_declaration(tree) if tree else None
+
+
+def _record_read(node: ast.expr, parents: dict, tree: dict) -> bool:
+    """Record in ``tree`` the key path that reads ``node``; False if it is not one."""
+    key = _string_key(node, parents)
+    if key is None:
+        return False
+    subscript = parents[node]
+    if _string_key(subscript, parents) is not None:  # p["i"]["j"]: p["i"] a dict
+        inner = tree.setdefault(key, {})
+        return isinstance(inner, dict) and _record_read(subscript, parents, inner)
+    if isinstance(tree.get(key), dict):  # p["i"] read whole and as a dict
+        return False
+    tree[key] = None
+    return True
+
+
+def _string_key(node: ast.expr, parents: dict) -> str | None:
+    """ "W" where ``node`` is read as ``node["W"]``."""
+    parent = parents.get(node)
+    if (
+        isinstance(parent, ast.Subscript)
+        and parent.value is node
+        and isinstance(parent.ctx, ast.Load)
+        and isinstance(parent.slice, ast.Constant)
+        and isinstance(parent.slice.value, str)
+    ):
+        return parent.slice.value
+    return None
+
+
+def _as_declaration(tree: dict) -> ast.Dict:
+    values = [
+        _as_declaration(v) if isinstance(v, dict) else ast.Constant(None)
+        for v in tree.values()
+    ]
+    return ast.Dict([ast.Constant(k) for k in tree], values)
