@@ -291,10 +291,13 @@ REFUSED = {
     "np.diff(x, append=x)": "`append` must be a constant",
     "np.diff(x, append=(1.0, 2.0))": "np.diff's `append=` must be a number",
     "np.prod(x, out=x)": "keyword argument `out=`",
-    "np.einsum('...i->i', x)": "np.einsum with '...' is not supported",
-    "np.einsum('ii->i', x)": "a letter repeated in one operand",
-    "np.einsum('ij', x)": "needs the output subscripts",
+    "np.einsum('i->ii', x)": "np.einsum's output has a letter twice",
+    "np.einsum('i->j', x)": "np.einsum's output has a letter no operand has",
+    "np.einsum('i,i', x)": "one operand per term",
+    "np.einsum('i1', x)": "are not letters and one '...'",
+    "np.einsum('i', x, optimize=True)": "one operand per term",
     "np.einsum(s, x)": "a literal subscripts string",
+    "np.einsum(x, [0, -1])": "literal lists of integers 0-51",
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from ..custom import call_operands, rule_for
 from ..errors import UnknownFunction, UnresolvedName
 from ..ir import Atom, Const
-from ..primitives import FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES
+from ..primitives import FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES, einsum
 from .binder import HELPER, PRIMITIVE, Signature, bind_arguments
 from .diagnostics import root_name, unknown_function
 from .scope import Scope, Value
@@ -197,19 +197,42 @@ class Calls:
     def einsum_arguments(
         self, node: ast.Call, args: list[ast.expr], scope: Scope
     ) -> tuple[list[Atom], dict[str, Any]]:
-        """``np.einsum("ij,jk->ik", a, b)``: a literal subscripts string, then the operands."""
+        """``np.einsum("ij,jk->ik", a, b)``, or the sublist form ``np.einsum(a, [0, 1],
+        b, [1, 2])``: the operands, and the subscripts in einsum.canonical form."""
         first = args[0] if args else None
-        if (
-            node.keywords
-            or not isinstance(first, ast.Constant)
-            or not isinstance(first.value, str)
-        ):
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            subscripts, operands = first.value, args[1:]
+        elif len(args) > 1 and isinstance(args[1], ast.List | ast.Tuple):
+            subscripts = self.einsum_sublists(node, args)
+            operands = args[: len(args) // 2 * 2 : 2]
+        else:
+            subscripts, operands = "", []
+        if node.keywords or subscripts.count(",") + 1 != len(operands):
             self.fail(
                 node,
-                "np.einsum takes a literal subscripts string and the operands here",
-                "write np.einsum('ij,jk->ik', a, b)",
+                "np.einsum takes a literal subscripts string and one operand per term here",
+                "write np.einsum('ij,jk->ik', a, b) or np.einsum(a, [0, 1], b, [1, 2])",
             )
-        return [self.atom(a, scope) for a in args[1:]], {"subscripts": first.value}
+        atoms = [self.atom(a, scope) for a in operands]
+        return atoms, {"subscripts": einsum.canonical(subscripts)}
+
+    def einsum_sublists(self, node: ast.Call, args: list[ast.expr]) -> str:
+        """The subscripts string of ``np.einsum(a, [0, 1], b, [1, 2], [0, 2])``."""
+        terms = []
+        for sublist in [*args[1::2], *([args[-1]] if len(args) % 2 else [])]:
+            try:
+                labels = ast.literal_eval(
+                    ast.unparse(sublist).replace("Ellipsis", "...")
+                )
+                terms.append("".join(_einsum_label(label) for label in labels))
+            except (ValueError, TypeError, SyntaxError, IndexError):
+                self.fail(
+                    sublist,
+                    "np.einsum's sublists must be literal lists of integers 0-51 and `...`",
+                    "write np.einsum(a, [0, 1], b, [1, 2], [0, 2])",
+                )
+        inputs = ",".join(terms[: len(args) // 2])
+        return f"{inputs}->{terms[-1]}" if len(args) % 2 else inputs
 
     def inline(
         self, node: ast.Call, helper: ast.FunctionDef, scope: Scope, name: str | None
@@ -235,6 +258,15 @@ class Calls:
         result = self.body(helper.body, own)
         self.block.env, self.origin = caller_env, caller_origin
         return result
+
+
+def _einsum_label(label: object) -> str:
+    """A sublist label as a subscripts letter (numpy's); ``...`` as itself."""
+    if label is Ellipsis:
+        return "..."
+    if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < 52:
+        raise ValueError(label)
+    return einsum.sublist_letter(label)
 
 
 def _is_none(node: ast.expr) -> bool:

@@ -1,4 +1,5 @@
-"""Linear algebra: matmul, dot, outer, trace.
+"""Linear algebra: matmul, dot, outer, trace, tensordot, inner, cross, kron
+(einsum has a module of its own, einsum.py).
 
 Their partials read the operands' ranks (``ctx.ndims``, from the shape pass;
 None where unknown): with ranks known the adjoint is the textbook formula,
@@ -178,56 +179,6 @@ register(
 )
 
 
-# np.einsum with explicit output subscripts: multilinear, so its tangent is a sum
-# of einsums, one operand replaced by its tangent in each, and operand i's adjoint
-# is the einsum of g and the other operands back to i's subscripts; ones shaped
-# like operand i carry the indices it sums alone ("ij->i": j).
-def _einsum_parts(subscripts: str) -> tuple[list[str], str]:
-    inputs, output = subscripts.replace(" ", "").split("->")
-    return inputs.split(","), output
-
-
-def _einsum_adjoint(g: E, ans: E, i: int, xs: tuple[E, ...], ctx: RuleContext) -> E:
-    inputs, output = _einsum_parts(ctx.subscripts)
-    others = [k for k in range(len(xs)) if k != i]
-    spec = ",".join([output, *(inputs[k] for k in others), inputs[i]])
-    operands = [g, *(xs[k] for k in others), np.ones_like(xs[i])]
-    return np.einsum(f"{spec}->{inputs[i]}", *operands)
-
-
-def _einsum_subscripts(params: dict) -> tuple[str, str] | None:
-    subscripts = params["subscripts"].replace(" ", "")
-    hint = "write explicit subscripts, each letter once per operand: 'ij,jk->ik'"
-    if "..." in subscripts:
-        return "np.einsum with '...' is not supported", hint
-    if subscripts.count("->") != 1:
-        return "np.einsum needs the output subscripts ('->')", hint
-    inputs, output = _einsum_parts(subscripts)
-    if any(len(set(term)) != len(term) for term in [*inputs, output]):
-        return "np.einsum with a letter repeated in one operand is not supported", hint
-    if not set(output) <= set("".join(inputs)):
-        return "np.einsum's output has a letter no operand has", hint
-    return None
-
-
-register(
-    Primitive(
-        "einsum",
-        lambda *xs, subscripts: np.einsum(subscripts, *xs),
-        ("*",),
-        {"subscripts": None},
-        calls=("numpy.einsum",),
-        vjp=(_einsum_adjoint,),
-        # multilinear, not linear in all operands together: one term per tangent
-        tangent="jvp",
-        jvp=(
-            lambda t, ans, i, xs, ctx: np.einsum(
-                ctx.subscripts, *(t if k == i else x for k, x in enumerate(xs))
-            ),
-        ),
-        refuse=_einsum_subscripts,
-    )
-)
 register(  # np.cross of 3-vectors (the last axis): <g, a x b> = <a, b x g> = <b, g x a>
     Primitive(
         "cross",

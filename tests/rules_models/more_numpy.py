@@ -1,0 +1,42 @@
+"""Models of the numpy functions autograd covers that adgen added last (issue 15
+item 5): einsum in full, keywords numpy accepts, the real parts of complex
+functions on real arrays, rollaxis, rot90, partition, select, nan_to_num,
+linspace, cumprod, slogdet, cholesky, eigh.  tests/test_more_numpy.py checks
+each against central finite differences, in reverse and forward mode, through
+the runtime API and through ``adgen compile``."""
+
+import numpy as np
+
+
+# --- einsum: '...', a letter repeated in one operand, implicit output, sublists
+def es_ellipsis_front(x, y):
+    return np.sum(np.sin(np.einsum("...ij,...jk->...ik", x, y)))
+
+
+def es_ellipsis_tail(x, y):
+    return np.sum(np.sin(np.einsum("jk...,lj...->lk...", x, y)))
+
+
+def es_ellipsis_center(x, y):
+    return np.sum(np.sin(np.einsum("j...k,lj...->lk...", x, y)))
+
+
+def es_diagonal(x, y, z):
+    return np.sum(np.sin(np.einsum("ijk,lji,lli->lki", x, y, z)))
+
+
+def es_trace(x):
+    return np.einsum("ii", x) ** 2 + np.sum(np.einsum("ii->i", x * x))
+
+
+def es_implicit(x, y):
+    return np.sum(np.sin(np.einsum("ij,jk", x, y)))
+
+
+def es_sublists(x, y):
+    a = np.einsum(x, [0, 1, 2], y, [3, 1, 0], [3, 2, 0])
+    return np.sum(np.sin(a)) + np.sum(np.einsum(x, [Ellipsis, 1, 2], [2, Ellipsis]))
+
+
+def es_size_one_broadcast(x, y):
+    return np.sum(np.sin(np.einsum("ij,ij->ij", x, y)))
