@@ -41,6 +41,9 @@ MODELS = {
     m.es_implicit: [(R(2, 3), R(3, 4, seed=1))],
     m.es_sublists: [(R(3, 4, 5), R(2, 4, 3, seed=1))],
     m.es_size_one_broadcast: [(R(1, 3), R(2, 3, seed=1))],
+    m.kw_clip: [(R(2, 3),)],
+    m.kw_cross_broadcast: [(R(3), R(4, 3, seed=1)), (R(2, 1, 3), R(4, 3, seed=1))],
+    m.kw_cross_axes: [(R(3, 4), R(4, 3, seed=1))],
 }
 CASES = [
     pytest.param(f, args, id=f"{f.__name__}-{k}")
@@ -101,6 +104,7 @@ SECOND_ORDER = [
     pytest.param(
         m.es_ellipsis_center, (R(2, 1, 2), R(2, 2, 3, seed=1)), id="es_ellipsis_center"
     ),
+    pytest.param(m.kw_cross_axes, (R(3, 2), R(2, 3, seed=1)), id="kw_cross_axes"),
 ]
 
 

@@ -389,10 +389,10 @@ register(
     Primitive(
         "clip",
         call(np.clip),
-        ("x", "lo", "hi"),
+        ("a", "a_min", "a_max"),  # numpy's names: np.clip(x, a_min=0.0, a_max=1.0)
         elementwise=True,
         # np.clip(x, 0, None)
-        none_means={"lo": -math_module.inf, "hi": math_module.inf},
+        none_means={"a_min": -math_module.inf, "a_max": math_module.inf},
         calls=("numpy.clip",),
         vjp=(
             # no `&`: adgen reads it back

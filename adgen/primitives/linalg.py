@@ -179,16 +179,51 @@ register(
 )
 
 
-register(  # np.cross of 3-vectors (the last axis): <g, a x b> = <a, b x g> = <b, g x a>
+# np.cross of 3-vectors along axisa/axisb (default: the last), the product along
+# axisc; axis= overrides all three.  <g, a x b> = <a, b x g> = <b, g x a>: each
+# adjoint is a cross product, its vector axis put last to sum the axes numpy
+# broadcast (unbroadcast aligns shapes from the right), then moved back.
+CROSS_AXES = {"axisa": -1, "axisb": -1, "axisc": -1, "axis": None}
+
+
+def _cross_options(params: dict) -> dict:
+    return {k: v for k, v in params.items() if k in CROSS_AXES and v != CROSS_AXES[k]}
+
+
+def _cross_axes(ctx: RuleContext) -> tuple[int, int, int]:
+    if ctx.axis is not None:
+        return ctx.axis, ctx.axis, ctx.axis
+    return ctx.axisa, ctx.axisb, ctx.axisc
+
+
+def _cross_adjoint(product: E, x: E, axis: int) -> E:
+    """``product`` (x's adjoint, vector axis last) summed and laid out like x."""
+    if axis == -1:
+        return runtime.unbroadcast(product, x)
+    like = np.moveaxis(x, axis, -1)
+    return np.moveaxis(runtime.unbroadcast(product, like), -1, axis)
+
+
+def _cross_x(g: E, ans: E, x: E, y: E, ctx: RuleContext) -> E:
+    axisa, axisb, axisc = _cross_axes(ctx)
+    spelled = {"axisa": axisb, "axisb": axisc} if (axisb, axisc) != (-1, -1) else {}
+    return _cross_adjoint(np.cross(y, g, **spelled), x, axisa)
+
+
+def _cross_y(g: E, ans: E, x: E, y: E, ctx: RuleContext) -> E:
+    axisa, axisb, axisc = _cross_axes(ctx)
+    spelled = {"axisa": axisc, "axisb": axisa} if (axisc, axisa) != (-1, -1) else {}
+    return _cross_adjoint(np.cross(g, x, **spelled), y, axisb)
+
+
+register(
     Primitive(
         "cross",
-        lambda x, y: np.cross(x, y),
+        lambda x, y, **params: np.cross(x, y, **_cross_options(params)),
         BINARY,
+        CROSS_AXES,
         calls=("numpy.cross",),
-        vjp=(
-            lambda g, ans, x, y, ctx: np.cross(y, g),
-            lambda g, ans, x, y, ctx: np.cross(g, x),
-        ),
+        vjp=(_cross_x, _cross_y),
         tangent="linear",
     )
 )

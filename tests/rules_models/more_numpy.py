@@ -40,3 +40,19 @@ def es_sublists(x, y):
 
 def es_size_one_broadcast(x, y):
     return np.sum(np.sin(np.einsum("ij,ij->ij", x, y)))
+
+
+# --- keywords numpy accepts ---------------------------------------------------
+def kw_clip(x):
+    return np.sum(
+        np.sin(np.clip(x, a_min=-0.5, a_max=0.6)) + np.clip(x, a_min=None, a_max=0.2)
+    )
+
+
+def kw_cross_broadcast(x, y):
+    return np.sum(np.sin(np.cross(x, y)))
+
+
+def kw_cross_axes(x, y):
+    c = np.cross(x, y, axisa=0, axisb=1, axisc=0)
+    return np.sum(np.sin(c)) + np.sum(np.cross(x.T, y, axis=1) ** 2)
