@@ -44,6 +44,17 @@ MODELS = {
     m.kw_clip: [(R(2, 3),)],
     m.kw_cross_broadcast: [(R(3), R(4, 3, seed=1)), (R(2, 1, 3), R(4, 3, seed=1))],
     m.kw_cross_axes: [(R(3, 4), R(4, 3, seed=1))],
+    m.cx_real_conj: [(R(2, 3),)],
+    m.cx_real_if_close: [(R(2, 3),)],
+    m.cx_imag_angle: [(R(2, 3),)],
+    m.ro_rollaxis: [(R(2, 3, 4),)],
+    m.ro_rollaxis_negative: [(R(2, 3, 4),)],
+    m.ro_rot90: [(R(3, 4, 2),)],
+    m.ro_partition: [(R(7),)],
+    m.ro_partition_axis: [(R(5, 4),)],
+    m.ro_nan_to_num: [(R(4),)],
+    m.ro_linspace: [(1.2, -3.4), (R(3), R(3, seed=1)), (0.5, R(2, seed=1))],
+    m.ro_linspace_arrays: [(R(2), R(3, 2, seed=1))],
 }
 CASES = [
     pytest.param(f, args, id=f"{f.__name__}-{k}")

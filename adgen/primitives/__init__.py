@@ -5,7 +5,7 @@ call is recognised (``numpy.sin``, ``math.sin``), how its value is written,
 its VJP partial, and how forward mode reads it.  The records are grouped by
 family: ``elementwise.py`` (arithmetic, comparisons, numpy's functions of one
 array), ``special.py`` (scipy.special), ``reductions.py``, ``scans.py``
-(cumsum, diff, sort), ``linalg.py`` (products), ``einsum.py``, ``matrices.py``
+(cumsum, diff, sort), ``linalg.py`` (products), ``einsum.py``, ``complex.py`` (real, imag, conj ... on real arrays), ``matrices.py``
 (np.linalg), ``shape_ops.py``, ``reshaping.py`` (flips, rolls, tiles ...) and
 ``gradient_code.py`` (the run-time helpers gradient code calls, so that adgen
 can differentiate its own output).
@@ -32,6 +32,7 @@ from .. import runtime as runtime_module
 from ..expr import E, assign, name
 from ..ir import Const, Eqn
 from . import (  # noqa: F401
+    complex,
     einsum,
     elementwise,
     gradient_code,

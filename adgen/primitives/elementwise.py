@@ -193,6 +193,9 @@ for _cmp in ("gt", "lt", "ge", "le", "eq", "ne"):
 register(Primitive("floordiv", lambda x, y: x // y, BINARY, elementwise=True))
 
 
+NAN_TO_NUM = {"copy": True, "nan": 0.0, "posinf": None, "neginf": None}
+
+
 def _step(name: str, math_name: str | None = None, also: tuple[str, ...] = ()) -> None:
     """A piecewise-constant function of one array: its derivative is 0 wherever it
     exists, so it has no rule and its value is data (``x - np.floor(x)``
@@ -224,6 +227,30 @@ register(  # np.round(x, decimals): decimals is static
         elementwise=True,
         calls=("numpy.round", "numpy.around"),
         methods=("round",),
+    )
+)
+
+for _test in ("isfinite", "isnan", "isinf"):  # boolean masks: no derivative
+    register(
+        Primitive(
+            _test,
+            call(getattr(np, _test)),
+            elementwise=True,
+            calls=(f"numpy.{_test}",),
+            float_result=False,
+        )
+    )
+register(  # finite entries are kept (derivative 1); nan and infinities replaced
+    Primitive(
+        "nan_to_num",
+        lambda x, **params: np.nan_to_num(
+            x, **{k: v for k, v in params.items() if v != NAN_TO_NUM[k]}
+        ),
+        statics=NAN_TO_NUM,
+        elementwise=True,
+        calls=("numpy.nan_to_num",),
+        vjp=(lambda g, ans, x, ctx: g * np.isfinite(x),),
+        array_api=None,  # not in the standard
     )
 )
 

@@ -56,3 +56,60 @@ def kw_cross_broadcast(x, y):
 def kw_cross_axes(x, y):
     c = np.cross(x, y, axisa=0, axisb=1, axisc=0)
     return np.sum(np.sin(c)) + np.sum(np.cross(x.T, y, axis=1) ** 2)
+
+
+# --- complex functions on real arrays -----------------------------------------
+def cx_real_conj(x):
+    return np.sum(np.sin(np.real(x)) * np.conj(x) + np.conjugate(x) * x.real)
+
+
+def cx_real_if_close(x):
+    return np.sum(np.real_if_close(x) ** 3)
+
+
+def cx_imag_angle(x):
+    # imag is 0, angle 0 or pi: constants of a real x
+    return np.sum(x * np.angle(x) + np.imag(x) * x**2 + x.imag)
+
+
+# --- rearranging, orderings ----------------------------------------------------
+def ro_rollaxis(x):
+    a = np.rollaxis(x, 2) * np.rollaxis(x, axis=2, start=0)
+    return np.sum(np.sin(a)) + np.sum(np.rollaxis(x, 0, 3) ** 2)
+
+
+def ro_rollaxis_negative(x):
+    return np.sum(np.sin(np.rollaxis(x, -1))[0] * np.rollaxis(x, 1, 3)[:, 0])
+
+
+def ro_rot90(x):
+    a = np.sum(np.sin(np.rot90(x)) * np.arange(3.0)[:, None]) * np.sum(
+        np.rot90(x, 2)[0]
+    )
+    return a + np.sum(np.rot90(x, k=-1, axes=(1, 2)) ** 2)
+
+
+def ro_partition(x):
+    return np.sum(np.sin(np.partition(x, 3)) * np.arange(7.0))
+
+
+def ro_partition_axis(x):
+    return np.sum(np.partition(x, kth=1, axis=0) ** 3 * np.arange(4.0))
+
+
+def ro_nan_to_num(x):
+    y = np.where(x > 0.5, np.inf, np.where(x < -0.5, -np.inf, x))
+    return np.sum(
+        np.sin(np.nan_to_num(y)) + np.nan_to_num(y, posinf=2.0, neginf=-3.0) * x
+    )
+
+
+def ro_linspace(x, y):
+    return np.sum(np.sin(np.linspace(x, y, 5)))
+
+
+def ro_linspace_arrays(x, y):
+    a = np.linspace(x, y, 4, endpoint=False)
+    return np.sum(np.sin(a) * np.arange(4.0)[:, None, None]) + np.sum(
+        np.linspace(x[0], 2.0, 3)
+    )

@@ -515,3 +515,35 @@ def so_index_update(x, y):
     z = x * 1.0
     z[0] = y[1] * x[0]
     return np.sum(z**2)
+
+
+def so_real(x, y):
+    return np.sum(np.real(x * y) ** 3)
+
+
+def so_conj(x, y):
+    return np.sum(np.conj(x * y) ** 2 * x)
+
+
+def so_real_if_close(x, y):
+    return np.sum(np.real_if_close(x * y) ** 3)
+
+
+def so_rollaxis(x, y):
+    return np.sum(np.rollaxis(x * y, 1) ** 3 * np.arange(3.0)[:, None])
+
+
+def so_rot90(x, y):
+    return np.sum(np.rot90(x * y) ** 3 * np.arange(3.0)[:, None])
+
+
+def so_partition(x, y):
+    return np.sum(np.partition(x * y, 1, axis=1) ** 2 * np.arange(3.0))
+
+
+def so_nan_to_num(x, y):
+    return np.sum(np.nan_to_num(x * y) ** 3)
+
+
+def so_linspace(x, y):
+    return np.sum(np.linspace(x * y, x, 3) ** 3 * np.arange(3.0)[:, None, None])
