@@ -251,3 +251,27 @@ register(
         array_api=None,  # the standard's linspace takes Python numbers only
     )
 )
+
+
+# x.astype(dtype): a float dtype keeps the value (derivative 1, the adjoint g);
+# an integer or boolean one makes data (no derivative), as np.floor does.
+def _float_kind(dtype: str) -> bool:
+    return dtype.startswith(("float", "complex"))
+
+
+register(
+    Primitive(
+        "astype",
+        lambda x, dtype: E(ast.Attribute(x.node, "astype", ast.Load())).call(dtype),
+        statics={"dtype": None},
+        shaped_like="x",
+        methods=("astype",),
+        vjp=(lambda g, ans, x, ctx: g if _float_kind(ctx.dtype) else None,),
+        refuse=lambda params: (
+            None
+            if isinstance(params["dtype"], str)
+            else ("x.astype takes a dtype here", "write x.astype(float)")
+        ),
+        array_api=None,  # the standard's astype takes its own dtype objects
+    )
+)

@@ -113,3 +113,9 @@ def ro_linspace_arrays(x, y):
     return np.sum(np.sin(a) * np.arange(4.0)[:, None, None]) + np.sum(
         np.linspace(x[0], 2.0, 3)
     )
+
+
+# --- array methods --------------------------------------------------------------
+def am_astype(x):
+    steps = (3.0 * x).astype(int)  # an integer dtype: data, no derivative
+    return np.sum(np.sin(x.astype(float)) * x.astype(np.float64) + steps * x)
