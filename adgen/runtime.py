@@ -24,6 +24,8 @@ import numpy as np
 __all__ = [  # the helpers gradient code may call (warn_if_stale is only for module headers)
     "broadcast_like",
     "concatenate_part",
+    "cumprod_adjoint",
+    "cumprod_tangent",
     "diag_adjoint",
     "diagonal_adjoint",
     "dot_adjoint_x",
@@ -478,6 +480,39 @@ def prod_others(x: Any, axis: Any) -> Any:
     after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)
     others = (before * after[..., ::-1]).reshape(moved.shape)
     return np.moveaxis(others, last, axes)
+
+
+def _along_first(x: Any, axis: Any) -> tuple[np.ndarray, Any]:
+    """``x`` with ``axis`` first (flattened for None), and how to put it back."""
+    x = np.asarray(x)
+    if axis is None:
+        return x.reshape(-1), lambda y: y.reshape(x.shape)
+    return np.moveaxis(x, axis, 0), lambda y: np.moveaxis(y, 0, axis)
+
+
+def cumprod_adjoint(g: Any, x: Any, axis: Any) -> Any:
+    """Adjoint of ``np.cumprod(x, axis)`` without dividing (exact where x has zeros):
+    x_bar[i] = ans[i - 1] * s[i], with s[i] = g[i] + x[i + 1] * s[i + 1] from the end.
+    """
+    xs, back = _along_first(x, axis)
+    gs = _along_first(g, axis)[0]
+    s = np.zeros(xs.shape, np.result_type(gs, xs, np.float32))
+    for i in reversed(range(len(xs))):
+        s[i] = gs[i] + (xs[i + 1] * s[i + 1] if i + 1 < len(xs) else 0.0)
+    before = np.cumprod(np.concatenate([np.ones_like(xs[:1]), xs[:-1]]), axis=0)
+    return back(before[: len(xs)] * s)
+
+
+def cumprod_tangent(t: Any, x: Any, axis: Any) -> Any:
+    """Tangent of ``np.cumprod(x, axis)`` by the product rule, without dividing:
+    d[j] = d[j - 1] * x[j] + ans[j - 1] * t[j]."""
+    xs, back = _along_first(x, axis)
+    ts = _along_first(np.broadcast_to(t, np.shape(x)), axis)[0]
+    d = np.zeros(xs.shape, np.result_type(ts, xs, np.float32))
+    ans = np.cumprod(xs, axis=0)
+    for j in range(len(xs)):
+        d[j] = ts[j] if j == 0 else d[j - 1] * xs[j] + ans[j - 1] * ts[j]
+    return d if axis is None else back(d)  # axis=None: flat, as np.cumprod's value
 
 
 def extremum_adjoint(g: Any, x: Any, ans: Any, axis: Any, keepdims: bool) -> np.ndarray:

@@ -509,6 +509,7 @@ SECOND_ORDER_GAPS = {
     "prod": "`prod_others`",  # the cofactors, exact where x has zeros
     "sort": "`np.take_along_axis`",  # g put back by the inverse permutation
     "partition": "`np.take_along_axis`",  # g put back by ranks, as sort's
+    "cumprod": "`cumprod_adjoint`",  # a recurrence along the axis, exact at zeros
     "concatenate": "`concatenate_part`",  # takes a list
     "index_update": "`index_update`",  # y[i] = v: the write helper has no rule yet
 }

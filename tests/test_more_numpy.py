@@ -56,6 +56,7 @@ MODELS = {
     m.ro_linspace: [(1.2, -3.4), (R(3), R(3, seed=1)), (0.5, R(2, seed=1))],
     m.ro_linspace_arrays: [(R(2), R(3, 2, seed=1))],
     m.am_astype: [(R(2, 3),)],
+    m.nv_cumprod: [(R(3, 4),), (R(3, 4) * (R(3, 4, seed=2) > 0),)],  # zeros: exact
 }
 CASES = [
     pytest.param(f, args, id=f"{f.__name__}-{k}")

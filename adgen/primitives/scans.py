@@ -1,4 +1,4 @@
-"""Scans and orderings: cumsum, diff, sort and partition.
+"""Scans and orderings: cumsum, cumprod, diff, sort and partition.
 
 cumsum and diff are linear: cumsum's adjoint is the cumulative sum taken from
 the other end, diff's is minus the difference of ``g`` padded with a zero at
@@ -137,6 +137,22 @@ register(
         tangent="jvp",
         jvp=(_sorted_tangent,),
         refuse=_sort_axis,
+    )
+)
+
+
+register(  # exact where x has zeros: runtime helpers multiply, never divide
+    Primitive(
+        "cumprod",
+        lambda x, axis=None, **_: np.cumprod(x, **_options(axis=axis)),
+        statics={"axis": None, "dtype": None, "out": None},
+        calls=("numpy.cumprod",),
+        methods=("cumprod",),
+        vjp=(lambda g, ans, x, ctx: runtime.cumprod_adjoint(g, x, ctx.axis),),
+        tangent="jvp",
+        jvp=(lambda t, ans, x, ctx: runtime.cumprod_tangent(t, x, ctx.axis),),
+        refuse=only_defaults(dtype=None, out=None),
+        array_api=None,  # not in the standard
     )
 )
 

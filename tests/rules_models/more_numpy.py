@@ -119,3 +119,9 @@ def ro_linspace_arrays(x, y):
 def am_astype(x):
     steps = (3.0 * x).astype(int)  # an integer dtype: data, no derivative
     return np.sum(np.sin(x.astype(float)) * x.astype(np.float64) + steps * x)
+
+
+# --- autograd's numpy_vjps still missing ------------------------------------------
+def nv_cumprod(x):
+    flat = np.sum(np.sin(np.cumprod(x)))
+    return flat + np.sum(np.cumprod(x, axis=0) ** 2) + np.sum(np.sin(x.cumprod(1)))

@@ -552,3 +552,7 @@ def so_linspace(x, y):
 def so_astype(x, y):
     # (an integer dtype only in test_more_numpy.py: autograd passes g through it)
     return np.sum((x * y).astype(float) ** 3 * x.astype(np.float64))
+
+
+def so_cumprod(x, y):
+    return np.sum(np.cumprod(x * y, axis=1) ** 2)
