@@ -286,6 +286,7 @@ REFUSED = {
     "np.var(x, out=x)": "`out` must be a constant",
     "np.var(x, dtype=np.float32)": "`dtype=` is not supported",
     "x.astype(3)": "x.astype takes a dtype here",
+    "np.linalg.eigh(x, UPLO='U')[0]": "np.linalg.eigh with UPLO='U' is not supported",
     "np.var(x, dtype='float32')": "`dtype=` is not supported",
     "np.cumsum(x, 0, None, x)": "`out` must be a constant",
     "np.pad(x, 1, mode='edge')": "np.pad's mode='edge' is not supported",

@@ -24,6 +24,8 @@ def R(*shape, seed=0):
     return np.random.default_rng(seed).uniform(-1.0, 1.0, shape)
 
 
+# a symmetric positive definite matrix with distinct eigenvalues
+SPD = np.array([[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 1.5]])
 # model -> its arguments (every one differentiated)
 MODELS = {
     m.es_ellipsis_front: [
@@ -56,6 +58,11 @@ MODELS = {
     m.ro_linspace: [(1.2, -3.4), (R(3), R(3, seed=1)), (0.5, R(2, seed=1))],
     m.ro_linspace_arrays: [(R(2), R(3, 2, seed=1))],
     m.am_astype: [(R(2, 3),)],
+    m.nv_slogdet: [(SPD + 0.3 * R(3, 3, seed=4),), (-SPD,)],
+    m.nv_cholesky: [(SPD + 0.3 * R(3, 3, seed=4),)],
+    m.nv_cholesky_spd: [(R(3, 3, seed=5),)],
+    m.nv_eigh_values: [(SPD + 0.3 * R(3, 3, seed=4),)],
+    m.nv_eigh_vectors: [(SPD + 0.3 * R(3, 3, seed=4),)],
     m.nv_cumprod: [(R(3, 4),), (R(3, 4) * (R(3, 4, seed=2) > 0),)],  # zeros: exact
 }
 CASES = [

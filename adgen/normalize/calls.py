@@ -16,6 +16,7 @@ from ..custom import call_operands, rule_for
 from ..errors import UnknownFunction, UnresolvedName
 from ..ir import Atom, Const
 from ..primitives import FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES, einsum
+from ..primitives.factorizations import PAIRS
 from .binder import HELPER, PRIMITIVE, Signature, bind_arguments
 from .diagnostics import root_name, unknown_function
 from .scope import Scope, Value
@@ -61,6 +62,11 @@ class Calls:
             qualified = f"builtins.{func.id}"
         if qualified in ARRAY_CONSTRUCTORS:
             return self.array_call(node, qualified, scope, name)
+        if qualified in PAIRS:  # np.linalg.slogdet(x): (sign, logdet), two nodes
+            return tuple(
+                self.call(node, part, None, scope, None, "numpy")
+                for part in PAIRS[qualified]
+            )
         if qualified is not None:
             if qualified not in FUNCTIONS:
                 raise unknown_function(func, qualified, self.module.location(node))

@@ -6,7 +6,8 @@ its VJP partial, and how forward mode reads it.  The records are grouped by
 family: ``elementwise.py`` (arithmetic, comparisons, numpy's functions of one
 array), ``special.py`` (scipy.special), ``reductions.py``, ``scans.py``
 (cumsum, diff, sort), ``linalg.py`` (products), ``einsum.py``, ``complex.py`` (real, imag, conj ... on real arrays), ``matrices.py``
-(np.linalg), ``shape_ops.py``, ``reshaping.py`` (flips, rolls, tiles ...) and
+(np.linalg), ``factorizations.py`` (cholesky, slogdet, eigh),
+``shape_ops.py``, ``reshaping.py`` (flips, rolls, tiles ...) and
 ``gradient_code.py`` (the run-time helpers gradient code calls, so that adgen
 can differentiate its own output).
 
@@ -35,6 +36,7 @@ from . import (  # noqa: F401
     complex,
     einsum,
     elementwise,
+    factorizations,
     gradient_code,
     linalg,
     matrices,

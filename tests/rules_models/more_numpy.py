@@ -125,3 +125,35 @@ def am_astype(x):
 def nv_cumprod(x):
     flat = np.sum(np.sin(np.cumprod(x)))
     return flat + np.sum(np.cumprod(x, axis=0) ** 2) + np.sum(np.sin(x.cumprod(1)))
+
+
+def _spd(x):
+    return x @ x.T + 3.0 * np.ones(len(x)) * (
+        np.arange(len(x))[:, None] == np.arange(len(x))
+    )
+
+
+def nv_slogdet(x):
+    sign, logdet = np.linalg.slogdet(x)
+    return logdet * sign + np.linalg.slogdet(x * 2.0)[1] ** 2
+
+
+def nv_cholesky(x):
+    return np.sum(np.sin(np.linalg.cholesky(x)))
+
+
+def nv_cholesky_spd(x):
+    return np.sum(np.linalg.cholesky(_spd(x)) ** 2 * np.arange(3.0))
+
+
+def nv_eigh_values(x):
+    return (
+        np.sum(np.sin(np.linalg.eigvalsh(x)) * np.arange(3.0))
+        + np.linalg.eigh(x)[0][0] ** 2
+    )
+
+
+def nv_eigh_vectors(x):
+    w, v = np.linalg.eigh(x)
+    # invariant to each eigenvector's sign
+    return np.sum(v[:, 0] ** 4 * np.arange(3.0)) + np.sum((v * w) ** 2 * x)

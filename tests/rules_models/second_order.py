@@ -556,3 +556,25 @@ def so_astype(x, y):
 
 def so_cumprod(x, y):
     return np.sum(np.cumprod(x * y, axis=1) ** 2)
+
+
+def _spd2(x, y):
+    """A 2x2 symmetric positive definite matrix of x and y (2x3), distinct eigenvalues."""
+    a = x * y
+    return a @ a.T + np.diag(np.array([2.0, 1.0]))
+
+
+def so_cholesky(x, y):
+    return np.sum(np.linalg.cholesky(_spd2(x, y)) ** 2 * np.array([1.0, 2.0]))
+
+
+def so_slogdet_logabs(x, y):
+    return np.linalg.slogdet(_spd2(x, y))[1] ** 2
+
+
+def so_eigh_values(x, y):
+    return np.sum(np.linalg.eigh(_spd2(x, y))[0] ** 2 * np.array([1.0, 2.0]))
+
+
+def so_eigh_vectors(x, y):
+    return np.sum(np.linalg.eigh(_spd2(x, y))[1] ** 2 * np.array([1.0, 2.0]) * x[:, :2])
