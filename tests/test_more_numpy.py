@@ -63,6 +63,8 @@ MODELS = {
     m.nv_cholesky_spd: [(R(3, 3, seed=5),)],
     m.nv_eigh_values: [(SPD + 0.3 * R(3, 3, seed=4),)],
     m.nv_eigh_vectors: [(SPD + 0.3 * R(3, 3, seed=4),)],
+    m.sel_select: [(R(3, 4), R(3, 4, seed=1))],
+    m.sel_select_broadcast: [(R(3, 4), R(4, seed=1))],
     m.nv_cumprod: [(R(3, 4),), (R(3, 4) * (R(3, 4, seed=2) > 0),)],  # zeros: exact
 }
 CASES = [

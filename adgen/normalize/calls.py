@@ -186,6 +186,8 @@ class Calls:
             return [self.atom(a, scope) for a in args], {}
         if prim.name == "einsum":
             return self.einsum_arguments(node, args, scope)
+        if prim.name == "select":
+            return self.select_arguments(node, args, scope)
         arrays = self.expr(args[0], scope) if args else None
         if not isinstance(arrays, tuple) or len(args) > 2:
             self.fail(
@@ -221,6 +223,32 @@ class Calls:
             )
         atoms = [self.atom(a, scope) for a in operands]
         return atoms, {"subscripts": einsum.canonical(subscripts)}
+
+    def select_arguments(
+        self, node: ast.Call, args: list[ast.expr], scope: Scope
+    ) -> tuple[list[Atom], dict[str, Any]]:
+        """``np.select([c1, c2], [a, b], default)``: the conditions, the choices, the
+        default (0 when not given) as operands."""
+        signature = Signature(
+            "np.select",
+            ("condlist", "choicelist", "default"),
+            ("condlist", "choicelist"),
+            PRIMITIVE,
+        )
+        given = bind_arguments(self.module, node, signature, args)
+        conditions = self.expr(given["condlist"], scope)
+        choices = self.expr(given["choicelist"], scope)
+        if not (isinstance(conditions, tuple) and isinstance(choices, tuple)) or len(
+            conditions
+        ) != len(choices):
+            self.fail(
+                node,
+                "np.select needs two lists of the same length (literals, or names bound to them)",
+                "write np.select([x > 0, x < -1], [a, b], default)",
+            )
+        default = self.atom(given["default"], scope) if "default" in given else Const(0)
+        operands = [self.as_array(v) for v in (*conditions, *choices)]
+        return [*operands, default], {"n": len(conditions)}
 
     def einsum_sublists(self, node: ast.Call, args: list[ast.expr]) -> str:
         """The subscripts string of ``np.einsum(a, [0, 1], b, [1, 2], [0, 2])``."""

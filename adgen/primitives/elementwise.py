@@ -33,6 +33,7 @@ from .record import (
     np,
     numpy_unary,
     register,
+    runtime,
     scipy_special,
 )
 
@@ -427,5 +428,45 @@ register(
             lambda g, ans, x, lo, hi, ctx: g * x.lt(lo),
             lambda g, ans, x, lo, hi, ctx: g * x.gt(hi),
         ),
+    )
+)
+
+
+# np.select(conditions, choices, default): each entry from the choice of the
+# first true condition (else default).  Operands: the n conditions, the n
+# choices, the default; a choice's partial is g where it was chosen.
+def _select(*xs: E, n: int) -> E:
+    return np.select(list(xs[:n]), list(xs[n : 2 * n]), xs[2 * n])
+
+
+def _chosen(k: int, xs: tuple[E, ...], n: int) -> E:
+    """1.0 where operand ``k`` (a choice, or the default) was chosen, else 0.0."""
+    picks = [1.0 if n + j == k else 0.0 for j in range(n)]
+    return _select(*xs[:n], *picks, 1.0 if k == 2 * n else 0.0, n=n)
+
+
+def _select_partial(
+    g: E, ans: E, i: int, xs: tuple[E, ...], ctx: RuleContext
+) -> E | None:
+    if i < ctx.n:  # a condition: no derivative
+        return None
+    return runtime.unbroadcast(g * _chosen(i, xs, ctx.n), xs[i])
+
+
+register(
+    Primitive(
+        "select",
+        _select,
+        ("*",),
+        {"n": None},
+        calls=("numpy.select",),
+        vjp=(_select_partial,),
+        tangent="jvp",
+        jvp=(
+            lambda t, ans, i, xs, ctx: (
+                None if i < ctx.n else t * _chosen(i, xs, ctx.n)
+            ),
+        ),
+        array_api=None,  # not in the standard
     )
 )

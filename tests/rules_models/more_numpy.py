@@ -157,3 +157,12 @@ def nv_eigh_vectors(x):
     w, v = np.linalg.eigh(x)
     # invariant to each eigenvector's sign
     return np.sum(v[:, 0] ** 4 * np.arange(3.0)) + np.sum((v * w) ** 2 * x)
+
+
+def sel_select(x, y):
+    chosen = np.select([x > 0.3, x < -0.4], [np.sin(x), y * x], default=1.1)
+    return np.sum(chosen**2) + np.sum(np.select([y > 0.0], [x]) * y)
+
+
+def sel_select_broadcast(x, y):
+    return np.sum(np.sin(np.select([x > 0.0, x < -0.5], [y, 2.0 * x], y[0])))

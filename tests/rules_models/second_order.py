@@ -578,3 +578,7 @@ def so_eigh_values(x, y):
 
 def so_eigh_vectors(x, y):
     return np.sum(np.linalg.eigh(_spd2(x, y))[1] ** 2 * np.array([1.0, 2.0]) * x[:, :2])
+
+
+def so_select(x, y):
+    return np.sum(np.select([x > 0.5, y > 0.5], [x * y, y**2], x) ** 3)
