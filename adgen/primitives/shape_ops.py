@@ -267,6 +267,8 @@ register(
         shaped_like="x",
         methods=("astype",),
         vjp=(lambda g, ans, x, ctx: g if _float_kind(ctx.dtype) else None,),
+        tangent="jvp",  # the same: the tangent, or none
+        jvp=(lambda t, ans, x, ctx: t if _float_kind(ctx.dtype) else None,),
         refuse=lambda params: (
             None
             if isinstance(params["dtype"], str)
