@@ -10,20 +10,21 @@ the adjoint of one operand, with that operand's shape.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import sys
-import warnings
 from collections.abc import Sequence
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
+from .staleness import StaleGeneratedWarning, warn_if_stale  # noqa: F401 (headers)
+
 __all__ = [  # the helpers gradient code may call (warn_if_stale is only for module headers)
     "broadcast_like",
     "concatenate_part",
+    "cumprod_adjoint",
+    "cumprod_tangent",
     "diag_adjoint",
     "diagonal_adjoint",
     "dot_adjoint_x",
@@ -489,6 +490,39 @@ def prod_others(x: Any, axis: Any) -> Any:
     return np.moveaxis(others, last, axes)
 
 
+def _along_first(x: Any, axis: Any) -> tuple[np.ndarray, Any]:
+    """``x`` with ``axis`` first (flattened for None), and how to put it back."""
+    x = np.asarray(x)
+    if axis is None:
+        return x.reshape(-1), lambda y: y.reshape(x.shape)
+    return np.moveaxis(x, axis, 0), lambda y: np.moveaxis(y, 0, axis)
+
+
+def cumprod_adjoint(g: Any, x: Any, axis: Any) -> Any:
+    """Adjoint of ``np.cumprod(x, axis)`` without dividing (exact where x has zeros):
+    x_bar[i] = ans[i - 1] * s[i], with s[i] = g[i] + x[i + 1] * s[i + 1] from the end.
+    """
+    xs, back = _along_first(x, axis)
+    gs = _along_first(g, axis)[0]
+    s = np.zeros(xs.shape, np.result_type(gs, xs, np.float32))
+    for i in reversed(range(len(xs))):
+        s[i] = gs[i] + (xs[i + 1] * s[i + 1] if i + 1 < len(xs) else 0.0)
+    before = np.cumprod(np.concatenate([np.ones_like(xs[:1]), xs[:-1]]), axis=0)
+    return back(before[: len(xs)] * s)
+
+
+def cumprod_tangent(t: Any, x: Any, axis: Any) -> Any:
+    """Tangent of ``np.cumprod(x, axis)`` by the product rule, without dividing:
+    d[j] = d[j - 1] * x[j] + ans[j - 1] * t[j]."""
+    xs, back = _along_first(x, axis)
+    ts = _along_first(np.broadcast_to(t, np.shape(x)), axis)[0]
+    d = np.zeros(xs.shape, np.result_type(ts, xs, np.float32))
+    ans = np.cumprod(xs, axis=0)
+    for j in range(len(xs)):
+        d[j] = ts[j] if j == 0 else d[j - 1] * xs[j] + ans[j - 1] * ts[j]
+    return d if axis is None else back(d)  # axis=None: flat, as np.cumprod's value
+
+
 def extremum_adjoint(g: Any, x: Any, ans: Any, axis: Any, keepdims: bool) -> np.ndarray:
     """Adjoint of ``max``/``min``: ``g`` shared equally by the entries that attain it."""
     hit = np.asarray(x) == unreduce(ans, x, axis, keepdims)
@@ -647,25 +681,3 @@ def _matmul_adjoint_y(g: Any, x: Any, y: Any) -> Any:
         if y.ndim == 1:
             gy = gy[..., 0]
     return unbroadcast(gy, y)
-
-
-class StaleGeneratedWarning(UserWarning):
-    """A generated gradient file was written from an older version of its model."""
-
-
-def warn_if_stale(
-    generated_file: str, source: str, source_hash: str, command: str
-) -> None:
-    """Warn (once, at import) if the model file next to a generated file has changed.
-
-    ``source`` is the model's path relative to the generated file's folder; where
-    the model is not there (the generated file was copied elsewhere), nothing is said.
-    """
-    path = Path(generated_file).parent / source
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return
-    if hashlib.sha256(text.encode()).hexdigest()[:16] != source_hash:
-        message = f"{generated_file} is stale: {path} changed since it was generated; refresh it with `{command}`"
-        warnings.warn(message, StaleGeneratedWarning, stacklevel=2)

@@ -15,7 +15,8 @@ from typing import Any
 from ..custom import call_operands, rule_for
 from ..errors import UnknownFunction, UnresolvedName
 from ..ir import Atom, Const
-from ..primitives import FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES
+from ..primitives import FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES, einsum
+from ..primitives.factorizations import PAIRS
 from ..structures import Record
 from .binder import HELPER, PRIMITIVE, Signature, bind_arguments
 from .diagnostics import root_name, unknown_function
@@ -69,6 +70,11 @@ class Calls:
             qualified = f"builtins.{func.id}"
         if qualified in ARRAY_CONSTRUCTORS:
             return self.array_call(node, qualified, scope, name)
+        if qualified in PAIRS:  # np.linalg.slogdet(x): (sign, logdet), two nodes
+            return tuple(
+                self.call(node, part, None, scope, None, "numpy")
+                for part in PAIRS[qualified]
+            )
         if qualified is not None:
             if qualified not in FUNCTIONS:
                 raise unknown_function(func, qualified, self.module.location(node))
@@ -199,6 +205,8 @@ class Calls:
             return [self.atom(a, scope) for a in args], {}
         if prim.name == "einsum":
             return self.einsum_arguments(node, args, scope)
+        if prim.name == "select":
+            return self.select_arguments(node, args, scope)
         arrays = self.expr(args[0], scope) if args else None
         if not isinstance(arrays, tuple) or len(args) > 2:
             self.fail(
@@ -216,19 +224,68 @@ class Calls:
     def einsum_arguments(
         self, node: ast.Call, args: list[ast.expr], scope: Scope
     ) -> tuple[list[Atom], dict[str, Any]]:
-        """``np.einsum("ij,jk->ik", a, b)``: a literal subscripts string, then the operands."""
+        """``np.einsum("ij,jk->ik", a, b)``, or the sublist form ``np.einsum(a, [0, 1],
+        b, [1, 2])``: the operands, and the subscripts in einsum.canonical form."""
         first = args[0] if args else None
-        if (
-            node.keywords
-            or not isinstance(first, ast.Constant)
-            or not isinstance(first.value, str)
-        ):
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            subscripts, operands = first.value, args[1:]
+        elif len(args) > 1 and isinstance(args[1], ast.List | ast.Tuple):
+            subscripts = self.einsum_sublists(node, args)
+            operands = args[: len(args) // 2 * 2 : 2]
+        else:
+            subscripts, operands = "", []
+        if node.keywords or subscripts.count(",") + 1 != len(operands):
             self.fail(
                 node,
-                "np.einsum takes a literal subscripts string and the operands here",
-                "write np.einsum('ij,jk->ik', a, b)",
+                "np.einsum takes a literal subscripts string and one operand per term here",
+                "write np.einsum('ij,jk->ik', a, b) or np.einsum(a, [0, 1], b, [1, 2])",
             )
-        return [self.atom(a, scope) for a in args[1:]], {"subscripts": first.value}
+        atoms = [self.atom(a, scope) for a in operands]
+        return atoms, {"subscripts": einsum.canonical(subscripts)}
+
+    def select_arguments(
+        self, node: ast.Call, args: list[ast.expr], scope: Scope
+    ) -> tuple[list[Atom], dict[str, Any]]:
+        """``np.select([c1, c2], [a, b], default)``: the conditions, the choices, the
+        default (0 when not given) as operands."""
+        signature = Signature(
+            "np.select",
+            ("condlist", "choicelist", "default"),
+            ("condlist", "choicelist"),
+            PRIMITIVE,
+        )
+        given = bind_arguments(self.module, node, signature, args)
+        conditions = self.expr(given["condlist"], scope)
+        choices = self.expr(given["choicelist"], scope)
+        if not (isinstance(conditions, tuple) and isinstance(choices, tuple)) or len(
+            conditions
+        ) != len(choices):
+            self.fail(
+                node,
+                "np.select needs two lists of the same length (literals, or names bound to them)",
+                "write np.select([x > 0, x < -1], [a, b], default)",
+            )
+        default = self.atom(given["default"], scope) if "default" in given else Const(0)
+        operands = [self.as_array(v) for v in (*conditions, *choices)]
+        return [*operands, default], {"n": len(conditions)}
+
+    def einsum_sublists(self, node: ast.Call, args: list[ast.expr]) -> str:
+        """The subscripts string of ``np.einsum(a, [0, 1], b, [1, 2], [0, 2])``."""
+        terms = []
+        for sublist in [*args[1::2], *([args[-1]] if len(args) % 2 else [])]:
+            try:
+                labels = ast.literal_eval(
+                    ast.unparse(sublist).replace("Ellipsis", "...")
+                )
+                terms.append("".join(_einsum_label(label) for label in labels))
+            except (ValueError, TypeError, SyntaxError, IndexError):
+                self.fail(
+                    sublist,
+                    "np.einsum's sublists must be literal lists of integers 0-51 and `...`",
+                    "write np.einsum(a, [0, 1], b, [1, 2], [0, 2])",
+                )
+        inputs = ",".join(terms[: len(args) // 2])
+        return f"{inputs}->{terms[-1]}" if len(args) % 2 else inputs
 
     def inline(
         self, node: ast.Call, helper: ast.FunctionDef, scope: Scope, name: str | None
@@ -254,6 +311,15 @@ class Calls:
         result = self.body(helper.body, own)
         self.block.env, self.origin = caller_env, caller_origin
         return result
+
+
+def _einsum_label(label: object) -> str:
+    """A sublist label as a subscripts letter (numpy's); ``...`` as itself."""
+    if label is Ellipsis:
+        return "..."
+    if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < 52:
+        raise ValueError(label)
+    return einsum.sublist_letter(label)
 
 
 def _is_none(node: ast.expr) -> bool:

@@ -13,11 +13,15 @@ import copy
 import operator
 from typing import Any
 
+import numpy
+
 from ..errors import UnresolvedName, UnsupportedSyntax
 from ..expr import to_ast
 from ..ir import Const
 from ..primitives import CONSTANTS
 from .scope import Scope, Value
+
+DTYPE_BUILTINS = {"float": float, "int": int, "bool": bool, "complex": complex}
 
 
 class Statics:
@@ -37,7 +41,27 @@ class Statics:
                 return ast.literal_eval(resolved) if name == "shape" else resolved
             except (ValueError, TypeError, SyntaxError):
                 return resolved
+        if name == "dtype" and (dtype := self.dtype_name(node)) is not None:
+            return dtype
         return self.static(node, f"`{name}`", scope)
+
+    def dtype_name(self, node: ast.expr) -> str | None:
+        """``float``, ``np.float32``, ``"float32"``: numpy's name of the dtype
+        (``"float64"``, ``"float32"``), or None if ``node`` names none."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            spelled: Any = node.value
+        elif isinstance(node, ast.Name) and node.id in DTYPE_BUILTINS:
+            if node.id in self.block.env or node.id in self.module.functions:
+                return None
+            spelled = DTYPE_BUILTINS[node.id]
+        elif (self.module.qualified_name(node) or "").startswith("numpy."):
+            spelled = getattr(numpy, self.module.qualified_name(node)[6:], None)
+        else:
+            return None
+        try:
+            return numpy.dtype(spelled).name
+        except TypeError:
+            return None
 
     def static(self, node: ast.expr, what: str, scope: Scope) -> Any:
         """A literal static parameter (axis, keepdims): its Python value."""

@@ -5,8 +5,9 @@ call is recognised (``numpy.sin``, ``math.sin``), how its value is written,
 its VJP partial, and how forward mode reads it.  The records are grouped by
 family: ``elementwise.py`` (arithmetic, comparisons, numpy's functions of one
 array), ``special.py`` (scipy.special), ``reductions.py``, ``scans.py``
-(cumsum, diff, sort), ``linalg.py`` (products), ``matrices.py``
-(np.linalg), ``shape_ops.py``, ``reshaping.py`` (flips, rolls, tiles ...) and
+(cumsum, diff, sort), ``linalg.py`` (products), ``einsum.py``, ``complex.py`` (real, imag, conj ... on real arrays), ``matrices.py``
+(np.linalg), ``factorizations.py`` (cholesky, slogdet, eigh),
+``shape_ops.py``, ``reshaping.py`` (flips, rolls, tiles ...) and
 ``gradient_code.py`` (the run-time helpers gradient code calls, so that adgen
 can differentiate its own output).
 
@@ -37,8 +38,11 @@ from ..expr import E, assign, name
 from ..ir import Const, Eqn
 from . import (  # noqa: F401
     casts,
+    complex,
     effects,
+    einsum,
     elementwise,
+    factorizations,
     gradient_code,
     linalg,
     matrices,

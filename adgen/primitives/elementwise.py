@@ -33,6 +33,7 @@ from .record import (
     np,
     numpy_unary,
     register,
+    runtime,
     scipy_special,
 )
 
@@ -193,6 +194,9 @@ for _cmp in ("gt", "lt", "ge", "le", "eq", "ne"):
 register(Primitive("floordiv", lambda x, y: x // y, BINARY, elementwise=True))
 
 
+NAN_TO_NUM = {"copy": True, "nan": 0.0, "posinf": None, "neginf": None}
+
+
 def _step(name: str, math_name: str | None = None, also: tuple[str, ...] = ()) -> None:
     """A piecewise-constant function of one array: its derivative is 0 wherever it
     exists, so it has no rule and its value is data (``x - np.floor(x)``
@@ -224,6 +228,30 @@ register(  # np.round(x, decimals): decimals is static
         elementwise=True,
         calls=("numpy.round", "numpy.around"),
         methods=("round",),
+    )
+)
+
+for _test in ("isfinite", "isnan", "isinf"):  # boolean masks: no derivative
+    register(
+        Primitive(
+            _test,
+            call(getattr(np, _test)),
+            elementwise=True,
+            calls=(f"numpy.{_test}",),
+            float_result=False,
+        )
+    )
+register(  # finite entries are kept (derivative 1); nan and infinities replaced
+    Primitive(
+        "nan_to_num",
+        lambda x, **params: np.nan_to_num(
+            x, **{k: v for k, v in params.items() if v != NAN_TO_NUM[k]}
+        ),
+        statics=NAN_TO_NUM,
+        elementwise=True,
+        calls=("numpy.nan_to_num",),
+        vjp=(lambda g, ans, x, ctx: g * np.isfinite(x),),
+        array_api=None,  # not in the standard
     )
 )
 
@@ -389,10 +417,10 @@ register(
     Primitive(
         "clip",
         call(np.clip),
-        ("x", "lo", "hi"),
+        ("a", "a_min", "a_max"),  # numpy's names: np.clip(x, a_min=0.0, a_max=1.0)
         elementwise=True,
         # np.clip(x, 0, None)
-        none_means={"lo": -math_module.inf, "hi": math_module.inf},
+        none_means={"a_min": -math_module.inf, "a_max": math_module.inf},
         calls=("numpy.clip",),
         vjp=(
             # no `&`: adgen reads it back
@@ -400,5 +428,45 @@ register(
             lambda g, ans, x, lo, hi, ctx: g * x.lt(lo),
             lambda g, ans, x, lo, hi, ctx: g * x.gt(hi),
         ),
+    )
+)
+
+
+# np.select(conditions, choices, default): each entry from the choice of the
+# first true condition (else default).  Operands: the n conditions, the n
+# choices, the default; a choice's partial is g where it was chosen.
+def _select(*xs: E, n: int) -> E:
+    return np.select(list(xs[:n]), list(xs[n : 2 * n]), xs[2 * n])
+
+
+def _chosen(k: int, xs: tuple[E, ...], n: int) -> E:
+    """1.0 where operand ``k`` (a choice, or the default) was chosen, else 0.0."""
+    picks = [1.0 if n + j == k else 0.0 for j in range(n)]
+    return _select(*xs[:n], *picks, 1.0 if k == 2 * n else 0.0, n=n)
+
+
+def _select_partial(
+    g: E, ans: E, i: int, xs: tuple[E, ...], ctx: RuleContext
+) -> E | None:
+    if i < ctx.n:  # a condition: no derivative
+        return None
+    return runtime.unbroadcast(g * _chosen(i, xs, ctx.n), xs[i])
+
+
+register(
+    Primitive(
+        "select",
+        _select,
+        ("*",),
+        {"n": None},
+        calls=("numpy.select",),
+        vjp=(_select_partial,),
+        tangent="jvp",
+        jvp=(
+            lambda t, ans, i, xs, ctx: (
+                None if i < ctx.n else t * _chosen(i, xs, ctx.n)
+            ),
+        ),
+        array_api=None,  # not in the standard
     )
 )

@@ -1,4 +1,5 @@
-"""Linear algebra: matmul, dot, outer, trace.
+"""Linear algebra: matmul, dot, outer, trace, tensordot, inner, cross, kron
+(einsum has a module of its own, einsum.py).
 
 Their partials read the operands' ranks (``ctx.ndims``, from the shape pass;
 None where unknown): with ranks known the adjoint is the textbook formula,
@@ -178,66 +179,51 @@ register(
 )
 
 
-# np.einsum with explicit output subscripts: multilinear, so its tangent is a sum
-# of einsums, one operand replaced by its tangent in each, and operand i's adjoint
-# is the einsum of g and the other operands back to i's subscripts; ones shaped
-# like operand i carry the indices it sums alone ("ij->i": j).
-def _einsum_parts(subscripts: str) -> tuple[list[str], str]:
-    inputs, output = subscripts.replace(" ", "").split("->")
-    return inputs.split(","), output
+# np.cross of 3-vectors along axisa/axisb (default: the last), the product along
+# axisc; axis= overrides all three.  <g, a x b> = <a, b x g> = <b, g x a>: each
+# adjoint is a cross product, its vector axis put last to sum the axes numpy
+# broadcast (unbroadcast aligns shapes from the right), then moved back.
+CROSS_AXES = {"axisa": -1, "axisb": -1, "axisc": -1, "axis": None}
 
 
-def _einsum_adjoint(g: E, ans: E, i: int, xs: tuple[E, ...], ctx: RuleContext) -> E:
-    inputs, output = _einsum_parts(ctx.subscripts)
-    others = [k for k in range(len(xs)) if k != i]
-    spec = ",".join([output, *(inputs[k] for k in others), inputs[i]])
-    operands = [g, *(xs[k] for k in others), np.ones_like(xs[i])]
-    return np.einsum(f"{spec}->{inputs[i]}", *operands)
+def _cross_options(params: dict) -> dict:
+    return {k: v for k, v in params.items() if k in CROSS_AXES and v != CROSS_AXES[k]}
 
 
-def _einsum_subscripts(params: dict) -> tuple[str, str] | None:
-    subscripts = params["subscripts"].replace(" ", "")
-    hint = "write explicit subscripts, each letter once per operand: 'ij,jk->ik'"
-    if "..." in subscripts:
-        return "np.einsum with '...' is not supported", hint
-    if subscripts.count("->") != 1:
-        return "np.einsum needs the output subscripts ('->')", hint
-    inputs, output = _einsum_parts(subscripts)
-    if any(len(set(term)) != len(term) for term in [*inputs, output]):
-        return "np.einsum with a letter repeated in one operand is not supported", hint
-    if not set(output) <= set("".join(inputs)):
-        return "np.einsum's output has a letter no operand has", hint
-    return None
+def _cross_axes(ctx: RuleContext) -> tuple[int, int, int]:
+    if ctx.axis is not None:
+        return ctx.axis, ctx.axis, ctx.axis
+    return ctx.axisa, ctx.axisb, ctx.axisc
+
+
+def _cross_adjoint(product: E, x: E, axis: int) -> E:
+    """``product`` (x's adjoint, vector axis last) summed and laid out like x."""
+    if axis == -1:
+        return runtime.unbroadcast(product, x)
+    like = np.moveaxis(x, axis, -1)
+    return np.moveaxis(runtime.unbroadcast(product, like), -1, axis)
+
+
+def _cross_x(g: E, ans: E, x: E, y: E, ctx: RuleContext) -> E:
+    axisa, axisb, axisc = _cross_axes(ctx)
+    spelled = {"axisa": axisb, "axisb": axisc} if (axisb, axisc) != (-1, -1) else {}
+    return _cross_adjoint(np.cross(y, g, **spelled), x, axisa)
+
+
+def _cross_y(g: E, ans: E, x: E, y: E, ctx: RuleContext) -> E:
+    axisa, axisb, axisc = _cross_axes(ctx)
+    spelled = {"axisa": axisc, "axisb": axisa} if (axisc, axisa) != (-1, -1) else {}
+    return _cross_adjoint(np.cross(g, x, **spelled), y, axisb)
 
 
 register(
     Primitive(
-        "einsum",
-        lambda *xs, subscripts: np.einsum(subscripts, *xs),
-        ("*",),
-        {"subscripts": None},
-        calls=("numpy.einsum",),
-        vjp=(_einsum_adjoint,),
-        # multilinear, not linear in all operands together: one term per tangent
-        tangent="jvp",
-        jvp=(
-            lambda t, ans, i, xs, ctx: np.einsum(
-                ctx.subscripts, *(t if k == i else x for k, x in enumerate(xs))
-            ),
-        ),
-        refuse=_einsum_subscripts,
-    )
-)
-register(  # np.cross of 3-vectors (the last axis): <g, a x b> = <a, b x g> = <b, g x a>
-    Primitive(
         "cross",
-        lambda x, y: np.cross(x, y),
+        lambda x, y, **params: np.cross(x, y, **_cross_options(params)),
         BINARY,
+        CROSS_AXES,
         calls=("numpy.cross",),
-        vjp=(
-            lambda g, ans, x, y, ctx: np.cross(y, g),
-            lambda g, ans, x, y, ctx: np.cross(g, x),
-        ),
+        vjp=(_cross_x, _cross_y),
         tangent="linear",
     )
 )

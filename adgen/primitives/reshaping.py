@@ -1,4 +1,4 @@
-"""Rearranging arrays: flips, rolls, axis moves, flattening, broadcasting,
+"""Rearranging arrays: flips, rolls, rotations, axis moves, flattening, broadcasting,
 triangles and diagonals, repeats, tiles and padding (autograd's coverage).
 
 Each is linear in its array: forward mode applies it to the tangent, and its
@@ -37,6 +37,12 @@ def _linear(name: str, forward: Any, adjoint: Any, **facts: Any) -> None:
     )
 
 
+def _rot90_options(k: int, axes: Any) -> dict[str, Any]:
+    """np.rot90's arguments that differ from its defaults (k=1, axes=(0, 1))."""
+    options: dict[str, Any] = {"k": k} if k != 1 else {}
+    return options | ({"axes": tuple(axes)} if tuple(axes) != (0, 1) else {})
+
+
 def _same_shape_as(g: E, x: E, ctx: RuleContext) -> E:
     return runtime.reshape_like(g, x)
 
@@ -71,6 +77,45 @@ _linear(
     lambda x, source, destination: np.moveaxis(x, source, destination),
     lambda g, x, ctx: np.moveaxis(g, ctx.destination, ctx.source),
     statics={"source": None, "destination": None},
+)
+
+
+def _rollaxis_adjoint(g: E, x: E, ctx: RuleContext) -> E:
+    """np.rollaxis moved ``axis`` to ``start`` (to ``start - 1`` past it): back."""
+    moved_to = ctx.start if ctx.start <= ctx.axis or ctx.axis < 0 else ctx.start - 1
+    return np.moveaxis(g, moved_to, ctx.axis)
+
+
+def _rollaxis_axes(params: Any) -> tuple[str, str] | None:
+    """Where a negative axis or start leaves the move unknown until the rank is."""
+    axis, start = params["axis"], params["start"]
+    if not (isinstance(axis, int) and isinstance(start, int)):
+        return "np.rollaxis takes integer `axis` and `start` here", "write integers"
+    if start < 0 or (axis < 0 and start != 0):
+        return (
+            "np.rollaxis with a negative `start`, or a negative `axis` and a `start`, "
+            "is not supported",
+            "write np.moveaxis(x, source, destination): it takes negative axes",
+        )
+    return None
+
+
+_linear(
+    "rollaxis",
+    lambda x, axis, start=0: (
+        np.rollaxis(x, axis, start) if start else np.rollaxis(x, axis)
+    ),
+    _rollaxis_adjoint,
+    statics={"axis": None, "start": 0},
+    refuse=_rollaxis_axes,
+    array_api=None,  # not in the standard (its moveaxis is)
+)
+_linear(  # a rotation by k quarter turns is undone by -k
+    "rot90",
+    lambda x, k=1, axes=(0, 1): np.rot90(x, **_rot90_options(k, axes)),
+    lambda g, x, ctx: np.rot90(g, **_rot90_options(-ctx.k, ctx.axes)),
+    statics={"k": 1, "axes": (0, 1)},
+    array_api=None,  # not in the standard
 )
 _linear(
     "ravel",

@@ -1,4 +1,4 @@
-"""Scans and orderings: cumsum, diff and sort.
+"""Scans and orderings: cumsum, cumprod, diff, sort and partition.
 
 cumsum and diff are linear: cumsum's adjoint is the cumulative sum taken from
 the other end, diff's is minus the difference of ``g`` padded with a zero at
@@ -137,6 +137,56 @@ register(
         tangent="jvp",
         jvp=(_sorted_tangent,),
         refuse=_sort_axis,
+    )
+)
+
+
+register(  # exact where x has zeros: runtime helpers multiply, never divide
+    Primitive(
+        "cumprod",
+        lambda x, axis=None, **_: np.cumprod(x, **_options(axis=axis)),
+        statics={"axis": None, "dtype": None, "out": None},
+        calls=("numpy.cumprod",),
+        methods=("cumprod",),
+        vjp=(lambda g, ans, x, ctx: runtime.cumprod_adjoint(g, x, ctx.axis),),
+        tangent="jvp",
+        jvp=(lambda t, ans, x, ctx: runtime.cumprod_tangent(t, x, ctx.axis),),
+        refuse=only_defaults(dtype=None, out=None),
+        array_api=None,  # not in the standard
+    )
+)
+
+
+# np.partition: a permutation of x too, but numpy does not say which (its order
+# around the kth entry is its own): g goes back by ranks, which need no
+# permutation from numpy, sorted in the output's order and unsorted in x's.
+def _by_rank(g: E, sorted_by: E, unsorted_by: E, axis: int) -> E:
+    """g's entries moved from the positions of ``sorted_by``'s values to those of
+    the same values in ``unsorted_by``."""
+    ranked = np.take_along_axis(g, np.argsort(sorted_by, axis=axis), axis=axis)
+    order = np.argsort(np.argsort(unsorted_by, axis=axis), axis=axis)
+    return np.take_along_axis(ranked, order, axis=axis)
+
+
+def _partition_axis(params: Any) -> tuple[str, str] | None:
+    if not isinstance(params["axis"], int):
+        return "np.partition's axis must be an integer here", "partition np.ravel(x)"
+    return None
+
+
+register(
+    Primitive(
+        "partition",
+        lambda x, kth, axis=-1: (
+            np.partition(x, kth, axis) if axis != -1 else np.partition(x, kth)
+        ),
+        statics={"kth": None, "axis": -1},
+        calls=("numpy.partition",),
+        vjp=(lambda g, ans, x, ctx: _by_rank(g, ans, x, ctx.axis),),
+        tangent="jvp",
+        jvp=(lambda t, ans, x, ctx: _by_rank(t, x, ans, ctx.axis),),
+        refuse=_partition_axis,
+        array_api=None,  # not in the standard
     )
 )
 register(

@@ -197,3 +197,83 @@ for _name in ("zeros_like", "ones_like"):
 register(
     Primitive("arange", lambda *xs: np.arange(*xs), ("*",), calls=("numpy.arange",))
 )
+
+
+# np.linspace(start, stop, num): start + (stop - start) * w with fixed weights w,
+# linear in (start, stop) together: each adjoint is g contracted with its weights
+# (1 - w for start) over the samples' axis, summed back to the operand's shape.
+LINSPACE = {"num": 50, "endpoint": True, "retstep": False, "dtype": None, "axis": 0}
+
+
+def _linspace(
+    start: E | float, stop: E | float, num: int = 50, endpoint: bool = True, **_: Any
+) -> E:
+    return np.linspace(start, stop, num, **({} if endpoint else {"endpoint": False}))
+
+
+def _linspace_weights(ctx: Any) -> E:
+    return _linspace(0.0, 1.0, ctx.num, ctx.endpoint)
+
+
+def _linspace_refusal(params: Any) -> tuple[str, str] | None:
+    for key in ("retstep", "dtype", "axis"):
+        if params[key] != LINSPACE[key]:
+            return f"np.linspace's `{key}=` is not supported here", f"leave `{key}` out"
+    return None
+
+
+register(
+    Primitive(
+        "linspace",
+        _linspace,
+        ("start", "stop"),
+        LINSPACE,
+        calls=("numpy.linspace",),
+        vjp=(
+            lambda g, ans, start, stop, ctx: runtime.unbroadcast(
+                np.tensordot(1.0 - _linspace_weights(ctx), g, 1), start
+            ),
+            lambda g, ans, start, stop, ctx: runtime.unbroadcast(
+                np.tensordot(_linspace_weights(ctx), g, 1), stop
+            ),
+        ),
+        tangent="jvp",
+        jvp=(
+            # t (1 - w), t w: zeros of the other end give the output's shape
+            lambda t, ans, start, stop, ctx: _linspace(
+                t, np.zeros_like(stop), ctx.num, ctx.endpoint
+            ),
+            lambda t, ans, start, stop, ctx: _linspace(
+                np.zeros_like(start), t, ctx.num, ctx.endpoint
+            ),
+        ),
+        refuse=_linspace_refusal,
+        array_api=None,  # the standard's linspace takes Python numbers only
+    )
+)
+
+
+# x.astype(dtype): a float dtype keeps the value (derivative 1, the adjoint g);
+# an integer or boolean one makes data (no derivative), as np.floor does.
+def _float_kind(dtype: str) -> bool:
+    return dtype.startswith(("float", "complex"))
+
+
+register(
+    Primitive(
+        "astype",
+        lambda x, dtype: E(ast.Attribute(x.node, "astype", ast.Load())).call(dtype),
+        statics={"dtype": None},
+        shaped_like="x",
+        methods=("astype",),
+        vjp=(lambda g, ans, x, ctx: g if _float_kind(ctx.dtype) else None,),
+        tangent="jvp",  # the same: the tangent, or none
+        jvp=(lambda t, ans, x, ctx: t if _float_kind(ctx.dtype) else None,),
+        refuse=lambda params: (
+            None
+            if isinstance(params["dtype"], str)
+            else ("x.astype takes a dtype here", "write x.astype(float)")
+        ),
+        array_api=None,  # the standard's astype takes its own dtype objects
+    )
+)

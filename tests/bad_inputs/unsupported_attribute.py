@@ -1,6 +1,6 @@
-# expect: UnsupportedSyntax 6:19 | the attribute `.real` is not supported
+# expect: UnsupportedSyntax 6:19 | the attribute `.strides` is not supported
 import numpy as np
 
 
 def f(x):
-    return np.sum(x.real)
+    return np.sum(x.strides)

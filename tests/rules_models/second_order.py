@@ -494,9 +494,13 @@ def so_inner(x, y):
 
 
 def so_einsum(x, y):
-    return np.sum(np.einsum("ij,kj->ik", x * y, x) ** 2) + np.sum(
+    first = np.sum(np.einsum("ij,kj->ik", x * y, x) ** 2) + np.sum(
         np.einsum("ij->i", x * y) ** 2
     )
+    # '...' and an implicit output; a repeated letter (a trace): test_more_numpy.py,
+    # as autograd's einsum rule refuses one
+    broadcast = np.sum(np.einsum("i...,i...", x * y, x) ** 2)
+    return first + broadcast + np.sum(np.einsum("ij,kj", x * y, x) ** 3)
 
 
 def so_cross(x, y):
@@ -519,3 +523,70 @@ def so_float(x, y):
 
 def so_float64(x, y):
     return np.float64(np.sum(x * y)) * np.sum(np.sin(x * y))
+
+
+def so_real(x, y):
+    return np.sum(np.real(x * y) ** 3)
+
+
+def so_conj(x, y):
+    return np.sum(np.conj(x * y) ** 2 * x)
+
+
+def so_real_if_close(x, y):
+    return np.sum(np.real_if_close(x * y) ** 3)
+
+
+def so_rollaxis(x, y):
+    return np.sum(np.rollaxis(x * y, 1) ** 3 * np.arange(3.0)[:, None])
+
+
+def so_rot90(x, y):
+    return np.sum(np.rot90(x * y) ** 3 * np.arange(3.0)[:, None])
+
+
+def so_partition(x, y):
+    return np.sum(np.partition(x * y, 1, axis=1) ** 2 * np.arange(3.0))
+
+
+def so_nan_to_num(x, y):
+    return np.sum(np.nan_to_num(x * y) ** 3)
+
+
+def so_linspace(x, y):
+    return np.sum(np.linspace(x * y, x, 3) ** 3 * np.arange(3.0)[:, None, None])
+
+
+def so_astype(x, y):
+    # (an integer dtype only in test_more_numpy.py: autograd passes g through it)
+    return np.sum((x * y).astype(float) ** 3 * x.astype(np.float64))
+
+
+def so_cumprod(x, y):
+    return np.sum(np.cumprod(x * y, axis=1) ** 2)
+
+
+def _spd2(x, y):
+    """A 2x2 symmetric positive definite matrix of x and y (2x3), distinct eigenvalues."""
+    a = x * y
+    return a @ a.T + np.diag(np.array([2.0, 1.0]))
+
+
+def so_cholesky(x, y):
+    return np.sum(np.linalg.cholesky(_spd2(x, y)) ** 2 * np.array([1.0, 2.0]))
+
+
+def so_slogdet_logabs(x, y):
+    return np.linalg.slogdet(_spd2(x, y))[1] ** 2
+
+
+def so_eigh_values(x, y):
+    return np.sum(np.linalg.eigh(_spd2(x, y))[0] ** 2 * np.array([1.0, 2.0]))
+
+
+def so_eigh_vectors(x, y):
+    return np.sum(np.linalg.eigh(_spd2(x, y))[1] ** 2 * np.array([1.0, 2.0]) * x[:, :2])
+
+
+def so_select(x, y):
+    return np.sum(np.select([x > 0.5, y > 0.5], [x * y, y**2], x) ** 3)
