@@ -614,7 +614,7 @@ def _aliased(
         ):
             if not _read_as_array(module, fn, node):
                 return f"kept in a tuple or list at line {node.lineno}"
-        elif isinstance(node, ast.For) and name in _names_in(node.iter):
+        elif isinstance(node, ast.For) and name in _iterated(node.iter):
             return f"whose rows the loop at line {node.lineno} reads as views"
         elif _passed_to_helper(module, node, name):
             return f"passed to the helper `{node.func.id}` at line {node.lineno}, which may return it"  # type: ignore[attr-defined]
@@ -656,8 +656,16 @@ def _read_as_array(module: Module, fn: ast.FunctionDef, literal: ast.expr) -> bo
     )
 
 
-def _names_in(node: ast.expr) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+def _iterated(node: ast.AST) -> set[str]:
+    """Names whose rows a loop over ``node`` may yield: not those read only for a
+    count (``range(len(h))``, ``h.shape[0]``)."""
+    if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("range", "len"):
+        return set()
+    if isinstance(node, ast.Attribute) and node.attr in ("shape", "size", "ndim"):
+        return set()
+    if isinstance(node, ast.Name):
+        return {node.id}
+    return set().union(*map(_iterated, ast.iter_child_nodes(node)))
 
 
 def _passed_to_helper(module: Module, node: ast.AST, name: str) -> bool:

@@ -31,6 +31,7 @@ CASES = [
     (m.write_copy_of_parameter, (rng.normal(size=4),), 0),
     (m.mask_write, (np.array([0.5, -1.0, 2.0, -0.3]),), 0),
     (m.matrix_entries, (0.3, -0.8), (0, 1)),
+    (m.rows_counted_by_len, (rng.normal(size=(3, 1)), rng.normal(size=2)), (0, 1)),
 ]
 
 

@@ -45,3 +45,11 @@ def matrix_entries(a, b):
     m[1, 1] = b
     m[0, 1] = a * b
     return np.sum(np.tanh(m @ m))
+
+
+def rows_counted_by_len(x, w):
+    # the loop reads only h's length, not its rows: no view of h is kept
+    h = np.zeros((len(x), 2))
+    for t in range(len(h)):
+        h[t] = x[t] * w
+    return np.sum(np.sin(h))
