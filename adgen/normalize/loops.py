@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from ..errors import UndeclaredStructure
 from ..ir import Atom, Eqn, Loop, Origin, Stmt
 from ..structures import Record
 from .blocks import append_on_arriving_path, assigned_names, loop_variable
@@ -38,7 +39,16 @@ class Loops:
         items = None if skip else self.expr(it, scope)
         if isinstance(items, tuple):  # the items of a container: for W, b in layers
             return self.unrolled_for(stmt, items, scope)
-        if unpacks:  # enumerate(xs), zip(...), an array's rows
+        if unpacks and isinstance(it, ast.Name):  # a list of pairs, not declared
+            self.fail(
+                stmt.target,
+                f"`for ... in {it.id}` unpacks the items of `{it.id}`, whose "
+                "structure is not declared",
+                f'declare it, @adgen.shapes({it.id}=[("3 4", "4"), ...]) or --like '
+                "(the runtime API reads it from the arguments); or loop over an index",
+                cls=UndeclaredStructure,
+            )
+        if unpacks:  # enumerate(xs), zip(...)
             self.fail(
                 stmt.target,
                 "a `for` loop must bind one plain name (unpacking is for the items "
