@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -68,7 +69,10 @@ def measure_one(name: str, workdir: Path) -> dict[str, dict[str, Outcome]]:
 
 def measure_all(workdir: Path) -> dict[str, dict[str, dict[str, Outcome]]]:
     """Every corpus measured, two at a time (each compiles through its own processes):
-    {corpus: {function: {mode: Outcome}}}."""
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    {corpus: {function: {mode: Outcome}}}.  The workers are spawned, not forked:
+    a fork of a process where JAX's threads run (the test suite imports JAX) can
+    deadlock."""
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
         jobs = {name: pool.submit(measure_one, name, workdir) for name in ALL}
         return {name: job.result() for name, job in jobs.items()}
