@@ -170,3 +170,31 @@ def _cells_into(scope: dict, cell: str) -> None:
     name = f"<ipython-input-{next(_MODULE_NUMBERS)}-fast-path>"
     linecache.cache[name] = (len(cell), None, cell.splitlines(True), name)
     exec(compile(textwrap.dedent(cell), name, "exec"), scope)
+
+
+def test_parameters_may_have_the_names_the_dispatcher_uses(tmp_path):
+    """The call adgen writes for the float path keeps the model's parameter names
+    (result, fused, type) apart from its own: d/d(result, fused, type) of
+    result * fused + sin(type), by hand."""
+    path = tmp_path / "clash.py"
+    path.write_text(
+        "import numpy as np\n\ndef f(result, fused, type):\n"
+        "    return result * fused + np.sin(type)\n"
+    )
+    f = _load(path).f
+    gradient = adgen.grad(f, wrt=(0, 1, 2))(2.0, 3.0, 0.5)
+    assert gradient == pytest.approx((3.0, 2.0, math.cos(0.5)))
+    value, d_result = adgen.value_and_grad(f)(2.0, 3.0, 0.5)
+    assert (value, d_result) == pytest.approx((6.0 + math.sin(0.5), 3.0))
+
+
+def test_keywords_and_defaults_reach_the_float_path(tmp_path):
+    path = tmp_path / "defaults.py"
+    path.write_text(
+        "import numpy as np\n\ndef f(x, scale=2.0):\n    return scale * np.sin(x)\n"
+    )
+    f = _load(path).f
+    g = adgen.grad(f)
+    assert g(0.3) == pytest.approx(2.0 * math.cos(0.3))
+    assert g(0.3, scale=3.0) == pytest.approx(3.0 * math.cos(0.3))
+    assert g(scale=3.0, x=0.3) == pytest.approx(3.0 * math.cos(0.3))

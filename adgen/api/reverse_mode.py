@@ -55,7 +55,7 @@ def _fused(
     grad_only = role == "grad"
     by_library = array_api_value_and_grad(f, lambda: source_text(f), names, single, aux)
     finish = _FINISH[single, role, aux]
-    finished = eval(f"lambda result: {finish}")
+    finished = eval(f"lambda result: {finish}")  # one of _FINISH's expressions
 
     def call(*args: Any, **kwargs: Any) -> Any:
         if kwargs or len(args) != count:
@@ -103,19 +103,21 @@ def _with_number_path(
     if any(p.kind is not p.POSITIONAL_OR_KEYWORD for p in params):
         return general
     args = ", ".join(p.name for p in params)
-    types = "".join(f"type({p.name}), " for p in params)
+    types = "".join(f"_adgen_type({p.name}), " for p in params)
+    # its own names start with _adgen_: the model's parameters keep theirs
     source = (
         f"def {f.__name__}({args}):\n"
-        f"    fused = _adgen_by_types.get(({types}))\n"
-        "    if fused is None:\n"
+        f"    _adgen_fused = _adgen_by_types.get(({types}))\n"
+        "    if _adgen_fused is None:\n"
         f"        return _adgen_general({args})\n"
         "    try:\n"
-        f"        result = fused({args})\n"
+        f"        _adgen_result = _adgen_fused({args})\n"
         "    except ValueError:  # the general path says why\n"
         f"        return _adgen_general({args})\n"
-        f"    return {finish}\n"
+        f"    return {finish.replace('result', '_adgen_result')}\n"
     )
     namespace = {"_adgen_by_types": by_types, "_adgen_general": general}
+    namespace["_adgen_type"] = type  # a parameter may be called type
     exec(compile(source, f"<adgen: calls of {f.__name__}>", "exec"), namespace)
     call = namespace[f.__name__]
     call.__defaults__ = f.__defaults__
