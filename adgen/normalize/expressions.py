@@ -17,6 +17,7 @@ from ..bindings import module_variable_hint, module_variable_message
 from ..errors import UnresolvedName, UnsupportedSyntax
 from ..ir import Atom, Const
 from ..primitives import ATTRIBUTES, CONSTANTS
+from ..primitives.stacking import INDEX_TRICKS
 from ..structures import Record
 from .diagnostics import (
     CONTAINER_HINT,
@@ -26,6 +27,7 @@ from .diagnostics import (
     root_name,
 )
 from .scope import Scope, Value
+from .sequences import Parts
 
 BINARY_OPS = {
     ast.Add: "add",
@@ -153,6 +155,14 @@ class Expressions:
         elements, a list constant where every element is a number."""
         if not isinstance(value, tuple):
             return value
+        if isinstance(value, Parts) and value.ragged():
+            self.fail_at(
+                self.origin,
+                f"the parts of this split have {value.ragged()}: numpy cannot "
+                "make one array of them",
+                "use np.split(x, n) (equal parts), or each part on its own "
+                "(a, b, c = np.array_split(x, 3))",
+            )
         if not value:
             return Const([])
         elements = [self.as_array(v) for v in value]
@@ -240,6 +250,9 @@ class Expressions:
     def expr_Subscript(
         self, node: ast.Subscript, scope: Scope, name: str | None
     ) -> Value:
+        trick = INDEX_TRICKS.get(self.module.qualified_name(node.value) or "")
+        if trick is not None:  # np.r_[a, b], np.c_[a, b]: sequences.py
+            return self.index_trick(node, trick, scope, name)
         key = node.slice
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             record = self.expr(node.value, scope)

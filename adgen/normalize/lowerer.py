@@ -27,6 +27,7 @@ from .joins import Joins
 from .loops import Loops
 from .numbers import NUMBER_ARITHMETIC, fold
 from .scope import Block, Scope
+from .sequences import Sequences
 from .signature import (
     declared_has_aux,
     declared_shapes,
@@ -59,6 +60,7 @@ class Lowerer(
     Aliases,
     Calls,
     Comprehensions,
+    Sequences,
     Conditions,
     Expressions,
     Statics,
@@ -98,6 +100,7 @@ class Lowerer(
             if is_python_number(annotation):
                 numbers.append(name)
         self.numbers.update(numbers)
+        self.param_shapes = shapes  # declared, or the API's: sequences.py reads them
         own = list(params)
         for name in inputs:  # read by expr_Name wherever the module variable is
             self.inputs[name] = self.names.param(name)
