@@ -89,7 +89,7 @@ def test_cli_gradient_and_tangent_against_finite_differences(compiled, name):
     assert tangent == pytest.approx(expected_tangent, rel=1e-6, abs=1e-8)
 
 
-def column_weighted(x, w):
+def column_weighted(x: "3", w):
     return np.sum(np.vstack(x) * w)
 
 
@@ -153,6 +153,10 @@ def too_many(x, y):
     return np.sum(np.vstack(x, y))
 
 
+def rows_of_a_parameter(x):
+    return np.sum(np.concatenate(x, axis=1))
+
+
 @pytest.mark.parametrize(
     "f, args, message",
     [
@@ -161,8 +165,9 @@ def too_many(x, y):
         (directive, (np.ones(2),), "directive string"),
         (uneven, (np.ones((7, 3)),), "does not result in an equal division"),
         (too_many, (np.ones(2), np.ones(2)), "np.vstack"),
+        ((rows_of_a_parameter, ((np.ones(2), np.ones(3)),), "containers of param")),
     ],
-    ids=["ragged", "count", "directive", "uneven", "args"],
+    ids=["ragged", "count", "directive", "uneven", "args", "parameter-rows"],
 )
 def test_refusals_are_located(f, args, message):
     for mode in ("reverse", "forward"):

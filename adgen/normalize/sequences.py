@@ -52,6 +52,15 @@ class Sequences:
                 self.fail(node, f"np.{join} of no arrays", "join at least one array")
             params = {"axis": axis} if takes_axis else {"rows": False, "axis": 0}
             return self.emit(join, operands, params, name)
+        if self.known_shape(arrays) is None and arrays in self.param_shapes:
+            self.fail(
+                given["arrays"],
+                f"np.{join} of the parameter `{ast.unparse(given['arrays'])}`, whose "
+                "shape is not known when compiling: an array (numpy joins its rows) "
+                "or a list of arrays (containers of parameters are not supported yet)",
+                'declare its shape (@adgen.shapes(x="2 3")), or join a list: '
+                f"np.{join}([a, b])",
+            )
         # one array: numpy joins its rows
         return self.emit(
             AXIS_JOINS.get(join, join), (arrays,), {"rows": True, "axis": axis}, name
@@ -120,7 +129,7 @@ class Sequences:
             for i in range(count)
         )
         # np.split(x, n) makes equal parts (or numpy refuses); other splits may not
-        equal = split != "array_split" and isinstance(sections, int)
+        equal = count == 1 or (split != "array_split" and isinstance(sections, int))
         return Parts(parts, shapes, equal)
 
     def part_shapes(
@@ -128,8 +137,8 @@ class Sequences:
     ) -> list[tuple[int, ...]] | None:
         """The parts' shapes, where ``x``'s shape is known when compiling (declared,
         or the runtime API's); a split numpy would refuse is refused here."""
-        shape = self.param_shapes.get(x) if isinstance(x, str) else None
-        if not isinstance(shape, tuple) or not all(isinstance(d, int) for d in shape):
+        shape = self.known_shape(x)
+        if shape is None:
             return None
         where = () if axis is None else (axis,)
         try:  # a view of one zero: no memory, whatever the shape
@@ -139,6 +148,14 @@ class Sequences:
                 node, f"np.{split} of an array of shape {shape}: {error}", SPLIT_HINT
             )
         return [p.shape for p in parts]
+
+    def known_shape(self, x: Atom) -> tuple[int, ...] | None:
+        """The shape of the parameter ``x`` where it is known when compiling
+        (declared, or the runtime API's); None elsewhere."""
+        shape = self.param_shapes.get(x) if isinstance(x, str) else None
+        if isinstance(shape, tuple) and all(isinstance(d, int) for d in shape):
+            return shape
+        return None
 
 
 class Parts(tuple):

@@ -45,28 +45,33 @@ def j_stack_tuple(x, y):
 
 
 # --- joins of one array: numpy joins its rows ----------------------------------
+# (of a computed array: a parameter's shape must be known, see rows_declared)
+def rows_declared(x: "2 3"):
+    return np.sum(np.sin(np.vstack(x)) * np.arange(6.0).reshape(2, 3))
+
+
 def rows_vstack(x):
-    return np.sum(np.sin(np.vstack(x)) ** 2)
+    return np.sum(np.sin(np.vstack(x * x)) ** 2)
 
 
 def rows_hstack(x):
-    return np.sum(np.sin(np.hstack(x)) * np.arange(6.0))
+    return np.sum(np.sin(np.hstack(x * x)) * np.arange(6.0))
 
 
 def rows_column_stack(x):
-    return np.sum(np.sin(np.column_stack(x)) * np.arange(6.0).reshape(3, 2))
+    return np.sum(np.sin(np.column_stack(x * x)) * np.arange(6.0).reshape(3, 2))
 
 
 def rows_dstack(x):
-    return np.sum(np.sin(np.dstack(x)) * np.arange(6.0).reshape(1, 3, 2))
+    return np.sum(np.sin(np.dstack(x * x)) * np.arange(6.0).reshape(1, 3, 2))
 
 
 def rows_concatenate(x):
-    return np.sum(np.sin(np.concatenate(x, axis=0)) * np.arange(6.0))
+    return np.sum(np.sin(np.concatenate(x * x, axis=0)) * np.arange(6.0))
 
 
 def rows_stack(x):
-    return np.sum(np.sin(np.stack(x, axis=1)) * np.arange(6.0).reshape(3, 2))
+    return np.sum(np.sin(np.stack(np.cos(x), axis=1)) * np.arange(6.0).reshape(3, 2))
 
 
 # --- numpy's index tricks -----------------------------------------------------
