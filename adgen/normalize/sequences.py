@@ -52,7 +52,11 @@ class Sequences:
                 self.fail(node, f"np.{join} of no arrays", "join at least one array")
             params = {"axis": axis} if takes_axis else {"rows": False, "axis": 0}
             return self.emit(join, operands, params, name)
-        if self.known_shape(arrays) is None and arrays in self.param_shapes:
+        if (
+            isinstance(arrays, str)
+            and arrays in self.param_shapes
+            and (self.known_shape(arrays) is None)
+        ):
             self.fail(
                 given["arrays"],
                 f"np.{join} of the parameter `{ast.unparse(given['arrays'])}`, whose "
