@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .runtime_stacking import joined_part, split_adjoint
 from .staleness import StaleGeneratedWarning, warn_if_stale  # noqa: F401 (headers)
 
 __all__ = [  # the helpers gradient code may call (warn_if_stale is only for module headers)
@@ -32,6 +33,7 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "extremum_adjoint",
     "index_adjoint",
     "index_update",
+    "joined_part",
     "kron_adjoint_a",
     "kron_adjoint_b",
     "like_checked",
@@ -46,6 +48,7 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "scalar_math",
     "sequences_as_arrays",
     "solve_adjoint_a",
+    "split_adjoint",
     "sum_like",
     "tensordot_adjoint_a",
     "tensordot_adjoint_b",
@@ -60,6 +63,7 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
 # Helpers that are primitives with rules too, so that adgen can read its own
 # gradient code back (higher order; concatenate_part takes a list: not yet).
 GRADIENT_HELPERS = [
+    "split_adjoint",
     "unbroadcast",
     "broadcast_like",
     "extremum_adjoint",

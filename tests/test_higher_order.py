@@ -512,6 +512,20 @@ SECOND_ORDER_GAPS = {
     "cumprod": "`cumprod_adjoint`",  # a recurrence along the axis, exact at zeros
     "concatenate": "`concatenate_part`",  # takes a list
     "index_update": "`index_update`",  # y[i] = v: the write helper has no rule yet
+    # the joins of stacking.py: joined_part takes a list (or an array's rows)
+    **dict.fromkeys(
+        [
+            "vstack",
+            "hstack",
+            "column_stack",
+            "dstack",
+            "r_",
+            "c_",
+            "concatenate_rows",
+            "stack_rows",
+        ],
+        "`joined_part`",
+    ),
 }
 # Primitives autograd has no rule for (cbrt, flip, softmax, log_softmax), or whose second derivative it
 # gets wrong (its Hessian of so_tile differs from finite differences of its own

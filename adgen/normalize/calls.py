@@ -17,6 +17,7 @@ from ..errors import UnknownFunction, UnresolvedName
 from ..ir import Atom, Const
 from ..primitives import FUNCTIONS, MATH_SPELLING, METHODS, PRIMITIVES, einsum
 from ..primitives.factorizations import PAIRS
+from ..primitives.stacking import JOINS, SPLITS
 from ..structures import Record
 from .binder import HELPER, PRIMITIVE, Signature, bind_arguments
 from .diagnostics import root_name, unknown_function
@@ -26,6 +27,10 @@ from .signature import parameter_defaults, parameter_names
 BUILTINS = {"abs", "max", "min", "len", "int", "float"}
 # np.array(v) and np.asarray(v): the array numpy makes of a list of values
 ARRAY_CONSTRUCTORS = ("numpy.array", "numpy.asarray")
+# the functions of a sequence of arrays (of a list, or of an array's rows), and
+# the splits, which return a list (normalize/sequences.py)
+SEQUENCE_JOINS = {**JOINS, "numpy.concatenate": "concatenate", "numpy.stack": "stack"}
+SPLIT_CALLS = {f"numpy.{s}": s for s in SPLITS}
 
 
 class Calls:
@@ -75,6 +80,10 @@ class Calls:
                 self.call(node, part, None, scope, None, "numpy")
                 for part in PAIRS[qualified]
             )
+        if qualified in SEQUENCE_JOINS:  # sequences.py
+            return self.join_call(node, SEQUENCE_JOINS[qualified], scope, name)
+        if qualified in SPLIT_CALLS:
+            return self.split_call(node, SPLIT_CALLS[qualified], scope)
         if qualified is not None:
             if qualified not in FUNCTIONS:
                 raise unknown_function(func, qualified, self.module.location(node))

@@ -18,6 +18,7 @@ from ..errors import UndeclaredStructure, UnresolvedName, UnsupportedSyntax
 from ..ir import Atom, Const
 from ..primitives import ATTRIBUTES, CONSTANTS
 from ..primitives.casts import TYPE_NAMES
+from ..primitives.stacking import INDEX_TRICKS
 from ..structures import Record
 from .diagnostics import (
     CONTAINER_HINT,
@@ -154,24 +155,6 @@ class Expressions:
         keys = tuple(k.value for k in node.keys)  # type: ignore[union-attr]
         return Record(keys, tuple(self.element(v, scope) for v in node.values))
 
-    def as_array(self, value: Value, name: str | None = None) -> Atom:
-        """The array numpy makes of a (nested) sequence of values: ``np.stack`` of its
-        elements, a list constant where every element is a number."""
-        if not isinstance(value, tuple):
-            return value
-        if not value:
-            return Const([])
-        elements = [self.as_array(v) for v in value]
-        if all(isinstance(e, Const) for e in elements):
-            return Const([e.value for e in elements])
-        return self.emit("stack", tuple(elements), {"axis": 0}, name)
-
-    def array_operand(
-        self, node: ast.expr, scope: Scope, name: str | None = None
-    ) -> Atom:
-        """An operand numpy reads as an array: a list of values is stacked."""
-        return self.as_array(self.expr(node, scope, name), name)
-
     def expr_BinOp(self, node: ast.BinOp, scope: Scope, name: str | None) -> Value:
         if type(node.op) not in BINARY_OPS:
             self.fail(
@@ -246,6 +229,9 @@ class Expressions:
     def expr_Subscript(
         self, node: ast.Subscript, scope: Scope, name: str | None
     ) -> Value:
+        trick = INDEX_TRICKS.get(self.module.qualified_name(node.value) or "")
+        if trick is not None:  # np.r_[a, b], np.c_[a, b]: sequences.py
+            return self.index_trick(node, trick, scope, name)
         key = node.slice
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             record = self.expr(node.value, scope)

@@ -29,6 +29,7 @@ from .joins import Joins
 from .loops import Loops
 from .numbers import NUMBER_ARITHMETIC, fold
 from .scope import Block, Scope
+from .sequences import Sequences
 from .signature import (
     declared_has_aux,
     declared_shapes,
@@ -62,6 +63,7 @@ class Lowerer(
     Aliases,
     Calls,
     Comprehensions,
+    Sequences,
     Conditions,
     Effects,
     Expressions,
@@ -95,6 +97,7 @@ class Lowerer(
         self.declared = shapes
         self.next_index = len(params) + 1
         self.numbers.update(numbers)
+        self.param_shapes = shapes  # declared, or the API's: sequences.py reads them
         for name in inputs:  # read by expr_Name wherever the module variable is
             self.inputs[name] = self.names.param(name)
             params.append(self.inputs[name])

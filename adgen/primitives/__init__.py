@@ -51,6 +51,7 @@ from . import (  # noqa: F401
     scans,
     shape_ops,
     special,
+    stacking,
 )
 from .gradient_code import GRADIENT_HELPERS
 from .record import PRIMITIVES, Primitive, RuleContext, library, math, np, runtime

@@ -1,4 +1,4 @@
-# expect: UnsupportedSyntax 6:19 | np.concatenate needs a list of arrays (a literal, or a name bound to one)
+# expect: UnsupportedSyntax 6:34 | np.concatenate of the parameter `xs`, whose shape is not known when compiling
 import numpy as np
 
 

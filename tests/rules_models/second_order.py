@@ -590,3 +590,61 @@ def so_eigh_vectors(x, y):
 
 def so_select(x, y):
     return np.sum(np.select([x > 0.5, y > 0.5], [x * y, y**2], x) ** 3)
+
+
+# --- stacking and splitting (adgen/primitives/stacking.py) ---------------------
+def so_vstack(x, y):
+    return np.sum(np.vstack([x, x * y]) ** 2)
+
+
+def so_hstack(x, y):
+    return np.sum(np.hstack([x, x * y]) ** 2)
+
+
+def so_column_stack(x, y):
+    return np.sum(np.column_stack([x, x * y]) ** 2)
+
+
+def so_dstack(x, y):
+    return np.sum(np.dstack([x, x * y]) ** 2)
+
+
+def so_r_(x, y):
+    return np.sum(np.r_[x, x * y] ** 2)
+
+
+def so_c_(x, y):
+    return np.sum(np.c_[x, x * y] ** 2)
+
+
+def so_concatenate_rows(x, y):
+    return np.sum(np.concatenate(x * y, axis=1) ** 2)
+
+
+def so_stack_rows(x, y):
+    return np.sum(np.stack(x * y, axis=1) ** 2)
+
+
+def so_split_part(x, y):
+    top, bottom = np.split(x * y, 2)
+    return np.sum(np.sin(top) * bottom**2)
+
+
+def so_array_split_part(x, y):
+    left, right = np.array_split(x * y, 2, axis=1)
+    return np.sum(left**2) * np.sum(np.sin(right))
+
+
+def so_hsplit_part(x, y):
+    left, right = np.hsplit(x * y, [1])
+    return np.sum(left**3) + np.sum(np.sin(right)) * np.sum(left)
+
+
+def so_vsplit_part(x, y):
+    top, bottom = np.vsplit(x * y, 2)
+    return np.sum(np.sin(top) * bottom)
+
+
+def so_dsplit_part(x, y):
+    front, back = np.dsplit(np.reshape(x * y, (1, 3, 2)), 2)
+    return np.sum(np.sin(front) * back**2)
