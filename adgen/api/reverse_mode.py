@@ -95,8 +95,9 @@ def _with_number_path(
     f: Callable, by_types: dict, general: Callable, finish: str
 ) -> Callable[..., Any]:
     """``general``, behind a function with ``f``'s own parameters that sends
-    Python numbers straight to their compiled module: on the float path (0.15 us
-    a gradient) a call through ``*args`` and type tests would cost twice the
+    Python numbers and numpy arrays straight to their compiled module (by their
+    types, and the arrays' shapes): on the float path (0.15 us a gradient) a
+    call through ``*args`` and per-argument tests would cost twice the
     gradient, so this one is written for ``f`` and compiled (a parameter list
     with keyword-only or variadic parameters keeps ``general``)."""
     params = list(signature_of(f).parameters.values())
@@ -104,10 +105,13 @@ def _with_number_path(
         return general
     args = ", ".join(p.name for p in params)
     types = "".join(f"_adgen_type({p.name}), " for p in params)
+    shapes = "".join(f"_adgen_getattr({p.name}, 'shape', None), " for p in params)
     # its own names start with _adgen_: the model's parameters keep theirs
     source = (
         f"def {f.__name__}({args}):\n"
         f"    _adgen_fused = _adgen_by_types.get(({types}))\n"
+        "    if _adgen_fused.__class__ is dict:  # arrays among them: by shapes\n"
+        f"        _adgen_fused = _adgen_fused.get(({shapes}))\n"
         "    if _adgen_fused is None:\n"
         f"        return _adgen_general({args})\n"
         "    try:\n"
@@ -118,6 +122,7 @@ def _with_number_path(
     )
     namespace = {"_adgen_by_types": by_types, "_adgen_general": general}
     namespace["_adgen_type"] = type  # a parameter may be called type
+    namespace["_adgen_getattr"] = getattr
     exec(compile(source, f"<adgen: calls of {f.__name__}>", "exec"), namespace)
     call = namespace[f.__name__]
     call.__defaults__ = f.__defaults__

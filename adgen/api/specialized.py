@@ -37,8 +37,9 @@ _NUMBERS = (float, int)
 class Specialized:
     """``f``'s fused ``role`` function (``grad`` or ``value_and_grad``), per kind
     of arguments.  ``by_types`` maps the types of arguments that are all Python
-    numbers to their module's fused function, where it takes them as they are:
-    the caller's fast path (reverse_mode.py)."""
+    numbers to their module's fused function, where it takes them as they are,
+    and those of numbers and numpy arrays to a dict from the arrays' shapes to
+    it: the caller's fast path (reverse_mode.py)."""
 
     def __init__(self, f: Callable, names: list[str], role: str, aux: bool) -> None:
         self.f, self.names, self.role, self.aux = f, names, role, aux
@@ -62,9 +63,20 @@ class Specialized:
         found = self.by_kinds.get(kinds)
         if found is None:
             found = self.by_kinds[kinds] = self.specialized(kinds)
-            if all(k in _NUMBERS for k in kinds) and found[1] is None:
-                self.by_types[kinds] = found[0]  # the types say it all
+            if found[1] is None:  # the module takes the arguments as they are
+                self._remember(args, kinds, found[0])
         return found
+
+    def _remember(self, args: tuple, kinds: tuple, fused: Callable) -> None:
+        """``fused`` in ``by_types``, for the caller's fast path: under the types
+        of numbers, or under the types and then the shapes where arrays are
+        among them (numpy arrays only: another library's may share a shape)."""
+        types = tuple(map(type, args))
+        if all(k in _NUMBERS for k in kinds):
+            self.by_types[types] = fused
+        elif all(t is np.ndarray or t in _NUMBERS for t in types):
+            shapes = tuple(getattr(a, "shape", None) for a in args)
+            self.by_types.setdefault(types, {})[shapes] = fused
 
     def specialized(self, kinds: tuple) -> Entry:
         signature = tuple(
