@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import UndeclaredStructure
 from ..ir import Atom, Const
 from ..primitives.stacking import AXIS_FREE_SPLITS
 from .binder import PRIMITIVE, Signature, bind_arguments
@@ -84,13 +85,15 @@ class Sequences:
             and arrays in self.param_shapes
             and (self.known_shape(arrays) is None)
         ):
+            param = ast.unparse(given["arrays"])
             self.fail(
                 given["arrays"],
-                f"np.{join} of the parameter `{ast.unparse(given['arrays'])}`, whose "
-                "shape is not known when compiling: an array (numpy joins its rows) "
-                "or a list of arrays (containers of parameters are not supported yet)",
-                'declare its shape (@adgen.shapes(x="2 3")), or join a list: '
-                f"np.{join}([a, b])",
+                f"np.{join} of the parameter `{param}`, whose shape or structure is "
+                "not declared: an array (numpy joins its rows) or a list of arrays",
+                f'declare which, @adgen.shapes({param}="2 3") or {param}=["3", "3"], '
+                "or --like (the runtime API reads it from the arguments); or join a "
+                f"list: np.{join}([a, b])",
+                cls=UndeclaredStructure,
             )
         # one array: numpy joins its rows
         return self.emit(
