@@ -1,4 +1,4 @@
-# expect: UnsupportedSyntax 6:34 | np.concatenate of the parameter `xs`, whose shape is not known when compiling
+# expect: UndeclaredStructure 6:34 | np.concatenate of the parameter `xs`, whose shape or structure is not declared
 import numpy as np
 
 
