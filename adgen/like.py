@@ -147,12 +147,23 @@ def _container_of(value: dict | list | tuple) -> Container | None:
         keys, values = tuple(value), list(value.values())
     else:
         keys, values = (), list(value)
-    items = tuple(like_of(v) for v in values)
+    items = tuple(_leaf_kind(v) for v in values)
     if any(item is None for item in items):
         return None
     if not keys and all(item in (float, int) for item in items):
         return None  # a list of numbers is the array numpy makes of it, as always
     return Container(type(value).__name__, items, keys)
+
+
+def _leaf_kind(value: Any) -> Any:
+    """An item's kind inside a container: ``like_of``'s, where a list of numbers
+    (``"b": [0.1, 0.0]``) is the array numpy makes of it, by its shape."""
+    kind = like_of(value)
+    if kind is None and type(value) in (list, tuple):
+        array = np.asarray(value) if value else None
+        if array is not None and array.dtype.kind in "fiu":
+            return array.shape
+    return kind
 
 
 def flat_like(like: Like, functions: list[Function]) -> dict[str, Any]:

@@ -136,6 +136,8 @@ CASES = {
     "pair": (jax_pair, (PAIR, X[0])),
     "squares": (jax_squares, ([X[0], X[1, :2], X[2]],)),
 }
+# a student's dict: plain lists of numbers for the biases, as arrays numpy makes
+LISTS = {k: v.tolist() if k.startswith("b") else v for k, v in PARAMS.items()}
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +183,13 @@ def test_grad_of_a_container_is_the_container_of_gradients(model, name, mode):
     twin, args = CASES[name]
     got = adgen.grad(getattr(model, name), mode=mode)(*args)
     assert_same_tree(got, jax.grad(twin)(*args))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_leaves_that_are_lists_of_numbers_are_arrays(model, mode):
+    got = adgen.grad(model.mlp, mode=mode)(LISTS, X, Y)
+    want = jax.grad(jax_mlp)({k: jnp.asarray(v) for k, v in LISTS.items()}, X, Y)
+    assert_same_tree(got, want)
 
 
 def test_value_and_grad_and_several_wrt(model):
