@@ -100,12 +100,26 @@ def format_module(text: str) -> str:
     return with_compiler_stack(lambda: black_format(text))
 
 
+@dataclass(frozen=True)
+class Options:
+    """How to compile, beyond which functions and parameters (each as ``run`` says)."""
+
+    mode: str = "reverse"
+    standalone: bool = False
+    has_aux: bool = False
+    inputs: tuple[str, ...] = ()
+    like: Like = field(default_factory=dict)
+    target: str = "numpy"
+    guarded: bool = True
+
+
 def run(
     source: SourceFile,
     functions: list[str] | None = None,
     wrt: list[str] | None = None,
     origin: Provenance | None = None,
     mode: str = "reverse",
+    *,
     standalone: bool = False,
     has_aux: bool = False,
     inputs: tuple[str, ...] = (),
@@ -122,21 +136,10 @@ def run(
     picks the module by its arguments' kinds);
     ``target`` is ``numpy`` or ``array-api`` (optimize/array_api.py).
     The passes recurse as deep as the model nests: they run on a deep stack."""
+    options = Options(mode, standalone, has_aux, inputs, like or {}, target, guarded)
     with _collector_paused():
         return with_compiler_stack(
-            lambda: _run(
-                source,
-                functions,
-                wrt,
-                origin,
-                mode,
-                standalone,
-                has_aux,
-                inputs,
-                like or {},
-                target,
-                guarded,
-            )
+            lambda: _run(source, functions, wrt, origin, options)
         )
 
 
@@ -157,14 +160,9 @@ def _run(
     functions: list[str] | None,
     wrt: list[str] | None,
     origin: Provenance | None,
-    mode: str,
-    standalone: bool,
-    has_aux: bool,
-    inputs: tuple[str, ...],
-    like: Like,
-    target: str,
-    guarded: bool,
+    options: Options,
 ) -> Stages:
+    like = options.like
     module = read_rules(parse_module(source))
     stages = Stages(module)
     selected = select_functions(module, functions)
@@ -176,7 +174,7 @@ def _run(
             check_sizes(module, fn)
     for fn in selected:
         with located_overflow(module, fn):
-            normal = normalize(module, fn, wrt, has_aux, inputs)
+            normal = normalize(module, fn, wrt, options.has_aux, options.inputs)
             check_blocks(source, normal)
             assert_normal_form(normal)
             graph = build_graph(normal)
@@ -190,17 +188,17 @@ def _run(
         program = build_program(
             compiled,
             origin or Provenance(source.path, source_hash(source.text)),
-            MODES[mode],
+            MODES[options.mode],
         )
         stages.program = program
-        stages.optimized = optimize(program, stages.graphs, target)
-        if like and guarded:
+        stages.optimized = optimize(program, stages.graphs, options.target)
+        if like and options.guarded:
             leaf_like = flat_like(like, stages.functions)
             stages.optimized = guard(
                 stages.optimized, leaf_like, {f.name for f in selected}
             )
         stages.optimized = unflattened(stages.optimized, stages.functions)
-        stages.printed = printed_module(stages.optimized, standalone)
+        stages.printed = printed_module(stages.optimized, options.standalone)
         stages.emitted = print_program(*stages.printed)
     return stages
 
