@@ -25,6 +25,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .check import check_function
 from .containers import unflattened
@@ -217,8 +218,7 @@ def compile_source(
 ) -> str:
     """The generated module for ``source``, black-formatted (``formatted=False``:
     as emitted, the same code unformatted, which the runtime API executes): an
-    in-memory compile; for one function its header names ``adgen.source`` (not a
-    command that would write a file from, say, a notebook cell's pseudo-path).
+    in-memory compile (``in_memory``).
 
     ``like`` specializes on the caller's arguments: parameter name -> ``float``,
     ``int``, a shape tuple (``(441, 2)``, ``()`` for a numpy scalar) or an array;
@@ -226,15 +226,10 @@ def compile_source(
     ``@adgen.shapes(X="441 2")``), and the entry functions check their
     arguments are of that kind (adgen/like.py) unless not ``guarded``.
     ``like.like_of(arg)`` gives the value for one argument."""
-    command = (
-        f"adgen.source({functions[0]})" if functions and len(functions) == 1 else ""
-    )
-    origin = Provenance(source.path, source_hash(source.text), command=command)
-    stages = run(
+    stages = in_memory(
         source,
         functions,
         wrt,
-        origin,
         mode,
         has_aux=has_aux,
         inputs=inputs,
@@ -243,6 +238,23 @@ def compile_source(
         guarded=guarded,
     )
     return stages.formatted if formatted else stages.emitted
+
+
+def in_memory(
+    source: SourceFile,
+    functions: list[str] | None = None,
+    wrt: list[str] | None = None,
+    mode: str = "reverse",
+    **options: Any,
+) -> Stages:
+    """Every stage of compiling ``source`` in memory (``run``'s ``options``): for
+    one function the header names ``adgen.source`` (not a command that would
+    write a file from, say, a notebook cell's pseudo-path)."""
+    command = (
+        f"adgen.source({functions[0]})" if functions and len(functions) == 1 else ""
+    )
+    origin = Provenance(source.path, source_hash(source.text), command=command)
+    return run(source, functions, wrt, origin, mode, **options)
 
 
 def source_hash(text: str) -> str:

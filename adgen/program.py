@@ -415,6 +415,34 @@ def names_used(program: Program) -> set[str]:
     return used
 
 
+def fractional_powers(program: Program) -> bool:
+    """Whether the module's code raises a value to a power that is not an integer
+    constant (``x ** 0.5``, ``x ** y``) or calls builtin ``pow``: of a negative
+    Python float the result is complex, where a numpy float gives nan (the
+    runtime API passes numpy floats to such a module)."""
+    return any(
+        _fractional_power(n)
+        for d in program.definitions
+        if isinstance(d, Function)
+        for stmt in walk(d.body)
+        for e in expressions(stmt)
+        for n in ast.walk(e)
+    )
+
+
+def _fractional_power(node: ast.AST) -> bool:
+    if isinstance(node, ast.Call):
+        return isinstance(node.func, ast.Name) and node.func.id == "pow"
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow)):
+        return False
+    exponent = node.right
+    if isinstance(exponent, ast.UnaryOp) and isinstance(exponent.op, ast.USub):
+        exponent = exponent.operand
+    value = exponent.value if isinstance(exponent, ast.Constant) else None
+    whole = type(value) is int or (type(value) is float and value.is_integer())
+    return not whole
+
+
 # --- printing ----------------------------------------------------------------
 INDENT = "    "
 

@@ -33,12 +33,27 @@ def roots(x):
     return x**0.5 + x**1.5
 
 
+def data_power(x, y):
+    return x**y + x**2.0
+
+
 def vector_out(x):
     return np.sin(x) * 2.0
 
 
 def loss(x, w):
     return np.sum(np.tanh(x * w) ** 2)
+
+
+def test_an_exponent_known_only_at_run_time_gives_numpy_floats_too():
+    """The module is read for powers in its IR: ``x ** y`` with y data (a
+    differentiated exponent) of a negative float is nan, not complex; at x = 2, y = 0.5 the
+    gradient is y x^(y-1) + 2x by hand."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        value, g = adgen.value_and_grad(data_power)(-1.0, 0.5)
+    assert not isinstance(value, complex) and math.isnan(value) and math.isnan(g)
+    assert adgen.grad(data_power)(2.0, 0.5) == pytest.approx(0.5 * 2.0**-0.5 + 4.0)
 
 
 def test_python_floats_take_the_float_path_and_give_the_hand_derived_gradient():

@@ -17,14 +17,14 @@ reverse and forward entry points; above reading.py.
 from __future__ import annotations
 
 import linecache
-import re
 from collections.abc import Callable
 from typing import Any
 
 from ..errors import BadWrt, SourceFile
 from ..higher import GradientModel, gradient_model, tangent_model
 from ..limits import with_compiler_stack
-from ..pipeline import compile_source, format_module, run
+from ..pipeline import format_module, in_memory, run
+from ..program import fractional_powers
 from .freshness import Stamp
 from .reading import function_text, live_inputs, with_live_inputs
 
@@ -38,8 +38,6 @@ _CACHE: dict[_Key, dict[str, Any]] = {}
 _EMITTED: dict[_Key, str] = {}
 # a namespace's entry: whether Python floats must be passed as numpy floats
 NEEDS_NUMPY_FLOATS = "__adgen_needs_numpy_floats__"
-_BUILTIN_POW = re.compile(r"(?<![\w.])pow\(")  # math.pow raises instead
-_SAFE_POWER = re.compile(r"\*\*\s*\(?-?\d+(\.0*)?(?![\d.eEj])")
 
 _MODELS: dict[tuple[str, str, tuple[str, ...]], GradientModel] = {}
 # (code object, wrt, mode, has_aux, signature) -> (stamp, namespace): see ``compiled``
@@ -140,7 +138,7 @@ def compiled_text(
     key = (text, tuple(functions), tuple(names), mode, has_aux, inputs, signature)
     if key not in _CACHE:
         # unformatted: black would be most of the compile, for text nobody reads
-        code = compile_source(
+        stages = in_memory(
             SourceFile(path, text),
             functions,
             names,
@@ -148,9 +146,9 @@ def compiled_text(
             has_aux=has_aux,
             inputs=inputs,
             like=dict(signature),
-            formatted=False,
             guarded=False,  # specialized.py picks the module by the arguments' kinds
         )
+        code = stages.emitted
         filename = f"<adgen: {mode} mode of {', '.join(functions)}>"
         linecache.cache[filename] = (
             len(code),
@@ -158,21 +156,12 @@ def compiled_text(
             code.splitlines(True),
             filename,
         )  # readable tracebacks
-        namespace: dict[str, Any] = {NEEDS_NUMPY_FLOATS: needs_numpy_floats(code)}
+        powers = fractional_powers(stages.optimized)  # type: ignore[arg-type]
+        namespace: dict[str, Any] = {NEEDS_NUMPY_FLOATS: powers}
         exec(compile(code, filename, "exec"), namespace)
         _CACHE[key] = namespace
         _EMITTED[key] = code
     return _CACHE[key]
-
-
-def needs_numpy_floats(code: str) -> bool:
-    """Whether ``code`` may raise a float to a power that is not an integer
-    (``x ** 0.5``, builtin ``pow``): for a negative Python float the result is complex,
-    where a numpy float gives nan.  Other float arithmetic is the same for both,
-    or raises where numpy gives inf or nan, and the emitted code reruns there
-    with numpy floats.  Read from the text: a ``**`` in a comment counts too."""
-    powers = code.count("**")
-    return bool(_BUILTIN_POW.search(code)) or len(_SAFE_POWER.findall(code)) != powers
 
 
 def gradient_model_of(f: Callable, names: list[str]) -> GradientModel:
