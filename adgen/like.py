@@ -45,6 +45,7 @@ import numpy as np
 from . import program as P
 from .errors import Location, UsageError
 from .ir import Function
+from .optimize.arguments import ENTRY as CONVERSION
 from .parse import Module, adgen_decorators
 from .structures import leaves
 
@@ -224,7 +225,10 @@ def like_text(like: Mapping[str, Any]) -> str:
 
 def guard(program: P.Program, like: Mapping[str, Any], models: set[str]) -> P.Program:
     """Each entry function of the ``models`` compiled with ``like`` checks its
-    arguments first: ``X, W1 = like_checked((X, W1), ((441, 2), (2, 3)), ...)``."""
+    arguments first, its arrays and its numbers in one call each:
+    ``X, W1 = like_checked((X, W1), ((441, 2), (2, 3)), ...)``.  The check makes
+    a list of the declared shape an array, so ``sequences_as_arrays`` no longer
+    converts those parameters."""
     defs = []
     for d in program.definitions:
         if (
@@ -238,22 +242,69 @@ def guard(program: P.Program, like: Mapping[str, Any], models: set[str]) -> P.Pr
     return replace(program, definitions=tuple(defs))
 
 
+def arrays_as_passed(program: P.Program, like: Mapping[str, Any]) -> P.Program:
+    """``program`` for the runtime API's arguments of ``like``'s kinds, unchecked:
+    a parameter ``like`` gives a shape is passed an array (a list has no shape,
+    and gets the generic module), so its entry conversion goes."""
+    shaped = {n for n, v in like.items() if isinstance(v, tuple)}
+    return program.with_functions(lambda fn: _unconverted(fn, shaped))
+
+
 def _checked(fn: P.Function, like: Mapping[str, Any]) -> P.Function:
-    names = [p.name for p in fn.params if p.name in like]
-    if not names:
+    kinds = {p.name: _kind(like[p.name]) for p in fn.params if p.name in like}
+    if not kinds:
         return fn
-    kinds = [_kind(like[n]) for n in names]
+    arrays = [n for n, k in kinds.items() if isinstance(k, tuple)]
+    numbers = [n for n, k in kinds.items() if not isinstance(k, tuple)]
+    checks = tuple(
+        _check(fn, like, group, kinds) for group in (arrays, numbers) if group
+    )
+    unchecked = _unconverted(fn, set(arrays))
+    return replace(unchecked, body=(*checks, *unchecked.body))
+
+
+def _check(
+    fn: P.Function, like: Mapping[str, Any], names: list[str], kinds: dict
+) -> P.Unpack:
+    """``a, b = like_checked((a, b), kinds, "a b", compiled_for)``: the kinds one
+    a parameter, or one string for Python numbers all declared alike."""
+    spelled = {kinds[n] for n in names}
+    if len(spelled) == 1 and isinstance(next(iter(spelled)), str):
+        kind: ast.expr = ast.Constant(next(iter(spelled)))
+    else:
+        kind = _tuple([ast.Constant(kinds[n]) for n in names])
     call = ast.Call(
         ast.Name(CHECK, ast.Load()),
         [
             _tuple([ast.Name(n, ast.Load()) for n in names]),
-            _tuple([ast.Constant(k) for k in kinds]),
-            _tuple([ast.Constant(n) for n in names]),
+            kind,
+            ast.Constant(" ".join(names)),
             ast.Constant(f"{fn.name} was compiled for {like_text(like)}"),
         ],
         [],
     )
-    return replace(fn, body=(P.Unpack(tuple(names), call), *fn.body))
+    return P.Unpack(tuple(names), call)
+
+
+def _unconverted(fn: P.Function, names: set[str]) -> P.Function:
+    """``fn`` without ``names`` in its entry ``sequences_as_arrays`` (its first
+    statement, where it has one: optimize/arguments.py)."""
+    first = fn.body[0] if fn.body else None
+    if not (
+        isinstance(first, P.Unpack)
+        and isinstance(first.value, ast.Call)
+        and isinstance(first.value.func, ast.Name)
+        and first.value.func.id == CONVERSION
+    ):
+        return fn
+    kept = tuple(n for n in first.targets if n not in names)
+    if len(kept) == len(first.targets):
+        return fn
+    rest = fn.body[1:]
+    if not kept:
+        return replace(fn, body=rest)
+    call = ast.Call(first.value.func, [ast.Name(n, ast.Load()) for n in kept], [])
+    return replace(fn, body=(P.Unpack(kept, call), *rest))
 
 
 def _kind(value: Any) -> str | tuple:

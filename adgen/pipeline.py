@@ -37,7 +37,7 @@ from .formatting import BLACK_MODE, black_format, format_program
 from .forward import jvp_functions
 from .graph import Graph, build_graph, describe
 from .ir import Function
-from .like import Like, apply_like, flat_like, guard
+from .like import Like, apply_like, arrays_as_passed, flat_like, guard
 from .limits import check_blocks, check_sizes, located_overflow, with_compiler_stack
 from .normalize import assert_normal_form, normalize
 from .optimize import optimize
@@ -46,6 +46,7 @@ from .primitives import primal_statement
 from .program import Program, print_program
 from .program import describe as describe_program
 from .reverse import Backward, reverse_sweep
+from .shapes import checked_scalar
 from .specialize import specialize
 from .sweeps import Compiled, reverse_functions
 
@@ -173,6 +174,7 @@ def _run(
         with located_overflow(module, fn):
             check_function(module, fn)
             check_sizes(module, fn)
+    checked: list[Compiled | None] = []
     for fn in selected:
         with located_overflow(module, fn):
             normal = normalize(module, fn, wrt, options.has_aux, options.inputs)
@@ -182,8 +184,10 @@ def _run(
             stages.functions.append(normal)
             stages.graphs.append(graph)
             stages.backwards.append(specialize(graph, reverse_sweep(graph)))
+            checked.append(_past_scalar_check(normal, graph, options.mode))
     compiled = [
-        Compiled(g, b) for g, b in zip(stages.graphs, stages.backwards, strict=False)
+        Compiled(g, b, c)
+        for g, b, c in zip(stages.graphs, stages.backwards, checked, strict=True)
     ]
     with located_overflow(module, selected[0]):
         program = build_program(
@@ -198,10 +202,22 @@ def _run(
             stages.optimized = guard(
                 stages.optimized, leaf_like, {f.name for f in selected}
             )
+        elif like:  # the runtime API passes arrays where like says a shape
+            stages.optimized = arrays_as_passed(stages.optimized, like)
         stages.optimized = unflattened(stages.optimized, stages.functions)
         stages.printed = printed_module(stages.optimized, options.standalone)
         stages.emitted = print_program(*stages.printed)
     return stages
+
+
+def _past_scalar_check(normal: Function, graph: Graph, mode: str) -> Compiled | None:
+    """The sweeps ``grad_f`` runs once it has checked that the output is a scalar,
+    where that tells shapes the graph does not know (``shapes.checked_scalar``)."""
+    scalar = checked_scalar(normal, graph.shapes) if mode != "forward" else None
+    if scalar is None:
+        return None
+    checked = build_graph(scalar)
+    return Compiled(checked, specialize(checked, reverse_sweep(checked)))
 
 
 def compile_source(

@@ -18,7 +18,7 @@ check it at run time.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .ir import Const, Eqn, Function, all_eqns, loops
@@ -80,6 +80,19 @@ def infer_shapes(fn: Function) -> dict[str, Shape]:
             changed |= eqn.out not in shapes or shapes[eqn.out] != new
             shapes[eqn.out] = new
     return shapes
+
+
+def checked_scalar(fn: Function, shapes: dict[str, Shape]) -> Function | None:
+    """``fn`` as its ``grad_f`` knows it once it has checked that the output is a
+    scalar, or None where that check tells nothing more.  An output of shape
+    ``Same(x1, x2)`` is the broadcast of x1's and x2's shapes, and a broadcast is
+    ``()`` only where every operand is: past the check, x1 and x2 are scalars,
+    so their adjoints need no reduction (the unannotated lecture file)."""
+    out = shapes.get(fn.output) if isinstance(fn.output, str) else None
+    if not isinstance(out, Same):
+        return None
+    scalars = {p: SCALAR for p in fn.params if p in out.origins}
+    return replace(fn, shapes={**fn.shapes, **scalars}) if scalars else None
 
 
 def loop_indices(body: list) -> list[str]:

@@ -35,7 +35,7 @@ from .ir import Break, Const, Eqn, Function, If, Loop, Stmt, loops
 from .naming import EMITTED_GLOBALS, suffixed
 from .primitives import primal_statement
 from .reverse import AdjointBlock, Backward, Item, ReverseIf, ReverseLoop
-from .shapes import SCALAR
+from .shapes import SCALAR, Shape
 from .simplify import simplify
 from .structures import leaf_names, structure_ast
 
@@ -50,6 +50,9 @@ class Compiled:
 
     graph: Graph
     backward: Backward
+    # grad_f's sweeps past its check that the output is a scalar, where that
+    # check tells shapes the graph does not know (shapes.checked_scalar)
+    past_check: Compiled | None = None
 
 
 def reverse_functions(c: Compiled) -> list[P.Definition]:
@@ -79,7 +82,15 @@ def reverse_functions(c: Compiled) -> list[P.Definition]:
         ),
         fn.name,
     )
-    return [forward, backward, *_fused(c, writer), *_fused(c, writer, True)]
+    shape = _output_shape(c.graph)  # grad_f checks it is a scalar, where not known
+    if c.past_check is not None:
+        c, writer = c.past_check, _Writer(c.past_check)
+    return [
+        forward,
+        backward,
+        *_fused(c, writer, shape),
+        *_fused(c, writer, shape, True),
+    ]
 
 
 def _copied_stacks(writer: _Writer) -> Block:
@@ -92,17 +103,22 @@ def _copied_stacks(writer: _Writer) -> Block:
     return [P.Comment("pop from copies: the tape may be swept back again"), *copies]
 
 
+def _output_shape(graph: Graph) -> Shape:
+    fn = graph.fn
+    return graph.shapes.get(fn.output) if isinstance(fn.output, str) else SCALAR
+
+
 def _fused(
-    c: Compiled, writer: _Writer, with_value: bool = False
+    c: Compiled, writer: _Writer, shape: Shape, with_value: bool = False
 ) -> list[P.Definition]:
     """``grad_f``: both sweeps fused, computing only the primal values the backward
     sweep reads (the tape's, and what they need). It needs a scalar output: where
-    the output's shape is not known statically it checks at run time; where it is
+    the output's ``shape`` is not known statically it checks at run time (and
+    ``c`` may be the sweeps past that check: ``Compiled.past_check``); where it is
     known not to be a scalar there is no ``grad_f`` (``backward_f`` takes a seed).
     ``value_and_grad_f`` is the same, returning the value too (a training step's
     loss and gradient)."""
     fn = c.graph.fn
-    shape = c.graph.shapes.get(fn.output) if isinstance(fn.output, str) else SCALAR
     if isinstance(shape, tuple) and shape != SCALAR:
         return [] if with_value else [_no_grad_note(c, shape)]
     name = f"value_and_grad_{fn.name}" if with_value else f"grad_{fn.name}"

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import autograd
+import autograd.numpy as anp
 import numpy as np
 import pytest
 
@@ -35,8 +37,10 @@ def _load(code: str) -> dict:
 
 
 def _functions(code: str) -> dict[str, str]:
-    """Each emitted function's text, without its entry check and docstring."""
+    """Each emitted function's text, without its entry check (which makes lists
+    arrays, as ``sequences_as_arrays`` does without it) and docstring."""
     code = re.sub(r"\n    \S.* = like_checked\(\n(?:        .*\n)*    \)", "", code)
+    code = re.sub(r"\n    \S.* = sequences_as_arrays\(.*\)", "", code)
     code = re.sub(r'\n    """.*?"""', "", code, flags=re.S)
     parts = code.split("\ndef ")[1:]
     return {p.split("(")[0]: p for p in parts}
@@ -118,6 +122,32 @@ def test_other_arguments_are_refused_not_differentiated_wrongly():
     for name in ("grad_loss", "value_and_grad_loss", "forward_loss"):
         with pytest.raises(ValueError, match="b2 is a ndarray of shape \\(1, 1\\)"):
             lab[name](*args)
+
+
+def test_the_check_reads_lists_as_arrays_and_numbers_apart():
+    """The entry check takes over the list conversion: a nested list of the
+    declared shape is the array numpy makes of it (``W + W`` adds, not joins);
+    numbers are checked in one call of their own, and a bool is not a number."""
+    source = (
+        "import numpy as np\n\ndef f(W, b, s, n):\n"
+        "    return np.sum((W + W) @ b) * s + n\n"
+    )
+    like = {"W": (2, 2), "b": (2,), "s": 2.0, "n": 3.0}
+    code = compile_source(SourceFile("mixed.py", source), like=like)
+    assert code.count("like_checked(") == 6  # arrays, numbers: in each entry function
+    assert '"float",\n        "s n",' in code
+    m = _load(code)
+    W, b = [[1.0, 2.0], [3.0, 4.0]], [0.5, -1.0]
+    expected = autograd.grad(
+        lambda W, b, s: anp.sum((W + W) @ b) * s + 3.0, (0, 1, 2)
+    )(np.array(W), np.array(b), 2.0)
+    got = m["grad_f"](W, b, 2.0, 3)
+    for g, e in zip(got, expected, strict=False):
+        np.testing.assert_allclose(g, e, rtol=1e-14)
+    with pytest.raises(ValueError, match="s is a bool, not a Python float"):
+        m["grad_f"](W, b, True, 3.0)
+    with pytest.raises(ValueError, match="b is a list of shape \\(3,\\)"):
+        m["grad_f"](W, [1.0, 2.0, 3.0], 2.0, 3.0)
 
 
 def test_symbolic_sizes_must_agree():

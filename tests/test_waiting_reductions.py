@@ -184,6 +184,40 @@ def test_the_lecture_as_written_reduces_before_dividing_only():
     assert "x1_bar = unbroadcast(x1_bar, x1) + n3_bar / x1" in backward
 
 
+def test_past_the_scalar_check_the_lecture_reads_like_the_lecture():
+    """grad_f checks that the output is a scalar; the lecture's output has the
+    broadcast shape of x1 and x2, which is () only where both are, so the fused
+    functions need no reduction at all: ``x1_bar = x1_bar + 1.0 / x1``.  Arrays
+    there meet the check, not a gradient of the wrong shape."""
+    generated, reference, code = _compiled("lecture")
+    for role in ("grad_f", "value_and_grad_f"):
+        body = code.split(f"def {role}(")[1].split("\ndef ")[0]
+        fused = body.split("except ArithmeticError")[0]
+        assert "unbroadcast(" not in fused, body
+    assert "x1_bar = x1_bar + 1.0 / x1" in code
+    expected = autograd.grad(reference, (0, 1))(2.0, 5.0)
+    for args in [(2.0, 5.0), (np.float64(2.0), np.array(5.0))]:
+        got = generated["grad_f"](*args)
+        np.testing.assert_allclose(got, expected, rtol=1e-14)
+        assert [np.shape(g) for g in got] == [(), ()]
+    with pytest.raises(ValueError, match="needs a scalar output"):
+        generated["grad_f"](np.array([2.0, 3.0]), 5.0)
+
+
+def test_past_the_scalar_check_only_the_broadcast_operands_are_scalars():
+    """f(x, W) = tanh(x) * sum(W): the output's shape is x's, so past the check x
+    is a scalar; W, summed, keeps its own shape and its adjoint that shape."""
+    source = "import numpy as np\n\ndef f(x, W):\n    return np.tanh(x) * np.sum(W)\n"
+    generated: dict = {}
+    exec(compile_source(SourceFile("partial.py", source)), generated)
+    W = RNG.standard_normal((3, 2))
+    expected = autograd.grad(lambda x, W: anp.tanh(x) * anp.sum(W), (0, 1))(0.3, W)
+    for got in [generated["grad_f"](0.3, W), generated["value_and_grad_f"](0.3, W)[1]]:
+        np.testing.assert_allclose(got[0], expected[0], rtol=1e-12)
+        np.testing.assert_allclose(got[1], expected[1], rtol=1e-12)
+        assert np.shape(got[1]) == (3, 2)
+
+
 def test_a_singular_factor_multiplies_the_sum_not_each_term():
     """sum(x * (1 / s)) at s = 0: d/ds = -sum(x) / s**2 = inf, as autograd says; the
     sum of the terms' quotients would be inf - inf = nan."""
