@@ -105,15 +105,11 @@ def unbroadcast(g: Any, like: Any) -> Any:
 
 
 def like_checked(values: tuple, kinds: Any, names: Any, compiled_for: str) -> tuple:
-    """``values``, if each is the kind of argument the code was compiled for
-    (``adgen compile --like``): ``kinds`` is ``"float"`` or ``"int"`` for Python
-    numbers (either passes for either), or one kind a value, such as the shape
-    ``(441, 2)``, ``("n", 2)`` with a size name, ``()`` for a numpy scalar; a
-    list of numbers of the shape comes back as the array numpy makes of it.
-    Else a ValueError that says which (``names``: the parameters, one string),
-    rather than a gradient computed for other shapes.  The emitted code checks
-    its arrays and its numbers in separate calls, so that the common case is
-    one comparison (~0.05 us an argument)."""
+    """``values`` if each is of the kind the code was compiled for (``--like``):
+    ``kinds`` is "float" or "int" for Python numbers (either passes), or one
+    shape a value (``(441, 2)``, ``("n", 2)``, ``()``); a list of the shape comes
+    back as its array.  Else a ValueError naming it (``names``: one string).
+    Arrays and numbers come in separate calls: one comparison each, mostly."""
     if type(kinds) is str:
         if {*map(type, values)} <= _PYTHON_NUMBERS:
             return values
@@ -124,17 +120,14 @@ def like_checked(values: tuple, kinds: Any, names: Any, compiled_for: str) -> tu
                 return values
         except AttributeError:  # a number, or a list
             pass
-    if isinstance(names, str):
-        names = names.split()
+    names = names.split() if isinstance(names, str) else names
     return _like_checked_slowly(values, kinds, names, compiled_for)
 
 
 _PYTHON_NUMBERS = frozenset({float, int})
 
 
-def _like_checked_slowly(
-    values: tuple, kinds: tuple, names: tuple, compiled_for: str
-) -> tuple:
+def _like_checked_slowly(values: tuple, kinds: tuple, names: tuple, why: str) -> tuple:
     sizes: dict[str, int] = {}
     checked = []
     for value, kind, name in zip(values, kinds, names, strict=True):
@@ -151,12 +144,12 @@ def _like_checked_slowly(
             )
             wanted = f"of shape ({', '.join(map(str, kind))}{',' * (len(kind) == 1)})"
         if not ok:
-            got = type(value).__name__ + (
-                f" of shape {np.shape(value)}" if np.ndim(value) else ""
+            got = type(value).__name__ + f" of shape {np.shape(value)}" * (
+                np.ndim(value) > 0
             )
             raise ValueError(
-                f"{compiled_for}: {name} is a {got}, not {wanted}; compile it for "
-                "these arguments (another --like, or none)"
+                f"{why}: {name} is a {got}, not {wanted}; compile it for these "
+                "arguments (another --like, or none)"
             )
     return tuple(checked)
 
