@@ -10,10 +10,12 @@ the fast path for training, go through, in order:
 
 Then every emitted function, of every role, goes through
 
-4. ``arguments.python_arguments``: lists read as arrays on entry, and the rerun
+4. ``fresh.fresh_results``: a returned gradient is never an array the caller
+   passed in (``x_bar = w.copy()``, not ``x_bar = w``);
+5. ``arguments.python_arguments``: lists read as arrays on entry, and the rerun
    with numpy floats where Python's float arithmetic raises.
 
-For ``target="array-api"`` step 3 and 4, numpy's Python-float paths, are
+For ``target="array-api"`` steps 3 and 5, numpy's Python-float paths, are
 skipped and ``array_api.to_array_api`` respells every function in the
 standard's names instead.
 
@@ -28,6 +30,7 @@ from ..graph import Graph
 from .arguments import python_arguments
 from .array_api import to_array_api
 from .copies import forward_copies, typed_gradients
+from .fresh import fresh_results
 from .liveness import free_dead_arrays
 from .scalars import spell_scalar_math
 
@@ -50,9 +53,14 @@ def optimize(
         fn = free_dead_arrays(fn, graph)
         return fn if target != "numpy" else spell_scalar_math(fn, graph, sweeps)
 
+    def fresh(fn: P.Function) -> P.Function:
+        graph = by_model.get(fn.model)
+        return fresh_results(fn, graph, target) if graph else fn
+
+    program = program.with_functions(fused).with_functions(fresh)
     if target != "numpy":
-        return to_array_api(program.with_functions(fused), graphs)
-    return python_arguments(program.with_functions(fused), graphs)
+        return to_array_api(program, graphs)
+    return python_arguments(program, graphs)
 
 
 __all__ = ["optimize"]
