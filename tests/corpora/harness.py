@@ -3,7 +3,8 @@
 For each function and argument set, in reverse mode and in forward mode, both
 through the runtime API (``adgen.grad``, ``mode="forward"``) and through the CLI
 (``adgen compile`` of the whole model file into a folder, then the generated
-``grad_<f>``/``jvp_<f>``), the outcome is one of:
+``grad_<f>``/``jvp_<f>``, given the model module's values of the module
+variables they take as keyword-only parameters), the outcome is one of:
 
     PASS     the gradient agrees with autograd's (or with central differences
              where autograd cannot trace the code)
