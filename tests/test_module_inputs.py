@@ -194,3 +194,19 @@ def test_the_same_source_gives_the_same_bytes(tmp_path):
     written = (tmp_path / "module_inputs_models_grad.py").read_text()
     assert main([*command, "--check"]) == 0  # compiled again: nothing to refresh
     assert (tmp_path / "module_inputs_models_grad.py").read_text() == written
+
+
+def test_the_jax_and_torch_exports_pass_them_too():
+    """adgen.export.jax/torch call forward_f and backward_f: with the live values
+    (a TypeError, missing W1, before)."""
+    import torch
+
+    from adgen import export
+
+    expected = jax.grad(jax_mlp)(X)
+    np.testing.assert_allclose(
+        jax.grad(export.jax(models.mlp))(jnp.asarray(X)), expected
+    )
+    x = torch.tensor(X, requires_grad=True)
+    export.torch(models.mlp)(x).backward()
+    np.testing.assert_allclose(x.grad.numpy(), expected)
