@@ -64,9 +64,10 @@ def _keyword_only(
 
 def _doc(f: P.Function, model: Function) -> str:
     """The docstring, with a paragraph on the module variables it takes."""
-    stem = Path(model.path).stem
+    stem = Path(model.path).stem  # a notebook cell's file is no module name
+    where = f"{stem}." if stem.isidentifier() else ""
     names = ", ".join(model.inputs)
-    example = ", ".join(f"{n}={stem}.{n}" for n in model.inputs)
+    example = ", ".join(f"{n}={where}{n}" for n in model.inputs)
     what = (
         "values of the module variables"
         if len(model.inputs) > 1

@@ -50,8 +50,9 @@ def normalize(
 ) -> Function:
     """Turn the checked function ``fn`` into a flat list of equations; with
     ``has_aux`` (or ``@adgen.has_aux``) it returns ``(output, aux)``.  ``inputs``:
-    module-level variables read as extra parameters after ``fn``'s own (the
-    runtime API passes their live values), never differentiated."""
+    module-level variables read as extra parameters after ``fn``'s own, named as
+    the variables, never differentiated (module_inputs.py makes them
+    keyword-only in the emitted code)."""
     lowerer = Lowerer(module, fn)
     return lowerer.run(wrt, has_aux or declared_has_aux(module, fn), inputs)
 
