@@ -68,14 +68,14 @@ def _doc(f: P.Function, model: Function) -> str:
     where = f"{stem}." if stem.isidentifier() else ""
     names = ", ".join(model.inputs)
     example = ", ".join(f"{n}={where}{n}" for n in model.inputs)
+    several = len(model.inputs) > 1
     what = (
-        "values of the module variables"
-        if len(model.inputs) > 1
-        else "value of the module variable"
+        "values of the module variables" if several else "value of the module variable"
     )
+    constant = "constants" if several else "a constant"
     return (
         f"{f.doc}\n\n{names}: the {what} of "
-        f"{Path(model.path).name},\ntaken as constants (pass `{example}`)."
+        f"{Path(model.path).name},\ntaken as {constant} (pass `{example}`)."
     )
 
 

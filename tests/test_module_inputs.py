@@ -46,11 +46,24 @@ def jax_with_aux(params, x):
     return jnp.sum(models.TABLE[0] * h), h
 
 
-REFERENCES = {"mlp": jax_mlp, "weighted": jax_weighted, "with_helper": jax_with_helper}
+def jax_recurrent(x):
+    h = jnp.zeros(4)
+    for _ in range(3):
+        h = jnp.tanh(models.W1 @ x + 0.5 * h)
+    return jnp.sum(h)
+
+
+REFERENCES = {
+    "mlp": jax_mlp,
+    "weighted": jax_weighted,
+    "with_helper": jax_with_helper,
+    "recurrent": jax_recurrent,  # sizes and a trip count from module values
+}
 TAKEN = {
     "mlp": ("W1", "b1", "W2"),
     "weighted": ("TABLE",),
     "with_helper": ("W1", "TABLE"),  # TABLE read in the helper _penalty
+    "recurrent": ("N_HIDDEN", "N_STEPS", "W1"),
     "shadowed": (),  # its TABLE is a local
     "with_aux": ("b1", "TABLE"),
 }
