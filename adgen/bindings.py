@@ -23,8 +23,10 @@ in Python).
 from __future__ import annotations
 
 import ast
+import functools
 import math
 import operator
+import symtable
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -108,9 +110,10 @@ def module_variable_message(module: Module, name: str) -> str:
 
 def module_variable_hint(name: str) -> str:
     return (
-        f"pass `{name}` to the function as a parameter, or bind it exactly once, "
-        "at the top of the file, to a number or a list of numbers (the runtime API, "
-        "adgen.grad(f), reads a number or array it holds live, at each call)"
+        f"pass `{name}` to the function as a parameter, or bind it exactly once, by "
+        "a plain assignment at the top of the file: a number or a list of numbers "
+        "is folded into the code; another value (`np.eye(3)`) becomes a keyword "
+        "input of the generated functions (adgen.grad passes its live value)"
     )
 
 
@@ -290,6 +293,37 @@ def computed_when_run(module: Module, name: str) -> bool:
         return False
     targets, value = _plain_assignment(found[0].top)
     return bool(targets) and not _is_literal(value)
+
+
+def read_when_run(module: Module, functions: list[ast.FunctionDef]) -> tuple[str, ...]:
+    """The module variables computed when the file runs (``computed_when_run``)
+    that ``functions`` read as globals, by Python's own scoping (symtable: a name
+    the function binds anywhere is its local), in order of first reading."""
+    wanted = {n for n in module.variables if computed_when_run(module, n)}
+    top = _symbols(module.source.text, module.source.path) if wanted else None
+    if top is None:  # none, or text Python would not compile: refused as before
+        return ()
+    tables = {(t.get_name(), t.get_lineno()): t for t in top.get_children()}
+    names: dict[str, None] = {}
+    for fn in functions:
+        todo = [tables[(fn.name, fn.lineno)]] if (fn.name, fn.lineno) in tables else []
+        while todo:  # the function, then its comprehensions, lambdas, nested defs
+            table = todo.pop(0)
+            names.update(
+                (s.get_name(), None)
+                for s in table.get_symbols()
+                if s.is_global() and s.is_referenced() and s.get_name() in wanted
+            )
+            todo += table.get_children()
+    return tuple(names)
+
+
+@functools.lru_cache(maxsize=8)
+def _symbols(text: str, path: str) -> symtable.SymbolTable | None:
+    try:
+        return symtable.symtable(text, path, "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 def _is_literal(node: ast.expr | None) -> bool:

@@ -34,7 +34,16 @@ from .graph import Graph
 from .like import parse_like
 from .optimize.array_api import TARGETS
 from .parse import read_source
-from .pipeline import MODES, STAGES, Stages, display_path, dump, run, source_hash
+from .pipeline import (
+    MODES,
+    MODULE_VARIABLES,
+    STAGES,
+    Stages,
+    display_path,
+    dump,
+    run,
+    source_hash,
+)
 from .testing import AGREE, DISAGREE, INCONCLUSIVE
 from .trace import (
     adjoint_trace,
@@ -296,6 +305,7 @@ def _compile(args: argparse.Namespace) -> int:
             _provenance(source, spec, args),
             mode=args.mode,
             standalone=args.standalone,
+            inputs=MODULE_VARIABLES,
             like=like,
             target=args.target,
         )

@@ -57,6 +57,8 @@ from typing import Any
 import numpy as np
 
 from .api import source
+from .api.cache import source_text
+from .api.reading import live_inputs, with_live_inputs
 from .runtime import numpy_floats
 
 Wrt = int | str | Sequence[int | str]
@@ -81,6 +83,8 @@ def _sweeps(f: Callable, names: tuple[str, ...] | None) -> tuple[Callable, Calla
         linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
         namespace: dict[str, Any] = {}
         exec(compile(text, filename, "exec"), namespace)
+        # module variables computed when the file runs: passed live, by keyword
+        namespace = with_live_inputs(f, namespace, live_inputs(f, *source_text(f)))
         compiled[names] = (
             namespace[f"forward_{f.__name__}"],
             namespace[f"backward_{f.__name__}"],

@@ -99,6 +99,9 @@ class Function:
     # a parameter that is a container of arrays -> the structure of the leaf
     # parameters standing for it in ``params`` (containers.py)
     containers: dict[str, Any] = field(default_factory=dict)
+    # module variables computed when the file runs, read as parameters (the last
+    # ones of ``params``, each named as the variable): constants, never wrt
+    inputs: tuple[str, ...] = ()
 
     def returned_names(self) -> set[str]:
         """The variables the function returns: its output, and its aux values."""

@@ -18,6 +18,7 @@ full collections made a compile of a thousand statements quadratic.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import gc
 import hashlib
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .bindings import read_when_run
 from .check import check_function
 from .containers import unflattened
 from .custom_discovery import read_rules
@@ -39,9 +41,10 @@ from .graph import Graph, build_graph, describe
 from .ir import Function
 from .like import Like, apply_like, arrays_as_passed, flat_like, guard
 from .limits import check_blocks, check_sizes, located_overflow, with_compiler_stack
+from .module_inputs import keyword_inputs
 from .normalize import assert_normal_form, normalize
 from .optimize import optimize
-from .parse import Module, parse_module, select_functions
+from .parse import Module, parse_module, reachable_helpers, select_functions
 from .primitives import primal_statement
 from .program import Program, print_program
 from .program import describe as describe_program
@@ -61,6 +64,9 @@ STAGES = (
     "emit",
     "format",
 )
+# inputs=MODULE_VARIABLES (the CLI's): every module variable computed when the file
+# runs that a function reads is a keyword-only parameter (module_inputs.py)
+MODULE_VARIABLES = "module variables"
 # --mode: which functions the generated module holds for each model function.
 MODES = {
     "reverse": (reverse_functions,),  # forward_f, backward_f, grad_f
@@ -109,7 +115,7 @@ class Options:
     mode: str = "reverse"
     standalone: bool = False
     has_aux: bool = False
-    inputs: tuple[str, ...] = ()
+    inputs: tuple[str, ...] | str = ()
     like: Like = field(default_factory=dict)
     target: str = "numpy"
     guarded: bool = True
@@ -124,7 +130,7 @@ def run(
     *,
     standalone: bool = False,
     has_aux: bool = False,
-    inputs: tuple[str, ...] = (),
+    inputs: tuple[str, ...] | str = (),
     like: Like | None = None,
     target: str = "numpy",
     guarded: bool = True,
@@ -132,7 +138,8 @@ def run(
     """Compile ``source``: every stage in order. ``mode`` is one of ``MODES``;
     ``standalone`` copies the runtime helpers into the module (``standalone.py``);
     ``has_aux``: the functions return ``(loss, aux)`` (as ``@adgen.has_aux``);
-    ``inputs``: module variables taken as extra parameters (the runtime API's);
+    ``inputs``: module variables taken as keyword-only parameters (the runtime
+    API's names, or ``MODULE_VARIABLES``: every one computed when the file runs);
     ``like`` specializes on the caller's arguments (see ``compile_source``),
     the entry functions checking them unless not ``guarded`` (the runtime API
     picks the module by its arguments' kinds);
@@ -177,7 +184,9 @@ def _run(
     checked: list[Compiled | None] = []
     for fn in selected:
         with located_overflow(module, fn):
-            normal = normalize(module, fn, wrt, options.has_aux, options.inputs)
+            normal = normalize(
+                module, fn, wrt, options.has_aux, _inputs(module, fn, options)
+            )
             check_blocks(source, normal)
             assert_normal_form(normal)
             graph = build_graph(normal)
@@ -205,6 +214,7 @@ def _run(
         elif like:  # the runtime API passes arrays where like says a shape
             stages.optimized = arrays_as_passed(stages.optimized, like)
         stages.optimized = unflattened(stages.optimized, stages.functions)
+        stages.optimized = keyword_inputs(stages.optimized, stages.functions)
         stages.printed = printed_module(stages.optimized, options.standalone)
         stages.emitted = print_program(*stages.printed)
     return stages
@@ -218,6 +228,13 @@ def _past_scalar_check(normal: Function, graph: Graph, mode: str) -> Compiled | 
         return None
     checked = build_graph(scalar)
     return Compiled(checked, specialize(checked, reverse_sweep(checked)))
+
+
+def _inputs(module: Module, fn: ast.FunctionDef, options: Options) -> tuple[str, ...]:
+    """The module variables ``fn`` takes as parameters."""
+    if options.inputs != MODULE_VARIABLES:
+        return options.inputs  # type: ignore[return-value]
+    return read_when_run(module, [fn, *reachable_helpers(module, fn)])
 
 
 def compile_source(

@@ -203,13 +203,15 @@ BLOCKS = (If, For, While, FloatPath, Rerun)
 
 @dataclass(frozen=True)
 class Param:
-    """A parameter, with a default (``n5_bar=1.0``) or without."""
+    """A parameter, with a default (``n5_bar=1.0``) or without; keyword-only
+    parameters come last, after a ``*``."""
 
     name: str
     default: ast.expr | None = None
     annotation: ast.expr | None = (
         None  # a declared shape, for code read back as a model
     )
+    keyword_only: bool = False  # a module variable passed by name (module_inputs.py)
 
 
 @dataclass(frozen=True)
@@ -479,10 +481,13 @@ def print_definition(d: Definition) -> str:
 
 
 def print_function(fn: Function) -> list[str]:
-    params = ", ".join(_param(p) for p in fn.params)
+    positional = [_param(p) for p in fn.params if not p.keyword_only]
+    named = [_param(p) for p in fn.params if p.keyword_only]
+    params = ", ".join(positional + (["*", *named] if named else []))
+    doc = "\n".join(f"{INDENT}{line}" if line else "" for line in fn.doc.split("\n"))
     return [
         f"def {fn.name}({params}):",
-        f'{INDENT}"""{fn.doc}"""',
+        f'{INDENT}"""{doc.removeprefix(INDENT)}"""',
         *indent(print_statements(fn.body)),
     ]
 

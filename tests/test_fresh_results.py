@@ -19,7 +19,7 @@ from adgen.errors import SourceFile
 from adgen.pipeline import compile_source
 
 sys.path.insert(0, str(Path(__file__).parent))
-import fresh_models  # noqa: E402
+import fresh_models
 
 SOURCE = (Path(__file__).parent / "fresh_models.py").read_text()
 
@@ -69,12 +69,12 @@ def test_python_floats_stay_floats():
 def test_backward_with_an_array_seed_and_jvp_with_a_tangent_return_their_own():
     m = _module()
     x = np.array([1.0, 2.0])
-    out, tape = m["forward_shift"](x)
+    _, tape = m["forward_shift"](x)
     seed = np.array([1.0, -1.0])
     (gx,) = m["backward_shift"](tape, seed)  # d(x + 1)/dx^T seed = seed
     np.testing.assert_array_equal(gx, [1.0, -1.0])
     _assert_own((gx,), (x, seed))
     tangent = np.array([0.25, 0.5])
-    value, along = m["jvp_shift"](x, tangent)  # d(x + 1)/dx . t = t
+    _, along = m["jvp_shift"](x, tangent)  # d(x + 1)/dx . t = t
     np.testing.assert_array_equal(along, [0.25, 0.5])
     _assert_own((along,), (x, tangent))

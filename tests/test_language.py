@@ -210,13 +210,22 @@ def test_the_api_reads_module_arrays_live(monkeypatch):
     same_tree(out_dot, np.sum(expected()))
 
 
-def test_the_cli_refuses_a_module_array_with_a_hint(capsys):
+def test_the_cli_takes_module_arrays_as_keyword_inputs(tmp_path):
+    """``adgen compile``: ``grad_rotate(x, *, W0, SHIFT)``, W0 read in the helper."""
     source = f"{ROOT / 'tests' / 'language_models.py'}:rotate"
-    assert main(["compile", source, "-o", str(ROOT / "never-written")]) == 2
-    err = capsys.readouterr().err
-    assert "`W0` is a module-level variable computed when the file runs" in err
-    assert "reads a number or array it holds live" in err
-    assert not (ROOT / "never-written").exists()
+    assert main(["compile", source, "-o", str(tmp_path), "--mode", "both"]) == 0
+    path = tmp_path / "language_models_grad.py"
+    spec = importlib.util.spec_from_file_location("rotate_grad", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x = np.array([0.5, -1.0, 2.0])
+    given = {"W0": models.W0, "SHIFT": models.SHIFT}
+    expected = jax.grad(
+        lambda x: jnp.sum(jnp.tanh(models.W0 @ x)) + models.SHIFT * jnp.sum(x)
+    )(x)
+    same_tree(module.grad_rotate(x, **given), (expected,))
+    _, out_dot = module.jvp_rotate(x, np.ones(3), **given)
+    same_tree(out_dot, np.sum(expected))
 
 
 # --- dicts a helper returns ---------------------------------------------------------

@@ -138,9 +138,9 @@ def test_the_check_reads_lists_as_arrays_and_numbers_apart():
     assert '"float",\n        "s n",' in code
     m = _load(code)
     W, b = [[1.0, 2.0], [3.0, 4.0]], [0.5, -1.0]
-    expected = autograd.grad(
-        lambda W, b, s: anp.sum((W + W) @ b) * s + 3.0, (0, 1, 2)
-    )(np.array(W), np.array(b), 2.0)
+    expected = autograd.grad(lambda W, b, s: anp.sum((W + W) @ b) * s + 3.0, (0, 1, 2))(
+        np.array(W), np.array(b), 2.0
+    )
     got = m["grad_f"](W, b, 2.0, 3)
     for g, e in zip(got, expected, strict=False):
         np.testing.assert_allclose(g, e, rtol=1e-14)

@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from ..bindings import computed_when_run, module_variable_hint
+from ..bindings import computed_when_run, module_variable_hint, read_when_run
 from ..errors import BadWrt, SourceFile, SourceUnavailable, UnresolvedName
 from ..limits import with_compiler_stack
-from ..parse import Module, parse_module
+from ..parse import Module, parse_module, reachable_helpers
 
 
 def function_text(f: Callable) -> tuple[str, str]:
@@ -72,11 +72,14 @@ def live_inputs(f: Callable, path: str, text: str) -> tuple[str, ...]:
     if hasattr(f, "__adgen_gradient_of__"):  # gradient code: its inputs are its own
         return ()
     module = _scanned(path, text)
-    return tuple(
+    found = {
         name
-        for name in sorted(global_names(f) & module.variables.keys())
+        for name in global_names(f) & module.variables.keys()
         if computed_when_run(module, name) and _is_numeric(f.__globals__.get(name))
-    )
+    }
+    fn = module.functions.get(f.__name__)  # in the order the CLI takes them
+    read = read_when_run(module, [fn, *reachable_helpers(module, fn)]) if fn else ()
+    return tuple(n for n in read if n in found) + tuple(sorted(found - set(read)))
 
 
 def live_values(f: Callable, names: tuple[str, ...]) -> tuple:
@@ -88,21 +91,18 @@ def with_live_inputs(
     f: Callable, namespace: dict[str, Any], names: tuple[str, ...]
 ) -> dict[str, Any]:
     """``namespace`` with each function that takes ``f``'s arguments (forward_f,
-    grad_f, value_and_grad_f, jvp_f) given the live values after them."""
-    count = len(inspect.signature(f).parameters)
+    grad_f, value_and_grad_f, jvp_f) given the live values, by keyword."""
     wrapped = dict(namespace)
     for role in ("forward", "grad", "value_and_grad", "jvp"):
         name = f"{role}_{f.__name__}"
         if name in namespace:
-            wrapped[name] = _passing_live(namespace[name], f, names, count)
+            wrapped[name] = _passing_live(namespace[name], f, names)
     return wrapped
 
 
-def _passing_live(
-    generated: Callable, f: Callable, names: tuple[str, ...], count: int
-) -> Callable:
+def _passing_live(generated: Callable, f: Callable, names: tuple[str, ...]) -> Callable:
     def call(*args: Any) -> Any:
-        return generated(*args[:count], *live_values(f, names), *args[count:])
+        return generated(*args, **dict(zip(names, live_values(f, names), strict=True)))
 
     return call
 

@@ -12,7 +12,7 @@ import ast
 from typing import Any
 
 from ..containers import Leaf, declared_leaves, is_declaration
-from ..errors import AdgenError, UnsupportedSyntax
+from ..errors import AdgenError, UnresolvedName, UnsupportedSyntax
 from ..ir import Atom, Const, Eqn, Function, Origin
 from ..naming import Namer, identifiers
 from ..parse import Module, reachable_helpers
@@ -50,8 +50,9 @@ def normalize(
 ) -> Function:
     """Turn the checked function ``fn`` into a flat list of equations; with
     ``has_aux`` (or ``@adgen.has_aux``) it returns ``(output, aux)``.  ``inputs``:
-    module-level variables read as extra parameters after ``fn``'s own (the
-    runtime API passes their live values), never differentiated."""
+    module-level variables read as extra parameters after ``fn``'s own, named as
+    the variables, never differentiated (module_inputs.py makes them
+    keyword-only in the emitted code)."""
     lowerer = Lowerer(module, fn)
     return lowerer.run(wrt, has_aux or declared_has_aux(module, fn), inputs)
 
@@ -99,9 +100,9 @@ class Lowerer(
         self.numbers.update(numbers)
         self.param_shapes = shapes  # declared, or the API's: sequences.py reads them
         for name in inputs:  # read by expr_Name wherever the module variable is
-            self.inputs[name] = self.names.param(name)
-            params.append(self.inputs[name])
-            shapes[self.inputs[name]] = None
+            self.inputs[name] = self.input_parameter(name)
+            params.append(name)
+            shapes[name] = None
         output, aux = self.split_aux(self.body(self.fn.body, Scope()), has_aux)
         return Function(
             name=self.fn.name,
@@ -120,7 +121,23 @@ class Lowerer(
             has_aux=has_aux,
             aux=aux,
             containers=containers,
+            inputs=inputs,
         )
+
+    def input_parameter(self, name: str) -> str:
+        """The parameter standing for the module variable ``name``: named as it,
+        since callers pass it by that keyword."""
+        param = self.names.param(name)
+        if param != name:
+            raise UnresolvedName(
+                f"`{name}` is a module-level variable `{self.fn.name}` reads (or a "
+                f"helper it calls): the generated functions take it as the keyword "
+                f"parameter `{name}`, but that name is taken there (by a parameter of "
+                f"`{self.fn.name}`, a builtin, or a name the generated code uses)",
+                self.module.location(self.fn),
+                hint=f"rename the module variable `{name}` (or the parameter)",
+            )
+        return param
 
     def parameters(
         self,

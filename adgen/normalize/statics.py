@@ -108,6 +108,8 @@ class _RenameStatic(ast.NodeTransformer):
         module = self.lowerer.module
         if node.id in self.lowerer.block.env or node.id in module.constants:
             return _atom_ast(self.lowerer.expr_Name(node, self.scope, None))
+        if node.id in self.lowerer.inputs:  # a module variable taken as a parameter
+            return _atom_ast(self.lowerer.inputs[node.id])
         if node.id in module.variables:
             raise self.lowerer.module_variable(node)
         if node.id == "None":

@@ -3,7 +3,8 @@
 For each function and argument set, in reverse mode and in forward mode, both
 through the runtime API (``adgen.grad``, ``mode="forward"``) and through the CLI
 (``adgen compile`` of the whole model file into a folder, then the generated
-``grad_<f>``/``jvp_<f>``), the outcome is one of:
+``grad_<f>``/``jvp_<f>``, given the model module's values of the module
+variables they take as keyword-only parameters), the outcome is one of:
 
     PASS     the gradient agrees with autograd's (or with central differences
              where autograd cannot trace the code)
@@ -24,6 +25,7 @@ import ast
 import copy
 import importlib
 import importlib.util
+import inspect
 import re
 import subprocess
 import sys
@@ -174,16 +176,29 @@ def api_gradient(f: Any, wrt: tuple[int, ...], mode: str) -> Any:
         return error
 
 
-def cli_run(generated: Any, name: str, case: Case, mode: str) -> Any:
+def module_values(generated_f: Any, model: Any) -> dict[str, Any]:
+    """The keyword-only parameters of a generated function (the module variables
+    computed when the file runs that the model reads), given the model module's
+    live values, as the generated docstring says to pass them."""
+    return {
+        p.name: getattr(model, p.name)
+        for p in inspect.signature(generated_f).parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+
+
+def cli_run(generated: Any, name: str, case: Case, mode: str, model: Any) -> Any:
     count = len(case.args)
     if mode == "reverse":
         grad_f = getattr(generated, f"grad_{name}")
-        return lambda: pick(grad_f(*fresh(case.args)), count, case.wrt)
+        given = module_values(grad_f, model)
+        return lambda: pick(grad_f(*fresh(case.args), **given), count, case.wrt)
     jvp_f = getattr(generated, f"jvp_{name}")
+    given = module_values(jvp_f, model)
     tangents = direction(case.args, case.wrt, seed=len(name))
 
     def along() -> list[Any]:
-        _, out_dot = jvp_f(*fresh(case.args), *tangents)
+        _, out_dot = jvp_f(*fresh(case.args), *tangents, **given)
         return [out_dot]
 
     return along
@@ -216,7 +231,9 @@ def measure(corpus: Corpus, workdir: Path) -> dict[str, dict[str, Outcome]]:
                 continue
             for k, case in enumerate(corpus.cases[name]):
                 answer = expected(name, k)
-                judge_cli(results[name][mode], generated, name, case, mode, answer)
+                judge_cli(
+                    results[name][mode], generated, name, case, mode, answer, module
+                )
     return results
 
 
@@ -235,7 +252,13 @@ def measure_api(result: Outcome, f: Any, corpus: Corpus, expected: Any) -> None:
 
 
 def judge_cli(
-    result: Outcome, generated: Any, name: str, case: Case, mode: str, answer: Any
+    result: Outcome,
+    generated: Any,
+    name: str,
+    case: Case,
+    mode: str,
+    answer: Any,
+    model: Any,
 ) -> None:
     if mode == "forward" and not isinstance(answer, str):
         gradients, oracle = answer
@@ -245,7 +268,7 @@ def judge_cli(
             for g, p in zip(gradients, case.wrt, strict=True)
         )
         answer = ([slope], oracle)
-    judge(result, cli_run(generated, name, case, mode), answer)
+    judge(result, cli_run(generated, name, case, mode, model), answer)
 
 
 def compile_modes(
