@@ -24,7 +24,7 @@ FLOORS = {
     "tangent": {"reverse": 84, "forward": 84},
     "scalar_ops": {"reverse": 41, "forward": 41},
     "numpy": {"reverse": 79, "forward": 79},
-    "systematic": {"reverse": 110, "forward": 110},
+    "systematic": {"reverse": 125, "forward": 125},
 }
 
 

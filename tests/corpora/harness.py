@@ -16,7 +16,11 @@ variables they take as keyword-only parameters), the outcome is one of:
 A function's outcome in a mode is the worst over its argument sets and the two
 paths.  Each model file is compiled once, in both modes (the functions the API
 accepted); where the CLI refuses one, once per mode, the refused function
-dropped and the rest compiled again.
+dropped and the rest compiled again.  Where the refusal asks for what only the
+arguments tell (its hint names ``--like``: a list parameter that
+``np.concatenate`` joins), the harness does what the hint says, as a user
+would: it compiles the function alone with ``--like`` the kinds of each
+case's arguments, and judges that (the report counts these apart).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ import numpy as np
 
 import adgen
 from adgen.errors import AdgenError
+from adgen.like import like_of, like_text
 
 from . import reference
 
@@ -65,6 +70,7 @@ class Outcome:
     detail: str = ""  # the located message, the disagreement, or the traceback
     error_class: str = ""
     oracles: set[str] = field(default_factory=set)  # what the passing cases agreed with
+    with_like: bool = False  # the CLI path compiled with --like, as its refusal asked
 
     def worsen(self, outcome: str, detail: str, error_class: str = "") -> None:
         if SEVERITY[outcome] > SEVERITY[self.outcome]:
@@ -226,6 +232,9 @@ def measure(corpus: Corpus, workdir: Path) -> dict[str, dict[str, Outcome]]:
     }
     for mode, (generated, refused) in compile_modes(corpus, accepted, workdir).items():
         for name in accepted[mode]:
+            if name in refused and asks_for_like(refused[name]):
+                follow_hint(results[name][mode], corpus, module, expected, workdir)
+                continue
             if name in refused:
                 results[name][mode].worsen(*refused[name])
                 continue
@@ -235,6 +244,34 @@ def measure(corpus: Corpus, workdir: Path) -> dict[str, dict[str, Outcome]]:
                     results[name][mode], generated, name, case, mode, answer, module
                 )
     return results
+
+
+def asks_for_like(refusal: tuple[str, str, str]) -> bool:
+    """Whether the CLI refused for a structure only the arguments tell (a list
+    parameter ``np.concatenate`` joins), its hint naming ``--like``."""
+    outcome, message, _ = refusal
+    return outcome == REFUSED and "--like" in message
+
+
+def follow_hint(
+    result: Outcome, corpus: Corpus, module: Any, expected: Any, workdir: Path
+) -> None:
+    """What a user who follows the refusal's hint gets: the function compiled
+    alone with ``--like`` the kinds of each case's arguments, and run on them."""
+    name, mode = result.function, result.mode
+    params = list(inspect.signature(getattr(module, name)).parameters)
+    for k, case in enumerate(corpus.cases[name]):
+        kinds = {p: like_of(a) for p, a in zip(params, case.args, strict=False)}
+        like = like_text({p: v for p, v in kinds.items() if v is not None})
+        folder = workdir / f"like_{name}_{k}"
+        status, message = run_cli(corpus, [name], mode, folder, ["--like", like])
+        if status != 0:
+            located = status == 2 and _LOCATED.search(message)
+            result.worsen(REFUSED if located else CRASH, message.strip(), "cli")
+            continue
+        generated = load(folder / mode / f"{corpus.path.stem}_grad.py", f"{mode}_{k}")
+        judge_cli(result, generated, name, case, mode, expected(name, k), module)
+    result.with_like = True
 
 
 def measure_api(result: Outcome, f: Any, corpus: Corpus, expected: Any) -> None:
@@ -334,10 +371,14 @@ def one_at_a_time(
 
 
 def run_cli(
-    corpus: Corpus, names: list[str], mode: str, workdir: Path
+    corpus: Corpus,
+    names: list[str],
+    mode: str,
+    workdir: Path,
+    options: list[str] | None = None,
 ) -> tuple[int, str]:
     target = f"{corpus.path.relative_to(ROOT).as_posix()}:{','.join(names)}"
-    command = [sys.executable, "-m", "adgen", "compile", target]
+    command = [sys.executable, "-m", "adgen", "compile", target, *(options or [])]
     command += ["-o", str(workdir / mode), "--mode", mode]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     return done.returncode, done.stderr

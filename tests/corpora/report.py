@@ -32,6 +32,7 @@ def counts(results: dict[str, dict[str, Outcome]]) -> dict[str, int]:
         row[mode] = sum(r[mode].outcome == PASS for r in results.values())
     passed = [r[m] for r in results.values() for m in MODES if r[m].outcome == PASS]
     row["by differences"] = sum("differences" in o.oracles for o in passed)
+    row["with --like"] = sum(o.with_like for o in passed)
     for outcome in (REFUSED, WRONG, CRASH):
         row[outcome] = sum(
             any(r[m].outcome == outcome for m in MODES) for r in results.values()
@@ -56,15 +57,16 @@ def first_line(text: str) -> str:
 def table(results: Results) -> list[str]:
     lines = [
         "| corpus | functions | PASS reverse | PASS forward | REFUSED | WRONG | CRASH"
-        " | PASS checked by differences |",
-        "|---|---|---|---|---|---|---|---|",
+        " | PASS checked by differences | PASS with --like as the CLI asks |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, per_function in results.items():
         c = counts(per_function)
         title = ALL[name]().source
         lines.append(
             f"| {title} | {c['functions']} | {c['reverse']} | {c['forward']} "
-            f"| {c[REFUSED]} | {c[WRONG]} | {c[CRASH]} | {c['by differences']} |"
+            f"| {c[REFUSED]} | {c[WRONG]} | {c[CRASH]} | {c['by differences']} "
+            f"| {c['with --like']} |"
         )
     return lines
 
