@@ -17,16 +17,19 @@ is rewritten where a shape is unknown or the operands could broadcast: vdot
 flattens its operands, so it is only the sum of products for equal shapes.
     np.sum(g, axis=0) -> g.sum(axis=0)   the same, along an axis (a bias adjoint)
     s * (2 * a)     ->  2 * s * a        s a scalar: one pass over the array fewer
+    np.size(a)      ->  441              a's shape known in numbers, (441, 1)
 
-The last one comes with a mean's adjoint, which stays a scalar where
+The last two come with a mean's adjoint, which stays a scalar where
 broadcasting spreads it (``reverse._broadcast_spreads``): ``n13_bar = 1.0 /
-np.size(n12)`` then ``n12_bar = 2 * n13_bar * n12``, the hand-written
-``(y - t) * (2 / n)``.  Visible in ``--dump reverse``.
+np.size(n12)`` (``1.0 / 441`` with ``--like X=f64[441,2],...``) then
+``n12_bar = 2 * n13_bar * n12``, the hand-written ``(y - t) * (2 / n)``.
+Visible in ``--dump reverse``.
 """
 
 from __future__ import annotations
 
 import ast
+import math
 from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
@@ -97,6 +100,9 @@ class _Respell(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
         self.generic_visit(node)
+        size = self._known_size(node)
+        if size is not None:  # np.size(n12) -> 441
+            return ast.Constant(size)
         if (
             numpy_function(node) == "sum"
             and len(node.args) == 1
@@ -120,6 +126,20 @@ class _Respell(ast.NodeTransformer):
         if self._is_computed_array(summed):
             return ast.Call(ast.Attribute(summed, "sum", ast.Load()), [], [])
         return node
+
+    def _known_size(self, node: ast.Call) -> int | None:
+        """The value of ``np.size(name)`` where the name's shape is known in numbers."""
+        if not (
+            numpy_function(node) == "size"
+            and len(node.args) == 1
+            and not node.keywords
+            and isinstance(node.args[0], ast.Name)
+        ):
+            return None
+        shape = self.shapes.get(node.args[0].id)
+        if not isinstance(shape, tuple) or not all(type(d) is int for d in shape):
+            return None
+        return math.prod(shape)
 
     def _is_computed_array(self, node: ast.expr) -> bool:
         return (

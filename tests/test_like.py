@@ -68,6 +68,7 @@ def test_shapes_give_the_annotated_networks_code():
     code = compile_source(SourceFile("lab_net.py", LAB), like=LAB_LIKE)
     assert _functions(code) == want
     assert "W1_bar = X.T @ n8_bar" in code and "b1_bar = n8_bar.sum(axis=0)" in code
+    assert "n13_bar = 1.0 / 441" in code  # the mean's np.size(n12), known
     assert "unbroadcast" not in code
 
 
