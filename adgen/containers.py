@@ -30,6 +30,7 @@ from typing import Any
 
 from . import program as P
 from .ir import Function
+from .optimize.arguments import starred_rerun
 from .structures import leaves, structure_ast
 
 # the functions that take the model's arguments first (jvp_f its tangents after)
@@ -230,25 +231,12 @@ def _unstarred(
 ) -> tuple[P.Stmt, ...]:
     """``return f(*numpy_floats_or_raise(params_W, X))`` -> the leaves rebound first,
     then ``return f({"W": params_W}, X)``."""
-    *comments, last = handler
-    if not isinstance(last, P.Return) or any(
-        not isinstance(c, P.Comment) for c in comments
-    ):
+    found = starred_rerun(handler, siblings)
+    comments = handler[:-1]
+    if found is None or any(not isinstance(c, P.Comment) for c in comments):
         return handler
-    call = last.value
-    if not (
-        isinstance(call, ast.Call)
-        and isinstance(call.func, ast.Name)
-        and call.func.id in siblings
-        and len(call.args) == 1
-        and isinstance(call.args[0], ast.Starred)
-        and isinstance(call.args[0].value, ast.Call)
-    ):
-        return handler
-    inner = call.args[0].value
-    names = [a.id for a in inner.args if isinstance(a, ast.Name)]
-    if len(names) != len(inner.args):
-        return handler
+    call, inner = found
+    names = [a.id for a in inner.args]  # type: ignore[attr-defined]
     args = _regroup(siblings[call.func.id], [ast.Name(n, ast.Load()) for n in names])
     return (
         *comments,

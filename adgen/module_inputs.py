@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import program as P
 from .ir import Function
+from .optimize.arguments import starred_rerun
 
 # the functions that take the model's arguments (jvp_f its tangents after them)
 TAKES_ARGUMENTS = (P.FORWARD, P.GRAD, P.VALUE_AND_GRAD, P.JVP)
@@ -107,20 +108,10 @@ def _reruns_unstarred(body: tuple[P.Stmt, ...], taking: Taking) -> tuple[P.Stmt,
 def _unstarred(handler: tuple[P.Stmt, ...], taking: Taking) -> tuple[P.Stmt, ...]:
     """``return f(*convert(x, W0))`` -> ``x, W0 = convert(x, W0)`` then
     ``return f(x, W0)`` (which ``_passing_by_keyword`` then rewrites)."""
-    if not handler or not isinstance(handler[-1], P.Return):
+    found = starred_rerun(handler, taking)
+    if found is None:
         return handler
-    call = handler[-1].value
-    if not (
-        isinstance(call, ast.Call)
-        and isinstance(call.func, ast.Name)
-        and call.func.id in taking
-        and len(call.args) == 1
-        and isinstance(call.args[0], ast.Starred)
-        and isinstance(call.args[0].value, ast.Call)
-        and all(isinstance(a, ast.Name) for a in call.args[0].value.args)
-    ):
-        return handler
-    inner = call.args[0].value
+    call, inner = found
     names = tuple(a.id for a in inner.args)  # type: ignore[attr-defined]
     passed = ast.Call(call.func, [ast.Name(n, ast.Load()) for n in names], [])
     return (

@@ -33,6 +33,7 @@ passes, so it never sees what this pass adds.
 from __future__ import annotations
 
 import ast
+from collections.abc import Container
 from dataclasses import replace
 
 from .. import program as P
@@ -157,6 +158,31 @@ def _can_raise(body: tuple[P.Stmt, ...], black_boxes: set[str]) -> bool:
             ):
                 return True
     return False
+
+
+def starred_rerun(
+    handler: tuple[P.Stmt, ...], callees: Container[str]
+) -> tuple[ast.Call, ast.Call] | None:
+    """The call ``f(...)`` and its arguments' conversion ``numpy_floats_or_raise(a,
+    b)`` where ``handler`` ends ``return f(*numpy_floats_or_raise(a, b))`` (what
+    ``_handler`` writes) with ``f`` among ``callees`` and ``a``, ``b`` names; else
+    None.  The passes that regroup arguments (containers, module inputs) spell
+    that call out."""
+    last = handler[-1] if handler else None
+    if not isinstance(last, P.Return):
+        return None
+    call = last.value
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id in callees
+        and len(call.args) == 1
+        and isinstance(call.args[0], ast.Starred)
+        and isinstance(call.args[0].value, ast.Call)
+        and all(isinstance(a, ast.Name) for a in call.args[0].value.args)
+    ):
+        return None
+    return call, call.args[0].value
 
 
 def _handler(
