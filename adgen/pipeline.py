@@ -35,6 +35,7 @@ from .custom_discovery import read_rules
 from .dumps import backward_text, module_text, normal_form_text
 from .emit import Provenance, build_program, printed_module
 from .errors import SourceFile
+from .floats_first import float_paths, floats_first
 from .formatting import BLACK_MODE, black_format, format_program
 from .forward import jvp_functions
 from .graph import Graph, build_graph, describe
@@ -198,14 +199,19 @@ def _run(
         Compiled(g, b, c)
         for g, b, c in zip(stages.graphs, stages.backwards, checked, strict=True)
     ]
+    origin = origin or Provenance(source.path, source_hash(source.text))
     with located_overflow(module, selected[0]):
-        program = build_program(
-            compiled,
-            origin or Provenance(source.path, source_hash(source.text)),
-            MODES[options.mode],
-        )
+        program = build_program(compiled, origin, MODES[options.mode])
         stages.program = program
         stages.optimized = optimize(program, stages.graphs, options.target)
+        if options.target == "numpy" and options.mode != "forward":
+            paths = [
+                float_paths(n, c, origin)
+                for n, c in zip(stages.functions, compiled, strict=True)
+            ]
+            stages.optimized = floats_first(
+                stages.optimized, {k: v for p in paths for k, v in p.items()}
+            )
         if like and options.guarded:
             leaf_like = flat_like(like, stages.functions)
             stages.optimized = guard(
