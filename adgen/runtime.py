@@ -31,6 +31,7 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "dot_adjoint_x",
     "dot_adjoint_y",
     "extremum_adjoint",
+    "fresh_copy",
     "index_adjoint",
     "index_update",
     "joined_part",
@@ -57,35 +58,6 @@ __all__ = [  # the helpers gradient code may call (warn_if_stale is only for mod
     "unbroadcast",
     "unpad",
     "unreduce",
-]
-
-
-# Helpers that are primitives with rules too, so that adgen can read its own
-# gradient code back (higher order; concatenate_part takes a list: not yet).
-GRADIENT_HELPERS = [
-    "split_adjoint",
-    "unbroadcast",
-    "broadcast_like",
-    "extremum_adjoint",
-    "index_adjoint",
-    "trace_adjoint",
-    "matmul_adjoint_x",
-    "matmul_adjoint_y",
-    "dot_adjoint_x",
-    "dot_adjoint_y",
-    "unreduce",
-    "sum_like",
-    "diag_adjoint",
-    "diagonal_adjoint",
-    "repeat_adjoint",
-    "reshape_like",
-    "solve_adjoint_a",
-    "tensordot_adjoint_a",
-    "tensordot_adjoint_b",
-    "tile_adjoint",
-    "unpad",
-    "kron_adjoint_a",
-    "kron_adjoint_b",
 ]
 
 
@@ -238,11 +210,15 @@ def numpy_floats(*args: Any) -> tuple:
     return tuple(np.float64(a) if type(a) is float else a for a in args)
 
 
+def fresh_copy(x: Any) -> Any:
+    """A copy of the array ``x`` (a gradient must not be an array the caller passed);
+    a number as it is (it cannot be changed in place)."""
+    return x.copy() if isinstance(x, np.ndarray) else x
+
+
 def sequences_as_arrays(*args: Any) -> tuple:
-    """``args`` with each list or tuple made the array numpy reads it as: what every
-    emitted function does first with the parameters a caller may pass as lists, so
-    that ``w + w`` adds where Python would join two lists.  Arrays pass through after
-    one type test each (what it costs: see README, Performance)."""
+    """``args`` with each list or tuple made the array numpy reads it as, so that
+    ``w + w`` adds where Python would join two lists; arrays pass through."""
     for a in args:
         if type(a) is list or type(a) is tuple:
             break
@@ -265,7 +241,14 @@ def _as_array(value: Any) -> Any:
 
 # The frames between an emitted function and _not_an_array, found by name: in a
 # stand-alone file (adgen compile --standalone) the helpers share its globals.
-_ARGUMENT_FRAMES = ("_not_an_array", "_as_array", "<listcomp>", "sequences_as_arrays")
+_ARGUMENT_FRAMES = (
+    "_not_an_array",
+    "_as_array",
+    "<listcomp>",
+    "sequences_as_arrays",
+    "_like_checked_slowly",
+    "like_checked",
+)
 
 
 def _not_an_array(value: Any, why: str) -> str:

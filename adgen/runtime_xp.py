@@ -25,6 +25,7 @@ __all__ = [  # the helpers array-API gradient code may call
     "exp2",
     "extremum_adjoint",
     "float_mask",
+    "fresh_copy",
     "full_like",
     "index_adjoint",
     "logsumexp",
@@ -82,6 +83,14 @@ def ndim_of(x: Any) -> int:
 def size_of(x: Any) -> int:
     """``np.size``: the number of entries (known sizes: dask's unknown ones are nan)."""
     return math.prod(shape_of(x))
+
+
+def fresh_copy(x: Any) -> Any:
+    """A copy of the array ``x`` (a gradient must not be an array the caller
+    passed, which torch or CuPy could change in place); a number as it is."""
+    if isinstance(x, NUMBERS):
+        return x
+    return array_namespace(x).asarray(x, copy=True)
 
 
 def full_like(x: Any, fill: Any) -> Any:

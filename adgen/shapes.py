@@ -70,11 +70,13 @@ def infer_shapes(fn: Function) -> dict[str, Shape]:
     shapes: dict[str, Shape] = {p: fn.shapes.get(p) for p in fn.params}
     shapes.update({i: SCALAR for i in loop_indices(fn.eqns)})
     eqns = all_eqns(fn.eqns)
+    integers = _integers(fn, eqns)
     changed = True
     while changed:
         changed = False
         for eqn in eqns:
-            new = _infer(eqn, [shape_of(a, shapes) for a in eqn.args], shapes)
+            operands = [shape_of(a, shapes) for a in eqn.args]
+            new = _infer(eqn, operands, shapes, integers)
             if eqn.out in shapes and shapes[eqn.out] != new:
                 new = None
             changed |= eqn.out not in shapes or shapes[eqn.out] != new
@@ -106,7 +108,9 @@ def shape_of(atom: Any, shapes: dict[str, Shape]) -> Shape:
     return shapes.get(atom)
 
 
-def _infer(eqn: Eqn, operands: list[Shape], shapes: dict[str, Shape]) -> Shape:
+def _infer(
+    eqn: Eqn, operands: list[Shape], shapes: dict[str, Shape], integers: set[str]
+) -> Shape:
     prim = PRIMITIVES[eqn.prim]
     params = eqn.kwargs
     if prim.elementwise and params.get("lib") == "math":
@@ -133,7 +137,7 @@ def _infer(eqn: Eqn, operands: list[Shape], shapes: dict[str, Shape]) -> Shape:
     if eqn.prim == "shape":
         return (len(operands[0]),) if isinstance(operands[0], tuple) else (None,)
     if eqn.prim == "getitem":
-        return _indexed(operands[0], params["index"], shapes)
+        return _indexed(operands[0], params["index"], integers)
     if eqn.prim == "outer":
         return (None, None)
     if eqn.prim == "reshape" and isinstance(params.get("shape"), tuple):
@@ -143,12 +147,20 @@ def _infer(eqn: Eqn, operands: list[Shape], shapes: dict[str, Shape]) -> Shape:
     return None
 
 
-def _indexed(x: Shape, index: Any, shapes: dict[str, Shape]) -> Shape:
-    """``x[i]`` with an integer ``i`` (a constant, or a loop's variable) drops the
-    first axis; other indexes are not inferred."""
+def _integers(fn: Function, eqns: list[Eqn]) -> set[str]:
+    """The names known to hold integers: the loops' variables, the parameters
+    declared numbers (an index that is one is an int), and lengths.  A scalar
+    of unknown type is not one: ``x[y > 0]`` with a scalar boolean adds an axis."""
+    lengths = {e.out for e in eqns if e.prim in ("len", "size", "ndim")}
+    return set(loop_indices(fn.eqns)) | set(fn.numbers) | lengths
+
+
+def _indexed(x: Shape, index: Any, integers: set[str]) -> Shape:
+    """``x[i]`` with an integer ``i`` (a constant, a loop's variable, a length)
+    drops the first axis; other indexes are not inferred."""
     if (
         isinstance(index, ast.Name)
-        and shapes.get(index.id) == SCALAR
+        and index.id in integers
         and isinstance(x, tuple)
         and x
     ):

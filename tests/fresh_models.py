@@ -14,3 +14,15 @@ def product(x1, x2):
 
 def shift(x):
     return x + 1.0
+
+
+def dot_of_dict(p):
+    return np.dot(p["a"], p["b"])
+
+
+def dot_of_list(p):
+    return np.dot(p[0], p[1])
+
+
+def add(x, w):
+    return x + w

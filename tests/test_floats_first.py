@@ -89,3 +89,13 @@ def test_the_cli_writes_it(tmp_path):
     expected = autograd.grad(_reference, (0, 1))(2.0, 5.0)
     np.testing.assert_allclose(namespace["grad_f"](2.0, 5.0), expected, rtol=1e-14)
     assert "if type(x1) is float and type(x2) is float:" in text
+
+
+def test_integer_arguments_get_float_gradients():
+    """h = x1 * 0.5 + x2 * 0.25 at the ints (1, 2): the gradient is (0.5, 0.25),
+    worked by hand; a constant gradient in the integer's dtype would be 0."""
+    source = "import numpy as np\n\n\ndef h(x1, x2):\n    return x1 * 0.5 + x2 * 0.25\n"
+    m, _ = _module(source)
+    for args in [(1, 2), (np.int64(1), np.int64(2)), (np.array(1), np.array(2))]:
+        assert [float(g) for g in m["grad_h"](*args)] == [0.5, 0.25]
+        assert [float(g) for g in m["value_and_grad_h"](*args)[1]] == [0.5, 0.25]

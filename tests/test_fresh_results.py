@@ -78,3 +78,42 @@ def test_backward_with_an_array_seed_and_jvp_with_a_tangent_return_their_own():
     _, along = m["jvp_shift"](x, tangent)  # d(x + 1)/dx . t = t
     np.testing.assert_array_equal(along, [0.25, 0.5])
     _assert_own((along,), (x, tangent))
+
+
+@pytest.mark.parametrize("kind", ["dict", "list"])
+def test_a_containers_gradient_is_its_own(kind):
+    """The usual way to pass weights: a dict (or list) of arrays."""
+    v, u = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    f, p = (
+        (fresh_models.dot_of_dict, {"a": v, "b": u})
+        if kind == "dict"
+        else (fresh_models.dot_of_list, [v, u])
+    )
+    g = adgen.grad(f)(p)
+    ga, gb = (g["a"], g["b"]) if kind == "dict" else g
+    np.testing.assert_array_equal(ga, [3.0, 4.0])  # d(a.b)/da = b
+    _assert_own((ga, gb), (v, u))
+    ga *= 0.5
+    np.testing.assert_array_equal(u, [3.0, 4.0])
+
+
+def test_unbroadcast_of_the_seed_is_a_copy():
+    """d(x + w)/dx^T seed is the seed, returned by unbroadcast where the shapes agree:
+    each gradient its own array, not the seed nor each other."""
+    m = _module()
+    x, w, seed = np.array([1.0, 2.0]), np.array([3.0, 4.0]), np.array([1.0, -1.0])
+    _, tape = m["forward_add"](x, w)
+    gx, gw = m["backward_add"](tape, seed)
+    np.testing.assert_array_equal(gx, seed)
+    np.testing.assert_array_equal(gw, seed)
+    _assert_own((gx,), (gw, seed, x, w))
+    _assert_own((gw,), (seed, x, w))
+
+
+def test_a_boolean_factor_is_copied_not_negated():
+    """d(x * c)/dx = c for a boolean c: copied as it is (unary + would raise)."""
+    m = _module()
+    c = np.array([True, False])
+    gx, _ = m["grad_dot"](np.array([1.0, 2.0]), c)
+    np.testing.assert_array_equal(gx, c)
+    _assert_own((gx,), (c,))

@@ -26,8 +26,7 @@ from test_rules import R, check_vjp
 
 import adgen
 from adgen.errors import AdgenError, BadWrt, NonScalarOutput
-from adgen.primitives import PRIMITIVES
-from adgen.runtime import GRADIENT_HELPERS
+from adgen.primitives import GRADIENT_HELPERS, PRIMITIVES
 
 autograd = pytest.importorskip("autograd")  # the test extra installs it
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 import math
 import warnings
 
+import autograd
+import autograd.numpy as anp
 import numpy as np
 import pytest
 import scipy.special
 
+import adgen
 from adgen.runtime import logsumexp
 
 SCALAR_STYLE = """
@@ -473,3 +476,18 @@ def test_a_kinks_adjoint_is_a_number_not_a_bool(compile_text, x):
     assert x_bar == 2.0 and not isinstance(x_bar, bool | np.bool_)
     (x_bar,) = m.grad_g(x)
     assert x_bar == 1.0 and not isinstance(x_bar, bool | np.bool_)
+
+
+def bool_index_mean(X, y):
+    c = y > 0
+    return np.mean(X[c] ** 2)
+
+
+def test_a_scalar_boolean_index_adds_an_axis_so_the_mean_is_not_folded_wrong():
+    """X[y > 0] with a scalar y is X with a new first axis, not X's first row: the
+    mean's size is X's, and the gradient autograd's (it was 3x too large)."""
+    X = np.arange(6.0).reshape(3, 2)
+    expected = autograd.grad(lambda X, y: anp.mean(X[y > 0] ** 2))(X, 2.0)
+    np.testing.assert_allclose(
+        adgen.grad(bool_index_mean)(X, 2.0), expected, rtol=1e-14
+    )

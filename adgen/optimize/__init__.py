@@ -11,7 +11,7 @@ the fast path for training, go through, in order:
 Then every emitted function, of every role, goes through
 
 4. ``fresh.fresh_results``: a returned gradient is never an array the caller
-   passed in (``x_bar = w.copy()``, not ``x_bar = w``);
+   passed in (``x_bar = fresh_copy(w)``, not ``x_bar = w``);
 5. ``arguments.python_arguments``: lists read as arrays on entry, and the rerun
    with numpy floats where Python's float arithmetic raises.
 
@@ -55,7 +55,7 @@ def optimize(
 
     def fresh(fn: P.Function) -> P.Function:
         graph = by_model.get(fn.model)
-        return fresh_results(fn, graph, target) if graph else fn
+        return fresh_results(fn, graph) if graph else fn
 
     program = program.with_functions(fused).with_functions(fresh)
     if target != "numpy":

@@ -89,8 +89,9 @@ def typed_gradients(graph: Graph) -> dict[str, str]:
 def _typed_constant(stmt: P.Assign | P.Accumulate, typed: dict[str, str]) -> P.Stmt:
     """The last assignment of a gradient ``x_bar`` in ``typed``: if its value is a
     number (the folded seed 1.0 times constants, or numbers added to ``x_bar``),
-    ``np.full_like(x, value)``, which has ``x``'s dtype, where the Python float
-    would make a float32 gradient a Python float."""
+    ``value * np.ones_like(x)``, which has ``x``'s float dtype, where the
+    Python float would make a float32 gradient a Python float; an integer
+    ``x`` gets float64 (``np.full_like(x, 0.25)`` would be 0)."""
     names = {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
     if (
         stmt.target not in typed
@@ -98,9 +99,9 @@ def _typed_constant(stmt: P.Assign | P.Accumulate, typed: dict[str, str]) -> P.S
         or not _is_arithmetic(stmt.value)
     ):
         return stmt
-    full_like = ast.Attribute(ast.Name("np", ast.Load()), "full_like", ast.Load())
-    like = ast.Name(typed[stmt.target], ast.Load())
-    return P.Assign(stmt.target, ast.Call(full_like, [like, stmt.value], []))
+    ones_like = ast.Attribute(ast.Name("np", ast.Load()), "ones_like", ast.Load())
+    ones = ast.Call(ones_like, [ast.Name(typed[stmt.target], ast.Load())], [])
+    return P.Assign(stmt.target, ast.BinOp(stmt.value, ast.Mult(), ones))
 
 
 def _is_arithmetic(node: ast.expr) -> bool:

@@ -6,14 +6,17 @@ would be one array, and a training loop that scales its gradients in place
 (``g *= 0.5``, gradient clipping) would change its weights too.  JAX's arrays
 cannot be changed, and autograd and torch return new ones; so does adgen:
 each assignment that may make a returned adjoint (or tangent) one of the
-caller's arrays copies it instead, ``x_bar = w.copy()`` (``+w`` where the
-shape is not known: a new array, and a Python float as it is).
+caller's arrays copies it instead, ``x_bar = fresh_copy(w)`` (an array
+copied, a number as it is).  So does
+``x_bar = unbroadcast(seed, x)``, which is the seed itself where the shapes
+agree.  Results in a container (a dict parameter's gradient) count too.
 
 Which values are the caller's: the parameters (the seed of ``backward_f`` and
 the tangents of ``jvp_f`` too), and in ``backward_f`` the parameters the tape
 carries.  Python numbers (``x: float``) cannot be changed and are left alone.
-The analysis follows assignments in order, merging the branches of an ``if``
-and going round a loop twice; where it cannot tell, it copies.
+The analysis follows assignments in order, merging the branches of an ``if``;
+a loop is entered with whatever any of its rounds may leave; where it cannot
+tell, it copies.
 """
 
 from __future__ import annotations
@@ -25,11 +28,13 @@ from dataclasses import replace
 from .. import program as P
 from ..graph import Graph
 
+COPY = "fresh_copy"
+PASS_THROUGH = ("unbroadcast",)  # helpers that may return their first argument
 Sites = frozenset[int]  # the ids of the alias assignments a value may come from
 CALLER = -1  # "the caller's own object, as passed"
 
 
-def fresh_results(fn: P.Function, graph: Graph, target: str) -> P.Function:
+def fresh_results(fn: P.Function, graph: Graph) -> P.Function:
     """``fn`` with every alias assignment that may reach a returned result made a copy."""
     caller = _caller_names(fn, graph)
     if not caller or fn.role == P.FORWARD:
@@ -38,12 +43,10 @@ def fresh_results(fn: P.Function, graph: Graph, target: str) -> P.Function:
     flow.block(fn.body)
     if not flow.copy:
         return fn
-    shapes = graph.shapes
 
     def copied(stmt: P.Stmt) -> P.Stmt:
         if isinstance(stmt, P.Assign) and id(stmt) in flow.copy:
-            source = stmt.value.id  # type: ignore[attr-defined]
-            return P.Assign(stmt.target, _copy(source, shapes.get(source), target))
+            return P.Assign(stmt.target, _copy(stmt.value))
         if isinstance(stmt, P.Return) and id(stmt) in flow.copy:
             return P.Return(_copied_returns(stmt.value, fn, caller))
         return stmt
@@ -78,8 +81,8 @@ class _Flow:
             self.statement(stmt)
 
     def statement(self, stmt: P.Stmt) -> None:
-        if isinstance(stmt, P.Assign) and isinstance(stmt.value, ast.Name):
-            aliased = self.sites.get(stmt.value.id, _NONE)
+        if isinstance(stmt, P.Assign) and _aliased(stmt.value) is not None:
+            aliased = self.sites.get(_aliased(stmt.value), _NONE)
             self.sites[stmt.target] = frozenset({id(stmt)}) if aliased else _NONE
         elif isinstance(stmt, P.Unpack) and _is_name(stmt.value, "tape"):
             for name in stmt.targets:  # the tape's parameters: the caller's arrays
@@ -137,7 +140,7 @@ def _alias_sites(body: tuple[P.Stmt, ...], caller: set[str]) -> dict[str, Sites]
         for stmt in aliases:
             if isinstance(stmt, P.Pop):
                 name, new = stmt.name, _CALLERS
-            elif isinstance(stmt.value, ast.Name) and sites.get(stmt.value.id):
+            elif sites.get(_aliased(stmt.value)):  # type: ignore[arg-type]
                 name, new = stmt.target, frozenset({id(stmt)})
             else:
                 continue
@@ -168,20 +171,24 @@ def _result_names(value: ast.expr | None) -> list[str]:
     """The names a returned value gives back as they are (not through calls)."""
     if isinstance(value, ast.Name):
         return [value.id]
-    if isinstance(value, ast.Tuple):
+    if isinstance(value, ast.Tuple | ast.List):
         return [n for e in value.elts for n in _result_names(e)]
+    if isinstance(value, ast.Dict):  # a container parameter's gradient
+        return [n for e in value.values for n in _result_names(e)]
     return []
 
 
 def _copied_returns(value: ast.expr, fn: P.Function, caller: set[str]) -> ast.expr:
-    """``value`` with each caller's name among its results made ``+name``."""
+    """``value`` with each caller's name among its results copied."""
     results = _results(value, fn)
 
     def fresh(node: ast.expr) -> ast.expr:
         if isinstance(node, ast.Name) and node.id in caller:
-            return ast.UnaryOp(ast.UAdd(), node)
-        if isinstance(node, ast.Tuple):
-            return ast.Tuple([fresh(e) for e in node.elts], ast.Load())
+            return _copy(node)
+        if isinstance(node, ast.Tuple | ast.List):
+            return type(node)([fresh(e) for e in node.elts], ast.Load())
+        if isinstance(node, ast.Dict):
+            return ast.Dict(node.keys, [fresh(v) for v in node.values])
         return node
 
     if results is value or not isinstance(value, ast.Tuple):
@@ -189,13 +196,27 @@ def _copied_returns(value: ast.expr, fn: P.Function, caller: set[str]) -> ast.ex
     return ast.Tuple([fresh(e) if e is results else e for e in value.elts], ast.Load())
 
 
-def _copy(source: str, shape: object, target: str) -> ast.expr:
-    """``source.copy()`` for a numpy array of known rank; else ``+source``, which
-    is a new array for any array library and leaves a Python float as it is."""
-    name = ast.Name(source, ast.Load())
-    if target == "numpy" and isinstance(shape, tuple) and len(shape) > 0:
-        return ast.Call(ast.Attribute(name, "copy", ast.Load()), [], [])
-    return ast.UnaryOp(ast.UAdd(), name)
+def _copy(value: ast.expr) -> ast.expr:
+    """``fresh_copy(value)`` (runtime.py): an array copied, a number as it is.
+    Not ``w.copy()``: the runtime API may run numpy code on another library's
+    arrays, which have no such method."""
+    return ast.Call(ast.Name(COPY, ast.Load()), [value], [])
+
+
+def _aliased(value: ast.expr) -> str | None:
+    """The name ``value`` may be the very object of: ``b`` in ``a = b``, and in
+    ``a = unbroadcast(b, x)``, which returns ``b`` where the shapes agree."""
+    if isinstance(value, ast.Name):
+        return value.id
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id in PASS_THROUGH
+        and value.args
+        and isinstance(value.args[0], ast.Name)
+    ):
+        return value.args[0].id
+    return None
 
 
 def _is_name(node: ast.expr, name: str) -> bool:

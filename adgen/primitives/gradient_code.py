@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import runtime as runtime_module
 from ..expr import E
 from .record import (
     Forward,
@@ -25,7 +24,33 @@ from .record import (
 )
 from .reductions import summed
 
-GRADIENT_HELPERS = runtime_module.GRADIENT_HELPERS
+# Helpers that are primitives with rules too, so that adgen can read its own
+# gradient code back (higher order; concatenate_part takes a list: not yet).
+GRADIENT_HELPERS = [
+    "split_adjoint",
+    "unbroadcast",
+    "broadcast_like",
+    "extremum_adjoint",
+    "index_adjoint",
+    "trace_adjoint",
+    "matmul_adjoint_x",
+    "matmul_adjoint_y",
+    "dot_adjoint_x",
+    "dot_adjoint_y",
+    "unreduce",
+    "sum_like",
+    "diag_adjoint",
+    "diagonal_adjoint",
+    "repeat_adjoint",
+    "reshape_like",
+    "solve_adjoint_a",
+    "tensordot_adjoint_a",
+    "tensordot_adjoint_b",
+    "tile_adjoint",
+    "unpad",
+    "kron_adjoint_a",
+    "kron_adjoint_b",
+]
 
 register(
     Primitive(
