@@ -26,3 +26,19 @@ def dot_of_list(p):
 
 def add(x, w):
     return x + w
+
+
+def dot_with_row(x, W):
+    return np.dot(x, W[0])
+
+
+def dot_with_transpose(x, w):
+    return np.dot(x, w.T)
+
+
+def transposed(x):
+    return x.T
+
+
+def raveled(x):
+    return np.ravel(x)

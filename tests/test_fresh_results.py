@@ -117,3 +117,33 @@ def test_a_boolean_factor_is_copied_not_negated():
     gx, _ = m["grad_dot"](np.array([1.0, 2.0]), c)
     np.testing.assert_array_equal(gx, c)
     _assert_own((gx,), (c,))
+
+
+def test_a_view_of_an_argument_is_copied_too():
+    """d(x . W[0])/dx is W's first row: numpy's W[0] is a view of W, and so is
+    w.T of w; changing the gradient in place must not change the weights."""
+    x, W = np.array([1.0, 2.0, 3.0]), np.arange(6.0).reshape(2, 3)
+    gx, gW = adgen.grad(fresh_models.dot_with_row, wrt=(0, 1))(x, W)
+    np.testing.assert_array_equal(gx, [0.0, 1.0, 2.0])  # = W[0], by hand
+    np.testing.assert_array_equal(gW, [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])
+    _assert_own((gx, gW), (x, W))
+    w = np.array([0.5, -1.0, 2.0])
+    gx, gw = adgen.grad(fresh_models.dot_with_transpose, wrt=(0, 1))(x, w)
+    np.testing.assert_array_equal(gx, w)
+    _assert_own((gx, gw), (x, w))
+
+
+def test_views_of_a_seed_or_a_tangent_are_copied():
+    """backward_f of x.T with an array seed is the seed transposed, and jvp_f of
+    np.ravel(x) the tangent raveled: numpy views, returned as copies."""
+    m = _module()
+    x = np.arange(6.0).reshape(2, 3)
+    _, tape = m["forward_transposed"](x)
+    seed = np.arange(6.0).reshape(3, 2)
+    (gx,) = m["backward_transposed"](tape, seed)
+    np.testing.assert_array_equal(gx, seed.T)
+    _assert_own((gx,), (seed, x))
+    tangent = np.ones((2, 3))
+    _, along = m["jvp_raveled"](x, tangent)
+    np.testing.assert_array_equal(along, np.ones(6))
+    _assert_own((along,), (tangent, x))

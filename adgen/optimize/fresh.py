@@ -9,7 +9,9 @@ each assignment that may make a returned adjoint (or tangent) one of the
 caller's arrays copies it instead, ``x_bar = fresh_copy(w)`` (an array
 copied, a number as it is).  So does
 ``x_bar = unbroadcast(seed, x)``, which is the seed itself where the shapes
-agree.  Results in a container (a dict parameter's gradient) count too.
+agree, and a view: ``x_bar = n3`` where ``n3 = W[0]``, ``x_bar = n_bar.T``
+(the primitives whose records say ``view``).  Results in a container (a dict
+parameter's gradient) count too.
 
 Which values are the caller's: the parameters (the seed of ``backward_f`` and
 the tangents of ``jvp_f`` too), and in ``backward_f`` the parameters the tape
@@ -27,9 +29,10 @@ from dataclasses import replace
 
 from .. import program as P
 from ..graph import Graph
+from ..ir import all_eqns
+from ..primitives import PRIMITIVES
 
 COPY = "fresh_copy"
-PASS_THROUGH = ("unbroadcast",)  # helpers that may return their first argument
 Sites = frozenset[int]  # the ids of the alias assignments a value may come from
 CALLER = -1  # "the caller's own object, as passed"
 
@@ -56,11 +59,22 @@ def fresh_results(fn: P.Function, graph: Graph) -> P.Function:
 
 def _caller_names(fn: P.Function, graph: Graph) -> set[str]:
     """The names bound to the caller's own (changeable) objects on entry: the
-    parameters, and in ``backward_f`` the model's parameters on the tape."""
+    parameters, and in ``backward_f`` the model's parameters on the tape and
+    the views of them it carries."""
     numbers = set(graph.fn.numbers)
     names = {p.name for p in fn.params} - numbers
-    if fn.role == P.BACKWARD:
-        names = (names - {"tape"}) | (set(graph.fn.params) - numbers)
+    if fn.role == P.BACKWARD:  # and the views of them it carries (W[0], X.T)
+        names = (names - {"tape"}) | _with_views(graph, set(graph.fn.params) - numbers)
+    return names
+
+
+def _with_views(graph: Graph, names: set[str]) -> set[str]:
+    """``names`` and the graph's values that are views of them, at any depth."""
+    names = set(names)
+    for eqn in all_eqns(graph.body):
+        first = eqn.args[0] if eqn.args else None
+        if PRIMITIVES[eqn.prim].view and isinstance(first, str) and first in names:
+            names.add(eqn.out)
     return names
 
 
@@ -204,19 +218,50 @@ def _copy(value: ast.expr) -> ast.expr:
 
 
 def _aliased(value: ast.expr) -> str | None:
-    """The name ``value`` may be the very object of: ``b`` in ``a = b``, and in
-    ``a = unbroadcast(b, x)``, which returns ``b`` where the shapes agree."""
-    if isinstance(value, ast.Name):
-        return value.id
+    """The name ``value`` may be the memory of: ``b`` in ``a = b``, ``a = b.T``,
+    ``a = b[0]``, ``a = np.reshape(b, s)``, ``a = unbroadcast(b, x)``: the
+    primitives whose records say ``view`` (numpy gives a view, or the operand)."""
+    while not isinstance(value, ast.Name):
+        operand = _viewed(value)
+        if operand is None:
+            return None
+        value = operand
+    return value.id
+
+
+def _viewed(value: ast.expr) -> ast.expr | None:
+    """The operand a view-giving primitive's spelling ``value`` reads, if it is one."""
+    if isinstance(value, ast.Subscript):  # getitem: a basic index is a view
+        return value.value
+    if isinstance(value, ast.Attribute) and value.attr in _VIEWS.attributes:
+        return value.value
+    if not isinstance(value, ast.Call):
+        return None
+    func = value.func
+    if isinstance(func, ast.Name) and f"adgen.runtime.{func.id}" in _VIEWS.calls:
+        return value.args[0] if value.args else None
     if (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Name)
-        and value.func.id in PASS_THROUGH
-        and value.args
-        and isinstance(value.args[0], ast.Name)
+        isinstance(func, ast.Attribute)
+        and _is_name(func.value, "np")
+        and f"numpy.{func.attr}" in _VIEWS.calls
     ):
-        return value.args[0].id
+        return value.args[0] if value.args else None
+    if isinstance(func, ast.Attribute) and func.attr in _VIEWS.methods:
+        return func.value
     return None
+
+
+class _ViewSpellings:
+    """How the primitives whose records say ``view`` are spelled in emitted code."""
+
+    def __init__(self) -> None:
+        views = [p for p in PRIMITIVES.values() if p.view]
+        self.calls = {c for p in views for c in p.calls}
+        self.methods = {m for p in views for m in p.methods}
+        self.attributes = {a for p in views for a in p.attributes}
+
+
+_VIEWS = _ViewSpellings()
 
 
 def _is_name(node: ast.expr, name: str) -> bool:

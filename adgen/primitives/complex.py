@@ -39,6 +39,7 @@ register(
         attributes=("real",),
         vjp=(_identity,),
         tangent="linear",
+        view=True,
     )
 )
 register(
@@ -62,6 +63,7 @@ register(
         vjp=(_identity,),
         tangent="linear",
         array_api=None,  # not in the standard
+        view=True,
     )
 )
 # constants of a real input: no rule, their values are data

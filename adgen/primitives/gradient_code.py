@@ -74,6 +74,7 @@ register(
         calls=("numpy.expand_dims",),
         vjp=(lambda g, ans, x, ctx: summed(g, ctx.axis, False),),
         tangent="linear",
+        view=True,
     )
 )
 
@@ -89,8 +90,10 @@ def _helper(
     shaped_like: str | None,
     *partials: Partial,
     statics: dict[str, Any] | None = None,
+    view: bool = False,
 ) -> None:
-    """A run-time helper of gradient code, ``runtime.<name>``, as a primitive."""
+    """A run-time helper of gradient code, ``runtime.<name>``, as a primitive
+    (``view``: it may return its first operand, or a view of it)."""
     register(
         Primitive(
             name,
@@ -101,6 +104,7 @@ def _helper(
             calls=(f"adgen.runtime.{name}",),
             vjp=partials,
             tangent="linear",
+            view=view,
         )
     )
 
@@ -113,6 +117,7 @@ _helper(
     "like",
     lambda g, ans, a, like, ctx: runtime.broadcast_like(g, a),
     None,
+    view=True,
 )
 _helper(
     "broadcast_like",
@@ -120,6 +125,7 @@ _helper(
     "like",
     lambda g, ans, a, like, ctx: runtime.unbroadcast(g, a),
     None,
+    view=True,
 )
 
 
@@ -232,6 +238,7 @@ _helper(
     "like",
     lambda g, ans, a, like, ctx: runtime.reshape_like(g, a),
     None,
+    view=True,
 )
 # The adjoints of the rearrangements in reshaping.py: each is linear in ``a``, and
 # its adjoint is the rearrangement itself.

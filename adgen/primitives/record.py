@@ -116,6 +116,10 @@ class Primitive:
     array_api: str | None = ""
     # "print" or "assert": a statement kept for its effect, not a value (effects.py)
     effect: str | None = None
+    # its value may be its first operand's memory (numpy gives a view, or the
+    # operand itself): a gradient that is such a value of an argument is copied
+    # before it is returned (optimize/fresh.py)
+    view: bool = False
 
     @property
     def differentiable(self) -> bool:

@@ -56,9 +56,10 @@ _linear(
     lambda x, axis=None: np.flip(x, **_options(axis=axis)),
     lambda g, x, ctx: np.flip(g, **_options(axis=ctx.axis)),
     statics={"axis": None},
+    view=True,
 )
-_linear("fliplr", lambda x: np.fliplr(x), lambda g, x, ctx: np.fliplr(g))
-_linear("flipud", lambda x: np.flipud(x), lambda g, x, ctx: np.flipud(g))
+_linear("fliplr", lambda x: np.fliplr(x), lambda g, x, ctx: np.fliplr(g), view=True)
+_linear("flipud", lambda x: np.flipud(x), lambda g, x, ctx: np.flipud(g), view=True)
 _linear(
     "roll",
     lambda x, shift, axis=None: np.roll(x, shift, **_options(axis=axis)),
@@ -71,12 +72,14 @@ _linear(
     lambda g, x, ctx: np.swapaxes(g, ctx.axis1, ctx.axis2),
     statics={"axis1": None, "axis2": None},
     methods=("swapaxes",),
+    view=True,
 )
 _linear(
     "moveaxis",
     lambda x, source, destination: np.moveaxis(x, source, destination),
     lambda g, x, ctx: np.moveaxis(g, ctx.destination, ctx.source),
     statics={"source": None, "destination": None},
+    view=True,
 )
 
 
@@ -109,6 +112,7 @@ _linear(
     statics={"axis": None, "start": 0},
     refuse=_rollaxis_axes,
     array_api=None,  # not in the standard (its moveaxis is)
+    view=True,
 )
 _linear(  # a rotation by k quarter turns is undone by -k
     "rot90",
@@ -116,12 +120,14 @@ _linear(  # a rotation by k quarter turns is undone by -k
     lambda g, x, ctx: np.rot90(g, **_rot90_options(-ctx.k, ctx.axes)),
     statics={"k": 1, "axes": (0, 1)},
     array_api=None,  # not in the standard
+    view=True,
 )
 _linear(
     "ravel",
     lambda x: np.ravel(x),
     _same_shape_as,
     methods=("ravel", "flatten"),
+    view=True,
 )
 _linear(
     "squeeze",
@@ -129,18 +135,21 @@ _linear(
     _same_shape_as,
     statics={"axis": None},
     methods=("squeeze",),
+    view=True,
 )
 for _rank in (1, 2, 3):
     _linear(
         f"atleast_{_rank}d",
         lambda x, _r=_rank: getattr(np, f"atleast_{_r}d")(x),
         _same_shape_as,
+        view=True,
     )
 _linear(
     "broadcast_to",
     lambda x, shape: np.broadcast_to(x, shape),
     lambda g, x, ctx: runtime.unbroadcast(g, x),
     statics={"shape": None},
+    view=True,
 )
 _linear(
     "triu",
@@ -169,6 +178,7 @@ _linear(
     lambda g, x, ctx: runtime.diagonal_adjoint(g, x, ctx.offset, ctx.axis1, ctx.axis2),
     statics={"offset": 0, "axis1": 0, "axis2": 1},
     methods=("diagonal",),
+    view=True,
 )
 
 

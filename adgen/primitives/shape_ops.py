@@ -51,6 +51,7 @@ register(
             ),
         ),
         tangent="linear",
+        view=True,
     )
 )
 register(
@@ -62,6 +63,7 @@ register(
         methods=("reshape",),
         vjp=(lambda g, ans, x, ctx: np.reshape(g, np.shape(x)),),
         tangent="linear",
+        view=True,
     )
 )
 register(
@@ -73,6 +75,7 @@ register(
             lambda g, ans, x, ctx: runtime.index_adjoint(g, x, np.s_.expr()[ctx.index]),
         ),
         tangent="linear",
+        view=True,
     )
 )
 register(
